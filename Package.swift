@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+// IntRS: integer-only certified robustness for quantized neural networks.
+//
+// Module graph (arrows point at what a module may import):
+//
+//   intrs ─► IntRSCLI ──► IntRSConformance ──► IntRSReference ──► IntRSExact ──► CGMP (libgmp)
+//        │                 │                   │
+//        │                 └────► IntRSRuntime ─┴──► IntRSCore (plain shared types, no GMP)
+//        └─────────────────────────────────────────────►
+//
+// IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices.
+import PackageDescription
+
+let package = Package(
+    name: "IntRS",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "intrs", targets: ["intrs"]),
+        .library(name: "IntRSCore", targets: ["IntRSCore"]),
+        .library(name: "IntRSExact", targets: ["IntRSExact"]),
+        .library(name: "IntRSReference", targets: ["IntRSReference"]),
+        .library(name: "IntRSRuntime", targets: ["IntRSRuntime"]),
+        .library(name: "IntRSConformance", targets: ["IntRSConformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGMP",
+            pkgConfig: "gmp",
+            providers: [.apt(["libgmp-dev"])]
+        ),
+        .target(name: "IntRSCore"),
+        .target(name: "IntRSExact", dependencies: ["CGMP"]),
+        .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"]),
+        .target(name: "IntRSRuntime", dependencies: ["IntRSCore"]),
+        .target(name: "IntRSConformance", dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"]),
+        .target(
+            name: "IntRSCLI",
+            dependencies: [
+                "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "intrs", dependencies: ["IntRSCLI"]),
+        .testTarget(name: "IntRSCoreTests", dependencies: ["IntRSCore"]),
+        .testTarget(name: "IntRSExactTests", dependencies: ["IntRSExact"]),
+        .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore"]),
+        .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "IntRSCore", "IntRSReference", "IntRSExact"]),
+        .testTarget(
+            name: "IntRSConformanceTests",
+            dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
+            resources: []
+        ),
+        .testTarget(name: "IntRSCLITests", dependencies: ["IntRSCLI", "IntRSConformance", "IntRSExact"]),
+    ]
+)

@@ -1,0 +1,3 @@
+import IntRSCLI
+
+IntRSCommand.main()
