@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// Every `intrs` subcommand, in the order `--help` lists them.
+/// Every `intrs` subcommand, in the order `--help` lists them (one line each).
 let allSubcommands: [any ParsableCommand.Type] = [
     VectorsCommand.self,
+    BenchCommand.self,
 ]

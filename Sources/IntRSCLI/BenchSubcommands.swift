@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// Every `intrs bench` subcommand (one line each).
+let benchSubcommands: [any ParsableCommand.Type] = [
+]
