@@ -128,6 +128,7 @@ public struct BigInt: Sendable {
         let n = __gmpz_sizeinbase(ptr, Int32(radix)) + 2
         var buf = [CChar](repeating: 0, count: n)
         __gmpz_get_str(&buf, Int32(radix), ptr)
-        return String(cString: buf)
+        let end = buf.firstIndex(of: 0) ?? buf.count
+        return String(decoding: buf[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
