@@ -41,7 +41,8 @@ let package = Package(
             dependencies: [
                 "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.copy("Resources")]
         ),
         .executableTarget(name: "intrs", dependencies: ["IntRSCLI"]),
         .testTarget(name: "IntRSCoreTests", dependencies: ["IntRSCore"]),
