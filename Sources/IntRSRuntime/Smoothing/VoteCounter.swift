@@ -1,0 +1,107 @@
+import Dispatch
+import Foundation
+
+/// Counts the votes of a base classifier under noise: for sample indices 0 ..< samples, the class of
+/// `input + noise(example, phase, index)`.
+///
+/// Determinism: work is assigned by sample index, never by thread. Sample indices are cut into fixed
+/// chunks of `chunkSize` consecutive indices; threads take chunks in any order, and counts are sums, so the
+/// result depends only on (classifier, noise, input, example, phase, samples), not on `threads` or
+/// `chunkSize`. (Tested in SmoothingDeterminismTests.)
+///
+/// Reference: this equals `for i in 0..<samples { counts[f(x + noise(example, phase, i))] += 1 }`
+/// (`countVotesSerially`, the one-line definition kept beside it for tests).
+public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable {
+    public let classifier: Classifier
+    public let noise: Noise
+    /// Worker threads (>= 1).
+    public let threads: Int
+    /// Samples per work unit, which is also the batch given to the classifier (>= 1).
+    public let chunkSize: Int
+
+    public init(classifier: Classifier, noise: Noise, threads: Int = 1, chunkSize: Int = 256) {
+        precondition(threads >= 1 && chunkSize >= 1, "threads and chunkSize must be >= 1")
+        self.classifier = classifier
+        self.noise = noise
+        self.threads = threads
+        self.chunkSize = chunkSize
+    }
+
+    /// The vote counts, one per class, for sample indices `0 ..< samples` of stream family (example, phase).
+    /// Traps unless `input.count == classifier.inputCount`, `samples >= 0` and `samples <= 2^32`.
+    public func count(input: [Int32], example: UInt32, phase: UInt32, samples: Int) -> [Int] {
+        let d = classifier.inputCount
+        let k = classifier.classCount
+        precondition(input.count == d, "input has \(input.count) grid values, the classifier expects \(d)")
+        precondition(samples >= 0 && samples <= 1 << 32, "samples must be in 0 ... 2^32")
+        if samples == 0 { return [Int](repeating: 0, count: k) }
+        let chunk = chunkSize
+        let chunks = (samples + chunk - 1) / chunk
+        let workers = min(threads, chunks)
+        let shared = SharedTotals(classes: k)
+        let classifier = self.classifier
+        let noise = self.noise
+        let work: @Sendable (Int) -> Void = { _ in
+            var local = [Int](repeating: 0, count: k)
+            let grid = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunk * d)
+            let classes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunk)
+            defer { grid.deallocate(); classes.deallocate() }
+            while let c = shared.nextChunk(of: chunks) {
+                let start = c * chunk
+                let count = min(chunk, samples - start)
+                for j in 0..<count {
+                    let row = UnsafeMutableBufferPointer(rebasing: grid[(j * d) ..< ((j + 1) * d)])
+                    noise.fill(example: example, phase: phase, index: UInt32(truncatingIfNeeded: start + j), into: row)
+                    for t in 0..<d { row[t] &+= input[t] }
+                }
+                classifier.classify(grid: UnsafeBufferPointer(grid), batch: count,
+                                    classes: classes)
+                for j in 0..<count {
+                    let c = Int(classes[j])
+                    precondition(c >= 0 && c < k, "classifier returned class \(c) outside 0..<\(k)")
+                    local[c] += 1
+                }
+            }
+            shared.add(local)
+        }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        return shared.totals
+    }
+}
+
+/// The one-line definition `VoteCounter` equals: one sample at a time, in index order.
+public func countVotesSerially<Classifier: BatchClassifier, Noise: GridNoiseSource>(
+    classifier: Classifier, noise: Noise, input: [Int32], example: UInt32, phase: UInt32, samples: Int
+) -> [Int] {
+    var counts = [Int](repeating: 0, count: classifier.classCount)
+    var row = [Int32](repeating: 0, count: classifier.inputCount)
+    var cls: [Int32] = [0]
+    for i in 0..<samples {
+        row.withUnsafeMutableBufferPointer { noise.fill(example: example, phase: phase, index: UInt32(i), into: $0) }
+        for t in 0..<row.count { row[t] &+= input[t] }
+        row.withUnsafeBufferPointer { g in cls.withUnsafeMutableBufferPointer { classifier.classify(grid: g, batch: 1, classes: $0) } }
+        counts[Int(cls[0])] += 1
+    }
+    return counts
+}
+
+/// The chunk dispenser and the totals shared by the workers of one count.
+private final class SharedTotals: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private(set) var totals: [Int]
+
+    init(classes: Int) { totals = [Int](repeating: 0, count: classes) }
+
+    func nextChunk(of chunks: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < chunks else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func add(_ local: [Int]) {
+        lock.lock(); defer { lock.unlock() }
+        for i in 0..<local.count { totals[i] += local[i] }
+    }
+}
