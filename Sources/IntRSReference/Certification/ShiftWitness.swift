@@ -1,0 +1,113 @@
+import IntRSExact
+
+/// A base classifier that realises a non-positive Neyman–Pearson margin for an integer shift delta
+/// (Proofs: NP-2, the tightness construction).
+///
+/// With `t(z) = <delta, z - x>` for a noisy input z around the clean input x:
+/// - class A on `{t < tauA}` and with probability `thetaA` on the layer `{t = tauA}`;
+/// - class B on `{t > tauB}` and with probability `thetaB` on the layer `{t = tauB}`
+///   (binary form: B is everything that is not A);
+/// - every other point goes to further classes, uniformly at random over enough of them that none
+///   has clean probability above pB (two-class form only).
+/// The witness is valid when `P[f(x + eps) = A] >= pA`, `P[f(x + eps) = B] <= pB` (two-class form) and
+/// `P[f(x + delta + eps) = A] <= P[f(x + delta + eps) = B]` (binary form: `<= 1/2`): then the smoothed
+/// classifier is not robustly A at x + delta although the counts allow pA (and pB).
+public struct ShiftWitness: Sendable, Equatable, Codable {
+    public var delta: [Int]
+    public var tauA: Int
+    public var thetaA: Rational
+    /// nil in the binary form (B = complement of A).
+    public var tauB: Int?
+    public var thetaB: Rational?
+
+    public init(delta: [Int], tauA: Int, thetaA: Rational, tauB: Int?, thetaB: Rational?) {
+        self.delta = delta; self.tauA = tauA; self.thetaA = thetaA; self.tauB = tauB; self.thetaB = thetaB
+    }
+
+    /// The weight (0...1) with which a noisy point of layer t is given class A.
+    public func weightA(_ t: Int) -> Rational { t < tauA ? Rational(1) : (t == tauA ? thetaA : Rational(0)) }
+    /// The weight with which layer t is given class B.
+    public func weightB(_ t: Int) -> Rational {
+        guard let tb = tauB, let th = thetaB else { return Rational(1) - weightA(t) }
+        return t > tb ? Rational(1) : (t == tb ? th : Rational(0))
+    }
+
+    /// Builds the witness from the enclosed law of T: A by the lower-mass walk (clean mass >= pA is
+    /// guaranteed), B by a walk down from the top on upper masses (clean mass <= pB guaranteed).
+    /// Returns nil if the window cannot reach pA.
+    public static func build(delta: [Int], law: ShiftLaw, pA: Rational, pB: Rational?) -> ShiftWitness? {
+        guard let a = NeymanPearson.lowerWalk(law, p: pA) else { return nil }
+        guard let pB else { return ShiftWitness(delta: delta, tauA: a.tau, thetaA: a.theta, tauB: nil, thetaB: nil) }
+        let P = pB.timesPowerOfTwo(law.fractionBits)
+        var c = Rational(BigInt(law.tail))
+        var tauB = law.offset + law.hi.count
+        var thetaB = Rational(0)
+        if c <= P {
+            var i = law.hi.count - 1
+            while i >= 0 {
+                let h = Rational(BigInt(law.hi[i]))
+                if c + h > P { thetaB = (P - c) / h; tauB = law.offset + i; break }
+                c += h
+                tauB = law.offset + i; thetaB = Rational(1)
+                i -= 1
+            }
+        }
+        return ShiftWitness(delta: delta, tauA: a.tau, thetaA: a.theta, tauB: tauB, thetaB: thetaB)
+    }
+
+    /// The result of the independent check.
+    public struct Check: Sendable, Equatable {
+        /// Enclosures of the clean and shifted probabilities of classes A and B.
+        public var cleanA: Interval, cleanB: Interval, shiftedA: Interval, shiftedB: Interval
+        /// True when the enclosures prove the witness property.
+        public var valid: Bool
+        /// Number of noise points enumerated.
+        public var points: Int
+    }
+
+    /// INDEPENDENT check (no convolution, no walk): enumerate every noise vector `e` of the nonzero
+    /// coordinates over a box that covers the per-coordinate window at the clean and at the shifted
+    /// input, sum the product PMF (exact interval arithmetic) of the clean input (`z - x = e`) and of the
+    /// shifted input (`z - x - delta = e`) over the witness regions, and add the mass outside the box
+    /// (at most m * tailMass). Returns nil when the box has more than `maxPoints` points.
+    public func check(noise: EnclosedLaw, pA: Rational, pB: Rational?, maxPoints: Int = 200_000) -> Check? {
+        let parts = delta.filter { $0 != 0 }
+        let m = parts.count
+        let lo0 = noise.offset, hi0 = noise.offset + noise.masses.count - 1
+        // z_i ranges over the window at the clean input and the window shifted by delta_i.
+        let ranges = parts.map { k in min(lo0, lo0 + k) ... max(hi0, hi0 + k) }
+        var count = 1
+        for r in ranges { count *= r.count; if count > maxPoints { return nil } }
+        func p(_ e: Int) -> Interval {
+            noise.support.contains(e) ? noise.masses[e - noise.offset] : Interval(exactly: Rational(0))
+        }
+        var cA = Interval(exactly: 0), cB = Interval(exactly: 0), sA = Interval(exactly: 0), sB = Interval(exactly: 0)
+        var z = ranges.map { $0.lowerBound }
+        for _ in 0 ..< count {
+            var t = 0
+            var p0 = Interval(exactly: 1), p1 = Interval(exactly: 1)
+            for i in 0 ..< m {
+                t += parts[i] * z[i]
+                p0 = p0 * p(z[i])
+                p1 = p1 * p(z[i] - parts[i])
+            }
+            let wA = weightA(t), wB = weightB(t)
+            if !wA.isZero { cA = cA + p0 * wA; sA = sA + p1 * wA }
+            if !wB.isZero { cB = cB + p0 * wB; sB = sB + p1 * wB }
+            // next z (odometer)
+            var i = 0
+            while i < m { if z[i] < ranges[i].upperBound { z[i] += 1; break }; z[i] = ranges[i].lowerBound; i += 1 }
+        }
+        let out = Rational(m) * noise.tailMass
+        func widen(_ x: Interval) -> Interval { Interval(lo: x.lo, hi: Rational.min(x.hi + out, Rational(1))) }
+        cA = widen(cA); cB = widen(cB); sA = widen(sA); sB = widen(sB)
+        var valid = cA.lo >= pA
+        if let pB, let tb = tauB, let thb = thetaB {
+            let disjoint = tauA < tb || (tauA == tb && thetaA + thb <= Rational(1))
+            valid = valid && disjoint && cB.hi <= pB && sA.hi <= sB.lo
+        } else {
+            valid = valid && sA.hi <= Rational(1, 2)
+        }
+        return Check(cleanA: cA, cleanB: cB, shiftedA: sA, shiftedB: sB, valid: valid, points: count)
+    }
+}
