@@ -1,0 +1,104 @@
+import IntRSCore
+
+/// The exact CKS discrete Gaussian sampler N_Z(0, sigma2) on fixed-width integers.
+///
+/// Equals `ReferenceDiscreteGaussianSampler.sample` (IntRSReference): the same samples and the
+/// same words consumed, for every stream (Vectors/stream-spec.md §6; tested on vectors and random
+/// (sigma2, seed)).
+///
+/// **Parameter domain** (checked by `init`, which throws `NoiseError.outsideFastDomain` outside it):
+/// with sigma2 = P/Q in lowest terms, `P < 2^32`, `Q < 2^32` and `P/Q <= 2^24` (sigma <= 4096 grid
+/// units). Inside it no intermediate overflows (Proofs/noise-fast-sampler-domain.md, NOISE-4):
+/// - t = floor(sqrt(P/Q)) + 1 <= 4097 < 2^13.
+/// - The stream has 2^36 words. Every increment of a Bernoulli(exp(-g)) loop counter K past 1 and
+///   every success of Bernoulli(exp(-1)) consumes at least one word (two for a success of
+///   Bernoulli(exp(-1))), so K <= 2^36 + 2 and V <= 2^35.
+/// - Laplace: t K < 2^13 * 2^37 = 2^50; X = U + t V < 2^49 (UInt64).
+/// - Acceptance: y = 2 P Q t^2 < 2 * 2^64 * 2^24.001 < 2^90 and y K < 2^127 (UInt128);
+///   |Y| Q t < 2^49 * 2^45 = 2^94 (UInt128); D = |Y| Q t - P: if |D| >= 2^64 then x = D^2 >= 2^128
+///   and floor(x / y) > 2^37, more Bernoulli(exp(-1)) successes than the stream can supply, so the
+///   proposal is rejected at the first failure exactly as in the reference (or both trap on stream
+///   exhaustion); otherwise x = D^2 < 2^128 (UInt128).
+/// - Output: an accepted Y has floor(x/y) <= 2^35, so |Y| < sigma2/t + sigma sqrt(2^36 + 2)
+///   < sigma (2^18 + 2) <= 2^30 + 2^13 < 2^31: it fits Int32.
+public struct FastDiscreteGaussianSampler: Sendable {
+    /// sigma2 = p/q in lowest terms.
+    public let p: UInt64, q: UInt64
+    /// Laplace scale t = floor(sqrt(p/q)) + 1.
+    public let t: UInt64
+    @usableFromInline let qt: UInt128
+    @usableFromInline let y: UInt128
+
+    /// The bounds of the domain, for messages and docs.
+    public static let domainDescription =
+        "the fast CKS sampler accepts sigma2 = P/Q (lowest terms) with P < 2^32, Q < 2^32 and P/Q <= 2^24 (sigma <= 4096); use --impl reference for other values"
+
+    public init(sigma2Numerator: UInt64, sigma2Denominator: UInt64) throws(NoiseError) {
+        guard sigma2Numerator > 0, sigma2Denominator > 0 else {
+            throw .nonPositiveSigma2("\(sigma2Numerator)/\(sigma2Denominator)")
+        }
+        var a = sigma2Numerator, b = sigma2Denominator
+        while b != 0 { (a, b) = (b, a % b) }
+        let p = sigma2Numerator / a, q = sigma2Denominator / a
+        guard p < 1 << 32, q < 1 << 32, p <= q << 24 else {
+            throw .outsideFastDomain("sigma2 = \(p)/\(q) is outside the fast sampler's domain: " + Self.domainDescription)
+        }
+        self.p = p
+        self.q = q
+        let f = p / q                                    // <= 2^24
+        var r: UInt64 = 0
+        var step: UInt64 = 1 << 12
+        while step > 0 { if (r + step) * (r + step) <= f { r += step }; step >>= 1 }
+        t = r + 1
+        qt = UInt128(q) * UInt128(t)
+        y = 2 * UInt128(p) * UInt128(q) * UInt128(t) * UInt128(t)
+    }
+
+    /// Convenience for sigma2 given as "P/Q" or an integer (no decimals here; the CLI parses exactly).
+    public init(sigma2: (numerator: UInt64, denominator: UInt64)) throws(NoiseError) {
+        try self.init(sigma2Numerator: sigma2.numerator, sigma2Denominator: sigma2.denominator)
+    }
+
+    /// Discrete Laplace with scale t (CKS Algorithm 2). Equals `ReferenceDraws.discreteLaplace`.
+    @inlinable
+    public func discreteLaplace(_ s: inout ChaChaStream) -> Int64 {
+        while true {
+            let u = s.uniform(t)
+            if !s.bernoulliExpSmall(u, t) { continue }
+            var v: UInt64 = 0
+            while s.bernoulliExpMinusOne() { v += 1 }
+            let x = u + t * v
+            let negative = s.bernoulli(UInt64(1), UInt64(2))
+            if negative && x == 0 { continue }
+            return negative ? -Int64(x) : Int64(x)
+        }
+    }
+
+    /// One sample (CKS Algorithm 3). Equals `ReferenceDiscreteGaussianSampler.sample`.
+    @inlinable
+    public func sample(_ s: inout ChaChaStream) -> Int32 {
+        while true {
+            let candidate = discreteLaplace(&s)
+            let a = UInt128(candidate.magnitude) * qt
+            let d = a >= UInt128(p) ? a - UInt128(p) : UInt128(p) - a
+            if d >> 64 != 0 {
+                // floor(x/y) > 2^37: reject at the first failing Bernoulli(exp(-1)) (see the proof).
+                while s.bernoulliExpMinusOne() {}
+                continue
+            }
+            let x = d * d
+            if x <= y {
+                if s.bernoulliExpSmall(x, y) { return Int32(candidate) }
+                continue
+            }
+            let (f, r) = x.quotientAndRemainder(dividingBy: y)
+            var i: UInt128 = 0
+            var survived = true
+            while i < f {
+                if !s.bernoulliExpMinusOne() { survived = false; break }
+                i += 1
+            }
+            if survived && s.bernoulliExpSmall(r, y) { return Int32(candidate) }
+        }
+    }
+}
