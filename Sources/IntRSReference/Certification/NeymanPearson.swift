@@ -118,7 +118,7 @@ public enum NeymanPearson {
     }
 
     /// Enclosure of the binary-form margin worstA(pA) - 1/2.
-    public static func binaryMargin(_ law: ShiftLaw, shift n2: Int, pA: Rational) -> Interval {
+    public static func binaryMargin(_ law: ShiftLaw, shift n2: Int, p pA: Rational) -> Interval {
         worstA(law, shift: n2, p: pA) - Interval(exactly: Rational(1, 2))
     }
 
