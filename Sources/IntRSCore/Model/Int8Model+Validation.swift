@@ -11,14 +11,19 @@ extension Int8Model {
                                   "maxPool2d", "reshape", "flatten"]
 
     /// Checks the whole model and returns its evaluable form.
-    public func validated(file: String) throws -> Int8Network {
-        var v = Validator(file: file)
+    ///
+    /// `checkOverflow: false` skips only the static overflow check; it exists so that tests can show the
+    /// reference evaluator rejecting an overflow at run time. Never evaluate such a network with the fast
+    /// evaluator.
+    public func validated(file: String, checkOverflow: Bool = true) throws -> Int8Network {
+        var v = Validator(file: file, checkOverflow: checkOverflow)
         return try v.run(self)
     }
 }
 
 private struct Validator {
     let file: String
+    let checkOverflow: Bool
 
     func fail(_ field: String, _ value: Any, _ problem: String) -> Int8ModelError {
         .invalid(file: file, field: field, value: "\(value)", problem: problem)
@@ -286,12 +291,12 @@ private struct Validator {
                     let t = inputs[k]
                     let a = Int64(max(abs(Int(ranges[t].lowerBound) - Int(zps[t])), abs(Int(ranges[t].upperBound) - Int(zps[t]))))
                     let v = a << Int64(ls)
-                    guard v <= rescaleInputLimit(shift: s2[k]) else {
+                    guard v <= rescaleInputLimit(shift: s2[k]) || !checkOverflow else {
                         throw fail("\(f).inputShifts[\(k)]", s2[k], "input \(k) shifted left by \(ls) can reach \(v), beyond the rescale input limit \(rescaleInputLimit(shift: s2[k])) (int32 overflow)")
                     }
                     sumBound += rescaleOutputBound(v, multiplier: m2[k], shift: s2[k])
                 }
-                guard sumBound <= rescaleInputLimit(shift: s1[0]) else {
+                guard sumBound <= rescaleInputLimit(shift: s1[0]) || !checkOverflow else {
                     throw fail("\(f).outputShift", s1[0], "the sum of the rescaled inputs can reach \(sumBound), beyond the rescale input limit \(rescaleInputLimit(shift: s1[0])) (int32 overflow)")
                 }
                 outShape = xs
@@ -351,6 +356,7 @@ private struct Validator {
     }
 
     func checkAccumulator(_ f: String, channel c: Int, bound: Int64, shift: Int32) throws {
+        if !checkOverflow { return }
         guard bound <= Int64(Int32.max) else {
             throw fail("\(f).bias[\(c)]", bound, "the int32 accumulator of output channel \(c) can overflow: |bias| + sum |w| * max|x - zeroPoint| = \(bound) > 2^31 - 1")
         }

@@ -1,0 +1,44 @@
+import IntRSCore
+
+/// The result of a reference evaluation: every tensor (tensor 0 is the quantized input), the logits
+/// (the last tensor) and the class (ArgMax, lowest index on ties).
+public struct Int8ReferenceEvaluation: Sendable, Equatable {
+    public var tensors: [[Int]]
+    public var logits: [Int] { tensors[tensors.count - 1] }
+    public var classIndex: Int { Int8ReferenceOps.argMax(logits) }
+}
+
+/// The reference int8 evaluator: the plain definition, slow, exact; rejects any int32 overflow.
+public enum Int8ReferenceEvaluator {
+    /// Evaluates one input given as grid values in the row-major order of `input.shape`.
+    public static func evaluate(_ net: Int8Network, grid: [Int]) throws -> Int8ReferenceEvaluation {
+        guard grid.count == net.inputCount else { throw Int8ReferenceError.inputCount(expected: net.inputCount, got: grid.count) }
+        let zi = net.input.zeroPoint, gm = net.input.gridMultiplier
+        var t: [[Int]] = [grid.map { Int8ReferenceOps.quantizeInput($0, zeroPoint: zi, gridMultiplier: gm) }]
+        for L in net.layers {
+            let x = t[L.inputs[0]]
+            let z = Int(net.tensorZeroPoints[L.inputs[0]]), zo = Int(L.outputZeroPoint)
+            let out: [Int]
+            switch L.kind {
+            case .conv(let p):
+                out = try Int8ReferenceOps.conv(p, input: x, inputZeroPoint: z, outputZeroPoint: zo, activationMin: L.activationMin,
+                                                activationMax: L.activationMax, rounding: net.rounding, layer: L.index)
+            case .fullyConnected(let p):
+                out = try Int8ReferenceOps.fullyConnected(p, input: x, inputZeroPoint: z, outputZeroPoint: zo, activationMin: L.activationMin,
+                                                          activationMax: L.activationMax, rounding: net.rounding, layer: L.index)
+            case .add(let p):
+                out = try Int8ReferenceOps.add(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+                                               outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
+                                               rounding: net.rounding, layer: L.index)
+            case .averagePool(let p):
+                out = try Int8ReferenceOps.pool(p, max: false, input: x, activationMin: L.activationMin, activationMax: L.activationMax, layer: L.index)
+            case .maxPool(let p):
+                out = try Int8ReferenceOps.pool(p, max: true, input: x, activationMin: L.activationMin, activationMax: L.activationMax, layer: L.index)
+            case .reshape:
+                out = x
+            }
+            t.append(out)
+        }
+        return Int8ReferenceEvaluation(tensors: t)
+    }
+}
