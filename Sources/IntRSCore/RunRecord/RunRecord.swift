@@ -1,0 +1,119 @@
+import Foundation
+
+/// One line of a run's JSON Lines file: the complete, re-checkable account of CERTIFY or PREDICT on one
+/// example. Documented field by field in Vectors/run-record-format.md. Written with
+/// `CanonicalJSON.line` (sorted keys, one line); exact numbers are strings ("p/q").
+///
+/// Byte identity: everything except `time` is a pure function of (model, data, configuration, seed,
+/// example index), so a sharded run and a single run give byte-identical lines once `time` is removed
+/// (`RunRecord.withoutTime`). `time` is wall-clock seconds for this example and varies run to run.
+public struct RunRecord: Codable, Sendable, Equatable {
+    public static let formatName = "intrs-run-record"
+    public static let currentVersion = 1
+
+    /// Always "intrs-run-record".
+    public var format: String = RunRecord.formatName
+    /// Always 1.
+    public var version: Int = RunRecord.currentVersion
+    /// "certify" or "predict".
+    public var procedure: String
+    /// The example's index in the full data set (not its position in a shard); also the stream ids' first word.
+    public var index: Int
+    public var label: Int
+    /// The answer, or -1 on abstain (Cohen's convention).
+    public var prediction: Int
+    public var abstain: Bool
+    /// prediction == label (false on abstain).
+    public var correct: Bool
+    /// CERTIFY: the class selected by the N0 samples (before the certificate decides); PREDICT: the top class.
+    public var candidate: Int
+    /// Vote counts per class: CERTIFY's N estimation samples, or PREDICT's N samples.
+    public var counts: [Int]
+    /// CERTIFY only: vote counts of the N0 selection samples.
+    public var selectionCounts: [Int]?
+    /// counts[candidate].
+    public var nA: Int
+    /// PREDICT only: the runner-up's count (the binomial test is of nA successes in nA + nB trials).
+    public var nB: Int?
+    /// N: estimation (CERTIFY) or prediction (PREDICT) samples.
+    public var n: Int
+    /// CERTIFY only: N0, the selection samples.
+    public var n0: Int?
+    /// The confidence parameter, exact ("1/1000").
+    public var alpha: String
+    /// CERTIFY only: the one-sided (1 - alpha) Clopper–Pearson lower bound on pA from (nA, N), exact dyadic "p/q"
+    /// (rounded down, within 2^-64 of the true bound), and a decimal rendering.
+    public var pALower: String?
+    public var pALowerDecimal: String?
+    /// Rigorous upper bound on the total-variation distance between the sampler's per-coordinate law and the
+    /// analysed noise law ("0" for an exact sampler).
+    public var tvBoundPerCoordinate: String
+    /// d, the number of noisy coordinates per input.
+    public var dimension: Int
+    /// CERTIFY only: pALower - d * tvBoundPerCoordinate, the probability the certificate is computed from.
+    public var pAEffective: String?
+    /// CERTIFY: n*, the certificate reads "robust for every integer delta with |delta|^2 < n*" (grid units
+    /// squared); 1 certifies the prediction at delta = 0 only; 0 on abstain. PREDICT: 0.
+    public var certifiedNorm2: Int
+    /// sqrt(certifiedNorm2) in grid units (display; the exact statement is certifiedNorm2). 0 on abstain.
+    public var radius: Double
+    /// radius * gridScale: real units (for the digits, [0, 1] pixel units).
+    public var radiusReal: Double
+    /// Real units per grid step, exact ("1/16").
+    public var gridScale: String
+    /// "binary" (closed-form binary), "tight" (exact Neyman–Pearson) or "two-class"; PREDICT: "none".
+    public var radiusMode: String
+    /// "discrete-gaussian" or "rounded-gaussian".
+    public var noise: String
+    /// Noise variance parameter in grid units squared, exact ("16").
+    public var sigma2: String
+    /// "exact" (CKS) or "table".
+    public var sampler: String
+    /// Table samplers: threshold bits.
+    public var tableBits: Int?
+    /// The 32-byte ChaCha20 key, 64 hex digits.
+    public var seed: String
+    /// The streams this example consumed: ChaCha20 nonce (example, phase, index) for index in first ..< first + count.
+    public var streams: [StreamRange]
+    /// SHA-256 of the model file's bytes and of the data file's bytes.
+    public var modelSHA256: String
+    public var dataSHA256: String
+    /// Wall-clock seconds spent on this example (not part of the byte-identity of sharded runs).
+    public var time: Double
+
+    public init(procedure: String, index: Int, label: Int, prediction: Int, abstain: Bool, correct: Bool,
+                candidate: Int, counts: [Int], selectionCounts: [Int]?, nA: Int, nB: Int?, n: Int, n0: Int?,
+                alpha: String, pALower: String?, pALowerDecimal: String?, tvBoundPerCoordinate: String,
+                dimension: Int, pAEffective: String?, certifiedNorm2: Int, radius: Double, radiusReal: Double,
+                gridScale: String, radiusMode: String, noise: String, sigma2: String, sampler: String,
+                tableBits: Int?, seed: String, streams: [StreamRange], modelSHA256: String, dataSHA256: String,
+                time: Double) {
+        self.procedure = procedure; self.index = index; self.label = label; self.prediction = prediction
+        self.abstain = abstain; self.correct = correct; self.candidate = candidate; self.counts = counts
+        self.selectionCounts = selectionCounts; self.nA = nA; self.nB = nB; self.n = n; self.n0 = n0
+        self.alpha = alpha; self.pALower = pALower; self.pALowerDecimal = pALowerDecimal
+        self.tvBoundPerCoordinate = tvBoundPerCoordinate; self.dimension = dimension
+        self.pAEffective = pAEffective; self.certifiedNorm2 = certifiedNorm2; self.radius = radius
+        self.radiusReal = radiusReal; self.gridScale = gridScale; self.radiusMode = radiusMode
+        self.noise = noise; self.sigma2 = sigma2; self.sampler = sampler; self.tableBits = tableBits
+        self.seed = seed; self.streams = streams; self.modelSHA256 = modelSHA256
+        self.dataSHA256 = dataSHA256; self.time = time
+    }
+
+    /// The record with `time` set to 0: the part that sharded and single runs must reproduce byte for byte.
+    public var withoutTime: RunRecord { var r = self; r.time = 0; return r }
+
+    /// The record as one JSON line (no trailing newline).
+    public func jsonLine() throws -> String { try CanonicalJSON.line(self) }
+}
+
+/// A contiguous range of stream ids (example, phase, first ..< first + count).
+public struct StreamRange: Codable, Sendable, Equatable {
+    public var example: UInt32
+    public var phase: UInt32
+    public var first: UInt32
+    public var count: Int
+    public init(example: UInt32, phase: UInt32, first: UInt32, count: Int) {
+        self.example = example; self.phase = phase; self.first = first; self.count = count
+    }
+}
