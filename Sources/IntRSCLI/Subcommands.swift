@@ -4,4 +4,8 @@ import ArgumentParser
 let allSubcommands: [any ParsableCommand.Type] = [
     VectorsCommand.self,
     BenchCommand.self,
+    CertifyCommand.self,
+    PredictCommand.self,
+    MergeCommand.self,
+    AuditCommand.self,
 ]

@@ -1,0 +1,315 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+/// `intrs audit`: re-derives every certificate of a run record file with the exact reference.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Re-derive every certificate in a run's .jsonl (or check a Cohen-format TSV) with the exact reference.",
+        discussion: """
+        JSONL mode: for each line, re-derives the Clopper-Pearson lower bound from (nA, N, alpha), subtracts \
+        d x the sampler's total-variation bound, and checks the claimed n* ("robust for every integer delta \
+        with |delta|^2 < n*", grid units) against the radius analysis of the recorded noise law and radius \
+        mode, with rigorous enclosures. It also checks that the line is internally consistent (counts, \
+        candidate, prediction, correct, radius = sqrt(n*), real radius = radius x gridScale, stream ids) and, \
+        for predict, re-decides the exact two-sided binomial test. Each unsound or inconsistent line is \
+        reported with its line number and reason; a malformed line is reported and the others are still \
+        checked. Exit status 1 if any line fails.
+
+        TSV mode (--cohen-tsv FILE --sigma S --n N --alpha A): Cohen et al.'s certify output (radius in the \
+        units of S). A radius above S x PhiInv(alpha^(1/N)) is unreachable by any count (the Clopper-Pearson \
+        lower bound never exceeds alpha^(1/N)); such rows are flagged, allowing for the printed precision.
+        """)
+
+    @Argument(help: "A run's .jsonl file (omit with --cohen-tsv).")
+    var file: String?
+    @Option(help: "Cohen-format TSV to check instead (idx label predict radius correct time).")
+    var cohenTsv: String?
+    @Option(help: "TSV mode: sigma, in the TSV's radius units (real units for Cohen's data).")
+    var sigma: String?
+    @Option(name: .customLong("n"), help: "TSV mode: N, the estimation samples.")
+    var n: Int?
+    @Option(help: "TSV mode: alpha.")
+    var alpha: String?
+    @Option(help: "Enclosure precision in bits (raised automatically up to 4x when undecided).")
+    var bits: Int = 96
+    @Flag(help: "Print the findings as JSON.")
+    var json = false
+
+    struct Finding: Codable {
+        var line: Int
+        var index: Int?
+        /// "unsound", "inconsistent", "malformed", "unreachable", "undecided", "note"
+        var kind: String
+        var reason: String
+    }
+
+    struct Report: Codable {
+        var file: String
+        var linesChecked: Int
+        var failures: Int
+        var findings: [Finding]
+        var notes: [String]
+    }
+
+    func run() throws {
+        let report: Report
+        if let tsv = cohenTsv {
+            if file != nil { throw ValidationError("give either a .jsonl FILE or --cohen-tsv, not both") }
+            guard let s = sigma, let n, let a = alpha else {
+                throw ValidationError("--cohen-tsv needs --sigma S --n N --alpha A")
+            }
+            report = try auditTSV(tsv, sigmaText: s, n: n, alphaText: a)
+        } else {
+            guard let f = file else { throw ValidationError("give a run's .jsonl file, or --cohen-tsv FILE") }
+            report = try auditJSONL(f)
+        }
+        if json {
+            print(String(decoding: try CanonicalJSON.encode(report), as: UTF8.self), terminator: "")
+        } else {
+            for f in report.findings {
+                print("\(report.file):\(f.line)\(f.index.map { " (example \($0))" } ?? ""): \(f.kind.uppercased()): \(f.reason)")
+            }
+            for n in report.notes { print("note: \(n)") }
+            print("\(report.linesChecked) lines checked, \(report.failures) failed")
+        }
+        if report.failures > 0 { throw ExitCode.failure }
+    }
+
+    // MARK: JSONL
+
+    func auditJSONL(_ path: String) throws -> Report {
+        var findings: [Finding] = []
+        var notes = Set<String>()
+        var cpCache: [String: Rational] = [:]
+        let lines = try RunRecordReader.read(path)
+        for line in lines {
+            guard let r = line.record else {
+                findings.append(Finding(line: line.number, index: nil, kind: "malformed", reason: line.error ?? "malformed"))
+                continue
+            }
+            do {
+                findings += try check(r, line: line.number, notes: &notes, cpCache: &cpCache)
+            } catch {
+                findings.append(Finding(line: line.number, index: r.index, kind: "malformed", reason: "\(error)"))
+            }
+        }
+        let failures = Set(findings.filter { $0.kind != "note" }.map { $0.line }).count
+        return Report(file: path, linesChecked: lines.count, failures: failures, findings: findings, notes: notes.sorted())
+    }
+
+    func parse(_ text: String, field: String) throws -> Rational {
+        do { return try Rational(parsing: text) } catch { throw CLIError("field \(field) = \"\(text)\": not an exact rational") }
+    }
+
+    /// Every check of one record. Returns the findings (empty when the line is sound and consistent).
+    func check(_ r: RunRecord, line: Int, notes: inout Set<String>, cpCache: inout [String: Rational]) throws -> [Finding] {
+        var out: [Finding] = []
+        func bad(_ kind: String, _ reason: String) { out.append(Finding(line: line, index: r.index, kind: kind, reason: reason)) }
+        let alpha = try parse(r.alpha, field: "alpha")
+        let sigma2 = try parse(r.sigma2, field: "sigma2")
+        let gridScale = try parse(r.gridScale, field: "gridScale")
+        guard alpha > Rational(0), alpha < Rational(1) else { bad("inconsistent", "alpha \(r.alpha) not in (0, 1)"); return out }
+        guard sigma2 > Rational(0) else { bad("inconsistent", "sigma2 \(r.sigma2) not > 0"); return out }
+        guard r.n >= 1, r.nA >= 0, r.nA <= r.n else { bad("inconsistent", "nA = \(r.nA) not in 0...N = \(r.n)"); return out }
+        guard r.candidate >= 0, r.candidate < r.counts.count else { bad("inconsistent", "candidate \(r.candidate) outside the \(r.counts.count) classes"); return out }
+        if r.counts.reduce(0, +) != r.n { bad("inconsistent", "counts sum to \(r.counts.reduce(0, +)), not N = \(r.n)") }
+        if r.counts[r.candidate] != r.nA { bad("inconsistent", "nA = \(r.nA) but counts[\(r.candidate)] = \(r.counts[r.candidate])") }
+        if r.abstain != (r.prediction == -1) { bad("inconsistent", "abstain = \(r.abstain) but prediction = \(r.prediction)") }
+        if !r.abstain && r.prediction != r.candidate { bad("inconsistent", "prediction \(r.prediction) is not the candidate \(r.candidate)") }
+        if r.correct != (!r.abstain && r.prediction == r.label) { bad("inconsistent", "correct = \(r.correct) but prediction = \(r.prediction), label = \(r.label)") }
+        if r.certifiedNorm2 < 0 { bad("inconsistent", "certifiedNorm2 = \(r.certifiedNorm2) < 0") }
+        let expectRadius = Double(max(r.certifiedNorm2, 0)).squareRoot()
+        if abs(r.radius - expectRadius) > 1e-9 * max(1, expectRadius) { bad("inconsistent", "radius \(r.radius) is not sqrt(certifiedNorm2 = \(r.certifiedNorm2)) = \(expectRadius) grid units") }
+        let expectReal = expectRadius * gridScale.doubleApproximation
+        if abs(r.radiusReal - expectReal) > 1e-9 * max(1, expectReal) { bad("inconsistent", "radiusReal \(r.radiusReal) is not radius x gridScale = \(expectReal)") }
+
+        switch r.procedure {
+        case "predict":
+            let sorted = r.counts.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+            if sorted[0].offset != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the top class \(sorted[0].offset) of counts") }
+            let nB = sorted.count > 1 ? sorted[1].element : 0
+            if r.nB != nB { bad("inconsistent", "nB = \(r.nB.map(String.init) ?? "missing") but the runner-up count is \(nB)") }
+            if r.certifiedNorm2 != 0 { bad("unsound", "predict claims certifiedNorm2 = \(r.certifiedNorm2); PREDICT certifies nothing") }
+            if r.streams != [StreamRange(example: UInt32(r.index), phase: 2, first: 0, count: r.n)] {
+                bad("inconsistent", "streams \(r.streams) are not example \(r.index), phase 2, indices 0..<\(r.n)")
+            }
+            let rejects = try TwoSidedBinomialTest.rejects(successes: r.nA, trials: r.nA + nB, alpha: alpha)
+            if rejects == r.abstain {
+                bad(r.abstain ? "inconsistent" : "unsound",
+                    "the exact two-sided binomial test of \(r.nA) in \(r.nA + nB) at alpha \(r.alpha) \(rejects ? "rejects (answer)" : "does not reject (abstain)") but the line \(r.abstain ? "abstains" : "answers")")
+            }
+        case "certify":
+            guard let n0 = r.n0, let sel = r.selectionCounts else { bad("inconsistent", "certify record without n0 / selectionCounts"); return out }
+            if sel.reduce(0, +) != n0 { bad("inconsistent", "selectionCounts sum to \(sel.reduce(0, +)), not N0 = \(n0)") }
+            if sel.count != r.counts.count { bad("inconsistent", "selectionCounts has \(sel.count) classes, counts \(r.counts.count)") }
+            else {
+                var best = 0
+                for i in 1..<max(sel.count, 1) where sel[i] > sel[best] { best = i }
+                if best != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the selection argmax \(best) (lowest index on ties)") }
+            }
+            let expectStreams = [StreamRange(example: UInt32(r.index), phase: 0, first: 0, count: n0),
+                                 StreamRange(example: UInt32(r.index), phase: 1, first: 0, count: r.n)]
+            if r.streams != expectStreams { bad("inconsistent", "streams are not example \(r.index), phase 0 indices 0..<\(n0) and phase 1 indices 0..<\(r.n)") }
+            let key = "\(r.nA)/\(r.n)/\(r.alpha)"
+            let lower: Rational
+            if let c = cpCache[key] { lower = c } else { lower = try AuditMath.clopperPearsonLower(successes: r.nA, trials: r.n, alpha: alpha); cpCache[key] = lower }
+            if let claimed = r.pALower {
+                let c = try parse(claimed, field: "pALower")
+                if c != lower {
+                    bad(c > lower ? "unsound" : "inconsistent", "pALower \(claimed) but the exact Clopper-Pearson lower bound for nA = \(r.nA), N = \(r.n), alpha = \(r.alpha) is \(lower) (\(lower.decimalString(digits: 12)))")
+                }
+            } else { bad("inconsistent", "certify record without pALower") }
+            let recordedTV = try parse(r.tvBoundPerCoordinate, field: "tvBoundPerCoordinate")
+            var tv = recordedTV
+            if let derived = try AuditMath.tvBound(noise: r.noise, sigma2: sigma2, sampler: r.sampler, tableBits: r.tableBits) {
+                if recordedTV < derived { bad("unsound", "tvBoundPerCoordinate \(r.tvBoundPerCoordinate) is below the sampler's bound \(derived)") }
+                tv = Rational.max(derived, recordedTV)
+            } else {
+                notes.insert("the \(r.sampler) sampler's total-variation bound could not be re-derived by this build; the recorded value was used")
+            }
+            let effective = Rational.max(Rational(0), lower - Rational(r.dimension) * tv)
+            if let e = r.pAEffective, try parse(e, field: "pAEffective") != effective {
+                bad("inconsistent", "pAEffective \(e) is not max(0, pALower - d x tv) = \(effective)")
+            }
+            try checkCertificate(r, p: effective, sigma2: sigma2, notes: &notes, bad: bad)
+        default:
+            bad("inconsistent", "procedure \"\(r.procedure)\" is neither certify nor predict")
+        }
+        return out
+    }
+
+    /// The certificate itself: abstain iff p <= 1/2; a claimed n* >= 2 needs every integer delta with
+    /// |delta|^2 <= n* - 1 certified under the recorded radius mode.
+    func checkCertificate(_ r: RunRecord, p: Rational, sigma2: Rational, notes: inout Set<String>,
+                          bad: (String, String) -> Void) throws {
+        let half = Rational(1, 2)
+        if r.abstain {
+            if r.certifiedNorm2 != 0 { bad("unsound", "abstains but claims certifiedNorm2 = \(r.certifiedNorm2)") }
+            if p > half { bad("inconsistent", "abstains although the effective pA lower bound \(p.decimalString(digits: 12)) > 1/2") }
+            return
+        }
+        guard r.certifiedNorm2 >= 1 else { bad("inconsistent", "answers with certifiedNorm2 = \(r.certifiedNorm2); an answer needs n* >= 1"); return }
+        if p <= half {
+            bad("unsound", "answers although the effective pA lower bound \(p.decimalString(digits: 12)) <= 1/2 (must abstain)")
+            return
+        }
+        let m = r.certifiedNorm2 - 1          // the largest |delta|^2 claimed
+        if m == 0 { return }
+        switch (r.radiusMode, r.noise) {
+        case ("binary", _), ("two-class", "rounded-gaussian"):
+            // Sound iff m < R^2 with R = sigma * PhiInv(p), i.e. p > Phi(sqrt(m / sigma2)).
+            if r.noise == "discrete-gaussian" {
+                notes.insert("radius mode binary under discrete-gaussian noise rests on the binary closed form for N_Z, checked but not proven (Proofs/theorem-check.md)")
+            }
+            if r.radiusMode == "two-class" { notes.insert("two-class lines are checked with pB = 1 - pA (the binary form), which is what the certificate tables use") }
+            var b = bits
+            while true {
+                let x = Enclosure.sqrt(Rational(m) / sigma2, bits: b)
+                let ph = try AuditMath.phi(x, bits: b)
+                if p > ph.hi { return }
+                if p <= ph.lo {
+                    let maxN2 = try maximalNorm2(p: p, sigma2: sigma2)
+                    bad("unsound", "claims |delta|^2 < \(r.certifiedNorm2) but pA_eff = \(p.decimalString(digits: 12)) <= Phi(sqrt(\(m)/sigma2)) in \(ph); the closed-form binary radius sigma x PhiInv(pA_eff) covers only |delta|^2 < \(maxN2.map(String.init) ?? "?")")
+                    return
+                }
+                if b >= 4 * bits {
+                    bad("undecided", "pA_eff = \(p) vs Phi(sqrt(\(m)/sigma2)) in \(ph) not decided at \(b) bits; treated as unsound (conservative)")
+                    return
+                }
+                b *= 2
+            }
+        case ("tight", "discrete-gaussian"):
+            if let ok = try AuditMath.tightCertifies(p: p, norm2: r.certifiedNorm2, sigma2: sigma2, dimension: r.dimension) {
+                if !ok { bad("unsound", "the exact Neyman-Pearson analysis finds an integer delta with |delta|^2 < \(r.certifiedNorm2) that is not certified at pA_eff = \(p.decimalString(digits: 12))") }
+            } else {
+                bad("undecided", "this build cannot re-derive tight radii; treated as unsound (conservative)")
+            }
+        default:
+            bad("inconsistent", "radius mode \"\(r.radiusMode)\" with noise \"\(r.noise)\" is not a sound configuration")
+        }
+    }
+
+    /// The largest n* the closed-form binary radius justifies at p (for the message), by enclosures.
+    func maximalNorm2(p: Rational, sigma2: Rational) throws -> Int? {
+        let z = try AuditMath.phiInverse(Interval(exactly: p), bits: bits)
+        guard z.lo > Rational(0) else { return 1 }
+        let r2lo = z.lo * z.lo * sigma2
+        // n* = ceil(R^2) (robust for |delta|^2 < R^2); report the conservative value from the lower end.
+        return (r2lo.numerator.ceilDiv(r2lo.denominator)).asInt
+    }
+
+    // MARK: Cohen TSV
+
+    func auditTSV(_ path: String, sigmaText: String, n: Int, alphaText: String) throws -> Report {
+        let sigma: Rational, alpha: Rational
+        do { sigma = try Rational(parsing: sigmaText) } catch { throw ValidationError("--sigma \"\(sigmaText)\": not an exact decimal or rational") }
+        do { alpha = try Rational(parsing: alphaText) } catch { throw ValidationError("--alpha \"\(alphaText)\": not an exact decimal or rational") }
+        guard sigma > Rational(0) else { throw ValidationError("--sigma \(sigmaText): must be > 0") }
+        guard alpha > Rational(0), alpha < Rational(1) else { throw ValidationError("--alpha \(alphaText): must be in (0, 1)") }
+        guard n >= 1 else { throw ValidationError("--n \(n): must be >= 1") }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError("\(path): cannot read: \(error.localizedDescription)") }
+        // Rmax = sigma * PhiInv(alpha^(1/N)), alpha^(1/N) = exp(ln(alpha) / N), enclosed.
+        let top = Enclosure.exp(Enclosure.log(alpha, bits: bits) * (Rational(1) / Rational(n)), bits: bits)
+        let topClamped = Interval(lo: top.lo, hi: Rational.min(top.hi, Rational(1) - Rational.dyadic(BigInt(1), exponent: -(bits + 8))))
+        let z = try AuditMath.phiInverse(topClamped, bits: bits)
+        let rmax = Interval(lo: z.lo * sigma, hi: z.hi * sigma)
+        var findings: [Finding] = []
+        var checked = 0
+        let text = String(decoding: data, as: UTF8.self)
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNo = i + 1
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if lineNo == 1 && cols.first == "idx" { continue }
+            checked += 1
+            guard cols.count >= 5 else {
+                findings.append(Finding(line: lineNo, index: nil, kind: "malformed", reason: "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)"))
+                continue
+            }
+            guard let idx = Int(cols[0]), let label = Int(cols[1]), let pred = Int(cols[2]), let correct = Int(cols[4]) else {
+                findings.append(Finding(line: lineNo, index: nil, kind: "malformed", reason: "idx, label, predict and correct must be integers: \(cols.prefix(5).joined(separator: " | "))"))
+                continue
+            }
+            guard let radius = try? Rational(parsing: cols[3]) else {
+                findings.append(Finding(line: lineNo, index: idx, kind: "malformed", reason: "radius \"\(cols[3])\" is not a decimal number"))
+                continue
+            }
+            if correct != ((pred == label && pred != -1) ? 1 : 0) {
+                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "correct = \(correct) but predict = \(pred), label = \(label)"))
+            }
+            if pred == -1 && radius > Rational(0) {
+                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "abstains (predict -1) with radius \(cols[3]) > 0"))
+            }
+            if radius < Rational(0) {
+                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "negative radius \(cols[3])"))
+            }
+            // The printed value may have been rounded up by half a unit in its last digit.
+            let halfUlp = printedHalfUlp(cols[3])
+            if radius - halfUlp > rmax.hi {
+                findings.append(Finding(line: lineNo, index: idx, kind: "unreachable",
+                    reason: "radius \(cols[3]) exceeds sigma x PhiInv(alpha^(1/N)) in [\(rmax.lo.decimalString(digits: 9)), \(rmax.hi.decimalString(digits: 9))] (lo \(rmax.lo), hi \(rmax.hi)): no count out of N = \(n) justifies it at alpha = \(alphaText)"))
+            }
+        }
+        let failures = Set(findings.map { $0.line }).count
+        return Report(file: path, linesChecked: checked, failures: failures, findings: findings,
+                      notes: ["largest reachable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))"])
+    }
+
+    /// Half a unit in the last printed digit of a decimal such as "0.953" (1/2000) or "1e-3"-free forms.
+    func printedHalfUlp(_ s: String) -> Rational {
+        let body = s.split(whereSeparator: { $0 == "e" || $0 == "E" })
+        let mantissa = body.first.map(String.init) ?? s
+        let exponent = body.count > 1 ? Int(body[1]) ?? 0 : 0
+        let decimals = mantissa.split(separator: ".").dropFirst().first?.count ?? 0
+        let e = exponent - decimals
+        let ten = Rational(10)
+        let unit = e >= 0 ? ten.power(e) : Rational(1) / ten.power(-e)
+        return unit / Rational(2)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import IntRSExact
+import IntRSReference
+
+/// The exact-reference pieces the audit re-derives certificates with (owners: the exact Clopper–Pearson,
+/// the Phi/PhiInv enclosures, the noise laws, the tight Neyman–Pearson analysis).
+enum AuditMath {
+    /// One-sided (1 - alpha) Clopper–Pearson lower bound, exact dyadic, rounded down (64 bits).
+    static func clopperPearsonLower(successes k: Int, trials n: Int, alpha: Rational) throws -> Rational {
+        try SmoothingCertificates.clopperPearsonLower(k, n, alpha)
+    }
+
+    /// Enclosure of Phi(x) for an interval argument (monotone).
+    static func phi(_ x: Interval, bits: Int) throws -> Interval {
+        throw CLIError("the Phi enclosure has not landed in this build yet")
+    }
+
+    /// Enclosure of PhiInv(p).
+    static func phiInverse(_ p: Interval, bits: Int) throws -> Interval {
+        throw CLIError("the PhiInv enclosure has not landed in this build yet")
+    }
+
+    /// The sampler's per-coordinate total-variation bound, re-derived from the recorded configuration, or nil
+    /// when this build cannot re-derive it (then the recorded value is used and the audit says so).
+    static func tvBound(noise: String, sigma2: Rational, sampler: String, tableBits: Int?) throws -> Rational? {
+        if sampler == "exact" { return Rational(0) }
+        return nil
+    }
+
+    /// Tight mode: is every integer delta with |delta|^2 < norm2 certified for pA = p (binary form) under
+    /// N_Z(0, sigma2)^d? nil when this build cannot decide.
+    static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int) throws -> Bool? {
+        nil
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import IntRSCore
+import IntRSConformance
+
+/// Reads a JSON Lines file of run records. A malformed line does not stop the others: each line yields a
+/// record or a message naming the line number and the field.
+enum RunRecordReader {
+    struct Line { var number: Int; var text: String; var record: RunRecord?; var error: String? }
+
+    static func read(_ path: String) throws -> [Line] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var out: [Line] = []
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let t = String(raw)
+            if t.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            do {
+                let r = try JSONDecoder().decode(RunRecord.self, from: Data(t.utf8))
+                if r.format != RunRecord.formatName {
+                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field format is \"\(r.format)\", expected \"\(RunRecord.formatName)\""))
+                } else if r.version != RunRecord.currentVersion {
+                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field version is \(r.version), this build reads version \(RunRecord.currentVersion)"))
+                } else {
+                    out.append(Line(number: i + 1, text: t, record: r, error: nil))
+                }
+            } catch {
+                out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): malformed run record: \(describeDecodingError(error))"))
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+import IntRSRuntime
+
+enum SmoothingProcedure: String { case certify, predict }
+
+/// The machine-readable summary of a run (`--json`).
+struct RunSummary: Codable {
+    var procedure: String
+    var examples: Int
+    var shard: String?
+    var model: String
+    var data: String
+    var noise: String
+    var sigma2: String
+    var sampler: String
+    var radiusMode: String
+    var n0: Int?
+    var n: Int
+    var alpha: String
+    var seed: String
+    var threads: Int
+    var cleanAccuracyOfSmoothedAnswers: Double
+    var abstentions: Int
+    var table: [RunReports.Row]
+    var int8Seconds: Double
+    var floatSeconds: Double?
+    var floatOverInt8TimeRatio: Double?
+    var outputs: [String]
+    var notes: [String]
+}
+
+enum SmoothingCommandRunner {
+    static func run(procedure: SmoothingProcedure, options o: SmoothingOptions, floatBaseline: Bool) throws {
+        try o.checkCounts()
+        let alpha = try o.parsedAlpha()
+        let (seed, seedHex) = try o.parsedSeed()
+        let shard = try o.shard.map(Shard.parse)
+        let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }
+
+        let parts = try SmoothingParts.resolve(options: o, procedure: procedure, alpha: alpha, seed: seed,
+                                               floatBaseline: floatBaseline, log: log)
+        let examples = o.select(parts.examples, shard: shard)
+        guard !examples.isEmpty else { throw ValidationError("no examples selected (check --every, --limit, --shard)") }
+        if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count), N0 = \(o.n0), N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), radius mode = \(o.radiusMode), threads = \(o.threadCount)")
+
+        var setup = SmoothingRunSetup(
+            classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,
+            predictionTest: ReferencePredictionTest(alpha: alpha), clopperPearsonLower: parts.clopperPearsonLower,
+            constants: RunConstants(alpha: alpha, noise: o.noise, sigma2: parts.sigma2, sampler: o.sampler,
+                                    tableBits: o.sampler == "table" ? o.tableBits : nil,
+                                    radiusMode: procedure == .certify ? o.radiusMode : "none", seedHex: seedHex,
+                                    modelSHA256: parts.modelSHA256, dataSHA256: parts.dataSHA256,
+                                    gridScale: parts.gridScale, tvBound: parts.tvBound),
+            n0: o.n0, n: o.n, threads: o.threadCount)
+        setup.recordTime = !o.noTime
+        setup.floatBaseline = parts.floatBaseline
+
+        let t0 = DispatchTime.now()
+        let records = procedure == .certify
+            ? try SmoothingRun.certify(setup, examples: examples, progress: log)
+            : try SmoothingRun.predict(setup, examples: examples, progress: log)
+        let int8Seconds = SmoothingRun.seconds(since: t0)
+        var floatResults: [FloatBaselineResult]? = nil
+        var floatSeconds: Double? = nil
+        if procedure == .certify, let f = parts.floatBaseline {
+            let t1 = DispatchTime.now()
+            floatResults = SmoothingRun.floatBaseline(setup, f, examples: examples, progress: log)
+            floatSeconds = SmoothingRun.seconds(since: t1)
+        }
+        let outputs = try writeOutputs(procedure: procedure, options: o, shard: shard, records: records,
+                                       float: floatResults, gridScale: parts.gridScale)
+        let rows = RunReports.table(records: procedure == .certify ? records : [], float: floatResults, gridScale: parts.gridScale)
+        var notes = parts.notes
+        if procedure == .certify && o.radiusMode == "binary" && o.noise == "discrete-gaussian" {
+            notes.append("radius mode binary under discrete-gaussian noise rests on the binary closed form for N_Z, which is checked but not proven (Proofs/theorem-check.md); --radius-mode tight uses the exact analysis")
+        }
+        let answered = records.filter { !$0.abstain }
+        let summary = RunSummary(
+            procedure: procedure.rawValue, examples: records.count, shard: o.shard,
+            model: parts.modelPath, data: parts.dataPath, noise: o.noise, sigma2: parts.sigma2.description,
+            sampler: o.sampler, radiusMode: procedure == .certify ? o.radiusMode : "none",
+            n0: procedure == .certify ? o.n0 : nil, n: o.n, alpha: alpha.description, seed: seedHex,
+            threads: o.threadCount,
+            cleanAccuracyOfSmoothedAnswers: records.isEmpty ? 0 : Double(records.filter { $0.correct }.count) / Double(records.count),
+            abstentions: records.count - answered.count, table: rows, int8Seconds: int8Seconds,
+            floatSeconds: floatSeconds, floatOverInt8TimeRatio: floatSeconds.map { $0 / int8Seconds },
+            outputs: outputs, notes: notes)
+        if o.json {
+            print(String(decoding: try CanonicalJSON.encode(summary), as: UTF8.self), terminator: "")
+        } else {
+            print(humanSummary(summary, procedure: procedure, gridScale: parts.gridScale))
+        }
+    }
+
+    static func humanSummary(_ s: RunSummary, procedure: SmoothingProcedure, gridScale: Rational) -> String {
+        var t = ""
+        t += "\(s.procedure): \(s.examples) examples; N0 = \(s.n0.map(String.init) ?? "-"), N = \(s.n), alpha = \(s.alpha), \(s.noise) sigma2 = \(s.sigma2) grid units^2 (grid scale \(gridScale) real units), sampler \(s.sampler), seed \(s.seed)\n"
+        t += String(format: "answered and correct: %.3f; abstained: %d\n", s.cleanAccuracyOfSmoothedAnswers, s.abstentions)
+        if procedure == .certify {
+            t += RunReports.renderTable(s.table, examples: s.examples,
+                                        procedureNote: "radius mode \(s.radiusMode); int8 radii are for integer delta, sqrt(n*) grid units")
+        }
+        t += String(format: "int8 time: %.2f s", s.int8Seconds)
+        if let f = s.floatSeconds, let r = s.floatOverInt8TimeRatio { t += String(format: "; float32 baseline time: %.2f s; float/int8 time ratio: %.2f", f, r) }
+        t += "\n"
+        for o in s.outputs { t += "wrote \(o)\n" }
+        for n in s.notes { t += "note: \(n)\n" }
+        return t
+    }
+
+    /// Writes every output atomically (no partial file that looks valid). Returns the paths written.
+    static func writeOutputs(procedure: SmoothingProcedure, options o: SmoothingOptions, shard: Shard?,
+                             records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational) throws -> [String] {
+        let dir = URL(fileURLWithPath: o.outputDir)
+        let base = procedure.rawValue + (shard?.suffix ?? "")
+        let jsonl = o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl")
+        let tsv = o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv")
+        var files: [(URL, String)] = []
+        files.append((jsonl, try records.map { try $0.jsonLine() + "\n" }.joined()))
+        files.append((tsv, RunReports.cohenTSV(records: records)))
+        if procedure == .certify {
+            files.append((dir.appendingPathComponent(base + ".svg"),
+                          RunReports.svg(records: records, float: float, gridScale: gridScale,
+                                         title: "certified accuracy vs radius (\(records.count) examples)")))
+            if let f = float {
+                var ft = f
+                if o.noTime { for i in ft.indices { ft[i].time = 0 } }
+                files.append((dir.appendingPathComponent(base + "-float.tsv"),
+                              RunReports.cohenTSV(float: ft, gridScale: gridScale.doubleApproximation)))
+            }
+        }
+        for (url, text) in files {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+                throw CLIError("\(url.path): cannot write: \(error.localizedDescription)")
+            }
+        }
+        return files.map { $0.0.path }
+    }
+}
+
+/// PREDICT's abstain rule decided by the exact reference (`TwoSidedBinomialTest.rejects`), cached by counts.
+final class ReferencePredictionTest: PredictionTest, @unchecked Sendable {
+    let alpha: Rational
+    private let lock = NSLock()
+    private var cache: [Int: Bool] = [:]
+    init(alpha: Rational) { self.alpha = alpha }
+    func rejectsEquality(top: Int, second: Int) -> Bool {
+        let key = top << 32 | second
+        lock.lock(); if let c = cache[key] { lock.unlock(); return c }; lock.unlock()
+        let r = (try? TwoSidedBinomialTest.rejects(successes: top, trials: top + second, alpha: alpha)) ?? false
+        lock.lock(); cache[key] = r; lock.unlock()
+        return r
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+
+/// Options shared by `intrs certify` and `intrs predict`.
+struct SmoothingOptions: ParsableArguments {
+    @Option(help: "Model file (intrs-int8-model JSON). Default: the shipped digits CNN.")
+    var model: String?
+    @Option(help: "Data set file (intrs-grid-dataset JSON). Default: the shipped digits test set.")
+    var data: String?
+    @Option(help: "Noise variance in grid units squared, an exact rational (e.g. 16 or 65025/16). Default 16 (sigma = 4 grid units = 0.25 real units on the digits).")
+    var sigma2: String?
+    @Option(help: "Noise standard deviation in REAL units (e.g. 0.25 in [0, 1] pixel units); converted exactly: sigma2 = (sigma / gridScale)^2. Give --sigma2 or --sigma, not both.")
+    var sigma: String?
+    @Option(help: "Noise law: discrete-gaussian (N_Z) or rounded-gaussian (round(N(0, sigma^2))).")
+    var noise: String = "discrete-gaussian"
+    @Option(help: "Sampler: exact (CKS, discrete-gaussian only) or table (CDT table; its total-variation bound is accounted for).")
+    var sampler: String = "exact"
+    @Option(help: "Table sampler threshold bits (a multiple of 32).")
+    var tableBits: Int = 64
+    @Option(name: .customLong("n0"), help: "CERTIFY selection samples N0.")
+    var n0: Int = 100
+    @Option(name: .customLong("n"), help: "Estimation (CERTIFY) or prediction (PREDICT) samples N.")
+    var n: Int = 100_000
+    @Option(help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")
+    var alpha: String = "0.001"
+    @Option(help: "Radius mode: binary (closed-form binary, default; for discrete-gaussian it rests on the checked-but-unproven binary form, Proofs/theorem-check.md), tight (exact Neyman-Pearson over integer shifts), two-class (rounded-gaussian only).")
+    var radiusMode: String = "binary"
+    @Option(help: "Worker threads (default: all processors). Results do not depend on it.")
+    var threads: Int?
+    @Option(help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n. Join shards with `intrs merge`.")
+    var shard: String?
+    @Option(help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
+    var seed: String?
+    @Option(help: "Use every k-th example of the data set (by index: 0, k, 2k, ...).")
+    var every: Int?
+    @Option(help: "Use at most this many examples (after --every).")
+    var limit: Int?
+    @Option(help: "Output directory for the default output files.")
+    var outputDir: String = "intrs-out"
+    @Option(help: "JSON Lines output path (default: <output-dir>/<procedure>[.shard-i-of-n].jsonl).")
+    var jsonl: String?
+    @Option(help: "Cohen-format TSV output path (default: <output-dir>/<procedure>[.shard-i-of-n].tsv).")
+    var tsv: String?
+    @Flag(help: "Write time 0 in every record and TSV line (byte-identical files across runs).")
+    var noTime = false
+    @Flag(help: "Print the summary as JSON on stdout.")
+    var json = false
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+}
+
+enum SmoothingDefaults {
+    /// The fixed default seed: the ASCII bytes of "intrs-default-seed-v1" followed by zero bytes (32 bytes).
+    static let seedHex = "696e7472732d64656661756c742d736565642d76310000000000000000000000"
+    static let sigma2 = "16"
+    static let modelResource = "digits-cnn.v1.json"
+    static let dataResource = "digits-test.v1.json"
+}
+
+/// A parsed "--shard i/n".
+struct Shard: Equatable {
+    var index: Int
+    var count: Int
+    static func parse(_ s: String) throws -> Shard {
+        let p = s.split(separator: "/")
+        guard p.count == 2, let i = Int(p[0]), let n = Int(p[1]), n >= 1, i >= 0, i < n else {
+            throw ValidationError("--shard \"\(s)\": expected i/n with integers 0 <= i < n, e.g. 0/4")
+        }
+        return Shard(index: i, count: n)
+    }
+    var suffix: String { ".shard-\(index)-of-\(count)" }
+}
+
+extension SmoothingOptions {
+    func parsedAlpha() throws -> Rational {
+        let a: Rational
+        do { a = try Rational(parsing: alpha) } catch { throw ValidationError("--alpha \"\(alpha)\": not an exact decimal or rational (\(error))") }
+        guard a > Rational(0), a < Rational(1) else { throw ValidationError("--alpha \"\(alpha)\": must be in (0, 1)") }
+        return a
+    }
+
+    func parsedSeed() throws -> (Seed, String) {
+        let text = seed ?? SmoothingDefaults.seedHex
+        if text == "random" {
+            var g = SystemRandomNumberGenerator()
+            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &g) }
+            let s = Seed(bytes: bytes)
+            return (s, s.hex)
+        }
+        do { let s = try Seed(hex: text); return (s, s.hex) } catch {
+            throw ValidationError("--seed \"\(text)\": \(error) (64 hex digits, or \"random\")")
+        }
+    }
+
+    /// sigma2 in grid units squared, from --sigma2 or from --sigma (real units) and the grid scale.
+    func parsedSigma2(gridScale: Rational) throws -> Rational {
+        if sigma2 != nil && sigma != nil { throw ValidationError("--sigma2 and --sigma: give one, not both") }
+        if let s = sigma {
+            let r: Rational
+            do { r = try Rational(parsing: s) } catch { throw ValidationError("--sigma \"\(s)\": not an exact decimal or rational") }
+            guard r > Rational(0) else { throw ValidationError("--sigma \"\(s)\": must be > 0 (real units)") }
+            let g = r / gridScale
+            return g * g
+        }
+        let text = sigma2 ?? SmoothingDefaults.sigma2
+        let r: Rational
+        do { r = try Rational(parsing: text) } catch { throw ValidationError("--sigma2 \"\(text)\": not an exact decimal or rational (grid units squared)") }
+        guard r > Rational(0) else { throw ValidationError("--sigma2 \"\(text)\": must be > 0 (grid units squared)") }
+        return r
+    }
+
+    func checkCounts() throws {
+        guard n0 >= 1 else { throw ValidationError("--n0 \(n0): must be >= 1") }
+        guard n >= 1 && n <= 1 << 31 else { throw ValidationError("--n \(n): must be in 1 ... 2^31") }
+        if let t = threads, t < 1 { throw ValidationError("--threads \(t): must be >= 1") }
+        if let e = every, e < 1 { throw ValidationError("--every \(e): must be >= 1") }
+        if let l = limit, l < 1 { throw ValidationError("--limit \(l): must be >= 1") }
+        guard ["discrete-gaussian", "rounded-gaussian"].contains(noise) else {
+            throw ValidationError("--noise \"\(noise)\": expected discrete-gaussian or rounded-gaussian")
+        }
+        guard ["exact", "table"].contains(sampler) else { throw ValidationError("--sampler \"\(sampler)\": expected exact or table") }
+        if sampler == "exact" && noise == "rounded-gaussian" {
+            throw ValidationError("--sampler exact: only for discrete-gaussian; rounded-gaussian uses --sampler table")
+        }
+        guard ["binary", "tight", "two-class"].contains(radiusMode) else {
+            throw ValidationError("--radius-mode \"\(radiusMode)\": expected binary, tight or two-class")
+        }
+        if radiusMode == "two-class" && noise != "rounded-gaussian" {
+            throw ValidationError("--radius-mode two-class: sound only for rounded-gaussian noise (the two-class closed form fails for discrete-gaussian, Proofs/theorem-check.md)")
+        }
+    }
+
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// The examples this run (or shard) processes, in index order.
+    func select(_ all: [GridExample], shard: Shard?) -> [GridExample] {
+        var chosen = all.filter { $0.index % (every ?? 1) == 0 }
+        if let l = limit { chosen = Array(chosen.prefix(l)) }
+        if let s = shard { chosen = chosen.enumerated().filter { $0.offset % s.count == s.index }.map { $0.element } }
+        return chosen
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+import IntRSRuntime
+
+/// The real parts of a run, resolved from the command-line options: model, data, noise, certificate table,
+/// Clopper–Pearson. Each comes from its owner's module (int8 runtime, data set loader, noise samplers,
+/// certificate tables, exact Clopper–Pearson).
+struct SmoothingParts {
+    var modelPath: String
+    var dataPath: String
+    var modelSHA256: String
+    var dataSHA256: String
+    var classifier: AnyBatchClassifier
+    var floatBaseline: FloatBaselineSetup?
+    var examples: [GridExample]
+    var gridScale: Rational
+    var sigma2: Rational
+    var noise: AnyGridNoiseSource
+    var tvBound: Rational
+    var certificate: (any CertificateLookup)?
+    var clopperPearsonLower: @Sendable (Int, Int) throws -> Rational
+    var notes: [String]
+
+    static func readFile(_ path: String, what: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CLIError("\(path): cannot read \(what): \(error.localizedDescription)")
+        }
+    }
+
+    static func shippedPath(_ given: String?, resource: String, option: String) throws -> String {
+        if let g = given { return g }
+        guard let u = ShippedDefaults.url(resource) else {
+            throw CLIError("\(option): no default: the shipped \(resource) is not in this build's resource bundle; pass \(option) PATH")
+        }
+        return u.path
+    }
+
+    static func resolve(options o: SmoothingOptions, procedure: SmoothingProcedure, alpha: Rational, seed: Seed,
+                        floatBaseline: Bool, log: (String) -> Void) throws -> SmoothingParts {
+        let modelPath = try shippedPath(o.model, resource: SmoothingDefaults.modelResource, option: "--model")
+        let dataPath = try shippedPath(o.data, resource: SmoothingDefaults.dataResource, option: "--data")
+        let modelBytes = try readFile(modelPath, what: "model")
+        let dataBytes = try readFile(dataPath, what: "data set")
+        let model = try Int8Model.decode(modelBytes, file: modelPath)
+        let data = try SmoothingData.load(dataBytes, file: dataPath)
+        let classifier = try SmoothingModel.classifier(model, file: modelPath)
+        guard classifier.inputCount == data.inputCount else {
+            throw CLIError("\(dataPath): examples have \(data.inputCount) grid values but model \(modelPath) expects \(classifier.inputCount)")
+        }
+        let gridScale = data.gridScale
+        let sigma2 = try o.parsedSigma2(gridScale: gridScale)
+        let noise = try SmoothingNoise.make(options: o, sigma2: sigma2, seed: seed)
+        var certificate: (any CertificateLookup)? = nil
+        if procedure == .certify {
+            log("building the certificate table (exact reference) ...")
+            certificate = try SmoothingCertificates.lookup(options: o, sigma2: sigma2, alpha: alpha,
+                                                           dimension: classifier.inputCount, tvBound: noise.tvBound)
+        }
+        var fb: FloatBaselineSetup? = nil
+        if floatBaseline {
+            if let fc = try SmoothingModel.floatClassifier(model, file: modelPath) {
+                fb = FloatBaselineSetup(classifier: fc, noise: AnyFloatNoiseSource(GaussianStreamNoiseSource(seed: seed, sigma: Float(sigma2.doubleApproximation.squareRoot()))),
+                                        sigma: sigma2.doubleApproximation.squareRoot())
+            }
+        }
+        let cp: @Sendable (Int, Int) throws -> Rational = { k, n in try SmoothingCertificates.clopperPearsonLower(k, n, alpha) }
+        return SmoothingParts(modelPath: modelPath, dataPath: dataPath, modelSHA256: SHA256.hex(modelBytes),
+                              dataSHA256: SHA256.hex(dataBytes), classifier: classifier, floatBaseline: fb,
+                              examples: data.examples, gridScale: gridScale, sigma2: sigma2, noise: noise.source,
+                              tvBound: noise.tvBound, certificate: certificate, clopperPearsonLower: cp,
+                              notes: noise.notes)
+    }
+}
+
+/// The data set (owner: the data set loader in IntRSCore).
+enum SmoothingData {
+    struct Loaded { var examples: [GridExample]; var inputCount: Int; var gridScale: Rational }
+    static func load(_ data: Data, file: String) throws -> Loaded {
+        throw CLIError("\(file): the data set loader has not landed in this build yet")
+    }
+}
+
+/// The model's evaluators (owner: the int8 runtime).
+enum SmoothingModel {
+    static func classifier(_ model: Int8Model, file: String) throws -> AnyBatchClassifier {
+        throw CLIError("\(file): the fast int8 evaluator has not landed in this build yet")
+    }
+    static func floatClassifier(_ model: Int8Model, file: String) throws -> AnyFloatBatchClassifier? { nil }
+}
+
+/// The noise (owner: the noise samplers).
+enum SmoothingNoise {
+    struct Made { var source: AnyGridNoiseSource; var tvBound: Rational; var notes: [String] }
+    static func make(options o: SmoothingOptions, sigma2: Rational, seed: Seed) throws -> Made {
+        switch (o.noise, o.sampler) {
+        case ("discrete-gaussian", "exact"):
+            guard let p = sigma2.numerator.asInt, let q = sigma2.denominator.asInt, p > 0, q > 0 else {
+                throw ValidationError("--sigma2 \(sigma2): numerator or denominator too large for the fast CKS sampler")
+            }
+            let s: FastDiscreteGaussianSampler
+            do { s = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(p), sigma2Denominator: UInt64(q)) } catch {
+                throw ValidationError("--sigma2 \(sigma2): \(error)")
+            }
+            return Made(source: AnyGridNoiseSource(StreamNoiseSource(seed: seed, sampler: s)), tvBound: Rational(0),
+                        notes: ["exact CKS sampler: no total-variation term"])
+        default:
+            throw CLIError("--sampler \(o.sampler) --noise \(o.noise): the table samplers have not landed in this build yet")
+        }
+    }
+}
+
+/// Certificates and Clopper–Pearson (owners: the certificate tables and the exact Clopper–Pearson).
+enum SmoothingCertificates {
+    static func lookup(options o: SmoothingOptions, sigma2: Rational, alpha: Rational, dimension: Int,
+                       tvBound: Rational) throws -> any CertificateLookup {
+        throw CLIError("the certificate table builder has not landed in this build yet")
+    }
+    static func clopperPearsonLower(_ k: Int, _ n: Int, _ alpha: Rational) throws -> Rational {
+        throw CLIError("the exact Clopper-Pearson bound has not landed in this build yet")
+    }
+}
