@@ -31,7 +31,7 @@ enum RunStandIns {
         s.recordTime = false
         return s
     }
-    static let examples: [GridExample] = (0..<7).map { i in GridExample(index: i, label: i % 2, grid: [Int32(i) - 3, 1, 2]) }
+    static let examples: [RunExample] = (0..<7).map { i in RunExample(index: i, label: i % 2, grid: [Int32(i) - 3, 1, 2]) }
 }
 
 @Suite("certify and predict runs")

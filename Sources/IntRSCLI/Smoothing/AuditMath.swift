@@ -1,6 +1,7 @@
 import Foundation
 import IntRSExact
 import IntRSReference
+import IntRSCore
 
 /// The exact-reference pieces the audit re-derives certificates with (owners: the exact Clopper–Pearson,
 /// the Phi/PhiInv enclosures, the noise laws, the tight Neyman–Pearson analysis).
@@ -24,7 +25,10 @@ enum AuditMath {
     /// when this build cannot re-derive it (then the recorded value is used and the audit says so).
     static func tvBound(noise: String, sigma2: Rational, sampler: String, tableBits: Int?) throws -> Rational? {
         if sampler == "exact" { return Rational(0) }
-        return nil
+        guard sampler == "table", let bits = tableBits else { return nil }
+        let family: NoiseFamily = noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
+        // The same law and precision `intrs certify` uses (SmoothingNoise.make).
+        return try TableLaw(family: family, sigma2: sigma2, bits: bits).totalVariationBound(bits: max(2 * bits, 128))
     }
 
     /// Tight mode: is every integer delta with |delta|^2 < norm2 certified for pA = p (binary form) under

@@ -135,7 +135,7 @@ extension SmoothingOptions {
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     /// The examples this run (or shard) processes, in index order.
-    func select(_ all: [GridExample], shard: Shard?) -> [GridExample] {
+    func select(_ all: [RunExample], shard: Shard?) -> [RunExample] {
         var chosen = all.filter { $0.index % (every ?? 1) == 0 }
         if let l = limit { chosen = Array(chosen.prefix(l)) }
         if let s = shard { chosen = chosen.enumerated().filter { $0.offset % s.count == s.index }.map { $0.element } }

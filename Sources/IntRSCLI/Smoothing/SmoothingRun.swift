@@ -5,7 +5,7 @@ import IntRSReference
 import IntRSRuntime
 
 /// One example of a data set: its index in the full data set, its label and its grid values.
-struct GridExample: Sendable {
+struct RunExample: Sendable {
     var index: Int
     var label: Int
     var grid: [Int32]
@@ -70,7 +70,7 @@ enum SmoothingRun {
     }
 
     /// CERTIFY every example; one record per example, in the order given.
-    static func certify(_ s: SmoothingRunSetup, examples: [GridExample],
+    static func certify(_ s: SmoothingRunSetup, examples: [RunExample],
                         progress: (String) -> Void) throws -> [RunRecord] {
         guard let certificate = s.certificate else { throw CLIError("internal: no certificate table for certify") }
         let smoothing = Smoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
@@ -108,7 +108,7 @@ enum SmoothingRun {
     }
 
     /// PREDICT every example.
-    static func predict(_ s: SmoothingRunSetup, examples: [GridExample],
+    static func predict(_ s: SmoothingRunSetup, examples: [RunExample],
                         progress: (String) -> Void) throws -> [RunRecord] {
         guard let test = s.predictionTest else { throw CLIError("internal: no prediction test for predict") }
         let smoothing = Smoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
@@ -138,7 +138,7 @@ enum SmoothingRun {
     }
 
     /// The float32 baseline (Cohen's CERTIFY in doubles) on the same examples and stream ids.
-    static func floatBaseline(_ s: SmoothingRunSetup, _ f: FloatBaselineSetup, examples: [GridExample],
+    static func floatBaseline(_ s: SmoothingRunSetup, _ f: FloatBaselineSetup, examples: [RunExample],
                               progress: (String) -> Void) -> [FloatBaselineResult] {
         let smoothing = FloatSmoothing(classifier: f.classifier, noise: f.noise, threads: s.threads)
         let alpha = s.constants.alpha.doubleApproximation

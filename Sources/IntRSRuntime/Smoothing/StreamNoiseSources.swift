@@ -40,3 +40,5 @@ public struct GaussianStreamNoiseSource: FloatNoiseSource {
         BoxMuller.fill(&s, sigma: sigma, into: out)
     }
 }
+
+extension FastTableSampler: IntegerNoiseSampler {}
