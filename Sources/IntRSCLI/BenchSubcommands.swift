@@ -2,4 +2,5 @@ import ArgumentParser
 
 /// Every `intrs bench` subcommand (one line each).
 let benchSubcommands: [any ParsableCommand.Type] = [
+    BenchInt8Command.self,
 ]

@@ -8,4 +8,6 @@ let allSubcommands: [any ParsableCommand.Type] = [
     PredictCommand.self,
     MergeCommand.self,
     AuditCommand.self,
+    InferCommand.self,
+    ModelCommand.self,
 ]

@@ -1,0 +1,266 @@
+import IntRSCore
+
+/// The float32 baseline: the same architecture as the int8 model, in real numbers. Weights are the
+/// model's stored float weights (`floatFilter`/`floatBias`) when present, else dequantized:
+/// w = S_w[c] * q_w, bias = S_in * S_w[c] * q_b. Activations: ReLU max(0, x), ReLU6 min(max(0, x), 6),
+/// none; pools average over valid taps or take the max; add sums. The input stage is the int8 input stage
+/// in real units, including its clipping: x = S_in * (clamp(Z + gridMultiplier * g, -128, 127) - Z).
+/// The class is the ArgMax of the float logits (lowest index on ties).
+///
+/// This is the floating-point baseline the paper's speedup is measured against. It is NOT bit-exact with
+/// anything and takes no certified decision. Same batching and threading as `FastInt8Evaluator`; the inner
+/// loops are SIMD8<Float> dot products with four accumulators (`FastKernels.dot`).
+public final class FloatEvaluator: Sendable {
+    public let network: Int8Network
+    public let threads: Int
+    public let chunkSize: Int
+    let layers: [FloatLayer]
+    let tensorSizes: [Int]
+    let patchCapacity: Int
+    let inputScale: Float
+
+    public enum SetupError: Error, CustomStringConvertible {
+        case missingScale(String)
+        public var description: String {
+            switch self { case .missingScale(let f): return "float baseline needs real scales: \(f) is missing (store float weights or scales in the model)" }
+        }
+    }
+
+    public convenience init(model: Int8Model, threads: Int = 1, file: String = "model") throws {
+        try self.init(network: model.validated(file: file), threads: threads)
+    }
+
+    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8) throws {
+        self.network = network
+        self.threads = max(1, threads)
+        self.chunkSize = max(1, chunkSize)
+        tensorSizes = network.tensorShapes.map { $0.reduce(1, *) }
+        guard let s0 = network.tensorScales[0] else { throw SetupError.missingScale("input.scale (or input.gridScale)") }
+        inputScale = Float(s0)
+        var patch = 16
+        var ls: [FloatLayer] = []
+        for L in network.layers {
+            let act: FloatActivation = L.fusedActivation == "relu" ? .relu : L.fusedActivation == "relu6" ? .relu6 : .none
+            let common = FloatLayerCommon(inputs: L.inputs, output: L.index + 1, activation: act)
+            func weights(_ q: [Int8], _ f: [Float]?, _ qb: [Int32], _ fb: [Float]?, _ scales: [Double]?, perChannel: (Int) -> Int) throws -> ([Float], [Float]) {
+                let sIn = network.tensorScales[L.inputs[0]]
+                var w: [Float], b: [Float]
+                if let f { w = f } else {
+                    guard let sc = scales else { throw SetupError.missingScale("layers[\(L.index)].filterScales") }
+                    w = q.indices.map { Float(Double(q[$0]) * sc[perChannel($0)]) }
+                }
+                if let fb { b = fb } else {
+                    guard let sc = scales, let sIn else {
+                        throw SetupError.missingScale(scales == nil ? "layers[\(L.index)].filterScales" : "the scale of tensor \(L.inputs[0])")
+                    }
+                    b = qb.indices.map { Float(Double(qb[$0]) * sIn * sc[$0]) }
+                }
+                return (w, b)
+            }
+            switch L.kind {
+            case .conv(let p):
+                let k = p.depthwise ? p.kernelH * p.kernelW : p.kernelH * p.kernelW * p.inC
+                let (w, b) = try weights(p.filter, p.floatFilter, p.bias, p.floatBias, p.filterScales,
+                                         perChannel: { p.depthwise ? $0 % p.outC : $0 / k })
+                if p.depthwise {
+                    ls.append(.depthwise(common, p, w, b))
+                } else {
+                    let kp = (k + 7) & ~7
+                    var wp = [Float](repeating: 0, count: p.outC * kp)
+                    for o in 0..<p.outC { for t in 0..<k { wp[o * kp + t] = w[o * k + t] } }
+                    patch = max(patch, kp)
+                    ls.append(.conv(common, p, kp, wp, b))
+                }
+            case .fullyConnected(let p):
+                let (w, b) = try weights(p.filter, p.floatFilter, p.bias, p.floatBias, p.filterScales, perChannel: { $0 / p.inCount })
+                let kp = (p.inCount + 7) & ~7
+                var wp = [Float](repeating: 0, count: p.outCount * kp)
+                for o in 0..<p.outCount { for t in 0..<p.inCount { wp[o * kp + t] = w[o * p.inCount + t] } }
+                patch = max(patch, kp * self.chunkSize)
+                ls.append(.fullyConnected(common, p, kp, wp, b))
+            case .add(let p): ls.append(.add(common, p.count))
+            case .averagePool(let p): ls.append(.pool(common, p, false))
+            case .maxPool(let p): ls.append(.pool(common, p, true))
+            case .reshape: ls.append(.reshape(common))
+            }
+        }
+        layers = ls
+        patchCapacity = patch
+    }
+
+    public var inputCount: Int { network.inputCount }
+    public var classCount: Int { network.classCount }
+
+    /// Classifies `batch` inputs given as grid values (Float, batch-major), ArgMax (lowest index on ties).
+    public func classify(grid: UnsafeBufferPointer<Float>, batch: Int, classes: UnsafeMutableBufferPointer<Int32>) {
+        precondition(grid.count >= batch * inputCount && classes.count >= batch, "buffers too small")
+        run(grid: grid, batch: batch, logits: nil, classes: classes.baseAddress)
+    }
+
+    /// Float logits of one input (allocates; not for hot loops).
+    public func logits(grid: [Float]) -> [Float] {
+        var out = [Float](repeating: 0, count: classCount)
+        grid.withUnsafeBufferPointer { g in out.withUnsafeMutableBufferPointer { run(grid: g, batch: 1, logits: $0.baseAddress, classes: nil) } }
+        return out
+    }
+
+    private func run(grid: UnsafeBufferPointer<Float>, batch: Int, logits: UnsafeMutablePointer<Float>?, classes: UnsafeMutablePointer<Int32>?) {
+        let gridBase = grid.baseAddress!
+        parallelRanges(batch: batch, threads: threads) { range, _ in
+            var offsets: [Int] = []
+            var total = 0
+            for s in tensorSizes { offsets.append(total); total += s * chunkSize }
+            let tensors = UnsafeMutablePointer<Float>.allocate(capacity: total)
+            let patch = UnsafeMutablePointer<Float>.allocate(capacity: patchCapacity)
+            defer { tensors.deallocate(); patch.deallocate() }
+            offsets.withUnsafeBufferPointer { off in
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let n = min(chunkSize, range.upperBound - start)
+                    runChunk(gridBase + start * inputCount, n: n, tensors: tensors, offsets: off, patch: patch)
+                    let last = tensors + off[off.count - 1]
+                    let c = classCount
+                    for b in 0..<n {
+                        let row = last + b * c
+                        if let logits { for j in 0..<c { logits[(start + b) * c + j] = row[j] } }
+                        if let classes {
+                            var best = 0
+                            for j in 1..<max(c, 1) where row[j] > row[best] { best = j }
+                            classes[start + b] = Int32(best)
+                        }
+                    }
+                    start += n
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    static func activate(_ x: Float, _ a: FloatActivation) -> Float {
+        switch a {
+        case .none: return x
+        case .relu: return max(0, x)
+        case .relu6: return min(max(0, x), 6)
+        }
+    }
+
+    private func runChunk(_ grid: UnsafePointer<Float>, n: Int, tensors: UnsafeMutablePointer<Float>, offsets: UnsafeBufferPointer<Int>,
+                          patch: UnsafeMutablePointer<Float>) {
+        let d = inputCount
+        let z = Float(network.input.zeroPoint), gm = Float(network.input.gridMultiplier), s = inputScale
+        let t0 = tensors + offsets[0]
+        for i in 0..<(n * d) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
+        for layer in layers {
+            switch layer {
+            case .conv(let c, let p, let kp, let w, let bias):
+                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
+                w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                    for b in 0..<n {
+                        let input = tensors + offsets[c.inputs[0]] + b * inSize
+                        var o = tensors + offsets[c.output] + b * outSize
+                        patch.update(repeating: 0, count: kp)
+                        for oy in 0..<p.outH {
+                            for ox in 0..<p.outW {
+                                var dst = patch
+                                for ky in 0..<p.kernelH {
+                                    let iy = oy * p.strideH - p.padTop + ky * p.dilationH
+                                    for kx in 0..<p.kernelW {
+                                        let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
+                                        if iy >= 0 && iy < p.inH && ix >= 0 && ix < p.inW {
+                                            dst.update(from: input + (iy * p.inW + ix) * p.inC, count: p.inC)
+                                        } else {
+                                            dst.update(repeating: 0, count: p.inC)
+                                        }
+                                        dst += p.inC
+                                    }
+                                }
+                                for oc in 0..<p.outC {
+                                    o[oc] = Self.activate(bb[oc] + FastKernels.dot(patch, wb.baseAddress! + oc * kp, kp), c.activation)
+                                }
+                                o += p.outC
+                            }
+                        }
+                    }
+                } }
+            case .depthwise(let c, let p, let w, let bias):
+                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
+                for b in 0..<n {
+                    let input = tensors + offsets[c.inputs[0]] + b * inSize
+                    let out = tensors + offsets[c.output] + b * outSize
+                    for oy in 0..<p.outH { for ox in 0..<p.outW {
+                        let o = out + (oy * p.outW + ox) * p.outC
+                        for j in 0..<p.outC { o[j] = bias[j] }
+                        for ky in 0..<p.kernelH {
+                            let iy = oy * p.strideH - p.padTop + ky * p.dilationH
+                            if iy < 0 || iy >= p.inH { continue }
+                            for kx in 0..<p.kernelW {
+                                let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
+                                if ix < 0 || ix >= p.inW { continue }
+                                let src = input + (iy * p.inW + ix) * p.inC
+                                for j in 0..<p.outC { o[j] += w[(ky * p.kernelW + kx) * p.outC + j] * src[j / p.depthMultiplier] }
+                            }
+                        }
+                        for j in 0..<p.outC { o[j] = Self.activate(o[j], c.activation) }
+                    } }
+                }
+            case .fullyConnected(let c, let p, let kp, let w, let bias):
+                let input = tensors + offsets[c.inputs[0]], inStride = tensorSizes[c.inputs[0]]
+                let output = tensors + offsets[c.output]
+                for b in 0..<n {
+                    let dst = patch + b * kp
+                    dst.update(from: input + b * inStride, count: p.inCount)
+                    (dst + p.inCount).update(repeating: 0, count: kp - p.inCount)
+                }
+                w.withUnsafeBufferPointer { wb in
+                    for o in 0..<p.outCount {
+                        for b in 0..<n {
+                            output[b * p.outCount + o] = Self.activate(bias[o] + FastKernels.dot(patch + b * kp, wb.baseAddress! + o * kp, kp), c.activation)
+                        }
+                    }
+                }
+            case .add(let c, let count):
+                let a = tensors + offsets[c.inputs[0]], bb = tensors + offsets[c.inputs[1]], o = tensors + offsets[c.output]
+                for e in 0..<(n * count) { o[e] = Self.activate(a[e] + bb[e], c.activation) }
+            case .pool(let c, let p, let isMax):
+                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
+                for b in 0..<n {
+                    let input = tensors + offsets[c.inputs[0]] + b * inSize
+                    let out = tensors + offsets[c.output] + b * outSize
+                    for oy in 0..<p.outH { for ox in 0..<p.outW { for ch in 0..<p.channels {
+                        var sum: Float = 0, best = -Float.infinity, cnt: Float = 0
+                        for ky in 0..<p.poolH {
+                            let iy = oy * p.strideH - p.padTop + ky
+                            if iy < 0 || iy >= p.inH { continue }
+                            for kx in 0..<p.poolW {
+                                let ix = ox * p.strideW - p.padLeft + kx
+                                if ix < 0 || ix >= p.inW { continue }
+                                let x = input[(iy * p.inW + ix) * p.channels + ch]
+                                sum += x; best = max(best, x); cnt += 1
+                            }
+                        }
+                        out[(oy * p.outW + ox) * p.channels + ch] = Self.activate(isMax ? best : sum / cnt, c.activation)
+                    } } }
+                }
+            case .reshape(let c):
+                (tensors + offsets[c.output]).update(from: tensors + offsets[c.inputs[0]], count: n * tensorSizes[c.output])
+            }
+        }
+    }
+}
+
+enum FloatActivation: Sendable { case none, relu, relu6 }
+
+struct FloatLayerCommon: Sendable {
+    var inputs: [Int]
+    var output: Int
+    var activation: FloatActivation
+}
+
+enum FloatLayer: Sendable {
+    case conv(FloatLayerCommon, Int8ConvPlan, Int, [Float], [Float])
+    case depthwise(FloatLayerCommon, Int8ConvPlan, [Float], [Float])
+    case fullyConnected(FloatLayerCommon, Int8FullyConnectedPlan, Int, [Float], [Float])
+    case add(FloatLayerCommon, Int)
+    case pool(FloatLayerCommon, Int8PoolPlan, Bool)
+    case reshape(FloatLayerCommon)
+}
