@@ -10,4 +10,6 @@ let allSubcommands: [any ParsableCommand.Type] = [
     AuditCommand.self,
     InferCommand.self,
     ModelCommand.self,
+    SampleCommand.self,
+    NoiseCommand.self,
 ]

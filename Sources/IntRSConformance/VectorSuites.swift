@@ -1,5 +1,9 @@
 /// The registry of vector suites. Each area adds its suites here (one line each).
 public enum VectorSuites {
     nonisolated(unsafe) public static let all: [any VectorSuite.Type] = [
+        ChaCha20Suite.self,
+        SamplerSuite.self,
+        NoisePMFSuite.self,
+        NoiseTableSuite.self,
     ]
 }

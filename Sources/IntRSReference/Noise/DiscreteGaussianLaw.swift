@@ -52,15 +52,16 @@ public struct DiscreteGaussianLaw: Sendable {
         return Interval(lo: lo, hi: hi + tau)
     }
 
-    /// Point masses on [-K, K] (K from ``window(tailBits:)``), enclosed and rounded outward to
-    /// 2^-(bits + 8); the tail mass outside the window is <= 2^-bits.
+    /// Point masses on [-K, K] (K from ``window(tailBits:)``), enclosed with relative width about
+    /// 2^-bits (endpoints rounded outward keeping bits + 8 significant bits); the tail mass outside
+    /// the window is <= 2^-bits.
     public func enclosed(bits: Int) -> EnclosedLaw {
         let k = window(tailBits: bits)
         let work = bits + 16
         let w = weights(upTo: k, bits: work)
         let tau = tailBound(window: k, bits: work)
         let z = normaliser(w, tail: tau)
-        let half = w.map { Interval(lo: $0.lo / z.hi, hi: $0.hi / z.lo).roundedOutward(bits: bits + 8) }
+        let half = w.map { Interval(lo: $0.lo / z.hi, hi: $0.hi / z.lo).roundedOutwardRelative(bits: bits + 8) }
         let masses = Array(half.reversed()) + half.dropFirst()
         return EnclosedLaw(offset: -k, masses: masses, tailMass: (tau / z.lo).roundedUp(bits: bits + 8))
     }
@@ -90,7 +91,7 @@ public struct DiscreteGaussianLaw: Sendable {
         let k1 = Rational(k + 1)
         let g = k1 * k1 * weight(k + 1, bits: work).hi
         nHi += Rational(2) * g / (Rational(1) - rhoHi(k))
-        return Interval(lo: nLo / z.hi, hi: nHi / z.lo).roundedOutward(bits: bits)
+        return Interval(lo: nLo / z.hi, hi: nHi / z.lo).roundedOutwardRelative(bits: bits)
     }
 
     /// Enclosures of the CDF F(k) = P[X <= k] for k in -K...K (index k + K), on the window K with
@@ -112,5 +113,16 @@ public struct DiscreteGaussianLaw: Sendable {
             out.append(Interval(lo: lo, hi: hi))
         }
         return out
+    }
+}
+
+extension Interval {
+    /// Outward rounding to a dyadic grid fine enough to keep about `bits` significant bits of the
+    /// upper end: grid 2^-(bits + max(0, -log2(hi))). Keeps tiny masses (e.g. e^-50) meaningful
+    /// where an absolute grid would round them to [0, 2^-bits].
+    func roundedOutwardRelative(bits: Int) -> Interval {
+        guard hi.signum > 0 else { return roundedOutward(bits: bits) }
+        let e = hi.denominator.bitWidth - hi.numerator.bitWidth   // about -log2(hi)
+        return roundedOutward(bits: bits + max(0, e + 1))
     }
 }

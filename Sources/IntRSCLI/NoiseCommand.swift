@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import IntRSConformance
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+/// `intrs noise`: the exact noise law: PMF enclosures, variance enclosure, and for CDT tables the
+/// exact table law and its rigorous total-variation bound to the ideal law.
+struct NoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "noise",
+        abstract: "Show a noise law exactly: PMF enclosures over the support, variance, table TV bound.",
+        discussion: """
+        Values k are integers in grid units; sigma2 is in grid units squared. For the ideal law
+        (--sampler exact) the PMF enclosures cover a window [-K, K] whose outside mass is at most
+        2^-precision (the tail bound is printed). With --sampler table the table law is exact
+        (masses are multiples of 2^-bits) and the total-variation bound to the ideal law is a rigorous
+        upper bound. Enclosures print as {"lo": "p/q", "hi": "p/q"} in --json.
+        """)
+
+    @Option(help: "Noise family: discrete-gaussian or rounded-gaussian.")
+    var noise: NoiseFamily
+    @Option(help: "Noise variance sigma2 in grid units squared: integer, p/q or exact decimal.")
+    var sigma2: String
+    @Option(help: "exact (the ideal law) or table (the law of a CDT table with --bits thresholds).")
+    var sampler: SamplerKind = .exact
+    @Option(help: "Table threshold width b in bits (32, 64, 96 or 128).")
+    var bits: Int = 64
+    @Option(help: "Enclosure precision in bits (tail bound 2^-precision; 16 ... 256).")
+    var precision: Int = 64
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (16...256).contains(precision) else { throw ValidationError("--precision \(precision): must be 16 ... 256") }
+    }
+
+    struct Mass: Encodable { let k: Int; let mass: EnclosureJSON }
+    struct TableMass: Encodable { let k: Int; let mass: String; let decimal: String }
+    struct Output: Encodable {
+        let noise: String, sigma2: String, sampler: String, precision: Int
+        let window: [Int]
+        let pmf: [Mass]
+        let tailMassBound: String
+        let variance: EnclosureJSON
+        let table: TableOutput?
+    }
+    struct TableOutput: Encodable {
+        let bits: Int, minValue: Int, maxValue: Int
+        let masses: [TableMass]
+        let variance: String
+        let totalVariationBound: String
+        let totalVariationBoundDecimal: String
+        let memoryBytes: Int
+    }
+
+    func run() throws {
+        let s2 = try parseSigma2(sigma2)
+        let ideal: EnclosedLaw, variance: Interval
+        do {
+            switch noise {
+            case .discreteGaussian:
+                let law = try DiscreteGaussianLaw(sigma2: s2)
+                ideal = law.enclosed(bits: precision)
+                variance = law.variance(bits: precision)
+            case .roundedGaussian:
+                let law = try RoundedGaussianLaw(sigma2: s2)
+                ideal = law.enclosed(bits: precision)
+                variance = law.variance(bits: precision)
+            }
+        } catch { throw ValidationError("\(error)") }
+        var tableOut: TableOutput? = nil
+        if sampler == .table {
+            let t: TableLaw
+            do { t = try TableLaw(family: noise, sigma2: s2, bits: bits) } catch { throw ValidationError("\(error)") }
+            let tv = t.totalVariationBound(bits: bits + 24)
+            tableOut = TableOutput(
+                bits: bits, minValue: t.minValue, maxValue: t.maxValue,
+                masses: t.masses.enumerated().map { TableMass(k: t.minValue + $0.offset, mass: $0.element.description, decimal: $0.element.scientificString(significant: 12)) },
+                variance: t.variance.description, totalVariationBound: tv.description,
+                totalVariationBoundDecimal: tv.scientificString(significant: 6), memoryBytes: t.noiseTable.runtimeMemoryBytes)
+        }
+        let o = Output(noise: noise.rawValue, sigma2: s2.description, sampler: sampler.rawValue, precision: precision,
+                       window: [ideal.support.lowerBound, ideal.support.upperBound - 1],
+                       pmf: ideal.support.map { Mass(k: $0, mass: EnclosureJSON(ideal.mass(at: $0))) },
+                       tailMassBound: ideal.tailMass.description, variance: EnclosureJSON(variance), table: tableOut)
+        if json {
+            FileHandle.standardOutput.write(try CanonicalJSON.encode(o))
+            return
+        }
+        print("\(noise.rawValue), sigma2 = \(s2) (grid units squared), precision 2^-\(precision)")
+        print("window [\(o.window[0]), \(o.window[1])]; mass outside <= \(ideal.tailMass.scientificString(significant: 4))")
+        print("variance in [\(variance.lo.scientificString(significant: 15)), \(variance.hi.scientificString(significant: 15))]")
+        if let t = tableOut {
+            print("table: \(t.bits)-bit thresholds, support [\(t.minValue), \(t.maxValue)], \(t.memoryBytes) bytes")
+            print("table variance (exact) = \(Rational(t.variance)!.decimalString(digits: 15))")
+            print("total-variation distance to the ideal law <= \(t.totalVariationBoundDecimal) (exact bound \(t.totalVariationBound))")
+        }
+        print("k\tP[k] lower\tP[k] upper" + (tableOut != nil ? "\ttable P[k]" : ""))
+        let tableMasses = Dictionary(uniqueKeysWithValues: (tableOut?.masses ?? []).map { ($0.k, $0.decimal) })
+        for m in o.pmf {
+            print("\(m.k)\t\(m.mass.loDecimal)\t\(m.mass.hiDecimal)" + (tableOut != nil ? "\t\(tableMasses[m.k] ?? "0")" : ""))
+        }
+    }
+}
