@@ -6,10 +6,9 @@ public struct IntRSCommand: ParsableCommand {
         commandName: "intrs",
         abstract: "Integer-only randomized smoothing: exact reference, int8 runtime, certificates, vectors.",
         discussion: """
-        Units: inputs and perturbations are in grid units (one step of the integer input grid, e.g. one
-        8-bit pixel level); sigma2 is the noise variance parameter in grid units squared, given as an
-        exact rational such as 65025/16. Probabilities are exact decimals (0.001) or rationals (1/1000).
-        Exact rationals print as "p/q"; enclosures print as {"lo": "p/q", "hi": "p/q"}.
+        Units: inputs and perturbations are in grid units (one step of the integer input grid, e.g. one 8-bit pixel level, or one of the 17 grey levels of the shipped digits). sigma2 is the noise variance in grid units squared, an exact positive rational such as 16 or 65025/16. Probabilities and alpha are exact decimals (0.001) or rationals (1/1000).
+
+        Output: exact rationals print as "p/q"; enclosures as {"lo": "p/q", "hi": "p/q"}, each with a decimal rendering for people. Every subcommand has --help and --json.
         """,
         subcommands: allSubcommands
     )
