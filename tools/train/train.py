@@ -216,6 +216,38 @@ def dataset_json(X, y, src_idx, provenance):
     return "\n".join(lines) + "\n"
 
 
+def lines_json(obj):
+    """JSON with one top-level key per line and one array element per line (compact and diff-friendly)."""
+    out = ["{"]
+    keys = sorted(obj)
+    for n, k in enumerate(keys):
+        v = obj[k]
+        end = "," if n + 1 < len(keys) else ""
+        if isinstance(v, list) and v and isinstance(v[0], (list, dict)):
+            out.append(f"  {json.dumps(k)}: [")
+            out += ["    " + json.dumps(e, sort_keys=True) + ("," if i + 1 < len(v) else "") for i, e in enumerate(v)]
+            out.append("  ]" + end)
+        else:
+            out.append(f"  {json.dumps(k)}: {json.dumps(v)}{end}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def noisy_cases(qm, Xte, noise, seed):
+    """Noisy inputs with their simulated int8 logits, for the Swift bit-for-bit test: the first 50 test
+    images plus N_Z(0, 16) noise, and the next 50 plus N_Z(0, 4096) noise (sigma 64 grid units, so that
+    the input clamp to [-128, 127] is exercised)."""
+    rng = np.random.default_rng(seed)
+    wide = DiscreteGaussianTable(4096)
+    g = np.concatenate([Xte[:50] + noise.sample(rng, Xte[:50].shape),
+                        Xte[50:100] + wide.sample(rng, Xte[50:100].shape)])
+    q = qm.quantize_input(g)
+    assert np.any(q == -128) and np.any(q == 127), "the wide noise must reach the clamp"
+    lg = qm.forward_int(g.reshape(-1, 8, 8, 1))
+    return [{"example": int(i), "sigma2": 16 if i < 50 else 4096,
+             "grid": [int(v) for v in g[i]], "logits": [int(v) for v in lg[i]]} for i in range(len(g))]
+
+
 def noisy_accuracy(predict, X, y, noise, seed, draws):
     rng = np.random.default_rng(seed)
     hits = 0
@@ -317,10 +349,11 @@ def main():
         "cleanAccuracyInt8": acc_q,
         "classes": [int(c) for c in cls],
         "logits": [[int(v) for v in row] for row in logits],
+        "noisy": noisy_cases(qm, Xte, noise, [args.seed, 3]),
     }
     os.makedirs(os.path.join(root, "tools", "train", "expected"), exist_ok=True)
     with open(os.path.join(root, "tools", "train", "expected", "digits-cnn.v1.test-logits.json"), "w") as f:
-        f.write(json.dumps(expected, indent=1, sort_keys=True) + "\n")
+        f.write(lines_json(expected))
 
     print(f"train examples {len(tr)}, test examples {len(te)}, seed {args.seed}")
     print(f"training time {t_train:.1f} s, total {time.time() - t0:.1f} s")
