@@ -13,12 +13,12 @@ enum AuditMath {
 
     /// Enclosure of Phi(x) for an interval argument (monotone).
     static func phi(_ x: Interval, bits: Int) throws -> Interval {
-        throw CLIError("the Phi enclosure has not landed in this build yet")
+        try SmoothingCertification.phi(x, bits: bits)
     }
 
     /// Enclosure of PhiInv(p).
     static func phiInverse(_ p: Interval, bits: Int) throws -> Interval {
-        throw CLIError("the PhiInv enclosure has not landed in this build yet")
+        try SmoothingCertification.phiInverse(p, bits: bits)
     }
 
     /// The sampler's per-coordinate total-variation bound, re-derived from the recorded configuration, or nil

@@ -121,13 +121,17 @@ enum SmoothingNoise {
     }
 }
 
-/// Certificates and Clopper–Pearson (owners: the certificate tables and the exact Clopper–Pearson).
+/// Certificates and Clopper–Pearson: the exact reference (`SmoothingCertification` in IntRSReference).
 enum SmoothingCertificates {
     static func lookup(options o: SmoothingOptions, sigma2: Rational, alpha: Rational, dimension: Int,
                        tvBound: Rational) throws -> any CertificateLookup {
-        throw CLIError("the certificate table builder has not landed in this build yet")
+        let family: NoiseFamily = o.noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
+        return try SmoothingCertification.table(noise: family, sigma2: sigma2, sampler: o.sampler,
+                                                tableBits: o.sampler == "table" ? o.tableBits : nil, eta: tvBound,
+                                                dimension: dimension, estimationSamples: o.n, alpha: alpha,
+                                                radiusMode: o.radiusMode)
     }
     static func clopperPearsonLower(_ k: Int, _ n: Int, _ alpha: Rational) throws -> Rational {
-        throw CLIError("the exact Clopper-Pearson bound has not landed in this build yet")
+        try SmoothingCertification.clopperPearsonLower(successes: k, trials: n, alpha: alpha)
     }
 }

@@ -1,0 +1,181 @@
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+import IntRSRuntime
+
+/// End-to-end vectors: (model, input, seed, noise, sigma2, N0, N, alpha) -> vote counts, the Clopper–Pearson
+/// bound and the certified |delta|^2, computed by the reference (reference samplers, reference int8
+/// evaluator, exact Clopper–Pearson, the exact certificate table). Each group embeds a tiny int8 model
+/// (Vectors/model-format.md), so another runtime can reproduce every case from the file alone.
+/// `conform` runs the fast runtime (fast samplers, FastInt8Evaluator, VoteCounter on 2 threads, the
+/// integer table lookup) against every case.
+public enum EndToEndSuite: VectorSuite {
+    public static let name = "end-to-end"
+    public static let version = 1
+
+    public struct Parameters: Codable, Sendable {
+        /// The base classifier: a tiny int8 model (intrs-int8-model v1), embedded.
+        public var model: Int8Model
+        /// SHA-256 of the model's canonical JSON (CanonicalJSON.encode(model)).
+        public var modelSHA256: String
+    }
+
+    public struct Case: VectorCase {
+        public var id: Int
+        public var result: VectorResult
+        public var comment: String
+        /// Clean grid input (d values).
+        public var input: [Int]
+        /// The first word of every stream id (the example index in a data set).
+        public var example: UInt32
+        public var seed: String
+        public var noise: String
+        public var sigma2: String
+        public var sampler: String
+        public var tableBits: Int?
+        public var n0: Int
+        public var n: Int
+        public var alpha: String
+        public var radiusMode: String
+        // Expected results.
+        /// Counts of the N0 selection samples (streams (example, 0, i)).
+        public var selectionCounts: [Int]
+        /// Counts of the N estimation samples (streams (example, 1, i)).
+        public var counts: [Int]
+        public var candidate: Int
+        public var nA: Int
+        /// Exact dyadic Clopper–Pearson lower bound, rounded down.
+        public var pALower: String
+        /// Per-coordinate total-variation bound of the sampler ("0" for exact).
+        public var tvBoundPerCoordinate: String
+        /// The certificate table for this configuration (the runtime's input) and its answer for nA:
+        /// n* ("robust for every integer delta with |delta|^2 < n*"), or 0 for abstain.
+        public var certificateSteps: [CertificateStep]
+        public var certifiedNorm2: Int
+        /// PREDICT on the same input with N samples (streams (example, 2, i)): counts and the answer (-1 abstain).
+        public var predictCounts: [Int]
+        public var predictPrediction: Int
+    }
+
+    typealias File = VectorFile<Parameters, Case>
+
+    struct Config {
+        var noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, n0: Int, n: Int, alpha: Rational, radiusMode: String
+    }
+
+    static let seedHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    static let modelSeeds: [UInt64] = [3, 11]
+    static let configs: [Config] = [
+        Config(noise: .discreteGaussian, sigma2: Rational(9, 4), sampler: "exact", tableBits: nil, n0: 16, n: 120, alpha: Rational(1, 100), radiusMode: "binary"),
+        Config(noise: .discreteGaussian, sigma2: Rational(16), sampler: "table", tableBits: 64, n0: 16, n: 120, alpha: Rational(1, 1000), radiusMode: "binary"),
+        Config(noise: .roundedGaussian, sigma2: Rational(1), sampler: "table", tableBits: 64, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
+    ]
+
+    /// A tiny model whose predictions are not constant under noise (the first seed's model is used as is).
+    static func model(_ seed: UInt64) -> Int8Model {
+        Int8ModelGenerator.randomModel(seed: seed, rounding: seed % 2 == 0 ? .single : .double)
+    }
+
+    static func input(_ model: Int8Model, seed: UInt64) -> [Int] {
+        var r = Int8SplitMix64(seed: seed &* 7919)
+        let n = model.input.shape.reduce(1, *)
+        // Grid values around the middle of the int8 range: the noise moves the prediction.
+        let z = model.input.zeroPoint, gm = model.input.gridMultiplier
+        let lo = (-128 - z) / gm, hi = (127 - z) / gm
+        return (0..<n).map { _ in r.int(lo...max(lo, hi)) }
+    }
+
+    public static func generate() throws -> Data {
+        let seed = try Seed(hex: seedHex)
+        var groups: [VectorGroup<Parameters, Case>] = []
+        var id = 0
+        for ms in modelSeeds {
+            let m = model(ms)
+            let net = try m.validated(file: "model-\(ms)")
+            var cases: [Case] = []
+            for (ci, c) in configs.enumerated() {
+                id += 1
+                let x = input(m, seed: ms &+ UInt64(ci))
+                let example = UInt32(ci * 100 + Int(ms))
+                let sampler = try ReferenceSmoothing.sampler(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits)
+                let sel = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 0, samples: c.n0, sampler: sampler)
+                var cand = 0
+                for i in 1..<sel.count where sel[i] > sel[cand] { cand = i }
+                let est = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 1, samples: c.n, sampler: sampler)
+                let nA = est[cand]
+                let lower = try SmoothingCertification.clopperPearsonLower(successes: nA, trials: c.n, alpha: c.alpha)
+                let eta: Rational = c.sampler == "table"
+                    ? try TableLaw(family: c.noise, sigma2: c.sigma2, bits: c.tableBits!).totalVariationBound(bits: max(2 * c.tableBits!, 128))
+                    : Rational(0)
+                let table = try SmoothingCertification.table(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits,
+                                                             eta: eta, dimension: x.count, estimationSamples: c.n, alpha: c.alpha,
+                                                             radiusMode: c.radiusMode)
+                // The table's definition, read plainly (linear scan): the last step with minCount <= nA.
+                let norm2 = table.steps.last(where: { $0.minCount <= nA })?.norm2Bound
+                let pc = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 2, samples: c.n, sampler: sampler)
+                var top = 0
+                for i in 1..<pc.count where pc[i] > pc[top] { top = i }
+                var second = -1
+                for i in 0..<pc.count where i != top && (second < 0 || pc[i] > pc[second]) { second = i }
+                let nB = second >= 0 ? pc[second] : 0
+                let answers = try TwoSidedBinomialTest.rejects(successes: pc[top], trials: pc[top] + nB, alpha: c.alpha)
+                cases.append(Case(
+                    id: id, result: .valid,
+                    comment: "\(c.noise.rawValue) sigma2 \(c.sigma2), \(c.sampler) sampler, N0 \(c.n0), N \(c.n), alpha \(c.alpha)",
+                    input: x, example: example, seed: seedHex, noise: c.noise.rawValue, sigma2: c.sigma2.description,
+                    sampler: c.sampler, tableBits: c.tableBits, n0: c.n0, n: c.n, alpha: c.alpha.description,
+                    radiusMode: c.radiusMode, selectionCounts: sel, counts: est, candidate: cand, nA: nA,
+                    pALower: lower.description, tvBoundPerCoordinate: eta.description,
+                    certificateSteps: table.steps, certifiedNorm2: norm2 ?? 0,
+                    predictCounts: pc, predictPrediction: answers ? top : -1))
+            }
+            groups.append(VectorGroup(description: "tiny random int8 model (Int8ModelGenerator seed \(ms)), input \(m.input.shape)",
+                                      parameters: Parameters(model: m, modelSHA256: SHA256.hex(try CanonicalJSON.encode(m))),
+                                      cases: cases))
+        }
+        let file = File(suite: name, version: version,
+                        description: "CERTIFY and PREDICT end to end on tiny int8 models: ChaCha20 streams (example, phase, index), reference noise samplers, reference int8 evaluator, vote counts, exact Clopper-Pearson lower bound, the certificate table and its answer, and PREDICT's exact two-sided binomial test.",
+                        seed: seedHex, groups: groups)
+        return try CanonicalJSON.encode(file)
+    }
+
+    public static func conform(_ data: Data) throws -> [String] {
+        let file = try File.decode(data, file: fileName)
+        var problems: [String] = []
+        for (g, c) in file.allCases {
+            do {
+                let seed = try Seed(hex: c.seed)
+                let eval = try FastInt8Evaluator(model: g.parameters.model, threads: 1, file: "case \(c.id) model")
+                let family = NoiseFamily(rawValue: c.noise)!
+                guard let s2 = Rational(c.sigma2) else { problems.append("case \(c.id): sigma2 \(c.sigma2)"); continue }
+                let noise: AnyGridNoiseSource
+                if c.sampler == "exact" {
+                    noise = AnyGridNoiseSource(StreamNoiseSource(seed: seed, sampler: try FastDiscreteGaussianSampler(
+                        sigma2Numerator: UInt64(s2.numerator.asInt!), sigma2Denominator: UInt64(s2.denominator.asInt!))))
+                } else {
+                    let law = try TableLaw(family: family, sigma2: s2, bits: c.tableBits!)
+                    noise = AnyGridNoiseSource(StreamNoiseSource(seed: seed, sampler: try FastTableSampler(table: law.noiseTable)))
+                }
+                let counter = VoteCounter(classifier: eval, noise: noise, threads: 2, chunkSize: 7)
+                let x = c.input.map { Int32($0) }
+                let sel = counter.count(input: x, example: c.example, phase: 0, samples: c.n0)
+                let est = counter.count(input: x, example: c.example, phase: 1, samples: c.n)
+                let pc = counter.count(input: x, example: c.example, phase: 2, samples: c.n)
+                if sel != c.selectionCounts { problems.append("case \(c.id): selection counts \(sel), expected \(c.selectionCounts)") }
+                if est != c.counts { problems.append("case \(c.id): estimation counts \(est), expected \(c.counts)") }
+                if pc != c.predictCounts { problems.append("case \(c.id): predict counts \(pc), expected \(c.predictCounts)") }
+                if argmaxLowestIndex(sel) != c.candidate { problems.append("case \(c.id): candidate \(argmaxLowestIndex(sel)), expected \(c.candidate)") }
+                let table = CertificateTable(configuration: CertificateConfiguration(
+                    noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, eta: c.tvBoundPerCoordinate, samplerBits: c.tableBits,
+                    dimension: c.input.count, estimationSamples: c.n, alpha: c.alpha, form: "binary", mode: "closed-form"),
+                    steps: c.certificateSteps, basis: "", generator: "")
+                let got = table.certifiedNorm2Bound(nA: est[argmaxLowestIndex(sel)]) ?? 0
+                if got != c.certifiedNorm2 { problems.append("case \(c.id): certified |delta|^2 bound \(got), expected \(c.certifiedNorm2)") }
+            } catch {
+                problems.append("case \(c.id): \(error)")
+            }
+        }
+        return problems
+    }
+}
