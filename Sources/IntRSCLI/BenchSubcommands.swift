@@ -3,4 +3,5 @@ import ArgumentParser
 /// Every `intrs bench` subcommand (one line each).
 let benchSubcommands: [any ParsableCommand.Type] = [
     BenchInt8Command.self,
+    BenchSmoothingCommand.self,
 ]

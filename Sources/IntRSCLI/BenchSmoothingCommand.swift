@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+import IntRSRuntime
+
+/// `intrs bench smoothing`: noisy inferences per second of the smoothing engine (noise + int8 votes) on a
+/// model, for the CKS and table samplers, 1 and 2 threads, and the float32 baseline (Box–Muller noise +
+/// FloatEvaluator), measured side by side in one run.
+struct BenchSmoothingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smoothing",
+        abstract: "Noisy inferences per second of the smoothing engine (int8 vs float32 baseline; CKS vs table noise).")
+
+    @Option(help: "Model file (default: the shipped digits CNN).")
+    var model: String?
+    @Option(help: "Noise variance in grid units squared.")
+    var sigma2: String = "16"
+    @Option(help: "Noisy inputs per measurement.")
+    var samples: Int = 100_000
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    struct Result: Codable { var name: String; var threads: Int; var seconds: Double; var perSecond: Double }
+
+    func run() throws {
+        let path = try SmoothingParts.shippedPath(model, resource: SmoothingDefaults.modelResource, option: "--model")
+        let m = try Int8Model.decode(try SmoothingParts.readFile(path, what: "model"), file: path)
+        let eval = try FastInt8Evaluator(model: m, threads: 1, file: path)
+        let s2 = try Rational(parsing: sigma2)
+        let seed = try Seed(hex: SmoothingDefaults.seedHex)
+        let cks = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(s2.numerator.asInt!), sigma2Denominator: UInt64(s2.denominator.asInt!))
+        let law = try TableLaw(family: .discreteGaussian, sigma2: s2, bits: 64)
+        let table = try FastTableSampler(table: law.noiseTable)
+        let x = [Int32](repeating: 8, count: eval.inputCount)
+        var results: [Result] = []
+        func time(_ name: String, threads: Int, _ body: () -> Void) {
+            let t0 = DispatchTime.now()
+            body()
+            let s = Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e9
+            results.append(Result(name: name, threads: threads, seconds: s, perSecond: Double(samples) / s))
+            FileHandle.standardError.write(Data(String(format: "%@ (%d threads): %.0f noisy inferences/s\n", name, threads, Double(samples) / s).utf8))
+        }
+        for t in [1, 2] {
+            time("int8 + CKS noise", threads: t) {
+                _ = VoteCounter(classifier: eval, noise: StreamNoiseSource(seed: seed, sampler: cks), threads: t).count(input: x, example: 0, phase: 1, samples: samples)
+            }
+            time("int8 + table noise", threads: t) {
+                _ = VoteCounter(classifier: eval, noise: StreamNoiseSource(seed: seed, sampler: table), threads: t).count(input: x, example: 0, phase: 1, samples: samples)
+            }
+            time("table noise only", threads: t) {
+                _ = VoteCounter(classifier: ClosureClassifier(inputCount: eval.inputCount, classCount: 1) { _ in 0 },
+                                noise: StreamNoiseSource(seed: seed, sampler: table), threads: t).count(input: x, example: 0, phase: 1, samples: samples)
+            }
+            time("int8 only (zero noise)", threads: t) {
+                _ = VoteCounter(classifier: eval, noise: ZeroNoise(), threads: t).count(input: x, example: 0, phase: 1, samples: samples)
+            }
+            if let fc = try SmoothingModel.floatClassifier(m, file: path) {
+                time("float32 + Box-Muller noise", threads: t) {
+                    _ = FloatSmoothing(classifier: fc, noise: GaussianStreamNoiseSource(seed: seed, sigma: Float(s2.doubleApproximation.squareRoot())), threads: t)
+                        .count(input: x.map { Float($0) }, example: 0, phase: 1, samples: samples)
+                }
+            }
+        }
+        if json { print(String(decoding: try CanonicalJSON.encode(results), as: UTF8.self), terminator: "") }
+        else { for r in results { print(String(format: "%-28@ threads %d  %9.0f /s  (%.2f s)", r.name as NSString, r.threads, r.perSecond, r.seconds)) } }
+    }
+}
+
+/// No noise: isolates the classifier's cost in `intrs bench smoothing`.
+struct ZeroNoise: GridNoiseSource {
+    func fill(example: UInt32, phase: UInt32, index: UInt32, into out: UnsafeMutableBufferPointer<Int32>) {
+        for i in 0..<out.count { out[i] = 0 }
+    }
+}
