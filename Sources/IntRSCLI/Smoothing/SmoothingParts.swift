@@ -89,7 +89,15 @@ enum SmoothingModel {
         // One evaluator thread: the vote counter runs the workers (work assigned by sample index).
         AnyBatchClassifier(try FastInt8Evaluator(model: model, threads: 1, file: file))
     }
-    static func floatClassifier(_ model: Int8Model, file: String) throws -> AnyFloatBatchClassifier? { nil }
+    /// The float32 baseline on the same model (its stored float weights, else dequantized), or nil with a
+    /// reason when the model lacks the real scales the baseline needs.
+    static func floatClassifier(_ model: Int8Model, file: String) throws -> AnyFloatBatchClassifier? {
+        do { return AnyFloatBatchClassifier(FloatEvaluatorClassifier(evaluator: try FloatEvaluator(model: model, threads: 1, file: file))) }
+        catch let e as FloatEvaluator.SetupError {
+            FileHandle.standardError.write(Data("note: no float baseline: \(e)\n".utf8))
+            return nil
+        }
+    }
 }
 
 /// The noise (owner: the noise samplers).

@@ -15,18 +15,61 @@ public enum SmoothingCertification {
 
     /// Enclosure of Phi on an interval argument (monotone).
     public static func phi(_ x: Interval, bits: Int) throws -> Interval {
-        throw SmoothingReferenceError.invalid("the Phi enclosure has not landed in this build yet")
+        Enclosure.phi(x, bits: bits)
     }
 
     /// Enclosure of PhiInv on an interval argument inside (0, 1) (monotone).
     public static func phiInverse(_ p: Interval, bits: Int) throws -> Interval {
-        throw SmoothingReferenceError.invalid("the PhiInv enclosure has not landed in this build yet")
+        guard p.lo > Rational(0), p.hi < Rational(1) else {
+            throw SmoothingReferenceError.invalid("PhiInv needs an argument inside (0, 1), got \(p)")
+        }
+        return Enclosure.phiInverse(p, bits: bits)
+    }
+
+    /// Bits of the Phi enclosures behind the thresholds M(n) (upper ends are used: conservative).
+    public static let phiBits = 96
+
+    /// An upper bound of Phi(sqrt(x2)), x2 >= 0 rational (the table builder's `phiUpper`).
+    public static func phiOfSqrtUpper(_ x2: Rational) -> Rational {
+        Enclosure.phi(Enclosure.sqrt(x2, bits: phiBits), bits: phiBits).hi
+    }
+
+    /// The analysed per-coordinate law for the table builder.
+    static func certificationNoise(_ family: NoiseFamily, sigma2: Rational) throws -> CertificationNoise {
+        switch family {
+        case .discreteGaussian:
+            let law = try DiscreteGaussianLaw(sigma2: sigma2)
+            return CertificationNoise(name: family.rawValue, sigma2: sigma2, likelihoodRatioIsLayered: true,
+                                      enclosed: { law.enclosed(bits: $0) })
+        case .roundedGaussian:
+            // Closed form only (exact by the post-processing lemma); the builder never asks for the law's
+            // masses in closed-form mode.
+            return CertificationNoise(name: family.rawValue, sigma2: sigma2, likelihoodRatioIsLayered: false,
+                                      enclosed: { _ in preconditionFailure("rounded-gaussian tables use the closed form") })
+        }
     }
 
     /// The certificate table of a run configuration. `radiusMode`: "binary" (closed form), "tight", or
     /// "two-class" (rounded Gaussian; pB = 1 - pA gives the binary thresholds).
     public static func table(noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, eta: Rational,
                              dimension: Int, estimationSamples n: Int, alpha: Rational, radiusMode: String) throws -> CertificateTable {
-        throw SmoothingReferenceError.invalid("the certificate table builder inputs (Clopper-Pearson, Phi) have not landed in this build yet")
+        let mode: CertificateTableBuilder.Mode
+        let form: CertificateTableBuilder.Form
+        switch radiusMode {
+        case "binary": mode = .closedForm; form = .binary
+        case "tight":
+            guard noise == .discreteGaussian else { throw SmoothingReferenceError.invalid("radius mode tight: for discrete-gaussian noise only (rounded-gaussian uses the exact closed form)") }
+            mode = .tight; form = .binary
+        case "two-class":
+            guard noise == .roundedGaussian else { throw SmoothingReferenceError.invalid("radius mode two-class: sound only for rounded-gaussian noise") }
+            mode = .closedForm; form = .twoClass
+        default: throw SmoothingReferenceError.invalid("radius mode \"\(radiusMode)\": expected binary, tight or two-class")
+        }
+        let spec = CertificateTableBuilder.Spec(noise: try certificationNoise(noise, sigma2: sigma2), noiseName: noise.rawValue,
+                                                sampler: sampler, eta: eta, samplerBits: tableBits, dimension: dimension,
+                                                estimationSamples: n, alpha: alpha, form: form, mode: mode)
+        return try CertificateTableBuilder.build(spec: spec,
+                                                 lowerBound: { k in try clopperPearsonLower(successes: k, trials: n, alpha: alpha) },
+                                                 phiUpper: phiOfSqrtUpper, generator: "intrs certify \(IntRSVersion.string)")
     }
 }
