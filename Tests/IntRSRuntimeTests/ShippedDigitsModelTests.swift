@@ -24,6 +24,9 @@ struct ShippedDigitsModelTests {
         var logits: [[Int]]
         var noisy: [Noisy]
         var cleanAccuracyInt8: Double
+        var cleanAccuracyFloat: Double
+        var floatLogits: [[Double]]
+        var floatClasses: [Int]
     }
 
     static func load() throws -> (Int8Model, Int8Network, GridDataset, Expected) {
@@ -94,5 +97,24 @@ struct ShippedDigitsModelTests {
             #expect(ref.logits == c.logits, "example \(c.example), sigma2 \(c.sigma2): reference")
             #expect(f == c.logits, "example \(c.example), sigma2 \(c.sigma2): fast")
         }
+    }
+
+    @Test("the float32 baseline evaluator matches the Python float model (logits within 1e-3, same classes)")
+    func floatBaseline() throws {
+        let (_, net, data, expected) = try ShippedDigitsModelTests.load()
+        let fe = try FloatEvaluator(network: net, threads: 1)
+        var correct = 0
+        var worst = 0.0
+        for (i, e) in data.examples.enumerated() {
+            let l = fe.logits(grid: e.grid.map { Float($0) })
+            let py = expected.floatLogits[i]
+            for (a, b) in zip(l, py) { worst = max(worst, abs(Double(a) - b) / max(1, abs(b))) }
+            let cls = l.indices.max { l[$0] < l[$1] || (l[$0] == l[$1] && $0 > $1) }!
+            #expect(cls == expected.floatClasses[i], "example \(i): swift \(l) python \(py)")
+            if cls == e.label { correct += 1 }
+        }
+        #expect(worst < 1e-3, "largest relative logit difference \(worst)")
+        #expect(Double(correct) / Double(data.examples.count) == expected.cleanAccuracyFloat)
+        #expect(expected.cleanAccuracyFloat >= ShippedDigitsModelTests.accuracyFloor)
     }
 }

@@ -310,6 +310,7 @@ def main():
 
     Xte, yte = X[te], y[te]
     acc_f = float((pred_float(Xte) == yte).mean())
+    flogits = net.forward(to_real(Xte))
     logits = qm.forward_int(Xte.reshape(-1, 8, 8, 1))
     cls = logits.argmax(axis=1)
     acc_q = float((cls == yte).mean())
@@ -340,7 +341,10 @@ def main():
     expected = {
         "description": ("Int8 logits and ArgMax classes of the Python integer-only simulation "
                         "(tools/train/quantize.py) of digits-cnn.v1.json on every example of "
-                        "digits-test.v1.json, in file order. Written by tools/train/train.py."),
+                        "digits-test.v1.json, in file order (logits, classes), and on 100 noisy inputs "
+                        "(noisy); float logits (7 significant digits, float64 arithmetic on the float32 "
+                        "weights) and classes of the float model (floatLogits, floatClasses). "
+                        "Written by tools/train/train.py."),
         "model": "Sources/IntRSCLI/Resources/digits-cnn.v1.json",
         "modelSHA256": hashlib.sha256(model_text.encode()).hexdigest(),
         "dataset": "Sources/IntRSCLI/Resources/digits-test.v1.json",
@@ -350,6 +354,8 @@ def main():
         "classes": [int(c) for c in cls],
         "logits": [[int(v) for v in row] for row in logits],
         "noisy": noisy_cases(qm, Xte, noise, [args.seed, 3]),
+        "floatClasses": [int(c) for c in flogits.argmax(axis=1)],
+        "floatLogits": [[float(f"{v:.7g}") for v in row] for row in flogits],
     }
     os.makedirs(os.path.join(root, "tools", "train", "expected"), exist_ok=True)
     with open(os.path.join(root, "tools", "train", "expected", "digits-cnn.v1.test-logits.json"), "w") as f:
