@@ -154,4 +154,26 @@ struct GridDatasetTests {
         let again = try GridDataset.decode(try CanonicalJSON.encode(d), file: "re.json")
         #expect(again == d)
     }
+
+    @Test("the JSON Schema and the loader agree on the field names and required fields")
+    func schemaAgreesWithLoader() throws {
+        let url = shippedDigitsTestURL.deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Vectors/dataset.v1.schema.json")
+        let schema = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let props = try #require(schema["properties"] as? [String: Any])
+        #expect(Set(props.keys) == GridDataset.topLevelKeys)
+        let prov = try #require(props["provenance"] as? [String: Any])
+        #expect(Set(try #require(prov["properties"] as? [String: Any]).keys) == GridDataset.provenanceKeys)
+        #expect(Set(try #require(prov["required"] as? [String])) == ["source", "split"])
+        let items = try #require((props["examples"] as? [String: Any])?["items"] as? [String: Any])
+        #expect(Set(try #require(items["properties"] as? [String: Any]).keys) == GridDataset.exampleKeys)
+        #expect(Set(try #require(items["required"] as? [String])) == ["index", "label", "grid"])
+        // Every top-level field the schema requires is non-optional in the Swift type: deleting it fails.
+        for key in try #require(schema["required"] as? [String]) where key != "examples" {
+            #expect(throws: GridDatasetError.self, "\(key)") {
+                try GridDataset.decode(tinyDataset(header: [key: "DELETE"]), file: "t.json")
+            }
+        }
+    }
 }
+
