@@ -84,3 +84,36 @@ import IntRSExact
         #expect(table.runtimeMemoryBytes <= NoiseTable.maxMemoryBytes)
     }
 }
+
+@Suite struct RoundedGaussianLawTests {
+    @Test("rounded Gaussian masses: enclosures total 1, symmetric, match Phi differences; variance near sigma2 + 1/12")
+    func masses() throws {
+        for s in ["1/100", "1", "4", "65025/16"] {
+            let l = try RoundedGaussianLaw(sigma2: Rational(s)!)
+            let law = l.enclosed(bits: 40)
+            var lo = Rational(0), hi = law.tailMass
+            for m in law.masses { lo += m.lo; hi += m.hi }
+            #expect(lo <= Rational(1) && Rational(1) <= hi, "sigma2 \(s)")
+            #expect(hi - lo < Rational(1, 1 << 28), "sigma2 \(s)")
+            #expect(law.mass(at: 1) == law.mass(at: -1))
+            // Sheppard: Var(round(N(0, s2))) is close to s2 + 1/12 for s2 >= 1.
+            let v = l.variance(bits: 40)
+            if Rational(s)! >= Rational(1) {
+                let target = Rational(s)! + Rational(1, 12)
+                #expect((v.midpoint - target).magnitude < Rational(1, 1000), "sigma2 \(s): variance \(v)")
+            }
+        }
+        // sigma2 = 1: P[0] = 2 Phi(1/2) - 1 = 0.38292492254802624 (float value from erf; display check).
+        let p0 = try RoundedGaussianLaw(sigma2: Rational(1)).enclosed(bits: 50).mass(at: 0)
+        let a = try Rational(parsing: "0.3829249225480"), b = try Rational(parsing: "0.3829249225481")
+        #expect(p0.lo > a && p0.hi < b)
+    }
+
+    @Test("rounded-Gaussian table law: exact masses sum to 1 and the TV bound is small", arguments: ["1/4", "4", "65025/16"])
+    func table(_ s: String) throws {
+        let t = try TableLaw(family: .roundedGaussian, sigma2: Rational(s)!, bits: 64)
+        #expect(t.masses.reduce(Rational(0), +) == Rational(1))
+        let tv = t.totalVariationBound(bits: 88)
+        #expect(tv.signum > 0 && tv < Rational(t.thresholds.count + 2).timesPowerOfTwo(-64))
+    }
+}

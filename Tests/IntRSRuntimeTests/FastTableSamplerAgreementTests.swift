@@ -35,6 +35,12 @@ import IntRSReference
 
     /// Thresholds whose top words are exactly the words the stream will produce, so that most draws
     /// hit the tie path; lower words random, some zero (T_i == lo cases), duplicates allowed.
+    @Test("real rounded-Gaussian tables: fast == reference", arguments: [("1/4", 32), ("4", 64), ("100", 96)])
+    func roundedTables(_ c: (String, Int)) throws {
+        let law = try TableLaw(family: .roundedGaussian, sigma2: Rational(c.0)!, bits: c.1)
+        try agree(law.noiseTable, seed: Self.seed(c.1 + 7), streams: 3, samples: 200, label: "rounded sigma2 \(c.0) b \(c.1)")
+    }
+
     @Test("tables built to force ties on every path: fast == reference", arguments: [32, 64, 96, 128])
     func forcedTies(_ bits: Int) throws {
         let per = bits / 32

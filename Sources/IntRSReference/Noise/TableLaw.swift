@@ -29,8 +29,9 @@ public struct TableLaw: Sendable {
         self.bits = bits
         let scale = BigInt(1) << bits
         var extra = 24
+        var windowExtra = 8
         while true {
-            let (offset, cdf) = try TableLaw.cdfEnclosures(family: family, sigma2: sigma2, bits: bits, extra: extra)
+            let (offset, cdf) = try TableLaw.cdfEnclosures(family: family, sigma2: sigma2, bits: bits, windowBits: bits + windowExtra, extra: extra)
             // Decide every floor(2^b F(k)) on the window.
             var floors: [BigInt] = []
             var decided = true
@@ -46,9 +47,9 @@ public struct TableLaw: Sendable {
                 guard let first = floors.firstIndex(where: { $0.signum > 0 }),
                       let last = floors.firstIndex(where: { $0 == scale - BigInt(1) }),
                       first > 0, last < floors.count - 1 else {
-                    decided = false
-                    if extra > 1 << 14 { throw .invalidTable("window too small for sigma2 = \(sigma2), bits = \(bits)") }
-                    extra *= 2
+                    // The window must show T = 0 at its left end and T = 2^b - 1 at its right end.
+                    if windowExtra > 1 << 12 { throw .invalidTable("window too small for sigma2 = \(sigma2), bits = \(bits)") }
+                    windowExtra *= 2
                     continue
                 }
                 minValue = offset + first
@@ -66,15 +67,17 @@ public struct TableLaw: Sendable {
         }
     }
 
-    /// CDF enclosures on a window wide enough that F < 2^-(b+8) below it and 1 - F < 2^-(b+8) above.
-    static func cdfEnclosures(family: NoiseFamily, sigma2: Rational, bits: Int, extra: Int) throws(NoiseError) -> (offset: Int, cdf: [Interval]) {
+    /// CDF enclosures on the window whose outside mass is <= 2^-windowBits.
+    static func cdfEnclosures(family: NoiseFamily, sigma2: Rational, bits: Int, windowBits: Int, extra: Int) throws(NoiseError) -> (offset: Int, cdf: [Interval]) {
         switch family {
         case .discreteGaussian:
             let law = try DiscreteGaussianLaw(sigma2: sigma2)
-            let k = law.window(tailBits: bits + 8)
+            let k = law.window(tailBits: windowBits)
             return (-k, law.cdf(window: k, bits: bits + extra))
         case .roundedGaussian:
-            return try roundedGaussianCDF(sigma2: sigma2, bits: bits, extra: extra)
+            let law = try RoundedGaussianLaw(sigma2: sigma2)
+            let k = law.window(tailBits: windowBits)
+            return (-k, law.cdf(window: k, bits: bits + extra))
         }
     }
 
@@ -111,7 +114,7 @@ public struct TableLaw: Sendable {
         let ideal: EnclosedLaw
         switch family {
         case .discreteGaussian: ideal = try! DiscreteGaussianLaw(sigma2: sigma2).enclosed(bits: precision)
-        case .roundedGaussian: ideal = TableLaw.roundedGaussianEnclosed(sigma2: sigma2, bits: precision)
+        case .roundedGaussian: ideal = try! RoundedGaussianLaw(sigma2: sigma2).enclosed(bits: precision)
         }
         precondition(ideal.support.lowerBound <= minValue && maxValue < ideal.support.upperBound,
                      "TV bound: ideal window does not cover the table")
