@@ -264,7 +264,17 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--root", default=os.path.normpath(os.path.join(os.path.dirname(__file__), "..", "..")))
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; retrain and compare with the committed outputs byte for byte (exit 1 if any differs)")
     args = ap.parse_args()
+    if args.epochs < 1:
+        ap.error(f"--epochs {args.epochs}: must be >= 1")
+    if args.batch < 1:
+        ap.error(f"--batch {args.batch}: must be >= 1")
+    if not (args.lr > 0 and np.isfinite(args.lr)):
+        ap.error(f"--lr {args.lr}: must be a positive number")
+    if not os.path.isdir(os.path.join(args.root, "Sources", "IntRSCLI", "Resources")):
+        ap.error(f"--root {args.root}: not the repository root (no Sources/IntRSCLI/Resources)")
     t0 = time.time()
     root = args.root
 
@@ -334,10 +344,6 @@ def main():
     data_text = dataset_json(Xte, yte, te, provenance)
 
     res = os.path.join(root, "Sources", "IntRSCLI", "Resources")
-    with open(os.path.join(res, "digits-cnn.v1.json"), "w") as f:
-        f.write(model_text)
-    with open(os.path.join(res, "digits-test.v1.json"), "w") as f:
-        f.write(data_text)
     expected = {
         "description": ("Int8 logits and ArgMax classes of the Python integer-only simulation "
                         "(tools/train/quantize.py) of digits-cnn.v1.json on every example of "
@@ -357,9 +363,30 @@ def main():
         "floatClasses": [int(c) for c in flogits.argmax(axis=1)],
         "floatLogits": [[float(f"{v:.7g}") for v in row] for row in flogits],
     }
-    os.makedirs(os.path.join(root, "tools", "train", "expected"), exist_ok=True)
-    with open(os.path.join(root, "tools", "train", "expected", "digits-cnn.v1.test-logits.json"), "w") as f:
-        f.write(lines_json(expected))
+    outputs = [
+        (os.path.join(res, "digits-cnn.v1.json"), model_text),
+        (os.path.join(res, "digits-test.v1.json"), data_text),
+        (os.path.join(root, "tools", "train", "expected", "digits-cnn.v1.test-logits.json"), lines_json(expected)),
+    ]
+    differ = []
+    if args.check:
+        for path, text in outputs:
+            try:
+                with open(path, encoding="utf-8") as f:
+                    same = f.read() == text
+            except OSError:
+                same = False
+            print(f"{'same  ' if same else 'DIFFER'} {os.path.relpath(path, root)}")
+            if not same:
+                differ.append(path)
+    else:
+        # Everything is computed before anything is written; each file is replaced atomically.
+        os.makedirs(os.path.join(root, "tools", "train", "expected"), exist_ok=True)
+        for path, text in outputs:
+            tmp = path + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
 
     print(f"train examples {len(tr)}, test examples {len(te)}, seed {args.seed}")
     print(f"training time {t_train:.1f} s, total {time.time() - t0:.1f} s")
@@ -372,6 +399,9 @@ def main():
                   f"{min(L['shift'])}..{max(L['shift'])}")
     print("model sha256", hashlib.sha256(model_text.encode()).hexdigest())
     print("data  sha256", hashlib.sha256(data_text.encode()).hexdigest())
+    if differ:
+        print(f"--check: {len(differ)} output(s) differ from the committed files", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
