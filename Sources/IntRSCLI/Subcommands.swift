@@ -12,4 +12,6 @@ let allSubcommands: [any ParsableCommand.Type] = [
     ModelCommand.self,
     SampleCommand.self,
     NoiseCommand.self,
+    RadiusCommand.self,
+    TheoremCommand.self,
 ]

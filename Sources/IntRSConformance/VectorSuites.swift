@@ -5,5 +5,9 @@ public enum VectorSuites {
         SamplerSuite.self,
         NoisePMFSuite.self,
         NoiseTableSuite.self,
+        RadiusClosedFormSuite.self,
+        NPMarginsSuite.self,
+        CounterexamplesSuite.self,
+        TightRadiusSuite.self,
     ]
 }

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+/// An enclosure for JSON: exact endpoints as "p/q" strings plus a decimal rendering for people.
+struct EnclosureJSON: Codable {
+    var lo: String
+    var hi: String
+    var decimal: String
+    init(_ x: Interval, digits: Int = 12) {
+        lo = x.lo.description; hi = x.hi.description
+        decimal = x.lo == x.hi ? x.lo.decimalString(digits: digits) : "[\(x.lo.decimalString(digits: digits)), \(x.hi.decimalString(digits: digits))]"
+    }
+}
+
+/// Exact parsing of CLI numbers with errors naming the option.
+enum CertArgs {
+    static func rational(_ text: String, option: String) throws -> Rational {
+        do { return try Rational(parsing: text) } catch {
+            throw ValidationError("\(option) \"\(text)\": \(error)")
+        }
+    }
+    static func probability(_ text: String, option: String, open: Bool = true) throws -> Rational {
+        let p = try rational(text, option: option)
+        if p.signum < 0 || p > 1 { throw ValidationError("\(option) \"\(text)\": a probability must lie in [0, 1]") }
+        if open && (p.isZero || p == 1) {
+            throw ValidationError("\(option) \"\(text)\": must lie strictly between 0 and 1 (PhiInv is infinite at 0 and 1)")
+        }
+        return p
+    }
+    static func sigma2(_ text: String) throws -> Rational {
+        let s = try rational(text, option: "--sigma2")
+        if s.signum <= 0 { throw ValidationError("--sigma2 \"\(text)\": must be > 0 (grid units squared)") }
+        return s
+    }
+    static func noise(_ text: String) throws -> NoiseFamily {
+        guard let f = NoiseFamily(rawValue: text) else {
+            throw ValidationError("--noise \"\(text)\": expected discrete-gaussian or rounded-gaussian")
+        }
+        return f
+    }
+    static func delta(_ text: String) throws -> [Int] {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        var out: [Int] = []
+        for p in parts {
+            guard let v = Int(p), abs(v) <= 1_000_000 else {
+                throw ValidationError("--delta \"\(text)\": entry \"\(p)\" is not an integer (grid steps, |entry| <= 10^6)")
+            }
+            out.append(v)
+        }
+        if out.allSatisfy({ $0 == 0 }) { throw ValidationError("--delta \"\(text)\": the zero shift needs no certificate") }
+        return out
+    }
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        FileHandle.standardOutput.write(try CanonicalJSON.encode(value))
+    }
+}

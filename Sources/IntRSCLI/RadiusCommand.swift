@@ -1,0 +1,182 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+struct RadiusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "radius",
+        abstract: "Closed-form radius, exact Neyman–Pearson margin for an integer shift, or the tight radius.",
+        discussion: """
+        Units: sigma2 is the noise variance parameter in grid units squared (exact, e.g. 65025/16); radii and
+        shifts are in grid units (one step of the integer input grid). pA is a lower bound on the top class's
+        probability, pB an upper bound on the runner-up's; both exact decimals (0.7) or rationals (7/10).
+        Without --pb the binary form is used (pB := 1 - pA: certified iff worstA(pA) > 1/2).
+        --delta 1,-2,0 analyses one integer shift: exact margin enclosure, rigorous decision, and when the
+        margin is <= 0 a witness base classifier checked by direct enumeration. --tight --dimension D finds
+        n*: every integer delta with at most D nonzero entries and |delta|^2 < n* is certified.
+        Under rounded-Gaussian noise the closed forms are exactly sound (post-processing lemma) and are the
+        certificate; the layer-walk margin printed for a shift is then only exact for one nonzero entry.
+        --sampler table --table-bits B --dimension D accounts for a CDT table sampler: pA - D*eta, pB + D*eta.
+        """)
+
+    @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
+    @Option(help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
+    @Option(name: .customLong("pa"), help: "Lower bound on the top class probability, in (0, 1).") var pa: String
+    @Option(name: .customLong("pb"), help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form).") var pb: String?
+    @Option(help: "An integer shift, comma separated grid steps, e.g. 1,1 or 2,-1,0.") var delta: String?
+    @Flag(help: "Find the tight radius n* (needs --dimension).") var tight = false
+    @Option(help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
+    @Option(name: .customLong("max-norm2"), help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
+    @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
+    @Option(name: .customLong("table-bits"), help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Output: Codable {
+        var noise: String
+        var sigma2: String
+        var pA: String
+        var pB: String?
+        var form: String
+        var eta: String
+        var pAEffective: String
+        var pBEffective: String?
+        var closedFormRadius: EnclosureJSON
+        var closedFormBasis: String
+        var shift: ShiftOutput?
+        var tight: TightOutput?
+    }
+    struct ShiftOutput: Codable {
+        var delta: [Int]
+        var norm2: Int
+        var closedFormDecision: String
+        var worstA: EnclosureJSON
+        var bestB: EnclosureJSON
+        var margin: EnclosureJSON
+        var decision: String
+        var exact: Bool
+        var precision: Precision
+        var witness: ShiftWitness?
+        var witnessCheck: String?
+        var witnessShiftedA: EnclosureJSON?
+        var witnessShiftedB: EnclosureJSON?
+    }
+    struct TightOutput: Codable {
+        var dimension: Int
+        var maxNorm2: Int
+        var nStar: Int?
+        var witnessPattern: [Int]?
+        var witnessMargin: EnclosureJSON?
+        var statement: String
+        var patternsVisited: Int
+        var undecidedPatterns: [[Int]]
+        var seconds: String
+        var method: String
+    }
+
+    func run() throws {
+        let family = try CertArgs.noise(noise)
+        let s2 = try CertArgs.sigma2(sigma2)
+        let pA = try CertArgs.probability(pa, option: "--pa")
+        let pB = try pb.map { try CertArgs.probability($0, option: "--pb") }
+        if let pB, pA <= pB { throw ValidationError("--pa \(pa) must be greater than --pb \(pb!)") }
+        let d = try delta.map(CertArgs.delta)
+        if tight && d != nil { throw ValidationError("give either --delta or --tight, not both") }
+        if let dim = dimension, dim < 1 { throw ValidationError("--dimension \(dim): must be >= 1") }
+        if let d, let dim = dimension, d.filter({ $0 != 0 }).count > dim {
+            throw ValidationError("--delta \(delta!): \(d.filter { $0 != 0 }.count) nonzero entries but --dimension is \(dim)")
+        }
+        if tight && dimension == nil { throw ValidationError("--tight needs --dimension D") }
+        if maxNorm2 < 1 || maxNorm2 > 100_000 { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...100000") }
+        var eta = Rational(0)
+        switch sampler {
+        case "exact": break
+        case "table":
+            guard let dim = dimension else { throw ValidationError("--sampler table needs --dimension D (eta is multiplied by d)") }
+            let law: TableLaw
+            do { law = try TableLaw(family: family, sigma2: s2, bits: tableBits) } catch {
+                throw ValidationError("--table-bits \(tableBits): \(error)")
+            }
+            eta = law.totalVariationBound(bits: 128)
+            _ = dim
+        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
+        }
+        let shiftTV = Rational(dimension ?? 0) * eta
+        let pAe = pA - shiftTV
+        let pBe = pB.map { $0 + shiftTV }
+        if pAe.signum <= 0 || (pBe.map { $0 >= pAe } ?? false) {
+            throw ValidationError("after the sampler correction (d * eta = \(shiftTV.scientificString())) pA - d*eta <= pB + d*eta: nothing can be certified")
+        }
+        let noiseModel = try CertificationNoise.family(family, sigma2: s2)
+        let r = ClosedFormRadius.radius(sigma2: s2, pA: pAe, pB: pBe, bits: 128)
+        let basis = family == .roundedGaussian
+            ? "exactly sound for rounded-Gaussian noise (post-processing lemma)"
+            : (pBe == nil ? "binary form under N_Z: checked, not proven (Proofs/theorem-check.md)"
+                          : "two-class form under N_Z: NOT sound in general (Proofs/theorem-check.md)")
+        var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
+                         form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,
+                         pBEffective: pBe?.description, closedFormRadius: EnclosureJSON(r), closedFormBasis: basis)
+        let analyzer = ShiftAnalyzer(noise: noiseModel)
+        if let d {
+            let n2 = d.reduce(0) { $0 + $1 * $1 }
+            let (cf, _) = ClosedFormRadius.decide(sigma2: s2, pA: pAe, pB: pBe, norm2: n2)
+            let a = analyzer.analyse(delta: d, pA: pAe, pB: pBe)
+            let exact = noiseModel.likelihoodRatioIsLayered || d.filter { $0 != 0 }.count == 1
+            var s = ShiftOutput(delta: d, norm2: n2, closedFormDecision: cf.rawValue, worstA: EnclosureJSON(a.worstA),
+                                bestB: EnclosureJSON(a.bestB), margin: EnclosureJSON(a.margin), decision: a.decision.rawValue,
+                                exact: exact, precision: a.precision, witness: a.witness)
+            if let w = a.witness {
+                if let c = w.check(noise: analyzer.enclosedLaw(bits: Precision.ladder[1].noiseBits), pA: pAe, pB: pBe) {
+                    s.witnessCheck = c.valid ? "valid (direct enumeration of \(c.points) noise points)" : "INVALID"
+                    s.witnessShiftedA = EnclosureJSON(c.shiftedA); s.witnessShiftedB = EnclosureJSON(c.shiftedB)
+                } else { s.witnessCheck = "skipped (enumeration box too large)" }
+            }
+            if !exact && a.decision == .certified { s.decision = "no-layer-counterexample" }
+            if !exact && a.decision == .undecided { s.decision = "undecided" }
+            out.shift = s
+        }
+        if tight, let dim = dimension {
+            let start = Date()
+            var t = TightOutput(dimension: dim, maxNorm2: maxNorm2, nStar: nil, witnessPattern: nil, witnessMargin: nil,
+                                statement: "", patternsVisited: 0, undecidedPatterns: [], seconds: "", method: "")
+            if noiseModel.likelihoodRatioIsLayered {
+                let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2)
+                t.nStar = res.nStar; t.witnessPattern = res.witnessPattern
+                t.witnessMargin = res.witnessAnalysis.map { EnclosureJSON($0.margin) }
+                t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
+                t.method = "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)"
+            } else {
+                let n = ClosedFormRadius.norm2Bound(sigma2: s2, pA: pAe, pB: pBe)
+                t.nStar = n
+                t.statement = n.map { "robust for every integer delta with |delta|^2 < \($0) (closed form; sound, not claimed tight)" } ?? "not certified (R <= 0)"
+                t.method = "closed form (rounded Gaussian: post-processing lemma); the exact tight radius is not computed for this law"
+            }
+            t.seconds = String(format: "%.3f", Date().timeIntervalSince(start))
+            out.tight = t
+        }
+        if json { try CertArgs.printJSON(out); return }
+        print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
+              + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
+        if !eta.isZero { print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))") }
+        print("closed-form radius R = \(out.closedFormRadius.decimal) grid units (\(basis))")
+        if let s = out.shift {
+            print("shift delta = \(s.delta), |delta|^2 = \(s.norm2): closed form says \(s.closedFormDecision)")
+            print("  worstA(pA) = \(s.worstA.decimal)")
+            print("  bestB      = \(s.bestB.decimal)")
+            print("  margin     = \(s.margin.decimal)  ->  \(s.decision)" + (s.exact ? "" : " (layer tests only: not exact for this law)"))
+            if let w = s.witness {
+                print("  witness: class A on <delta, z - x> < \(w.tauA) plus fraction \(w.thetaA.decimalString(digits: 6)) of layer \(w.tauA)"
+                      + (w.tauB.map { "; class B on > \($0) plus fraction \(w.thetaB!.decimalString(digits: 6)) of layer \($0)" } ?? "; B = the rest"))
+                print("  witness check: \(s.witnessCheck ?? "-")")
+            }
+        }
+        if let t = out.tight {
+            print("tight radius (d = \(t.dimension)): n* = \(t.nStar.map(String.init) ?? "> \(t.maxNorm2)")"
+                  + (t.witnessPattern.map { ", witness pattern \($0)" } ?? ""))
+            print("  \(t.statement)")
+            print("  \(t.method); \(t.patternsVisited) patterns, \(t.seconds) s"
+                  + (t.undecidedPatterns.isEmpty ? "" : "; undecided (counted as not certified): \(t.undecidedPatterns)"))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+struct TheoremCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "theorem",
+        abstract: "Check Cohen et al.'s closed-form radii against the exact Neyman–Pearson worst case on a grid.",
+        discussion: """
+        Sweeps sigma2 (grid units squared), every integer shift pattern with |delta|^2 <= --max-norm2 (grid
+        units squared), and a fixed grid of (pA, pB). Reports (1) every two-class counterexample under discrete
+        Gaussian noise with its witness and enclosed margin, (2) the smallest binary-form gap under discrete
+        Gaussian noise, (3) the same for rounded-Gaussian noise (a control: no counterexample can exist).
+        The committed report is regenerated with:  intrs theorem --markdown Proofs/theorem-check.md
+        """)
+
+    @Option(help: "Comma-separated sigma2 values, exact rationals (default: 1/4,1/2,1,3/2,2,9/4,4,9,16,64).") var sigma2: String?
+    @Option(name: .customLong("max-norm2"), help: "Largest |delta|^2 (grid units squared) in the sweep, 1...64 (default 8).") var maxNorm2: Int = 8
+    @Option(help: "Write the Markdown report to this file.") var markdown: String?
+    @Flag(help: "Print the full report as JSON.") var json = false
+
+    func run() throws {
+        var s2s: [Rational]? = nil
+        if let sigma2 {
+            s2s = try sigma2.split(separator: ",").map { try CertArgs.sigma2(String($0)) }
+            if s2s!.isEmpty { throw ValidationError("--sigma2 \"\(sigma2)\": empty list") }
+        }
+        guard maxNorm2 >= 1 && maxNorm2 <= 64 else { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...64") }
+        let grid = TheoremCheck.Grid.standard(sigma2s: s2s, maxNorm2: maxNorm2)
+        let start = Date()
+        let report = try TheoremCheck.run(grid: grid, noises: [
+            ("discrete-gaussian", { try CertificationNoise.discreteGaussian(sigma2: $0) }),
+            ("rounded-gaussian", { try CertificationNoise.roundedGaussian(sigma2: $0) }),
+        ], progress: { FileHandle.standardError.write(Data(("theorem: " + $0 + "\n").utf8)) })
+        let seconds = Date().timeIntervalSince(start)
+        var command = "intrs theorem"
+        if let sigma2 { command += " --sigma2 \(sigma2)" }
+        if maxNorm2 != 8 { command += " --max-norm2 \(maxNorm2)" }
+        if let markdown { command += " --markdown \(markdown)" }
+        let md = report.markdown(command: command, seconds: nil)
+        if let markdown {
+            do { try Data(md.utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic) } catch {
+                throw ValidationError("--markdown \(markdown): cannot write: \(error.localizedDescription)")
+            }
+        }
+        if json { try CertArgs.printJSON(report); return }
+        let c = report.twoClassCounterexamples
+        print("two-class counterexamples: \(c.filter { $0.noise == "discrete-gaussian" }.count) under N_Z, \(c.filter { $0.noise == "rounded-gaussian" }.count) under rounded Gaussian")
+        print("binary-form counterexamples: \(report.binaryCounterexamples.count)")
+        for noise in ["discrete-gaussian", "rounded-gaussian"] {
+            if let m = report.binary.filter({ $0.noise == noise }).min(by: { $0.gap.lo < $1.gap.lo }) {
+                print("smallest binary gap (\(noise)): \(m.gap.lo.scientificString()) at sigma2 = \(m.sigma2), delta = \(m.delta)")
+            }
+        }
+        print(String(format: "%.1f s", seconds) + (markdown.map { "; report written to \($0)" } ?? ""))
+    }
+}
