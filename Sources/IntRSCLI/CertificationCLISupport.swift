@@ -5,7 +5,7 @@ import IntRSExact
 import IntRSReference
 
 /// An enclosure for JSON: exact endpoints as "p/q" strings plus a decimal rendering for people.
-struct EnclosureJSON: Codable {
+struct CertEnclosureJSON: Codable {
     var lo: String
     var hi: String
     var decimal: String

@@ -42,7 +42,7 @@ struct RadiusCommand: ParsableCommand {
         var eta: String
         var pAEffective: String
         var pBEffective: String?
-        var closedFormRadius: EnclosureJSON
+        var closedFormRadius: CertEnclosureJSON
         var closedFormBasis: String
         var shift: ShiftOutput?
         var tight: TightOutput?
@@ -51,23 +51,23 @@ struct RadiusCommand: ParsableCommand {
         var delta: [Int]
         var norm2: Int
         var closedFormDecision: String
-        var worstA: EnclosureJSON
-        var bestB: EnclosureJSON
-        var margin: EnclosureJSON
+        var worstA: CertEnclosureJSON
+        var bestB: CertEnclosureJSON
+        var margin: CertEnclosureJSON
         var decision: String
         var exact: Bool
         var precision: Precision
         var witness: ShiftWitness?
         var witnessCheck: String?
-        var witnessShiftedA: EnclosureJSON?
-        var witnessShiftedB: EnclosureJSON?
+        var witnessShiftedA: CertEnclosureJSON?
+        var witnessShiftedB: CertEnclosureJSON?
     }
     struct TightOutput: Codable {
         var dimension: Int
         var maxNorm2: Int
         var nStar: Int?
         var witnessPattern: [Int]?
-        var witnessMargin: EnclosureJSON?
+        var witnessMargin: CertEnclosureJSON?
         var statement: String
         var patternsVisited: Int
         var undecidedPatterns: [[Int]]
@@ -116,20 +116,20 @@ struct RadiusCommand: ParsableCommand {
                           : "two-class form under N_Z: NOT sound in general (Proofs/theorem-check.md)")
         var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
                          form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,
-                         pBEffective: pBe?.description, closedFormRadius: EnclosureJSON(r), closedFormBasis: basis)
+                         pBEffective: pBe?.description, closedFormRadius: CertEnclosureJSON(r), closedFormBasis: basis)
         let analyzer = ShiftAnalyzer(noise: noiseModel)
         if let d {
             let n2 = d.reduce(0) { $0 + $1 * $1 }
             let (cf, _) = ClosedFormRadius.decide(sigma2: s2, pA: pAe, pB: pBe, norm2: n2)
             let a = analyzer.analyse(delta: d, pA: pAe, pB: pBe)
             let exact = noiseModel.likelihoodRatioIsLayered || d.filter { $0 != 0 }.count == 1
-            var s = ShiftOutput(delta: d, norm2: n2, closedFormDecision: cf.rawValue, worstA: EnclosureJSON(a.worstA),
-                                bestB: EnclosureJSON(a.bestB), margin: EnclosureJSON(a.margin), decision: a.decision.rawValue,
+            var s = ShiftOutput(delta: d, norm2: n2, closedFormDecision: cf.rawValue, worstA: CertEnclosureJSON(a.worstA),
+                                bestB: CertEnclosureJSON(a.bestB), margin: CertEnclosureJSON(a.margin), decision: a.decision.rawValue,
                                 exact: exact, precision: a.precision, witness: a.witness)
             if let w = a.witness {
                 if let c = w.check(noise: analyzer.enclosedLaw(bits: Precision.ladder[1].noiseBits), pA: pAe, pB: pBe) {
                     s.witnessCheck = c.valid ? "valid (direct enumeration of \(c.points) noise points)" : "INVALID"
-                    s.witnessShiftedA = EnclosureJSON(c.shiftedA); s.witnessShiftedB = EnclosureJSON(c.shiftedB)
+                    s.witnessShiftedA = CertEnclosureJSON(c.shiftedA); s.witnessShiftedB = CertEnclosureJSON(c.shiftedB)
                 } else { s.witnessCheck = "skipped (enumeration box too large)" }
             }
             if !exact && a.decision == .certified { s.decision = "no-layer-counterexample" }
@@ -143,7 +143,7 @@ struct RadiusCommand: ParsableCommand {
             if noiseModel.likelihoodRatioIsLayered {
                 let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2)
                 t.nStar = res.nStar; t.witnessPattern = res.witnessPattern
-                t.witnessMargin = res.witnessAnalysis.map { EnclosureJSON($0.margin) }
+                t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
                 t.method = "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)"
             } else {

@@ -16,8 +16,8 @@ struct TheoremCommand: ParsableCommand {
         The committed report is regenerated with:  intrs theorem --markdown Proofs/theorem-check.md
         """)
 
-    @Option(help: "Comma-separated sigma2 values, exact rationals (default: 1/4,1/2,1,3/2,2,9/4,4,9,16,64).") var sigma2: String?
-    @Option(name: .customLong("max-norm2"), help: "Largest |delta|^2 (grid units squared) in the sweep, 1...64 (default 8).") var maxNorm2: Int = 8
+    @Option(help: "Comma-separated sigma2 values, exact rationals (default: 1/8,1/4,1/2,3/4,1,5/4,3/2,2,9/4,3,4,6,9,16,25,64).") var sigma2: String?
+    @Option(name: .customLong("max-norm2"), help: "Largest |delta|^2 (grid units squared) in the sweep, 1...64 (default 10).") var maxNorm2: Int = 10
     @Option(help: "Write the Markdown report to this file.") var markdown: String?
     @Flag(help: "Print the full report as JSON.") var json = false
 
@@ -37,7 +37,7 @@ struct TheoremCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         var command = "intrs theorem"
         if let sigma2 { command += " --sigma2 \(sigma2)" }
-        if maxNorm2 != 8 { command += " --max-norm2 \(maxNorm2)" }
+        if maxNorm2 != 10 { command += " --max-norm2 \(maxNorm2)" }
         if let markdown { command += " --markdown \(markdown)" }
         let md = report.markdown(command: command, seconds: nil)
         if let markdown {

@@ -28,8 +28,9 @@ public enum CounterexamplesSuite: VectorSuite {
     }
 
     public static func generate() throws -> Data {
-        let grid = TheoremCheck.Grid(sigma2s: ["1", "9/4"].map(CertVectors.q), maxNorm2: 2,
-                                     pAs: ["0.6", "0.7", "0.8"].map(CertVectors.q), pBs: ["0.05", "0.07", "0.1"].map(CertVectors.q))
+        let grid = TheoremCheck.Grid(sigma2s: ["1/4", "1/2", "1", "3/2", "2", "9/4"].map(CertVectors.q), maxNorm2: 4,
+                                     pAs: (0 ... 12).map { Rational(600 + 25 * $0, 1000) },
+                                     pBs: ["0.001", "0.01", "0.02", "0.05", "0.07", "0.1", "0.15"].map(CertVectors.q))
         let report = try TheoremCheck.run(grid: grid, noises: [("discrete-gaussian", { try CertificationNoise.discreteGaussian(sigma2: $0) })])
         var cases: [Case] = []
         for c in report.twoClassCounterexamples {
@@ -42,7 +43,7 @@ public enum CounterexamplesSuite: VectorSuite {
                               cleanB: chk.cleanB, shiftedA: chk.shiftedA, shiftedB: chk.shiftedB, witnessValid: chk.valid))
         }
         let file = VectorFile<NoParameters, Case>(suite: name, version: version,
-            description: "Counterexamples to the two-class closed form R = sigma/2 (PhiInv(pA) - PhiInv(pB)) under discrete Gaussian noise on the grid sigma2 in {1, 9/4}, |delta|^2 <= 2, pA in {0.6, 0.7, 0.8}, pB in {0.05, 0.07, 0.1}: R > |delta| but worstA(pA) - bestB(pB) <= 0. The witness gives class A on <delta, z - x> < tauA (fraction thetaA of layer tauA), class B on > tauB (fraction thetaB of layer tauB), the rest to further classes; cleanA >= pA, cleanB <= pB and shiftedA <= shiftedB are re-derived by direct enumeration.",
+            description: "Counterexamples to the two-class closed form R = sigma/2 (PhiInv(pA) - PhiInv(pB)) under discrete Gaussian noise on the grid sigma2 in {1/4, 1/2, 1, 3/2, 2, 9/4}, |delta|^2 <= 4, pA in {0.600, 0.625, ..., 0.900}, pB in {0.001, 0.01, 0.02, 0.05, 0.07, 0.1, 0.15}: R > |delta| but worstA(pA) - bestB(pB) <= 0. The witness gives class A on <delta, z - x> < tauA (fraction thetaA of layer tauA), class B on > tauB (fraction thetaB of layer tauB), the rest to further classes; cleanA >= pA, cleanB <= pB and shiftedA <= shiftedB are re-derived by direct enumeration.",
             seed: nil, sources: CertVectors.sources,
             groups: [VectorGroup(description: "two-class form under N_Z", parameters: NoParameters(), cases: cases)])
         return try CertVectors.encode(file)

@@ -12,10 +12,12 @@ public enum TheoremCheck {
         public init(sigma2s: [Rational], maxNorm2: Int, pAs: [Rational], pBs: [Rational]) {
             self.sigma2s = sigma2s; self.maxNorm2 = maxNorm2; self.pAs = pAs; self.pBs = pBs
         }
-        public static let defaultSigma2s: [Rational] = ["1/4", "1/2", "1", "3/2", "2", "9/4", "4", "9", "16", "64"].map { Rational($0)! }
-        public static let defaultPAs: [Rational] = ["0.55", "0.6", "0.65", "0.7", "0.75", "0.8", "0.85", "0.9", "0.95", "0.99", "0.999"].map { Rational($0)! }
-        public static let defaultPBs: [Rational] = ["0.001", "0.01", "0.02", "0.05", "0.07", "0.1", "0.15", "0.2", "0.3", "0.4"].map { Rational($0)! }
-        public static func standard(sigma2s: [Rational]? = nil, maxNorm2: Int = 8) -> Grid {
+        public static let defaultSigma2s: [Rational] = ["1/8", "1/4", "1/2", "3/4", "1", "5/4", "3/2", "2", "9/4", "3", "4", "6", "9", "16", "25", "64"].map { Rational($0)! }
+        /// 0.51, 0.525, 0.55, ..., 0.975 (step 0.025), then 0.99, 0.995, 0.999, 0.9999.
+        public static let defaultPAs: [Rational] = [Rational(51, 100)] + (1 ... 19).map { Rational(500 + 25 * $0, 1000) }
+            + ["0.99", "0.995", "0.999", "0.9999"].map { Rational($0)! }
+        public static let defaultPBs: [Rational] = ["0.0001", "0.001", "0.005", "0.01", "0.02", "0.03", "0.05", "0.07", "0.1", "0.15", "0.2", "0.25", "0.3", "0.4"].map { Rational($0)! }
+        public static func standard(sigma2s: [Rational]? = nil, maxNorm2: Int = 10) -> Grid {
             Grid(sigma2s: sigma2s ?? defaultSigma2s, maxNorm2: maxNorm2, pAs: defaultPAs, pBs: defaultPBs)
         }
     }
