@@ -4,4 +4,5 @@ import ArgumentParser
 let benchSubcommands: [any ParsableCommand.Type] = [
     BenchInt8Command.self,
     BenchSmoothingCommand.self,
+    BenchClopperPearsonCommand.self,
 ]

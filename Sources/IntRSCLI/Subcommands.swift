@@ -14,4 +14,6 @@ let allSubcommands: [any ParsableCommand.Type] = [
     NoiseCommand.self,
     RadiusCommand.self,
     TheoremCommand.self,
+    ClopperPearsonCommand.self,
+    EncloseCommand.self,
 ]

@@ -1,3 +1,4 @@
+import Foundation
 import IntRSExact
 
 /// Exact one-sided Clopper–Pearson confidence bounds for a binomial proportion (Proofs: CP-1).
@@ -91,22 +92,45 @@ public enum ClopperPearson {
         try validate(successes: k, trials: n, alpha: alpha, bits: bits)
         if k == 0 { return Rational(0) }
         let one = BigInt(1) << bits
+        // Invariant: T(lo / 2^bits) <= alpha < T(hi / 2^bits); fLo, fHi estimate T - alpha there
+        // (used only to choose the next probe; every decision comes from an enclosure).
         var lo = BigInt(0), hi = one
-        if k == n {
-            // alpha^(1/n) in [e.lo, e.hi]: the root lies in [floor(e.lo 2^bits), ceil(e.hi 2^bits)].
-            let e = Enclosure.exp(Enclosure.log(alpha, bits: bits + 8) * Rational(1, n), bits: bits + 8)
-            let l = e.lo.timesPowerOfTwo(bits).floor, h = e.hi.timesPowerOfTwo(bits).ceil
-            if l.signum > 0, l < one, tailAtMost(k, n, l, bits, alpha) { lo = l }
-            if h > lo, h < one, !tailAtMost(k, n, h, bits, alpha) { hi = h }
-        } else {
-            // A cheap bracket: the bound is below k/n (T(k/n) >= 1/2 > alpha is not guaranteed for
-            // alpha >= 1/2, so it is only used when decided).
-            let guess = (Rational(k, n)).timesPowerOfTwo(bits).ceil
-            if guess < one, guess.signum > 0, !tailAtMost(k, n, guess, bits, alpha) { hi = guess }
+        var fLo = -alpha, fHi = 1 - alpha
+        func probe(_ c: BigInt) {
+            guard c > lo && c < hi else { return }
+            let (atMost, estimate) = tailSide(k, n, c, bits, alpha)
+            if atMost { lo = c; fLo = estimate - alpha } else { hi = c; fHi = estimate - alpha }
         }
+        var candidates: [BigInt] = []
+        if k == n {
+            // alpha^(1/n) in [e.lo, e.hi]: the answer is floor(e.lo 2^bits) or just above.
+            let e = Enclosure.exp(Enclosure.log(alpha, bits: bits + 8) * Rational(1, n), bits: bits + 8)
+            candidates = [e.lo.timesPowerOfTwo(bits).floor, e.hi.timesPowerOfTwo(bits).ceil]
+        } else if let g = approximateLowerBound(successes: k, trials: n, alpha: alpha) {
+            // A floating-point guess (a candidate only) and a point a little above it.
+            let c = (g * Rational(one)).floor
+            let delta = Swift.max(BigInt(1), (Rational(one) * Rational(1, 1_000_000_000) * g).floor)
+            candidates = [c, c + delta, c - delta]
+        }
+        for c in candidates { probe(c) }
+        // Safeguarded regula falsi (Illinois): probe floor(x) and floor(x) + 1 around the secant
+        // estimate x; if the bracket did not at least halve, bisect as well.
+        var lastMoved = 0 // -1: lo moved last, 1: hi moved last
         while hi - lo > BigInt(1) {
-            let mid = (lo + hi) >> 1
-            if tailAtMost(k, n, mid, bits, alpha) { lo = mid } else { hi = mid }
+            let width = hi - lo
+            let x = Rational(lo) + Rational(width) * (-fLo) / (fHi - fLo)
+            var c = x.floor
+            if c <= lo { c = lo + 1 }
+            if c >= hi - 1 { c = hi - 2 }
+            let (oldLo, oldHi) = (lo, hi)
+            probe(c)
+            probe(c + 1)
+            let moved = lo != oldLo && hi != oldHi ? 0 : (lo != oldLo ? -1 : 1)
+            if moved != 0 && moved == lastMoved {
+                if moved < 0 { fHi = fHi / 2 } else { fLo = fLo / 2 }
+            }
+            lastMoved = moved
+            if (hi - lo) * 2 > width { probe((lo + hi) >> 1) }
         }
         return Rational.dyadic(lo, exponent: -bits)
     }
@@ -121,18 +145,39 @@ public enum ClopperPearson {
     }
 
     /// Decides `T(m / 2^bits) <= alpha` for `0 < m < 2^bits`, `1 <= k <= n`: by enclosures at rising
-    /// precision, then (only if still undecided) exactly.
-    static func tailAtMost(_ k: Int, _ n: Int, _ m: BigInt, _ bits: Int, _ alpha: Rational) -> Bool {
+    /// precision, then (only if still undecided) exactly. Also returns an estimate of `T` (the
+    /// enclosure's midpoint), used only to choose later probes.
+    static func tailSide(_ k: Int, _ n: Int, _ m: BigInt, _ bits: Int, _ alpha: Rational) -> (atMost: Bool, estimate: Rational) {
         let alphaBits = Swift.max(0, -alpha.approximateLog2Public)
         var w = bits + alphaBits + (n.bitWidthPublic + 1) / 2 + 24
         let cap = 4 * (bits + alphaBits) + 1024
         while w <= cap {
             let t = tailEnclosure(successes: k, trials: n, numerator: m, bits: bits, precision: w)
-            if t.hi <= alpha { return true }
-            if t.lo > alpha { return false }
+            if t.hi <= alpha { return (true, t.midpoint) }
+            if t.lo > alpha { return (false, t.midpoint) }
             w += 32 + w / 2
         }
-        return binomialTailAtLeast(successes: k, trials: n, p: Rational.dyadic(m, exponent: -bits)) <= alpha
+        let exact = binomialTailAtLeast(successes: k, trials: n, p: Rational.dyadic(m, exponent: -bits))
+        return (exact <= alpha, exact)
+    }
+
+    /// A floating-point approximation of the lower bound (Wilson score interval with an approximate
+    /// normal quantile, Abramowitz–Stegun 26.2.23), used ONLY as a first probe for the bracketing
+    /// search; nil when it is not a usable number. Never part of a decision.
+    static func approximateLowerBound(successes k: Int, trials n: Int, alpha: Rational) -> Rational? {
+        let a = alpha.doubleApproximation
+        guard a > 0, a < 1 else { return nil }
+        func upperQuantile(_ q: Double) -> Double { // z with P[Z > z] = q, q <= 1/2
+            let t = (-2 * Foundation.log(q)).squareRoot()
+            return t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+        }
+        let z = a <= 0.5 ? upperQuantile(a) : -upperQuantile(1 - a)
+        let nn = Double(n), ph = Double(k) / nn
+        let centre = ph + z * z / (2 * nn)
+        let spread = z * (ph * (1 - ph) / nn + z * z / (4 * nn * nn)).squareRoot()
+        let g = (centre - spread) / (1 + z * z / nn)
+        guard g.isFinite, g > 0, g < 1 else { return nil }
+        return Rational(exactly: g)
     }
 }
 
