@@ -9,5 +9,8 @@ public enum VectorSuites {
         NPMarginsSuite.self,
         CounterexamplesSuite.self,
         TightRadiusSuite.self,
+        Int8RescaleSuite.self,
+        Int8OpsSuite.self,
+        Int8ModelsSuite.self,
     ]
 }

@@ -98,7 +98,9 @@ public enum Int8ModelGenerator {
     }
 
     /// A random valid model: 1-4 feature layers on a small [H, W, C] input, then flatten and fullyConnected.
-    public static func randomModel(seed: UInt64, rounding: RescaleRounding) -> Int8Model {
+    /// `ops` forces the feature layers (any of the ops, in order); `head: false` omits flatten + fully
+    /// connected (the last feature layer's output is then the classifier output).
+    public static func randomModel(seed: UInt64, rounding: RescaleRounding, ops: [String]? = nil, head: Bool = true) -> Int8Model {
         var r = Int8SplitMix64(seed: seed)
         let shape = [r.int(1...7), r.int(1...7), r.int(1...4)]
         var m = Int8Model(name: "random-\(seed)", rounding: rounding,
@@ -106,11 +108,11 @@ public enum Int8ModelGenerator {
                                                gridMultiplier: r.pick([1, 1, 2, r.int(1...300)])),
                           layers: [])
         var net = try! m.validatedPrefix()
-        let features = r.int(1...4)
-        for _ in 0..<features {
+        let features = ops?.count ?? r.int(1...4)
+        for f in 0..<features {
             let t = net.tensorShapes.count - 1
             let xs = net.tensorShapes[t]
-            let op = r.pick(["conv2d", "conv2d", "depthwiseConv2d", "averagePool2d", "maxPool2d", "add"])
+            let op = ops?[f] ?? r.pick(["conv2d", "conv2d", "depthwiseConv2d", "averagePool2d", "maxPool2d", "add"])
             var L = Int8Layer(op: op, outputShape: [], outputZeroPoint: r.int(-128...127))
             switch op {
             case "conv2d", "depthwiseConv2d":
@@ -149,6 +151,19 @@ public enum Int8ModelGenerator {
                 let oh = int8OutputSize(input: xs[0], kernel: kh, stride: L.stride![0], dilation: 1, padding: Int8Padding(rawValue: L.padding!)!)!.out
                 let ow = int8OutputSize(input: xs[1], kernel: kw, stride: L.stride![1], dilation: 1, padding: Int8Padding(rawValue: L.padding!)!)!.out
                 L.outputShape = [oh, ow, xs[2]]
+            case "fullyConnected":
+                let n = xs.reduce(1, *), oc = r.int(1...6)
+                let filter: [Int8] = (0..<(oc * n)).map { _ in Int8(r.int(-127...127)) }
+                L.filter = Int8Tensor(int8: filter, shape: [oc, n])
+                let b0 = bound0(net: net, tensor: t, filter: filter, channels: oc) { c in (0..<n).map { c * n + $0 } }
+                let (bias, mu, sh) = rescaleParams(&r, bound0: b0)
+                L.bias = Int8Tensor(int32: bias, shape: [oc]); L.multiplier = mu; L.shift = sh
+                activation(&r, &L)
+                L.outputShape = [oc]
+            case "reshape", "flatten":
+                L.outputZeroPoint = Int(net.tensorZeroPoints[t])
+                let n = xs.reduce(1, *)
+                L.outputShape = op == "flatten" ? [n] : (xs.count == 3 ? [xs[0] * xs[1], xs[2]] : [1, n, 1])
             default: // add
                 let same = net.tensorShapes.indices.filter { net.tensorShapes[$0] == xs }
                 L.inputs = [t, r.pick(same)]
@@ -164,6 +179,7 @@ public enum Int8ModelGenerator {
             m.layers.append(L)
             net = try! m.validatedPrefix()
         }
+        if !head { _ = try! m.validated(file: "random-\(seed)"); return m }
         let t = net.tensorShapes.count - 1
         let n = net.tensorShapes[t].reduce(1, *)
         if net.tensorShapes[t].count != 1 {

@@ -2,7 +2,8 @@ import IntRSCore
 
 /// Fixed-width rescale, the fast formulas. Each equals `Int8ReferenceRescale.rescale` (TOSA
 /// `apply_scale_32` with m = M0, s = 31 - shift) for every int32 `x` satisfying TOSA's precondition
-/// x in [-2^(s-1), 2^(s-1)) (for shift <= 0 that is every int32), M0 in [2^30, 2^31), shift in [-31, 29].
+/// x in [-2^(s-1), 2^(s-1)) (for shift < 0 that is every int32; shift = 0 allows [-2^30, 2^30)),
+/// M0 in [2^30, 2^31), shift in [-31, 29].
 /// Proof: Proofs/int8-rescale.md (INT8-RESCALE); checked exhaustively on a stated domain by
 /// FastRescaleTests and by the z3 proof Proofs/int8-rescale-double.smt2.
 public enum FastRescale {
@@ -41,6 +42,15 @@ public enum FastRescale {
     public static func single(_ x: Int32, multiplier m: Int32, shift: Int32) -> Int32 {
         let s = Int64(31 &- shift)
         return Int32(truncatingIfNeeded: (Int64(x) &* Int64(m) &+ (Int64(1) &<< (s &- 1))) &>> s)
+    }
+
+    /// Whether (x, M0, shift) is in the domain of rescale: M0 in [2^30, 2^31), shift in [-31, 29] and
+    /// TOSA's precondition x in [-2^(30 - shift), 2^(30 - shift)) (every int32 when shift < 0).
+    /// Equals `Int8ReferenceRescale.rescale(...) != nil` for these inputs.
+    public static func accepts(_ x: Int64, multiplier m: Int64, shift: Int64) -> Bool {
+        guard m >= 1 << 30, m < 1 << 31, shift >= -31, shift <= 29, x >= Int64(Int32.min), x <= Int64(Int32.max) else { return false }
+        let half = Int64(1) << (30 - shift)
+        return x >= -half && x < half
     }
 
     /// The variant named by `rounding`.

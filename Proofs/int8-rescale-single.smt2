@@ -1,0 +1,20 @@
+; INT8-RESCALE (single rounding): the fast formula (x * M0 + 2^(30 - shift)) >> (31 - shift) in 64 bits,
+; truncated to int32, equals TOSA apply_scale_32 with double_round = false (which is computed in 64 bits
+; and is guaranteed by TOSA to fit int32). Check: z3 Proofs/int8-rescale-single.smt2 -> expect "unsat".
+(set-logic QF_BV)
+(declare-const shift (_ BitVec 64))
+(declare-const v (_ BitVec 32))
+(declare-const m (_ BitVec 32))
+(define-fun s () (_ BitVec 64) (bvsub #x000000000000001f shift))
+(assert (bvsge shift (bvneg #x000000000000001f)))
+(assert (bvsle shift #x000000000000001d))
+(assert (bvsge m #x40000000))
+(define-fun v64 () (_ BitVec 64) ((_ sign_extend 32) v))
+(define-fun half () (_ BitVec 64) (bvshl #x0000000000000001 (bvsub s #x0000000000000001)))
+(assert (bvsge v64 (bvneg half)))
+(assert (bvslt v64 half))
+(define-fun p () (_ BitVec 64) (bvmul v64 ((_ sign_extend 32) m)))
+(define-fun tosa64 () (_ BitVec 64) (bvashr (bvadd p half) s))
+(define-fun fast () (_ BitVec 32) ((_ extract 31 0) (bvashr (bvadd p (bvshl #x0000000000000001 (bvsub #x000000000000001e shift))) s)))
+(assert (not (= tosa64 ((_ sign_extend 32) fast))))
+(check-sat)
