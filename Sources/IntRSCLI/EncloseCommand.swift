@@ -37,25 +37,11 @@ struct EncloseCommand: ParsableCommand {
         guard (0...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 0...4096") }
         guard (0...2000).contains(digits) else { throw ValidationError("--digits \(digits): must be in 0...2000") }
         let v = try parseRationalOption("--x", x)
-        let r: Interval
-        switch function {
-        case "exp":
-            guard v.magnitude <= Rational(1 << 24) else { throw ValidationError("--x \(x): exp needs |x| <= 2^24") }
-            r = Enclosure.exp(v, bits: bits)
-        case "log":
-            guard v.signum > 0 else { throw ValidationError("--x \(x): log needs x > 0") }
-            r = Enclosure.log(v, bits: bits)
-        case "sqrt":
-            guard v.signum >= 0 else { throw ValidationError("--x \(x): sqrt needs x >= 0") }
-            r = Enclosure.sqrt(v, bits: bits)
-        case "phi":
-            r = Enclosure.phi(v, bits: bits)
-        case "phi-inverse":
-            guard v.signum > 0 && v < Rational(1) else { throw ValidationError("--x \(x): phi-inverse needs 0 < x < 1") }
-            r = Enclosure.phiInverse(v, bits: bits)
-        default:
+        guard let f = EnclosureFunction(rawValue: function) else {
             throw ValidationError("function \"\(function)\": expected exp, log, sqrt, phi or phi-inverse")
         }
+        let r: Interval
+        do { r = try f.enclose(v, bits: bits) } catch { throw ValidationError("--x \(x): \(error)") }
         let out = Output(function: function, x: v.description, bits: bits, lo: r.lo.description, hi: r.hi.description,
                          loDecimal: render(r.lo), hiDecimal: render(r.hi))
         if json {

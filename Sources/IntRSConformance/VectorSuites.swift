@@ -12,5 +12,7 @@ public enum VectorSuites {
         Int8RescaleSuite.self,
         Int8OpsSuite.self,
         Int8ModelsSuite.self,
+        ClopperPearsonSuite.self,
+        EnclosuresSuite.self,
     ]
 }
