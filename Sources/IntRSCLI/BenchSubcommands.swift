@@ -5,4 +5,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchInt8Command.self,
     BenchSmoothingCommand.self,
     BenchClopperPearsonCommand.self,
+    BenchSamplersCommand.self,
 ]
