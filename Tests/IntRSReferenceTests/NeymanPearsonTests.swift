@@ -106,6 +106,28 @@ enum ExactTestLaws {
         }
     }
 
+    @Test("a law enclosed on a short window with a large tail bound still encloses the exact worst case")
+    func largeTail() {
+        let masses = ExactTestLaws.gaussianLike(q: Rational(3, 4), K: 6)
+        // Keep only [-2, 2]; everything else becomes tail mass (about 0.03).
+        let inner = Array(masses[4 ... 8])
+        let tail = masses.reduce(Rational(0), +) - inner.reduce(Rational(0), +)
+        let enclosed = EnclosedLaw(offset: -2, masses: inner.map { Interval(exactly: $0) }, tailMass: tail)
+        for k in [1, 2] {
+            let law = ShiftLaw.ofShift([k], noise: ShiftLaw(enclosed))
+            let pts = ExactTestLaws.points(masses, offset: -6, delta: [k])
+            for p in [Rational(1, 3), Rational(1, 2), Rational(7, 10), Rational(9, 10)] {
+                let exact = ExactTestLaws.greedyWorstA(pts, p: p)
+                let w = NeymanPearson.worstA(law, shift: k * k, p: p)
+                #expect(w.contains(exact), "k=\(k) p=\(p): \(w.lo.doubleApproximation)...\(w.hi.doubleApproximation) vs \(exact.doubleApproximation)")
+            }
+            let mid = NeymanPearson.midCDF(law, at: k * k)
+            var m = Rational(0)
+            for (t, q) in ExactTestLaws.lawOfT(masses, offset: -6, delta: [k]) { if t < k * k { m += q } else if t == k * k { m += q / 2 } }
+            #expect(mid.contains(m))
+        }
+    }
+
     @Test("for several coordinates the layer walk is a feasible test: its upper end is >= the brute-force optimum")
     func worstATwoCoordinates() {
         let masses = ExactTestLaws.gaussianLike(q: Rational(1, 2), K: 1)
