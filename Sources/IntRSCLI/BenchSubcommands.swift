@@ -6,4 +6,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchSmoothingCommand.self,
     BenchClopperPearsonCommand.self,
     BenchSamplersCommand.self,
+    BenchTightRadiusCommand.self,
 ]

@@ -102,22 +102,34 @@ public struct ShiftLaw: Sendable, Equatable {
         if k < 0 { nlo.reverse(); nhi.reverse(); noff = -(noise.offset + noise.lo.count - 1) }
         let step = abs(k)
         let outCount = (lo.count - 1) + step * (nlo.count - 1) + 1
+        // Output-major ("gather") convolution: out[s] = sum_j T[s - step*j] * e[j], accumulated exactly in
+        // 128-bit registers (each product < 2^126 and the sums of lower/upper bounds stay < 2^127) and
+        // stored once.
         var accLo = [UInt128](repeating: 0, count: outCount)
         var accHi = [UInt128](repeating: 0, count: outCount)
-        accLo.withUnsafeMutableBufferPointer { aL in
-            accHi.withUnsafeMutableBufferPointer { aH in
-                for i in 0 ..< lo.count {
-                    let a = UInt128(lo[i]), b = UInt128(hi[i])
-                    if b == 0 { continue }
-                    var s = i
-                    for j in 0 ..< nlo.count {
-                        aL[s] &+= a &* UInt128(nlo[j])
-                        aH[s] &+= b &* UInt128(nhi[j])
-                        s += step
-                    }
+        let nT = lo.count, nE = nlo.count
+        lo.withUnsafeBufferPointer { tL in hi.withUnsafeBufferPointer { tH in
+        nlo.withUnsafeBufferPointer { eL in nhi.withUnsafeBufferPointer { eH in
+        accLo.withUnsafeMutableBufferPointer { aL in accHi.withUnsafeMutableBufferPointer { aH in
+            for s in 0 ..< outCount {
+                // j with 0 <= s - step*j < nT and 0 <= j < nE
+                let jMax = min(nE - 1, s / step)
+                let over = s - (nT - 1)
+                let jMin = over <= 0 ? 0 : (over + step - 1) / step
+                if jMin > jMax { continue }
+                var sl: UInt128 = 0, sh: UInt128 = 0
+                var i = s - step * jMin
+                for j in jMin ... jMax {
+                    sl &+= UInt128(tL[i]) &* UInt128(eL[j])
+                    sh &+= UInt128(tH[i]) &* UInt128(eH[j])
+                    i -= step
                 }
+                aL[s] = sl
+                aH[s] = sh
             }
-        }
+        } }
+        } }
+        } }
         let f = UInt128(fractionBits)
         let mask = (UInt128(1) << f) - 1
         var out = ShiftLaw(fractionBits: fractionBits, offset: offset + step * noff,
