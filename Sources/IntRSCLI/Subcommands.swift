@@ -14,6 +14,7 @@ let allSubcommands: [any ParsableCommand.Type] = [
     NoiseCommand.self,
     RadiusCommand.self,
     TheoremCommand.self,
+    TableCommand.self,
     ClopperPearsonCommand.self,
     EncloseCommand.self,
 ]

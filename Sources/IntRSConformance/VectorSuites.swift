@@ -9,6 +9,7 @@ public enum VectorSuites {
         NPMarginsSuite.self,
         CounterexamplesSuite.self,
         TightRadiusSuite.self,
+        CertificateTablesSuite.self,
         Int8RescaleSuite.self,
         Int8OpsSuite.self,
         Int8ModelsSuite.self,

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import IntRSCore
+import IntRSExact
+import IntRSReference
+
+struct TableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "table",
+        abstract: "Build a certificate table: integer count thresholds for integer-only CERTIFY.",
+        discussion: """
+        For a run configuration (noise law, sigma2 in grid units squared, sampler, d, N estimation samples,
+        alpha, form, mode) computes the steps (minCount, norm2Bound): a count nA >= minCount certifies, with
+        probability >= 1 - alpha, every integer delta (grid steps, at most d nonzero entries) with
+        |delta|^2 < norm2Bound. No count below the first minCount certifies (abstain). Format: see
+        Vectors/certificate-table.md. --mode tight (discrete Gaussian) is the proven exact certificate;
+        --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise and checked but unproven
+        for the discrete Gaussian. --sampler table subtracts d * eta (the CDT table's TV bound) from pA.
+        """)
+
+    @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
+    @Option(help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
+    @Option(help: "exact or table.") var sampler: String = "exact"
+    @Option(name: .customLong("table-bits"), help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Option(help: "Input dimension d (number of noisy coordinates), >= 1.") var dimension: Int
+    @Option(name: .customLong("n"), help: "N, the number of estimation samples, 1...10^7.") var n: Int
+    @Option(help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"
+    @Option(help: "binary or two-class (with pB := 1 - pA both give the same thresholds).") var form: String = "binary"
+    @Option(help: "closed-form or tight.") var mode: String = "tight"
+    @Option(help: "Write the table (canonical JSON) to this file.") var output: String?
+    @Flag(help: "Print the table as JSON on stdout.") var json = false
+
+    func run() throws {
+        let family = try CertArgs.noise(noise)
+        let s2 = try CertArgs.sigma2(sigma2)
+        let a = try CertArgs.probability(alpha, option: "--alpha")
+        guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
+        guard n >= 1 && n <= 10_000_000 else { throw ValidationError("--n \(n): must be in 1...10000000") }
+        guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
+        guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
+        var eta = Rational(0)
+        var bitsUsed: Int? = nil
+        switch sampler {
+        case "exact": break
+        case "table":
+            do { eta = try TableLaw(family: family, sigma2: s2, bits: tableBits).totalVariationBound(bits: 128) } catch {
+                throw ValidationError("--table-bits \(tableBits): \(error)")
+            }
+            bitsUsed = tableBits
+        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
+        }
+        let spec = CertificateTableBuilder.Spec(noise: try CertificationNoise.family(family, sigma2: s2), noiseName: family.rawValue,
+                                                sampler: sampler, eta: eta, samplerBits: bitsUsed, dimension: dimension,
+                                                estimationSamples: n, alpha: a, form: f, mode: m)
+        let start = Date()
+        let table = try CertificateTableBuilder.build(spec: spec, alpha: a)
+        let seconds = Date().timeIntervalSince(start)
+        let data = try CanonicalJSON.encode(table)
+        if let output {
+            do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                throw ValidationError("--output \(output): cannot write: \(error.localizedDescription)")
+            }
+        }
+        if json { FileHandle.standardOutput.write(data); return }
+        print("certificate table: \(family.rawValue), sigma2 = \(s2), sampler \(sampler)\(eta.isZero ? "" : " (eta = \(eta.scientificString()))"), d = \(dimension), N = \(n), alpha = \(a), \(f.rawValue), \(m.rawValue)")
+        if let first = table.steps.first, let last = table.steps.last {
+            print("  \(table.steps.count) steps; abstain below nA = \(first.minCount); nA = N certifies |delta|^2 < \(last.norm2Bound)")
+        } else {
+            print("  no count certifies anything (every nA abstains)")
+        }
+        print("  built in \(String(format: "%.2f", seconds)) s" + (output.map { "; written to \($0)" } ?? ""))
+        print("  \(table.basis)")
+    }
+}
