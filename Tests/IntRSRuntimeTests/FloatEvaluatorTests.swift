@@ -25,6 +25,23 @@ struct FloatEvaluatorTests {
         #expect(throws: FloatEvaluator.SetupError.self) { try FloatEvaluator(model: bare) }
     }
 
+    /// Stored float weights take precedence over dequantization.
+    @Test func storedFloatWeightsAreUsed() throws {
+        var fc = Int8Layer(op: "fullyConnected", outputShape: [2], outputZeroPoint: 0)
+        fc.filter = Int8Tensor(int8: [10, -20, 30, 40], shape: [2, 2])
+        fc.multiplier = [1 << 30, 1 << 30]; fc.shift = [0, 0]
+        fc.floatFilter = Int8Tensor(float32: [1, 2, 3, 4], shape: [2, 2])
+        fc.floatBias = Int8Tensor(float32: [0.5, -0.5], shape: [2])
+        fc.fusedActivation = "relu"; fc.activationMin = 0; fc.activationMax = 127
+        let m = Int8Model(rounding: .single, input: Int8InputSpec(shape: [2], zeroPoint: 0, gridMultiplier: 1, scale: 0.5), layers: [fc])
+        let out = try FloatEvaluator(model: m).logits(grid: [2, -4])
+        // x = 0.5 * g = [1, -2]; [1 - 4 + 0.5, 3 - 8 - 0.5] = [-2.5, -5.5] -> ReLU -> [0, 0]
+        #expect(out == [0, 0])
+        let out2 = try FloatEvaluator(model: m).logits(grid: [4, 2])
+        // x = [2, 1]: [2 + 2 + 0.5, 6 + 4 - 0.5] = [4.5, 9.5]
+        #expect(out2 == [4.5, 9.5])
+    }
+
     @Test func benchmarkModelIsDeterministicAndShaped() throws {
         let a = try Int8BenchmarkModel.cifarCNN(seed: 1).canonicalData()
         let b = try Int8BenchmarkModel.cifarCNN(seed: 1).canonicalData()
