@@ -80,3 +80,19 @@ extension ChaChaStream {
     @inlinable
     public mutating func bernoulliExpMinusOne() -> Bool { bernoulliExpSmall(UInt64(1), UInt64(1)) }
 }
+
+extension ChaChaStream {
+    /// Bernoulli(exp(-x/y)) for integers x >= 0, 1 <= y < 2^27 (CKS 2020 Algorithm 1, stream-spec §4).
+    /// Equals `ReferenceDraws.bernoulliExp` (same result, same words).
+    @inlinable
+    public mutating func bernoulliExp(_ x: UInt64, _ y: UInt64) -> Bool {
+        if x <= y { return bernoulliExpSmall(x, y) }
+        let (f, r) = x.quotientAndRemainder(dividingBy: y)
+        var i: UInt64 = 0
+        while i < f {
+            if !bernoulliExpMinusOne() { return false }
+            i += 1
+        }
+        return bernoulliExpSmall(r, y)
+    }
+}
