@@ -7,4 +7,5 @@ let benchSubcommands: [any ParsableCommand.Type] = [
     BenchClopperPearsonCommand.self,
     BenchSamplersCommand.self,
     BenchTightRadiusCommand.self,
+    BenchEnclosuresCommand.self,
 ]

@@ -83,10 +83,22 @@ extension Enclosure {
         return z.signum < 0 ? -r : r
     }
 
-    /// ln 2 = 2 atanh(1/3), enclosed with width below `2^-(w-8)` or so.
+    /// ln 2 = 2 atanh(1/3), enclosed with width below `2^-(w-8)` or so. Precisions up to
+    /// ``cachedConstantBits`` - 16 are served by outward rounding of a cached enclosure (computed once,
+    /// thread-safely, on first use); outward rounding only enlarges, so this is as rigorous.
     static func ln2(precision w: Int) -> Interval {
+        if w + 16 <= cachedConstantBits { return cachedLn2.outward(w + 8) }
+        return ln2Series(precision: w)
+    }
+
+    static func ln2Series(precision w: Int) -> Interval {
         atanhSeries(Rational(1, 3), precision: w + 8) * Rational(2)
     }
+
+    /// Precision of the cached constants (bits).
+    static let cachedConstantBits = 4096
+    static let cachedLn2: Interval = ln2Series(precision: cachedConstantBits + 16)
+    static let cachedPi: Interval = piSeries(precision: cachedConstantBits + 16)
 
     /// `arctan(1/m)` for an integer `m >= 2`: the alternating series
     /// `sum_j (-1)^j / ((2j+1) m^(2j+1))`, whose terms decrease in magnitude, so the error after
@@ -113,8 +125,14 @@ extension Enclosure {
         return Interval.fixed(sumLo, sumHi, scale: w)
     }
 
-    /// pi by Machin's formula `pi = 16 arctan(1/5) - 4 arctan(1/239)`, width below `2^-(w-8)`.
+    /// pi by Machin's formula `pi = 16 arctan(1/5) - 4 arctan(1/239)`, width below `2^-(w-8)`
+    /// (served from a cached enclosure by outward rounding for `w + 16 <= cachedConstantBits`).
     static func pi(precision w: Int) -> Interval {
+        if w + 16 <= cachedConstantBits { return cachedPi.outward(w + 8) }
+        return piSeries(precision: w)
+    }
+
+    static func piSeries(precision w: Int) -> Interval {
         let g = w + 8
         return arctanReciprocal(5, precision: g) * Rational(16) - arctanReciprocal(239, precision: g) * Rational(4)
     }

@@ -69,6 +69,13 @@ struct EnclosureElementaryTests {
         expectOverlap(Enclosure.ln2(precision: 200), Self.ln2)
         expectOverlap(Enclosure.pi(precision: 200), Self.pi)
         #expect(Enclosure.pi(precision: 200).width < Rational(1).timesPowerOfTwo(-180))
+        // the series themselves (the functions above serve small precisions from a cache)
+        expectOverlap(Enclosure.ln2Series(precision: 200), Self.ln2)
+        expectOverlap(Enclosure.piSeries(precision: 200), Self.pi)
+        // cache vs a fresh series beyond the cache's precision
+        #expect(Enclosure.ln2(precision: 5000).intersection(Enclosure.cachedLn2) != nil)
+        #expect(Enclosure.pi(precision: 5000).intersection(Enclosure.cachedPi) != nil)
+        #expect(Enclosure.cachedPi.width < Rational(1).timesPowerOfTwo(-4090))
     }
 
     @Test func logAndSqrtKnownValues() {
