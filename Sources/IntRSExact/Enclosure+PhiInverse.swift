@@ -24,15 +24,15 @@ extension Enclosure {
         if p > half { return -phiInverse(1 - p, bits: bits) }
         // Now 0 < p < 1/2 and the root is negative. Phi(m) = Q(-m) for m < 0, Phi(0) = 1/2 > p.
         let log2p = approximateLog2Double(p)
-        /// Decides Phi(N / 2^bits) < p (true) or > p (false), with an estimate of log2 Phi there.
+        /// Decides Phi(N / 2^bits) < p (true) or > p (false), with an estimate of log2(Phi / p) there.
         func side(_ n: BigInt) -> (below: Bool, log2Phi: Double)? {
-            if n.signum >= 0 { return (false, -1) }
+            if n.signum >= 0 { return (false, -1 - log2p) }
             let m = Rational.dyadic(n, exponent: -bits)
             var w = bits + 16
             while w <= 4 * bits + 512 {
                 let q = upperTail(-m, precision: w)
-                if q.hi < p { return (true, approximateLog2Double(q.midpoint)) }
-                if q.lo > p { return (false, approximateLog2Double(q.midpoint)) }
+                if q.hi < p { return (true, log2Ratio(q.midpoint, p)) }
+                if q.lo > p { return (false, log2Ratio(q.midpoint, p)) }
                 w = 2 * w
             }
             return nil
@@ -42,12 +42,12 @@ extension Enclosure {
         var hi = BigInt(0), fHi = -1.0 - log2p
         var lo = -unit, fLo = 0.0
         while true {
-            if let s = side(lo), s.below { fLo = s.log2Phi - log2p; break }
+            if let s = side(lo), s.below { fLo = s.log2Phi; break }
             hi = lo; lo = lo * 2
         }
         func probe(_ c: BigInt) {
             guard c > lo && c < hi, let s = side(c) else { return }
-            if s.below { lo = c; fLo = s.log2Phi - log2p } else { hi = c; fHi = s.log2Phi - log2p }
+            if s.below { lo = c; fLo = s.log2Phi } else { hi = c; fHi = s.log2Phi }
         }
         // First guess (floating point; a probe position only): Abramowitz–Stegun 26.2.23.
         let t = (-2 * log2p * M_LN2).squareRoot()
@@ -84,6 +84,14 @@ extension Enclosure {
             if (hi - lo) * 2 > width { probe((lo + hi) >> 1) }
         }
         return Interval(lo: Rational.dyadic(lo, exponent: -bits), hi: Rational.dyadic(hi, exponent: -bits))
+    }
+
+    /// log2(a / b) for positive rationals as a Double, accurate also when `a / b` is close to 1 (the
+    /// difference is taken exactly first). For choosing probe positions only (never a decision).
+    static func log2Ratio(_ a: Rational, _ b: Rational) -> Double {
+        let d = (a - b) / b
+        if d.magnitude * 2 < 1 { return Foundation.log1p(d.doubleApproximation) / M_LN2 }
+        return approximateLog2Double(a / b)
     }
 
     /// log2 of a positive rational as a Double, for choosing probe positions only (never a decision).
