@@ -1,5 +1,5 @@
 import Testing
-@testable import IntRSCore
+import IntRSCore
 
 @Suite struct ChaCha20Tests {
     @Test("RFC 8439 §2.3.2 and Appendix A.1 known answers", arguments: ChaCha20KnownAnswers.cases.indices)

@@ -1,7 +1,7 @@
 import Testing
 import IntRSCore
 import IntRSExact
-@testable import IntRSReference
+import IntRSReference
 
 @Suite struct NoiseLawTests {
     static func r(_ s: String) -> Rational { Rational(s)! }
@@ -60,6 +60,18 @@ import IntRSExact
             }
             let tv = t.totalVariationBound(bits: bits + 24)
             #expect(tv.signum > 0)
+            // A rigorous LOWER bound on the true TV from a much tighter ideal enclosure: the bound
+            // must lie above it, and not far above (the enclosure slack is ~2^-(b+24) per value).
+            let ideal2 = law.enclosed(bits: bits + 48)
+            var lower = Rational(0)
+            for k in ideal2.support {
+                let p = ideal2.mass(at: k)
+                let q = (t.minValue...t.maxValue).contains(k) ? t.masses[k - t.minValue] : Rational(0)
+                if q < p.lo { lower += p.lo - q } else if q > p.hi { lower += q - p.hi }
+            }
+            lower = lower / Rational(2)
+            #expect(lower <= tv, "TV bound \(tv) below the lower bound \(lower)")
+            #expect(tv - lower < Rational(ideal2.masses.count + 4).timesPowerOfTwo(-(bits + 20)), "TV bound loose: \(tv) vs \(lower)")
             #expect(tv < Rational(t.thresholds.count + 2).timesPowerOfTwo(-bits), "TV \(tv.scientificString())")
         }
     }

@@ -2,7 +2,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 import IntRSReference
-@testable import IntRSRuntime
+import IntRSRuntime
 
 /// Bit-for-bit agreement of the fast draws and the fast CKS sampler with the reference
 /// (Vectors/stream-spec.md): identical results AND identical word counts.

@@ -2,7 +2,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 import IntRSReference
-@testable import IntRSRuntime
+import IntRSRuntime
 
 /// Bit-for-bit agreement of FastTableSampler with ReferenceTableSampler (stream-spec §7):
 /// identical samples and identical word counts, on real tables and on tables built to force ties.

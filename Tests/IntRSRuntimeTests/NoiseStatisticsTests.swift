@@ -3,7 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 import IntRSReference
-@testable import IntRSRuntime
+import IntRSRuntime
 
 /// Statistical conformance of the FAST samplers against the EXACT PMF (the reference samplers are
 /// covered by bit-for-bit agreement). Every test states alpha and the sample size.
