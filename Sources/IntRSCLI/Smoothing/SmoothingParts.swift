@@ -47,6 +47,7 @@ struct SmoothingParts {
         let model = try Int8Model.decode(modelBytes, file: modelPath)
         let data = try SmoothingData.load(dataBytes, file: dataPath)
         let classifier = try SmoothingModel.classifier(model, file: modelPath)
+        try data.dataset.checkCompatible(inputShape: model.input.shape, file: dataPath)
         guard classifier.inputCount == data.inputCount else {
             throw CLIError("\(dataPath): examples have \(data.inputCount) grid values but model \(modelPath) expects \(classifier.inputCount)")
         }
@@ -77,9 +78,14 @@ struct SmoothingParts {
 
 /// The data set (owner: the data set loader in IntRSCore).
 enum SmoothingData {
-    struct Loaded { var examples: [RunExample]; var inputCount: Int; var gridScale: Rational }
+    struct Loaded { var examples: [RunExample]; var inputCount: Int; var gridScale: Rational; var dataset: GridDataset }
     static func load(_ data: Data, file: String) throws -> Loaded {
-        throw CLIError("\(file): the data set loader has not landed in this build yet")
+        let d = try GridDataset.decode(data, file: file)
+        guard let scale = Rational(d.gridScale), scale > Rational(0) else {
+            throw CLIError("\(file): field gridScale = \"\(d.gridScale)\": expected a positive exact rational")
+        }
+        let ex = d.examples.map { RunExample(index: $0.index, label: $0.label, grid: $0.grid.map { Int32($0) }) }
+        return Loaded(examples: ex, inputCount: d.elementCount, gridScale: scale, dataset: d)
     }
 }
 
