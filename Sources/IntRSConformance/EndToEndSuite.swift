@@ -65,39 +65,49 @@ public enum EndToEndSuite: VectorSuite {
     }
 
     static let seedHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-    static let modelSeeds: [UInt64] = [3, 11]
     static let configs: [Config] = [
         Config(noise: .discreteGaussian, sigma2: Rational(9, 4), sampler: "exact", tableBits: nil, n0: 16, n: 120, alpha: Rational(1, 100), radiusMode: "binary"),
         Config(noise: .discreteGaussian, sigma2: Rational(16), sampler: "table", tableBits: 64, n0: 16, n: 120, alpha: Rational(1, 1000), radiusMode: "binary"),
-        Config(noise: .roundedGaussian, sigma2: Rational(1), sampler: "table", tableBits: 64, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
+        Config(noise: .discreteGaussian, sigma2: Rational(4), sampler: "table", tableBits: 32, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
     ]
 
-    /// A tiny model whose predictions are not constant under noise (the first seed's model is used as is).
-    static func model(_ seed: UInt64) -> Int8Model {
-        Int8ModelGenerator.randomModel(seed: seed, rounding: seed % 2 == 0 ? .single : .double)
+    /// A hand-made tiny classifier whose vote depends on the noise: input [4] (q = 8 g), one fully connected
+    /// layer 4 -> 3 with weights [[10,-10,0,0],[0,10,-10,0],[-10,0,10,5]], zero bias, rescale 1/8
+    /// (M0 = 2^30, shift -2), double rounding.
+    static func handModel() -> Int8Model {
+        var fc = Int8Layer(op: "fullyConnected", outputShape: [3], outputZeroPoint: 0)
+        fc.name = "fc"
+        fc.filter = Int8Tensor(int8: [10, -10, 0, 0, 0, 10, -10, 0, -10, 0, 10, 5], shape: [3, 4])
+        fc.bias = Int8Tensor(int32: [0, 0, 0], shape: [3])
+        fc.multiplier = [1 << 30, 1 << 30, 1 << 30]
+        fc.shift = [-2, -2, -2]
+        return Int8Model(name: "e2e-hand-fc", description: "end-to-end vectors: tiny hand-made classifier", rounding: .double,
+                         input: Int8InputSpec(shape: [4], zeroPoint: 0, gridMultiplier: 8, scale: 1.0 / 128, gridScale: 1.0 / 16),
+                         layers: [fc], classLabels: ["a", "b", "c"])
     }
 
-    static func input(_ model: Int8Model, seed: UInt64) -> [Int] {
-        var r = Int8SplitMix64(seed: seed &* 7919)
-        let n = model.input.shape.reduce(1, *)
-        // Grid values around the middle of the int8 range: the noise moves the prediction.
-        let z = model.input.zeroPoint, gm = model.input.gridMultiplier
+    /// The models and their inputs: the hand-made model on a three-way tie and on a clear class 0, and a random
+    /// conv model from Int8ModelGenerator (exercises more ops; its vote is nearly constant).
+    static func modelsAndInputs() throws -> [(description: String, model: Int8Model, inputs: [[Int]])] {
+        let r = Int8ModelGenerator.randomModel(seed: 3, rounding: .double)
+        var g = Int8SplitMix64(seed: 3 &* 7919)
+        let z = r.input.zeroPoint, gm = r.input.gridMultiplier
         let lo = (-128 - z) / gm, hi = (127 - z) / gm
-        return (0..<n).map { _ in r.int(lo...max(lo, hi)) }
+        let rx = (0..<r.input.shape.reduce(1, *)).map { _ in g.int(lo...max(lo, hi)) }
+        return [("tiny hand-made fully connected model 4 -> 3", handModel(), [[1, 1, 1, 0], [3, 0, 0, 0]]),
+                ("tiny random int8 model (Int8ModelGenerator seed 3), input \(r.input.shape)", r, [rx])]
     }
 
     public static func generate() throws -> Data {
         let seed = try Seed(hex: seedHex)
         var groups: [VectorGroup<Parameters, Case>] = []
         var id = 0
-        for ms in modelSeeds {
-            let m = model(ms)
-            let net = try m.validated(file: "model-\(ms)")
+        for (gi, (desc, m, inputs)) in try modelsAndInputs().enumerated() {
+            let net = try m.validated(file: desc)
             var cases: [Case] = []
-            for (ci, c) in configs.enumerated() {
+            for (xi, x) in inputs.enumerated() { for (ci, c) in configs.enumerated() {
                 id += 1
-                let x = input(m, seed: ms &+ UInt64(ci))
-                let example = UInt32(ci * 100 + Int(ms))
+                let example = UInt32(1000 * gi + 10 * xi + ci)
                 let sampler = try ReferenceSmoothing.sampler(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits)
                 let sel = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 0, samples: c.n0, sampler: sampler)
                 var cand = 0
@@ -129,8 +139,8 @@ public enum EndToEndSuite: VectorSuite {
                     pALower: lower.description, tvBoundPerCoordinate: eta.description,
                     certificateSteps: table.steps, certifiedNorm2: norm2 ?? 0,
                     predictCounts: pc, predictPrediction: answers ? top : -1))
-            }
-            groups.append(VectorGroup(description: "tiny random int8 model (Int8ModelGenerator seed \(ms)), input \(m.input.shape)",
+            } }
+            groups.append(VectorGroup(description: desc,
                                       parameters: Parameters(model: m, modelSHA256: SHA256.hex(try CanonicalJSON.encode(m))),
                                       cases: cases))
         }

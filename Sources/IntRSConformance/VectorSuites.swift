@@ -15,5 +15,6 @@ public enum VectorSuites {
         Int8ModelsSuite.self,
         ClopperPearsonSuite.self,
         EnclosuresSuite.self,
+        EndToEndSuite.self,
     ]
 }

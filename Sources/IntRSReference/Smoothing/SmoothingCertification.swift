@@ -10,7 +10,7 @@ public enum SmoothingCertification {
 
     /// The one-sided (1 - alpha) Clopper–Pearson lower bound for k successes in n trials.
     public static func clopperPearsonLower(successes k: Int, trials n: Int, alpha: Rational) throws -> Rational {
-        throw SmoothingReferenceError.invalid("the exact Clopper-Pearson bound has not landed in this build yet")
+        try ClopperPearson.lowerBound(successes: k, trials: n, alpha: alpha, bits: clopperPearsonBits)
     }
 
     /// Enclosure of Phi on an interval argument (monotone).
