@@ -69,6 +69,7 @@ public enum EndToEndSuite: VectorSuite {
         Config(noise: .discreteGaussian, sigma2: Rational(9, 4), sampler: "exact", tableBits: nil, n0: 16, n: 120, alpha: Rational(1, 100), radiusMode: "binary"),
         Config(noise: .discreteGaussian, sigma2: Rational(16), sampler: "table", tableBits: 64, n0: 16, n: 120, alpha: Rational(1, 1000), radiusMode: "binary"),
         Config(noise: .discreteGaussian, sigma2: Rational(4), sampler: "table", tableBits: 32, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
+        Config(noise: .roundedGaussian, sigma2: Rational(1), sampler: "table", tableBits: 64, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
     ]
 
     /// A hand-made tiny classifier whose vote depends on the noise: input [4] (q = 8 g), one fully connected

@@ -15,12 +15,12 @@ import IntRSCore
         #expect(try EndToEndSuite.conform(a) == [])
         #expect(a.count < 200_000)
         let text = String(decoding: a, as: UTF8.self)
-        // Case 4's estimation counts are [100, 17, 3]; case 8 certifies n* = 41.
+        // Case 5's estimation counts are [100, 17, 3]; case 10 certifies n* = 41.
         let t1 = text.replacingOccurrences(of: "\"counts\" : [\n            100,", with: "\"counts\" : [\n            101,")
         #expect(t1 != text)
-        #expect(try EndToEndSuite.conform(Data(t1.utf8)).contains { $0.contains("case 4") })
+        #expect(try EndToEndSuite.conform(Data(t1.utf8)).contains { $0.contains("case 5") })
         let t2 = text.replacingOccurrences(of: "\"certifiedNorm2\" : 41,", with: "\"certifiedNorm2\" : 42,")
         #expect(t2 != text)
-        #expect(try EndToEndSuite.conform(Data(t2.utf8)).contains { $0.contains("case 8") && $0.contains("certified") })
+        #expect(try EndToEndSuite.conform(Data(t2.utf8)).contains { $0.contains("case 10") && $0.contains("certified") })
     }
 }
