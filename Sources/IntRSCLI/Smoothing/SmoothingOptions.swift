@@ -43,6 +43,10 @@ struct SmoothingOptions: ParsableArguments {
     var jsonl: String?
     @Option(help: "Cohen-format TSV output path (default: <output-dir>/<procedure>[.shard-i-of-n].tsv).")
     var tsv: String?
+    @Option(help: "A prebuilt certificate table (intrs-certificate-table JSON) for exactly this configuration; default: the cache (shipped tables, then <output-dir>/tables/), else built by the exact reference.")
+    var certificateTable: String?
+    @Flag(help: "Build the certificate table afresh even when a cached one exists.")
+    var rebuildTable = false
     @Flag(help: "Write time 0 in every record and TSV line (byte-identical files across runs).")
     var noTime = false
     @Flag(help: "Print the summary as JSON on stdout.")

@@ -56,9 +56,8 @@ struct SmoothingParts {
         let noise = try SmoothingNoise.make(options: o, sigma2: sigma2, seed: seed)
         var certificate: (any CertificateLookup)? = nil
         if procedure == .certify {
-            log("building the certificate table (exact reference) ...")
             certificate = try SmoothingCertificates.lookup(options: o, sigma2: sigma2, alpha: alpha,
-                                                           dimension: classifier.inputCount, tvBound: noise.tvBound)
+                                                           dimension: classifier.inputCount, tvBound: noise.tvBound, log: log)
         }
         var fb: FloatBaselineSetup? = nil
         if floatBaseline {
@@ -136,15 +135,60 @@ enum SmoothingNoise {
 }
 
 /// Certificates and Clopper–Pearson: the exact reference (`SmoothingCertification` in IntRSReference).
+///
+/// Building a table is exact and can take minutes for N = 100,000 (thousands of exact Clopper–Pearson
+/// bounds), so tables are cached by their configuration: `--certificate-table PATH` (checked against the
+/// run's configuration), then the tables shipped in the resource bundle (`certificate-tables/`), then
+/// `<output-dir>/tables/`; a table built afresh is written there. A cached table is only an input: `intrs
+/// audit` re-derives every certificate from the counts without it, and `--rebuild-table` ignores caches.
 enum SmoothingCertificates {
-    static func lookup(options o: SmoothingOptions, sigma2: Rational, alpha: Rational, dimension: Int,
-                       tvBound: Rational) throws -> any CertificateLookup {
-        let family: NoiseFamily = o.noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
-        return try SmoothingCertification.table(noise: family, sigma2: sigma2, sampler: o.sampler,
-                                                tableBits: o.sampler == "table" ? o.tableBits : nil, eta: tvBound,
-                                                dimension: dimension, estimationSamples: o.n, alpha: alpha,
-                                                radiusMode: o.radiusMode)
+    static func cacheName(_ c: CertificateConfiguration) throws -> String {
+        "table-" + String(SHA256.hex(try CanonicalJSON.encode(c)).prefix(24)) + ".json"
     }
+
+    static func lookup(options o: SmoothingOptions, sigma2: Rational, alpha: Rational, dimension: Int,
+                       tvBound: Rational, log: (String) -> Void) throws -> CertificateTable {
+        let family: NoiseFamily = o.noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
+        let spec = try SmoothingCertification.spec(noise: family, sigma2: sigma2, sampler: o.sampler,
+                                                   tableBits: o.sampler == "table" ? o.tableBits : nil, eta: tvBound,
+                                                   dimension: dimension, estimationSamples: o.n, alpha: alpha,
+                                                   radiusMode: o.radiusMode)
+        let expected = spec.configuration
+        if let path = o.certificateTable {
+            let t = try CertificateTable.load(from: URL(fileURLWithPath: path))
+            guard t.configuration == expected else {
+                throw CLIError("--certificate-table \(path): built for \(describe(t.configuration)), but this run is \(describe(expected))")
+            }
+            log("certificate table: \(path)")
+            return t
+        }
+        let name = try cacheName(expected)
+        let cacheURL = URL(fileURLWithPath: o.outputDir).appendingPathComponent("tables").appendingPathComponent(name)
+        if !o.rebuildTable {
+            for u in [ShippedDefaults.url("certificate-tables/" + name), cacheURL] {
+                guard let u, FileManager.default.fileExists(atPath: u.path) else { continue }
+                if let t = try? CertificateTable.load(from: u), t.configuration == expected {
+                    log("certificate table: \(u.path) (cached; `intrs audit` re-derives every certificate without it)")
+                    return t
+                }
+            }
+        }
+        log("building the certificate table (exact reference; minutes for N = 100,000, then cached) ...")
+        let t0 = DispatchTime.now()
+        let t = try CertificateTableBuilder.build(spec: spec,
+                                                  lowerBound: { k in try SmoothingCertification.clopperPearsonLower(successes: k, trials: o.n, alpha: alpha) },
+                                                  phiUpper: SmoothingCertification.phiOfSqrtUpper,
+                                                  generator: "intrs certify \(IntRSVersion.string)")
+        log(String(format: "built the certificate table in %.1f s; cached at %@", SmoothingRun.seconds(since: t0), cacheURL.path))
+        try FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try CanonicalJSON.encode(t).write(to: cacheURL, options: .atomic)
+        return t
+    }
+
+    static func describe(_ c: CertificateConfiguration) -> String {
+        "noise \(c.noise), sigma2 \(c.sigma2), sampler \(c.sampler) (eta \(c.eta), bits \(c.samplerBits.map(String.init) ?? "-")), d \(c.dimension), N \(c.estimationSamples), alpha \(c.alpha), form \(c.form), mode \(c.mode)"
+    }
+
     static func clopperPearsonLower(_ k: Int, _ n: Int, _ alpha: Rational) throws -> Rational {
         try SmoothingCertification.clopperPearsonLower(successes: k, trials: n, alpha: alpha)
     }

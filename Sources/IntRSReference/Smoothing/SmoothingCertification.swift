@@ -53,6 +53,16 @@ public enum SmoothingCertification {
     /// "two-class" (rounded Gaussian; pB = 1 - pA gives the binary thresholds).
     public static func table(noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, eta: Rational,
                              dimension: Int, estimationSamples n: Int, alpha: Rational, radiusMode: String) throws -> CertificateTable {
+        let spec = try self.spec(noise: noise, sigma2: sigma2, sampler: sampler, tableBits: tableBits, eta: eta,
+                                 dimension: dimension, estimationSamples: n, alpha: alpha, radiusMode: radiusMode)
+        return try CertificateTableBuilder.build(spec: spec,
+                                                 lowerBound: { k in try clopperPearsonLower(successes: k, trials: n, alpha: alpha) },
+                                                 phiUpper: phiOfSqrtUpper, generator: "intrs certify \(IntRSVersion.string)")
+    }
+
+    /// The table builder's specification of a run configuration (its `configuration` names a table).
+    public static func spec(noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, eta: Rational,
+                            dimension: Int, estimationSamples n: Int, alpha: Rational, radiusMode: String) throws -> CertificateTableBuilder.Spec {
         let mode: CertificateTableBuilder.Mode
         let form: CertificateTableBuilder.Form
         switch radiusMode {
@@ -65,11 +75,8 @@ public enum SmoothingCertification {
             mode = .closedForm; form = .twoClass
         default: throw SmoothingReferenceError.invalid("radius mode \"\(radiusMode)\": expected binary, tight or two-class")
         }
-        let spec = CertificateTableBuilder.Spec(noise: try certificationNoise(noise, sigma2: sigma2), noiseName: noise.rawValue,
-                                                sampler: sampler, eta: eta, samplerBits: tableBits, dimension: dimension,
-                                                estimationSamples: n, alpha: alpha, form: form, mode: mode)
-        return try CertificateTableBuilder.build(spec: spec,
-                                                 lowerBound: { k in try clopperPearsonLower(successes: k, trials: n, alpha: alpha) },
-                                                 phiUpper: phiOfSqrtUpper, generator: "intrs certify \(IntRSVersion.string)")
+        return CertificateTableBuilder.Spec(noise: try certificationNoise(noise, sigma2: sigma2), noiseName: noise.rawValue,
+                                            sampler: sampler, eta: eta, samplerBits: tableBits, dimension: dimension,
+                                            estimationSamples: n, alpha: alpha, form: form, mode: mode)
     }
 }
