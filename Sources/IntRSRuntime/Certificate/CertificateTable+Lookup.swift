@@ -8,8 +8,9 @@ extension CertificateTable: CertificateLookup {
     /// that every integer delta with |delta|^2 < n* is certified (see ``CertificateTable``).
     /// Integer comparisons only (binary search over `steps`).
     ///
-    /// Equals the reference `CertificateTableBuilder.referenceLookup(table:nA:)` (IntRSReference), which
-    /// recomputes the answer from the exact Clopper–Pearson bound and the radius analysis; the
+    /// Equals the reference `CertificateTableBuilder.referenceLookup(thresholds:dimension:eta:lowerBound:)`
+    /// (IntRSReference), which recomputes the answer for one count from the exact Clopper–Pearson bound and
+    /// the thresholds M(n) of the radius analysis, without steps or binary search (Proofs: TAB-2); the
     /// `certificate-tables` vector suite and `CertificateTableTests` check the two agree for every nA.
     public func certifiedNorm2Bound(nA: Int) -> Int? {
         var lo = 0, hi = steps.count // first index with minCount > nA
