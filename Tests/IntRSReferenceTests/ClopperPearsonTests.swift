@@ -70,6 +70,39 @@ struct ClopperPearsonTests {
         }
     }
 
+    /// Lemma B on random inputs: the fixed-point tail enclosure contains the exact tail (seeded).
+    @Test func tailEnclosureContainsExactTail() {
+        let seed: UInt64 = 77
+        var rng = SplitMix64(state: seed)
+        for i in 0..<80 {
+            let n = Int(rng.next() % 120) + 1
+            let k = Int(rng.next() % UInt64(n)) + 1
+            let bits = Int(rng.next() % 40) + 2
+            let m = BigInt(Int(rng.next() % ((1 << UInt64(bits)) - 1)) + 1)
+            let w = Int(rng.next() % 100) + 8
+            let exact = ClopperPearson.binomialTailAtLeast(successes: k, trials: n, p: Rational.dyadic(m, exponent: -bits))
+            let enc = ClopperPearson.tailEnclosure(successes: k, trials: n, numerator: m, bits: bits, precision: w)
+            #expect(enc.contains(exact), "seed \(seed) case \(i): k=\(k) n=\(n) m=\(m) bits=\(bits) w=\(w)")
+        }
+    }
+
+    /// Long run (INTRS_LONG_TESTS=1): the exact defining property for 2000 random cases with n <= 300.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["INTRS_LONG_TESTS"] == "1"))
+    func exactnessPropertyLong() throws {
+        let seed: UInt64 = 4_242
+        var rng = SplitMix64(state: seed)
+        for i in 0..<2000 {
+            let n = Int(rng.next() % 300) + 1
+            let k = Int(rng.next() % UInt64(n)) + 1
+            let alpha = Rational(Int(rng.next() % 99_999) + 1, 100_000)
+            let lower = try ClopperPearson.lowerBound(successes: k, trials: n, alpha: alpha, bits: 64)
+            let step = Rational(1).timesPowerOfTwo(-64)
+            let ctx = "seed \(seed) case \(i): k=\(k) n=\(n) alpha=\(alpha)"
+            #expect(ClopperPearson.binomialTailAtLeast(successes: k, trials: n, p: lower) <= alpha, "\(ctx)")
+            #expect(ClopperPearson.binomialTailAtLeast(successes: k, trials: n, p: lower + step) > alpha, "\(ctx)")
+        }
+    }
+
     @Test func monotoneInSuccesses() throws {
         for n in [1, 7, 200, 5000] {
             var previous = Rational(-1)
