@@ -43,6 +43,32 @@ struct FastInt8EvaluatorTests {
         #expect(failureCount == 0, "\(failures.prefix(4))")
     }
 
+    /// Wide convolutions exercise the 32-channel blocks of the channel-blocked kernel (and the 8-channel
+    /// remainder, odd K): 3x3 conv 3 -> 45 channels, then 1x1 conv 45 -> 70, on random weights.
+    @Test(arguments: RescaleRounding.allCases)
+    func wideConvolutions(rounding: RescaleRounding) throws {
+        var r = Int8SplitMix64(seed: 0xB10C)
+        func conv(_ inC: Int, _ outC: Int, _ k: Int, _ hw: Int) -> Int8Layer {
+            var L = Int8Layer(op: "conv2d", outputShape: [hw, hw, outC], outputZeroPoint: r.int(-20...20))
+            L.filter = Int8Tensor(int8: (0..<(outC * k * k * inC)).map { _ in Int8(r.int(-127...127)) }, shape: [outC, k, k, inC])
+            L.bias = Int8Tensor(int32: (0..<outC).map { _ in Int32(r.int(-50_000...50_000)) }, shape: [outC])
+            L.multiplier = (0..<outC).map { _ in r.int(Int8Model.multiplierRange) }
+            L.shift = (0..<outC).map { _ in r.int(-14 ... -9) }
+            L.padding = "same"
+            return L
+        }
+        let m = Int8Model(rounding: rounding, input: Int8InputSpec(shape: [5, 5, 3], zeroPoint: 3, gridMultiplier: 1),
+                          layers: [conv(3, 45, 3, 5), conv(45, 70, 1, 5)])
+        let net = try m.validated(file: "wide")
+        let fast = FastInt8Evaluator(network: net, threads: 2)
+        for t in 0..<6 {
+            let g = (0..<75).map { _ in t == 0 ? 1000 : r.int(-140...140) }
+            let ref = try Int8ReferenceEvaluator.evaluate(net, grid: g)
+            let got = fast.logits(grid: g.map { Int32($0) }).map { Int($0) }
+            #expect(got == ref.logits, "input \(t)")
+        }
+    }
+
     /// The generated models do reach accumulators near the int32 limit and positive shifts.
     @Test func generatorCoversEdges() throws {
         var nearLimit = 0, positiveShift = 0, edgeM0 = 0, ops = Set<String>()

@@ -44,11 +44,11 @@ public final class FastInt8Evaluator: Sendable {
                                          activationMax: L.activationMax, output: L.index + 1)
             switch L.kind {
             case .conv(let p) where !p.depthwise:
-                let k = p.kernelH * p.kernelW * p.inC, kp = FastKernels.padded(k)
-                var w = [Int16](repeating: 0, count: p.outC * kp)
-                for o in 0..<p.outC { for t in 0..<k { w[o * kp + t] = Int16(p.filter[o * k + t]) } }
-                patch = max(patch, kp)
-                ls.append(.conv(common, p, kp, w))
+                let k = p.kernelH * p.kernelW * p.inC
+                let blocked = BlockedConvWeights(filter: p.filter, outChannels: p.outC, k: k)
+                patch = max(patch, 2 * blocked.kPairs + 16)
+                acc = max(acc, blocked.paddedChannels)
+                ls.append(.conv(common, p, blocked))
             case .conv(let p):
                 acc = max(acc, p.outC)
                 ls.append(.depthwise(common, p, p.filter.map { Int32($0) }))
@@ -143,13 +143,11 @@ public final class FastInt8Evaluator: Sendable {
         let dbl = network.rounding == .double
         for layer in layers {
             switch layer {
-            case .conv(let c, let p, let kp, let w):
+            case .conv(let c, let p, let blocked):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                w.withUnsafeBufferPointer { wb in
-                    for b in 0..<n {
-                        FastInt8Kernels.conv(p, kPadded: kp, weights: wb.baseAddress!, input: tensors + offsets[c.inputs[0]] + b * inSize,
-                                             output: tensors + offsets[c.output] + b * outSize, common: c, patch: patch, double: dbl)
-                    }
+                for b in 0..<n {
+                    FastInt8Kernels.conv(p, blocked: blocked, input: tensors + offsets[c.inputs[0]] + b * inSize,
+                                         output: tensors + offsets[c.output] + b * outSize, common: c, patch: patch, acc: acc, double: dbl)
                 }
             case .depthwise(let c, let p, let w):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
@@ -193,7 +191,7 @@ struct FastLayerCommon: Sendable {
 }
 
 enum FastLayer: Sendable {
-    case conv(FastLayerCommon, Int8ConvPlan, Int, [Int16])
+    case conv(FastLayerCommon, Int8ConvPlan, BlockedConvWeights)
     case depthwise(FastLayerCommon, Int8ConvPlan, [Int32])
     case fullyConnected(FastLayerCommon, Int8FullyConnectedPlan, Int, [Int16])
     case add(FastLayerCommon, Int8AddPlan)

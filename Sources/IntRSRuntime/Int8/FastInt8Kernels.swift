@@ -15,12 +15,14 @@ enum FastInt8Kernels {
 
     /// Equals `Int8ReferenceOps.conv` for a non-depthwise plan: im2col of one output pixel into an int16
     /// patch of (x - Z_in) in OHWI tap order (0 for taps outside the image, the same as skipping them),
-    /// then one int16 dot product per output channel.
-    static func conv(_ p: Int8ConvPlan, kPadded kp: Int, weights: UnsafePointer<Int16>, input: UnsafePointer<Int8>,
-                     output: UnsafeMutablePointer<Int8>, common c: FastLayerCommon, patch: UnsafeMutablePointer<Int16>, double: Bool) {
+    /// then the channel-blocked accumulation (`BlockedConvWeights.accumulate`) and one requantization per
+    /// output channel.
+    static func conv(_ p: Int8ConvPlan, blocked: BlockedConvWeights, input: UnsafePointer<Int8>,
+                     output: UnsafeMutablePointer<Int8>, common c: FastLayerCommon, patch: UnsafeMutablePointer<Int16>,
+                     acc: UnsafeMutablePointer<Int32>, double: Bool) {
         let zi = Int16(c.inputZeroPoint)
         let inC = p.inC
-        patch.update(repeating: 0, count: kp)
+        patch.update(repeating: 0, count: 2 * blocked.kPairs)
         p.bias.withUnsafeBufferPointer { bias in
         p.multiplier.withUnsafeBufferPointer { mult in
         p.shift.withUnsafeBufferPointer { shift in
@@ -42,9 +44,9 @@ enum FastInt8Kernels {
                             dst += inC
                         }
                     }
+                    blocked.accumulate(patch: patch, acc: acc)
                     for oc in 0..<p.outC {
-                        let a = bias[oc] &+ FastKernels.dot(patch, weights + oc * kp, kp)
-                        o[oc] = requantize(a, mult[oc], shift[oc], c, double: double)
+                        o[oc] = requantize(bias[oc] &+ acc[oc], mult[oc], shift[oc], c, double: double)
                     }
                     o += p.outC
                 }
