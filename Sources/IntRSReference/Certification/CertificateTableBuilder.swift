@@ -106,8 +106,7 @@ public enum CertificateTableBuilder {
         return g
     }
 
-    /// Builds the table: k(n) by galloping + binary search on the count for each threshold (CP is increasing
-    /// in k, TAB-1 step 2), then the steps.
+    /// Builds the table: k(n) by binary search on the count for each threshold, then the steps.
     public static func build(spec: Spec, lowerBound: LowerBound, phiUpper: (Rational) -> Rational,
                              generator: String) throws -> CertificateTable {
         let N = spec.estimationSamples
@@ -128,18 +127,7 @@ public enum CertificateTableBuilder {
             let q = m + shift
             // least k in [lo, N] with cp(k) > q; none -> stop
             guard try cp(N) > q else { break }
-            // Galloping from the previous threshold (k(n) >= k(n-1)), then binary search: O(log gap) CP calls.
             var a = lo, b = N
-            if try cp(lo) > q { b = lo } else {
-                var step = 1
-                while true {
-                    let probe = min(lo + step, N)
-                    if try cp(probe) > q { b = probe; break }
-                    a = probe + 1
-                    if probe == N { break }
-                    step *= 2
-                }
-            }
             while a < b {
                 let mid = (a + b) / 2
                 if try cp(mid) > q { b = mid } else { a = mid + 1 }
