@@ -53,7 +53,7 @@ struct SmoothingRunTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intrs-merge-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let setup = try RunStandIns.setup(threads: 2)
-        var o = try SmoothingOptions.parse(["--output-dir", dir.path, "--no-time"])
+        var o = try SmoothingOptions.parse(["--output-dir", dir.path, "--no-time", "--every", "1"])
         let single = try SmoothingRun.certify(setup, examples: RunStandIns.examples, progress: { _ in })
         let singleFiles = try SmoothingCommandRunner.writeOutputs(procedure: .certify, options: o, shard: nil, records: single, float: nil, gridScale: Rational(1, 16))
         var shardFiles: [String] = []

@@ -46,7 +46,7 @@ enum SmoothingCommandRunner {
         let examples = o.select(parts.examples, shard: shard)
         guard !examples.isEmpty else { throw ValidationError("no examples selected (check --every, --limit, --shard)") }
         if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
-        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count), N0 = \(o.n0), N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), radius mode = \(o.radiusMode), threads = \(o.threadCount)")
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), N0 = \(o.n0), N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), radius mode = \(o.radiusMode), threads = \(o.threadCount)")
 
         var setup = SmoothingRunSetup(
             classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,
