@@ -85,14 +85,25 @@ struct AuditCommand: ParsableCommand {
         var findings: [Finding] = []
         var notes = Set<String>()
         var cpCache: [String: Rational] = [:]
+        var tightCache: [String: (maxNorm2: Int, g: [Int: Rational])] = [:]
         let lines = try RunRecordReader.read(path)
+        // Tight lines: enumerate shift patterns once, up to the largest claimed n* per (sigma2, d).
+        for l in lines { if let r = l.record, r.radiusMode == "tight", r.noise == "discrete-gaussian", r.certifiedNorm2 >= 2,
+                            let s2 = Rational(r.sigma2), s2 > Rational(0) {
+            let key = "\(s2)|\(r.dimension)"
+            if (tightCache[key]?.maxNorm2 ?? 0) < r.certifiedNorm2 - 1 { tightCache[key] = (r.certifiedNorm2 - 1, [:]) }
+        } }
+        for (key, v) in tightCache {
+            let parts = key.split(separator: "|")
+            tightCache[key] = (v.maxNorm2, try SmoothingCertification.tightMaxMidCDF(sigma2: Rational(String(parts[0]))!, dimension: Int(parts[1])!, maxNorm2: v.maxNorm2))
+        }
         for line in lines {
             guard let r = line.record else {
                 findings.append(Finding(line: line.number, index: nil, kind: "malformed", reason: line.error ?? "malformed"))
                 continue
             }
             do {
-                findings += try check(r, line: line.number, notes: &notes, cpCache: &cpCache)
+                findings += try check(r, line: line.number, notes: &notes, cpCache: &cpCache, tightCache: &tightCache)
             } catch {
                 findings.append(Finding(line: line.number, index: r.index, kind: "malformed", reason: "\(error)"))
             }
@@ -106,7 +117,8 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// Every check of one record. Returns the findings (empty when the line is sound and consistent).
-    func check(_ r: RunRecord, line: Int, notes: inout Set<String>, cpCache: inout [String: Rational]) throws -> [Finding] {
+    func check(_ r: RunRecord, line: Int, notes: inout Set<String>, cpCache: inout [String: Rational],
+               tightCache: inout [String: (maxNorm2: Int, g: [Int: Rational])]) throws -> [Finding] {
         var out: [Finding] = []
         func bad(_ kind: String, _ reason: String) { out.append(Finding(line: line, index: r.index, kind: kind, reason: reason)) }
         let alpha = try parse(r.alpha, field: "alpha")
@@ -175,7 +187,7 @@ struct AuditCommand: ParsableCommand {
             if let e = r.pAEffective, try parse(e, field: "pAEffective") != effective {
                 bad("inconsistent", "pAEffective \(e) is not max(0, pALower - d x tv) = \(effective)")
             }
-            try checkCertificate(r, p: effective, sigma2: sigma2, notes: &notes, bad: bad)
+            try checkCertificate(r, p: effective, sigma2: sigma2, notes: &notes, tightCache: &tightCache, bad: bad)
         default:
             bad("inconsistent", "procedure \"\(r.procedure)\" is neither certify nor predict")
         }
@@ -185,6 +197,7 @@ struct AuditCommand: ParsableCommand {
     /// The certificate itself: abstain iff p <= 1/2; a claimed n* >= 2 needs every integer delta with
     /// |delta|^2 <= n* - 1 certified under the recorded radius mode.
     func checkCertificate(_ r: RunRecord, p: Rational, sigma2: Rational, notes: inout Set<String>,
+                          tightCache: inout [String: (maxNorm2: Int, g: [Int: Rational])],
                           bad: (String, String) -> Void) throws {
         let half = Rational(1, 2)
         if r.abstain {
@@ -223,7 +236,7 @@ struct AuditCommand: ParsableCommand {
                 b *= 2
             }
         case ("tight", "discrete-gaussian"):
-            if let ok = try AuditMath.tightCertifies(p: p, norm2: r.certifiedNorm2, sigma2: sigma2, dimension: r.dimension) {
+            if let ok = try AuditMath.tightCertifies(p: p, norm2: r.certifiedNorm2, sigma2: sigma2, dimension: r.dimension, cache: &tightCache) {
                 if !ok { bad("unsound", "the exact Neyman-Pearson analysis finds an integer delta with |delta|^2 < \(r.certifiedNorm2) that is not certified at pA_eff = \(p.decimalString(digits: 12))") }
             } else {
                 bad("undecided", "this build cannot re-derive tight radii; treated as unsound (conservative)")

@@ -95,3 +95,30 @@ struct MainJobTests {
         #expect(merged == single.joined(separator: "\n") + "\n")
     }
 }
+
+/// Tight mode end to end at a small sigma (few shift patterns): certify, audit, and a raised n* caught.
+@Suite("tight mode end to end")
+struct TightModeTests {
+    @Test("tight certificates pass the audit; a raised n* is unsound")
+    func tight() throws {
+        let dir = MainJobTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var c = try CertifyCommand.parse(["--n", "300", "--n0", "20", "--limit", "2", "--sigma2", "1", "--radius-mode", "tight",
+                                          "--output-dir", dir.path, "--no-time", "--quiet", "--json", "--no-float-baseline"])
+        try c.run()
+        _ = c
+        let path = dir.appendingPathComponent("certify.jsonl").path
+        let audit = try AuditCommand.parse([path])
+        #expect(try audit.auditJSONL(path).failures == 0)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        var recs = try lines.map { try JSONDecoder().decode(RunRecord.self, from: Data($0.utf8)) }
+        guard let i = recs.firstIndex(where: { $0.certifiedNorm2 >= 2 }) else { Issue.record("no tight certificate beyond n* = 1: \(recs.map { $0.certifiedNorm2 })"); return }
+        recs[i].certifiedNorm2 += 3
+        recs[i].radius = Double(recs[i].certifiedNorm2).squareRoot()
+        recs[i].radiusReal = recs[i].radius / 16
+        lines[i] = try recs[i].jsonLine()
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        let report = try audit.auditJSONL(path)
+        #expect(report.findings.contains { $0.line == i + 1 && $0.kind == "unsound" }, "\(report.findings)")
+    }
+}

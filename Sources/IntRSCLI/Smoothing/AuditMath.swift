@@ -33,7 +33,14 @@ enum AuditMath {
 
     /// Tight mode: is every integer delta with |delta|^2 < norm2 certified for pA = p (binary form) under
     /// N_Z(0, sigma2)^d? nil when this build cannot decide.
-    static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int) throws -> Bool? {
-        nil
+    static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int,
+                               cache: inout [String: (maxNorm2: Int, g: [Int: Rational])]) throws -> Bool? {
+        let key = "\(sigma2)|\(dimension)"
+        if cache[key] == nil || cache[key]!.maxNorm2 < norm2 - 1 {
+            // Enumerate once up to a generous norm, so later lines reuse it.
+            let m = max(norm2 - 1, 2 * (cache[key]?.maxNorm2 ?? 0))
+            cache[key] = (m, try SmoothingCertification.tightMaxMidCDF(sigma2: sigma2, dimension: dimension, maxNorm2: m))
+        }
+        return p > SmoothingCertification.tightThreshold(maxMidCDF: cache[key]!.g, norm2: norm2)
     }
 }

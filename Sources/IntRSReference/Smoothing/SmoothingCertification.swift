@@ -36,17 +36,28 @@ public enum SmoothingCertification {
 
     /// The analysed per-coordinate law for the table builder.
     static func certificationNoise(_ family: NoiseFamily, sigma2: Rational) throws -> CertificationNoise {
-        switch family {
-        case .discreteGaussian:
-            let law = try DiscreteGaussianLaw(sigma2: sigma2)
-            return CertificationNoise(name: family.rawValue, sigma2: sigma2, likelihoodRatioIsLayered: true,
-                                      enclosed: { law.enclosed(bits: $0) })
-        case .roundedGaussian:
-            // Closed form only (exact by the post-processing lemma); the builder never asks for the law's
-            // masses in closed-form mode.
-            return CertificationNoise(name: family.rawValue, sigma2: sigma2, likelihoodRatioIsLayered: false,
-                                      enclosed: { _ in preconditionFailure("rounded-gaussian tables use the closed form") })
-        }
+        try CertificationNoise.family(family, sigma2: sigma2)
+    }
+
+    /// Tight mode (discrete Gaussian, binary form): the table builder's threshold M(n) = max(1/2, the largest
+    /// upper end of midCDF_P(|P|^2) over shift patterns P with 0 < |P|^2 < n and at most d parts) (NP-3,
+    /// ENUM-1). pA_eff > M(n) certifies every integer delta with |delta|^2 < n.
+    public static func tightThreshold(sigma2: Rational, dimension d: Int, norm2 n: Int) throws -> Rational {
+        tightThreshold(maxMidCDF: try tightMaxMidCDF(sigma2: sigma2, dimension: d, maxNorm2: n - 1), norm2: n)
+    }
+
+    /// The per-norm maxima behind `tightThreshold`, for every norm m <= maxNorm2 (compute once, reuse).
+    public static func tightMaxMidCDF(sigma2: Rational, dimension d: Int, maxNorm2: Int) throws -> [Int: Rational] {
+        if maxNorm2 < 1 { return [:] }
+        let analyzer = ShiftAnalyzer(noise: try certificationNoise(.discreteGaussian, sigma2: sigma2))
+        return CertificateTableBuilder.maxMidCDFByNorm(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2)
+    }
+
+    /// M(n) from precomputed per-norm maxima (which must cover every norm below n).
+    public static func tightThreshold(maxMidCDF g: [Int: Rational], norm2 n: Int) -> Rational {
+        var m = Rational(1, 2)
+        for (k, v) in g where k < n { m = Rational.max(m, v) }
+        return m
     }
 
     /// The certificate table of a run configuration. `radiusMode`: "binary" (closed form), "tight", or
