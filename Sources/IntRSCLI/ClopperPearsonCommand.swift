@@ -7,8 +7,28 @@ import IntRSReference
 /// Parses an exact rational CLI argument, or throws a ValidationError naming the option and value.
 func parseRationalOption(_ option: String, _ text: String) throws -> Rational {
     do { return try Rational(parsing: text) } catch {
+        // A well-formed decimal whose exponent is beyond what Rational(parsing:) accepts (|e| <= 100000):
+        // say so instead of "malformed number".
+        if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            let exp = text[text.index(after: e)...]
+            let digits = exp.first == "+" || exp.first == "-" ? exp.dropFirst() : exp[...]
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), Int(exp).map({ abs($0) > 100_000 }) ?? true {
+                throw ValidationError("\(option) \"\(text)\": the exponent \(exp) is out of range (|exponent| <= 100000)")
+            }
+        }
         throw ValidationError("\(option) \"\(text)\": \(error)")
     }
+}
+
+/// Parses an integer count CLI argument: "not an integer" for non-integers, "out of range" for integers that
+/// do not fit in Int (64-bit).
+func parseIntegerOption(_ option: String, _ text: String) throws -> Int {
+    if let v = Int(text) { return v }
+    let body = text.first == "+" || text.first == "-" ? text.dropFirst() : text[...]
+    if !body.isEmpty, body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        throw ValidationError("\(option) \"\(text)\": out of range (min \(Int.min), max \(Int.max))")
+    }
+    throw ValidationError("\(option) \"\(text)\": not an integer")
 }
 
 /// `intrs clopper-pearson`: the exact one-sided Clopper–Pearson bound.
@@ -28,7 +48,7 @@ struct ClopperPearsonCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "K: the number of successes (integer, 0 <= K <= N).") var successes: String
     @Option(parsing: .unconditional, help: "N: the number of trials (integer >= 1).") var trials: String
     @Option(parsing: .unconditional, help: "alpha in (0, 1): exact decimal or p/q (e.g. 0.001).") var alpha: String
-    @Option(help: "B: the bound is a multiple of 2^-B, within 2^-B of the true bound (1...4096).") var bits: Int = 64
+    @Option(parsing: .unconditional, help: "B: the bound is a multiple of 2^-B, within 2^-B of the true bound (1...4096).") var bits: Int = 64
     @Flag(help: "Compute the upper bound instead of the lower bound.") var upper = false
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -44,8 +64,8 @@ struct ClopperPearsonCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let k = Int(successes) else { throw ValidationError("--successes \"\(successes)\": not an integer") }
-        guard let n = Int(trials) else { throw ValidationError("--trials \"\(trials)\": not an integer") }
+        let k = try parseIntegerOption("--successes", successes)
+        let n = try parseIntegerOption("--trials", trials)
         let a = try parseRationalOption("--alpha", alpha)
         let value: Rational
         do {

@@ -19,8 +19,8 @@ struct EncloseCommand: ParsableCommand {
 
     @Argument(help: "exp | log | sqrt | phi | phi-inverse") var function: String
     @Option(parsing: .unconditional, help: "The argument: an exact decimal or p/q (negative values work: --x -10).") var x: String
-    @Option(help: "Precision: the width target is 2^-bits (0...4096).") var bits: Int = 64
-    @Option(help: "Digits after the point in the decimal rendering.") var digits: Int = 30
+    @Option(parsing: .unconditional, help: "Precision: the width target is 2^-bits (0...4096).") var bits: Int = 64
+    @Option(parsing: .unconditional, help: "Digits after the point in the decimal rendering.") var digits: Int = 30
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Output: Encodable {

@@ -16,6 +16,37 @@ struct InferInput: Codable {
     var grid: [Int]
 }
 
+/// The input file as written: `grid` is decoded as JSON numbers (Double) so that a non-integer (`1.5`) or an
+/// out-of-range value (`1e30`) is reported by index and value instead of as "not valid JSON".
+struct InferInputFile: Decodable {
+    var shape: [Int]
+    var grid: [Double]
+
+    /// The checked input, or an error naming `grid[i] = value` for the first value that is not an integer
+    /// in [-2^31, 2^31) (NaN cannot occur in JSON; every double that is in range is checked for integrality).
+    func checked() throws(InferInputError) -> InferInput {
+        var g: [Int] = []
+        g.reserveCapacity(grid.count)
+        for (i, v) in grid.enumerated() {
+            guard v.isFinite, v.rounded(.towardZero) == v, v >= -2147483648, v < 2147483648 else {
+                throw InferInputError(index: i, value: v)
+            }
+            g.append(Int(v))
+        }
+        return InferInput(shape: shape, grid: g)
+    }
+}
+
+/// A grid value that is not an integer in [-2^31, 2^31).
+struct InferInputError: Error, CustomStringConvertible {
+    var index: Int
+    var value: Double
+    var description: String {
+        let shown = value.rounded(.towardZero) == value && abs(value) < 1e15 ? String(Int64(value)) : "\(value)"
+        return "field grid[\(index)] = \(shown): not an integer in [-2^31, 2^31)"
+    }
+}
+
 struct InferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
@@ -47,10 +78,12 @@ struct InferCommand: ParsableCommand {
         do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
             throw ValidationError("--input \(input): cannot read: \(error.localizedDescription)")
         }
-        let x: InferInput
-        do { x = try JSONDecoder().decode(InferInput.self, from: data) } catch {
+        let raw: InferInputFile
+        do { raw = try JSONDecoder().decode(InferInputFile.self, from: data) } catch {
             throw ValidationError("--input \(input): malformed input file: \(describeDecodingErrorForCLI(error)) (expected {\"shape\": [...], \"grid\": [integers]})")
         }
+        let x: InferInput
+        do { x = try raw.checked() } catch { throw ValidationError("--input \(input): \(error)") }
         guard x.shape == m.input.shape else {
             throw ValidationError("--input \(input): field shape = \(x.shape): the model expects \(m.input.shape)")
         }
@@ -64,6 +97,7 @@ struct InferCommand: ParsableCommand {
         let net = try m.validated(file: model)
         var logitStrings: [String] = []
         var cls = 0
+        var floatWeights: String? = nil
         switch impl {
         case "reference":
             do {
@@ -77,6 +111,11 @@ struct InferCommand: ParsableCommand {
         default:
             let fe: FloatEvaluator
             do { fe = try FloatEvaluator(network: net) } catch { throw ValidationError("--impl float: \(error)") }
+            floatWeights = Self.floatWeightsSource(net)
+            if floatWeights != "stored" {
+                let what = floatWeights == "dequantized" ? "the model stores no float weights" : "the model stores float weights for only some layers"
+                FileHandle.standardError.write(Data("note: --impl float: \(what); using dequantized int8 weights (w = S_w * q_w, b = S_in * S_w * q_b) where absent\n".utf8))
+            }
             let l = fe.logits(grid: x.grid.map { Float($0) })
             logitStrings = l.map { "\($0)" }
             cls = l.indices.reduce(0) { l[$1] > l[$0] ? $1 : $0 }
@@ -84,14 +123,32 @@ struct InferCommand: ParsableCommand {
         let label = m.classLabels?[cls]
         if json {
             // int8 logits are JSON integers; float32 logits JSON numbers (shortest round-trip decimal).
-            struct Out: Encodable { var impl: String; var logits: [Double]; var logitsType: String; var `class`: Int; var label: String?; var rounding: String }
+            // floatWeights (float only): "stored" | "dequantized" | "mixed" — where the baseline's weights came from.
+            struct Out: Encodable { var impl: String; var logits: [Double]; var logitsType: String; var `class`: Int; var label: String?; var rounding: String; var floatWeights: String? }
             print(try CanonicalJSON.line(Out(impl: impl, logits: logitStrings.map { Double($0)! }, logitsType: impl == "float" ? "float32" : "int8",
-                                             class: cls, label: label, rounding: m.rounding.rawValue)))
+                                             class: cls, label: label, rounding: m.rounding.rawValue, floatWeights: floatWeights)))
         } else {
-            print("impl: \(impl)\(impl == "float" ? " (float32 baseline, not exact)" : " (int8, rounding \(m.rounding.rawValue))")")
+            print("impl: \(impl)\(impl == "float" ? " (float32 baseline, not exact; weights \(floatWeights ?? "stored"))" : " (int8, rounding \(m.rounding.rawValue))")")
             print("logits: [\(logitStrings.joined(separator: ", "))]")
             print("class: \(cls)\(label.map { " (\($0))" } ?? "")")
         }
+    }
+}
+
+extension InferCommand {
+    /// Where the float baseline's weights come from: "stored" when every conv/fully connected layer stores
+    /// floatFilter and floatBias, "dequantized" when none does, "mixed" otherwise (FloatEvaluator dequantizes
+    /// per tensor whatever is absent).
+    static func floatWeightsSource(_ net: Int8Network) -> String {
+        var stored = 0, total = 0
+        for L in net.layers {
+            switch L.kind {
+            case .conv(let p): total += 2; stored += (p.floatFilter != nil ? 1 : 0) + (p.floatBias != nil ? 1 : 0)
+            case .fullyConnected(let p): total += 2; stored += (p.floatFilter != nil ? 1 : 0) + (p.floatBias != nil ? 1 : 0)
+            default: break
+            }
+        }
+        return stored == total ? "stored" : stored == 0 ? "dequantized" : "mixed"
     }
 }
 

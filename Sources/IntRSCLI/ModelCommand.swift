@@ -66,7 +66,7 @@ struct ModelCommand: ParsableCommand {
             commandName: "generate-benchmark",
             abstract: "Write the CIFAR-10-shaped benchmark CNN (32x32x3, random weights) for a seed; deterministic bytes.",
             discussion: "conv3x3 3->32, conv3x3 32->32, maxpool, conv3x3 32->64, conv3x3 64->64, maxpool, fc 4096->256, fc 256->10, ReLU between. The committed file is Benchmarks/cifar-cnn.model.json (seed 1).")
-        @Option(help: "The seed (unsigned 64-bit integer).") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "The seed (unsigned 64-bit integer).") var seed: UInt64 = 1
         @Option(help: "Where to write the model file.") var output: String
         @Option(help: "Rescale rounding variant: double | single.") var rounding: String = "double"
         @Flag(help: "Print the result as JSON.") var json = false

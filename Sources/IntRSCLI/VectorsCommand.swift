@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntRSConformance
+import IntRSCore
 
 struct VectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -70,9 +71,20 @@ struct VectorsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the vector suites and their file names.")
-        func run() {
-            for s in VectorSuites.all { print("\(s.name)\t\(s.fileName)") }
+        static let configuration = CommandConfiguration(
+            abstract: "List the vector suites and their file names (relative to the vectors directory).",
+            discussion: "Text: one line per suite, \"<suite><TAB><file>\". --json: a JSON array of {\"suite\", \"file\", \"version\"} objects (version is the suite's integer format version).")
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        struct Entry: Encodable { var suite: String; var file: String; var version: Int }
+
+        func run() throws {
+            if json {
+                let entries = VectorSuites.all.map { Entry(suite: $0.name, file: $0.fileName, version: $0.version) }
+                FileHandle.standardOutput.write(try CanonicalJSON.encode(entries))
+            } else {
+                for s in VectorSuites.all { print("\(s.name)\t\(s.fileName)") }
+            }
         }
     }
 }

@@ -24,6 +24,12 @@ import Testing
         (["--successes", "1", "--trials", "ten", "--alpha", "0.1"], "--trials \"ten\""),
         (["--successes", "1", "--trials", "10", "--alpha", "x1"], "--alpha \"x1\""),
         (["--successes", "1", "--trials", "0", "--alpha", "0.5"], "positive"),
+        (["--successes", "99999999999999999999", "--trials", "10", "--alpha", "0.1"], "--successes \"99999999999999999999\": out of range (min"),
+        (["--successes", "1", "--trials", "-99999999999999999999", "--alpha", "0.1"], "out of range"),
+        (["--successes", "1.5", "--trials", "10", "--alpha", "0.1"], "not an integer"),
+        (["--successes", "1", "--trials", "10", "--alpha", "1e-999999999"], "the exponent -999999999 is out of range"),
+        (["--successes", "1", "--trials", "10", "--alpha", "1e-99999999999999999999"], "is out of range"),
+        (["--successes", "1", "--trials", "10", "--alpha", "1e-x"], "malformed number"),
     ])
     func rejectsBadInput(_ args: [String], _ fragment: String) throws {
         var c = try ClopperPearsonCommand.parse(args)
@@ -47,4 +53,22 @@ import Testing
             #expect(e.message.contains(fragment), "\(e.message)")
         }
     }
+
+    /// A negative bits/digits value reaches the command's own range check (parsing: .unconditional), not
+    /// argument-parser's "missing value".
+    @Test func negativeNumericOptionsReachValidation() throws {
+        var c = try ClopperPearsonCommand.parse(["--successes", "1", "--trials", "10", "--alpha", "0.1", "--bits", "-3"])
+        #expect(throws: (any Error).self) { try c.run() }
+        var e = try EncloseCommand.parse(["exp", "--x", "1", "--bits", "-1"])
+        do { try e.run(); Issue.record("accepted --bits -1") } catch let err as ValidationError {
+            #expect(err.message.contains("--bits -1"), "\(err.message)")
+        }
+    }
+
+    @Test func vectorsListJSON() throws {
+        let l = try VectorsCommand.List.parse(["--json"])
+        #expect(l.json)
+        try l.run()
+    }
 }
+

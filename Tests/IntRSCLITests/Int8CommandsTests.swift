@@ -37,4 +37,34 @@ struct Int8CommandsTests {
             Issue.record("wrong shape accepted")
         } catch { #expect("\(error)".contains("field shape")) }
     }
+
+    /// Valid JSON with a non-integer or out-of-range grid value: the error names the index and the value.
+    @Test(arguments: [("1.5", "field grid[3] = 1.5: not an integer in [-2^31, 2^31)"),
+                      ("1e30", "field grid[3] = 1e+30: not an integer"),
+                      ("2147483648", "field grid[3] = 2147483648: not an integer in [-2^31, 2^31)"),
+                      ("-2147483649", "field grid[3] = -2147483649: not an integer")])
+    func nonIntegerGridValuesAreNamed(_ value: String, _ fragment: String) throws {
+        let (m, i) = try Self.tempModel()
+        let model = try Int8Model.load(from: URL(fileURLWithPath: m))
+        let n = model.input.shape.reduce(1, *)
+        var grid = (0..<n).map { "\($0 % 256)" }
+        grid[3] = value
+        let bad = URL(fileURLWithPath: i).deletingLastPathComponent().appendingPathComponent("grid.json")
+        try Data("{\"shape\": \(model.input.shape), \"grid\": [\(grid.joined(separator: ", "))]}".utf8).write(to: bad)
+        do {
+            try InferCommand.parse(["--model", m, "--input", bad.path]).run()
+            Issue.record("grid value \(value) accepted")
+        } catch { #expect("\(error)".contains(fragment), "\(error)") }
+        // Extreme int32 values are accepted (the input stage clips them).
+        grid[3] = "-2147483648"; grid[4] = "2147483647"
+        try Data("{\"shape\": \(model.input.shape), \"grid\": [\(grid.joined(separator: ", "))]}".utf8).write(to: bad)
+        try InferCommand.parse(["--model", m, "--input", bad.path, "--impl", "reference"]).run()
+    }
+
+    @Test func floatWeightsSourceIsReported() throws {
+        let m = Int8ModelGenerator.randomModel(seed: 5, rounding: .double)
+        let net = try m.validated(file: "m.json")
+        #expect(InferCommand.floatWeightsSource(net) == "dequantized")
+    }
 }
+

@@ -135,6 +135,16 @@ struct Int8ModelValidationTests {
         var m = smallValidModel()
         m.layers[0].bias = Int8Tensor(int32: [Int32.max - 10, 0, 0], shape: [3])
         expectInvalid(m, field: "layers[0].bias[0]")
+        // The reported value is the stored bias; the computed bound appears only in the problem text.
+        do {
+            _ = try m.validated(file: "m.json")
+            Issue.record("overflowing accumulator accepted")
+        } catch let e as Int8ModelError {
+            let text = e.description
+            #expect(text.contains("field layers[0].bias[0] = \(Int32.max - 10): "), "\(text)")
+            #expect(text.contains("|bias| + sum |w| * max|x - zeroPoint| = "), "\(text)")
+            #expect(text.contains("exceeds int32"), "\(text)")
+        } catch { Issue.record("unexpected error \(error)") }
         // A positive shift lowers the admissible accumulator (TOSA precondition).
         m = smallValidModel(); m.layers[3].shift = [-6, 20, -6]
         expectInvalid(m, field: "layers[3].shift[1]")

@@ -235,7 +235,7 @@ private struct Validator {
                         for t in 0..<k { sumAbs += Int64(abs(Int(filter[c * k + t]))) }
                     }
                     let bound = Int64(abs(Int(bias[c]))) + sumAbs * inAbs
-                    try checkAccumulator(f, channel: c, bound: bound, shift: ss[c])
+                    try checkAccumulator(f, channel: c, bias: bias[c], bound: bound, shift: ss[c])
                 }
                 kind = .conv(Int8ConvPlan(
                     depthwise: dw, inH: inH, inW: inW, inC: inC, outH: oh, outW: ow, outC: oc, kernelH: kh, kernelW: kw,
@@ -265,7 +265,7 @@ private struct Validator {
                 for c in 0..<oc {
                     var sumAbs: Int64 = 0
                     for t in 0..<n { sumAbs += Int64(abs(Int(filter[c * n + t]))) }
-                    try checkAccumulator(f, channel: c, bound: Int64(abs(Int(bias[c]))) + sumAbs * inAbs, shift: ss[c])
+                    try checkAccumulator(f, channel: c, bias: bias[c], bound: Int64(abs(Int(bias[c]))) + sumAbs * inAbs, shift: ss[c])
                 }
                 outShape = [oc]
                 kind = .fullyConnected(Int8FullyConnectedPlan(
@@ -355,10 +355,12 @@ private struct Validator {
                            tensorRanges: ranges, tensorScales: scales, layers: out)
     }
 
-    func checkAccumulator(_ f: String, channel c: Int, bound: Int64, shift: Int32) throws {
+    /// `bias` is the channel's stored bias (reported as the field's value); `bound` is the computed worst-case
+    /// accumulator magnitude |bias| + sum |w| * max|x - zeroPoint| (reported in the problem text, never as the value).
+    func checkAccumulator(_ f: String, channel c: Int, bias: Int32, bound: Int64, shift: Int32) throws {
         if !checkOverflow { return }
         guard bound <= Int64(Int32.max) else {
-            throw fail("\(f).bias[\(c)]", bound, "the int32 accumulator of output channel \(c) can overflow: |bias| + sum |w| * max|x - zeroPoint| = \(bound) > 2^31 - 1")
+            throw fail("\(f).bias[\(c)]", bias, "the worst-case int32 accumulator bound of output channel \(c), |bias| + sum |w| * max|x - zeroPoint| = \(bound), exceeds int32 (2^31 - 1 = 2147483647)")
         }
         let lim = rescaleInputLimit(shift: shift)
         guard bound <= lim else {
