@@ -9,28 +9,27 @@ struct RadiusCommand: ParsableCommand {
         commandName: "radius",
         abstract: "Closed-form radius, exact Neyman–Pearson margin for an integer shift, or the tight radius.",
         discussion: """
-        Units: sigma2 is the noise variance parameter in grid units squared (exact, e.g. 65025/16); radii and
-        shifts are in grid units (one step of the integer input grid). pA is a lower bound on the top class's
-        probability, pB an upper bound on the runner-up's; both exact decimals (0.7) or rationals (7/10).
-        Without --pb the binary form is used (pB := 1 - pA: certified iff worstA(pA) > 1/2).
-        --delta 1,-2,0 analyses one integer shift: exact margin enclosure, rigorous decision, and when the
-        margin is <= 0 a witness base classifier checked by direct enumeration. --tight --dimension D finds
-        n*: every integer delta with at most D nonzero entries and |delta|^2 < n* is certified.
-        Under rounded-Gaussian noise the closed forms are exactly sound (post-processing lemma) and are the
-        certificate; the layer-walk margin printed for a shift is then only exact for one nonzero entry.
+        Units: sigma2 is the noise variance parameter in grid units squared (exact, e.g. 65025/16); radii and shifts are in grid units (one step of the integer input grid). pA is a lower bound on the top class's probability, pB an upper bound on the runner-up's; both exact decimals (0.7) or rationals (7/10).
+
+        Without --pb the binary form is used (pB := 1 - pA: certified iff worstA(pA) > 1/2). When pA <= 1/2 (binary) or pA <= pB (two-class), after the d*eta accounting where relevant, the answer is \"abstain: not certified\" (JSON \"decision\": \"abstain\") and no radius is printed.
+
+        --delta 1,-2,0 analyses one integer shift: exact margin enclosure, rigorous decision, and when the margin is <= 0 a witness base classifier checked by direct enumeration. --tight --dimension D finds n*: every integer delta with at most D nonzero entries and |delta|^2 < n* is certified.
+
+        Under rounded-Gaussian noise the closed forms are exactly sound (post-processing lemma) and are the certificate; the layer-walk margin printed for a shift is then only exact for one nonzero entry.
+
         --sampler table --table-bits B --dimension D accounts for a CDT table sampler: pA - D*eta, pB + D*eta.
         """)
 
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
-    @Option(help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
-    @Option(name: .customLong("pa"), help: "Lower bound on the top class probability, in (0, 1).") var pa: String
-    @Option(name: .customLong("pb"), help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form).") var pb: String?
-    @Option(help: "An integer shift, comma separated grid steps, e.g. 1,1 or 2,-1,0.") var delta: String?
+    @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
+    @Option(name: .customLong("pa"), parsing: .unconditional, help: "Lower bound on the top class probability, in (0, 1).") var pa: String
+    @Option(name: .customLong("pb"), parsing: .unconditional, help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form).") var pb: String?
+    @Option(parsing: .unconditional, help: "An integer shift, comma separated grid steps, e.g. 1,1 or 2,-1,0.") var delta: String?
     @Flag(help: "Find the tight radius n* (needs --dimension).") var tight = false
-    @Option(help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
-    @Option(name: .customLong("max-norm2"), help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
+    @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
+    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
     @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
-    @Option(name: .customLong("table-bits"), help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
     @Flag(help: "Print JSON.") var json = false
 
     struct Output: Codable {
@@ -42,7 +41,11 @@ struct RadiusCommand: ParsableCommand {
         var eta: String
         var pAEffective: String
         var pBEffective: String?
-        var closedFormRadius: CertEnclosureJSON
+        /// "certified" or "abstain" (pA - d*eta <= 1/2 binary, or pA - d*eta <= pB + d*eta two-class).
+        var decision: String
+        var abstainReason: String?
+        /// Present only when certified (never a non-positive radius presented as a certificate).
+        var closedFormRadius: CertEnclosureJSON?
         var closedFormBasis: String
         var shift: ShiftOutput?
         var tight: TightOutput?
@@ -75,6 +78,19 @@ struct RadiusCommand: ParsableCommand {
         var method: String
     }
 
+    /// Why the (effective) probabilities certify nothing, or nil when they do. Binary form: certified iff
+    /// pA - d*eta > 1/2 (R = sigma * PhiInv(pA) > 0). Two-class form: iff pA - d*eta > pB + d*eta.
+    /// Exact rational comparisons, no enclosure needed.
+    static func abstainReason(pAEffective pAe: Rational, pBEffective pBe: Rational?, shiftTV: Rational) -> String? {
+        let acct = shiftTV.isZero ? "" : " after the d*eta = \(shiftTV.scientificString()) accounting"
+        if let pBe {
+            if pAe <= pBe { return "pA <= pB\(acct): pA = \(pAe.decimalString(digits: 12)), pB = \(pBe.decimalString(digits: 12))" }
+            return nil
+        }
+        if pAe <= Rational(1, 2) { return "pA <= 1/2\(acct): pA = \(pAe.decimalString(digits: 12))" }
+        return nil
+    }
+
     func run() throws {
         let family = try CertArgs.noise(noise)
         let s2 = try CertArgs.sigma2(sigma2)
@@ -105,18 +121,26 @@ struct RadiusCommand: ParsableCommand {
         let shiftTV = Rational(dimension ?? 0) * eta
         let pAe = pA - shiftTV
         let pBe = pB.map { $0 + shiftTV }
-        if pAe.signum <= 0 || (pBe.map { $0 >= pAe } ?? false) {
-            throw ValidationError("after the sampler correction (d * eta = \(shiftTV.scientificString())) pA - d*eta <= pB + d*eta: nothing can be certified")
-        }
         let noiseModel = try CertificationNoise.family(family, sigma2: s2)
-        let r = ClosedFormRadius.radius(sigma2: s2, pA: pAe, pB: pBe, bits: 128)
         let basis = family == .roundedGaussian
             ? "exactly sound for rounded-Gaussian noise (post-processing lemma)"
             : (pBe == nil ? "binary form under N_Z: checked, not proven (Proofs/theorem-check.md)"
                           : "two-class form under N_Z: NOT sound in general (Proofs/theorem-check.md)")
         var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
                          form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,
-                         pBEffective: pBe?.description, closedFormRadius: CertEnclosureJSON(r), closedFormBasis: basis)
+                         pBEffective: pBe?.description, decision: "certified", abstainReason: nil,
+                         closedFormRadius: nil, closedFormBasis: basis)
+        if let reason = Self.abstainReason(pAEffective: pAe, pBEffective: pBe, shiftTV: shiftTV) {
+            out.decision = "abstain"
+            out.abstainReason = reason
+            if json { try CertArgs.printJSON(out); return }
+            print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
+                  + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
+            print("abstain: not certified (\(reason)); no radius, no shift is certified")
+            return
+        }
+        let r = ClosedFormRadius.radius(sigma2: s2, pA: pAe, pB: pBe, bits: 128)
+        out.closedFormRadius = CertEnclosureJSON(r)
         let analyzer = ShiftAnalyzer(noise: noiseModel)
         if let d {
             let n2 = d.reduce(0) { $0 + $1 * $1 }
@@ -141,7 +165,17 @@ struct RadiusCommand: ParsableCommand {
             var t = TightOutput(dimension: dim, maxNorm2: maxNorm2, nStar: nil, witnessPattern: nil, witnessMargin: nil,
                                 statement: "", patternsVisited: 0, undecidedPatterns: [], seconds: "", method: "")
             if noiseModel.likelihoodRatioIsLayered {
-                let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2)
+                var lastReport = Date()
+                let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2,
+                                             progress: { visited, bound, parts in
+                    let now = Date()
+                    guard now.timeIntervalSince(lastReport) >= 1 else { return }
+                    lastReport = now
+                    let n2 = parts.reduce(0) { $0 + $1 * $1 }
+                    let boundText = bound > maxNorm2 ? "none yet (limit \(maxNorm2))" : "n* <= \(bound)"
+                    FileHandle.standardError.write(Data(("radius --tight: \(visited) patterns checked, current |delta|^2 = \(n2) "
+                        + "(pattern \(parts)), \(boundText), \(String(format: "%.0f", now.timeIntervalSince(start))) s elapsed\n").utf8))
+                })
                 t.nStar = res.nStar; t.witnessPattern = res.witnessPattern
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
@@ -159,7 +193,7 @@ struct RadiusCommand: ParsableCommand {
         print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
               + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
         if !eta.isZero { print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))") }
-        print("closed-form radius R = \(out.closedFormRadius.decimal) grid units (\(basis))")
+        print("closed-form radius R = \(out.closedFormRadius!.decimal) grid units (\(basis))")
         if let s = out.shift {
             print("shift delta = \(s.delta), |delta|^2 = \(s.norm2): closed form says \(s.closedFormDecision)")
             print("  worstA(pA) = \(s.worstA.decimal)")

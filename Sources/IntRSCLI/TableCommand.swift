@@ -9,22 +9,20 @@ struct TableCommand: ParsableCommand {
         commandName: "table",
         abstract: "Build a certificate table: integer count thresholds for integer-only CERTIFY.",
         discussion: """
-        For a run configuration (noise law, sigma2 in grid units squared, sampler, d, N estimation samples,
-        alpha, form, mode) computes the steps (minCount, norm2Bound): a count nA >= minCount certifies, with
-        probability >= 1 - alpha, every integer delta (grid steps, at most d nonzero entries) with
-        |delta|^2 < norm2Bound. No count below the first minCount certifies (abstain). Format: see
-        Vectors/certificate-table.md. --mode tight (discrete Gaussian) is the proven exact certificate;
-        --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise and checked but unproven
-        for the discrete Gaussian. --sampler table subtracts d * eta (the CDT table's TV bound) from pA.
+        For a run configuration (noise law, sigma2 in grid units squared, sampler, d, N estimation samples, alpha, form, mode) computes the steps (minCount, norm2Bound): a count nA >= minCount certifies, with probability >= 1 - alpha, every integer delta (grid steps, at most d nonzero entries) with |delta|^2 < norm2Bound. No count below the first minCount certifies (abstain). Format: see Vectors/certificate-table.md.
+
+        --mode tight (discrete Gaussian) is the proven exact certificate; --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise and checked but unproven for the discrete Gaussian. Rounded-Gaussian noise needs --sampler table (there is no exact rounded-Gaussian sampler); with --mode tight it falls back to the closed form (said on stderr and in the table's basis).
+
+        --sampler table subtracts d * eta (the CDT table's TV bound) from pA.
         """)
 
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
-    @Option(help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
+    @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
     @Option(help: "exact or table.") var sampler: String = "exact"
-    @Option(name: .customLong("table-bits"), help: "CDT table bits for --sampler table.") var tableBits: Int = 32
-    @Option(help: "Input dimension d (number of noisy coordinates), >= 1.") var dimension: Int
-    @Option(name: .customLong("n"), help: "N, the number of estimation samples, 1...10^7.") var n: Int
-    @Option(help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"
+    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates), >= 1.") var dimension: Int
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "N, the number of estimation samples, 1...10^7.") var n: Int
+    @Option(parsing: .unconditional, help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"
     @Option(help: "binary or two-class (with pB := 1 - pA both give the same thresholds).") var form: String = "binary"
     @Option(help: "closed-form or tight.") var mode: String = "tight"
     @Option(help: "Write the table (canonical JSON) to this file.") var output: String?
@@ -38,6 +36,12 @@ struct TableCommand: ParsableCommand {
         guard n >= 1 && n <= 10_000_000 else { throw ValidationError("--n \(n): must be in 1...10000000") }
         guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
         guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
+        if family == .roundedGaussian && sampler == "exact" {
+            throw ValidationError("--noise rounded-gaussian --sampler exact: there is no exact rounded-Gaussian sampler (intrs sample refuses it); use --sampler table")
+        }
+        if family == .roundedGaussian && m == .tight {
+            FileHandle.standardError.write(Data("table: --mode tight is not computed for rounded-Gaussian noise; the closed form (exactly sound by the post-processing lemma) is used instead; see \"basis\" in the table\n".utf8))
+        }
         var eta = Rational(0)
         var bitsUsed: Int? = nil
         switch sampler {

@@ -9,22 +9,24 @@ struct TheoremCommand: ParsableCommand {
         commandName: "theorem",
         abstract: "Check Cohen et al.'s closed-form radii against the exact Neyman–Pearson worst case on a grid.",
         discussion: """
-        Sweeps sigma2 (grid units squared), every integer shift pattern with |delta|^2 <= --max-norm2 (grid
-        units squared), and a fixed grid of (pA, pB). Reports (1) every two-class counterexample under discrete
-        Gaussian noise with its witness and enclosed margin, (2) the smallest binary-form gap under discrete
-        Gaussian noise, (3) the same for rounded-Gaussian noise (a control: no counterexample can exist).
-        The committed report is regenerated with:  intrs theorem --markdown Proofs/theorem-check.md
+        Sweeps sigma2 (grid units squared), every integer shift pattern with |delta|^2 <= --max-norm2 (grid units squared), and a fixed grid of (pA, pB). Reports (1) every two-class counterexample under discrete Gaussian noise with its witness and enclosed margin, (2) the smallest binary-form gap under discrete Gaussian noise, (3) the same for rounded-Gaussian noise (a control: no counterexample can exist). The text output lists the first 20 counterexamples; --json and --markdown list all.
+
+        The committed report is regenerated with: intrs theorem --markdown Proofs/theorem-check.md
         """)
 
-    @Option(help: "Comma-separated sigma2 values, exact rationals (default: 1/8,1/4,1/2,3/4,1,5/4,3/2,2,9/4,3,4,6,9,16,25,64).") var sigma2: String?
-    @Option(name: .customLong("max-norm2"), help: "Largest |delta|^2 (grid units squared) in the sweep, 1...64 (default 10).") var maxNorm2: Int = 10
+    @Option(parsing: .unconditional, help: "Comma-separated sigma2 values, exact rationals (default: 1/8,1/4,1/2,3/4,1,5/4,3/2,2,9/4,3,4,6,9,16,25,64).") var sigma2: String?
+    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Largest |delta|^2 (grid units squared) in the sweep, 1...64 (default 10).") var maxNorm2: Int = 10
     @Option(help: "Write the Markdown report to this file.") var markdown: String?
     @Flag(help: "Print the full report as JSON.") var json = false
 
     func run() throws {
         var s2s: [Rational]? = nil
         if let sigma2 {
-            s2s = try sigma2.split(separator: ",").map { try CertArgs.sigma2(String($0)) }
+            let parts = sigma2.split(separator: ",", omittingEmptySubsequences: false)
+            if parts.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw ValidationError("--sigma2 \"\(sigma2)\": empty entry in the comma-separated list")
+            }
+            s2s = try parts.map { try CertArgs.sigma2(String($0)) }
             if s2s!.isEmpty { throw ValidationError("--sigma2 \"\(sigma2)\": empty list") }
         }
         guard maxNorm2 >= 1 && maxNorm2 <= 64 else { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...64") }
@@ -48,7 +50,18 @@ struct TheoremCommand: ParsableCommand {
         if json { try CertArgs.printJSON(report); return }
         let c = report.twoClassCounterexamples
         print("two-class counterexamples: \(c.filter { $0.noise == "discrete-gaussian" }.count) under N_Z, \(c.filter { $0.noise == "rounded-gaussian" }.count) under rounded Gaussian")
+        let cap = 20
+        for (i, x) in c.prefix(cap).enumerated() {
+            let w = x.witness.map { "A: layer < \($0.tauA) + \($0.thetaA) of layer \($0.tauA)" + ($0.tauB.map { t in "; B: layer > \(t) + \(x.witness!.thetaB!) of layer \(t)" } ?? "") } ?? "-"
+            print("  [\(i + 1)] \(x.noise) sigma2 = \(x.sigma2), delta = \(x.delta), pA = \(x.pA), pB = \(x.pB), "
+                  + "margin = [\(x.margin.lo.scientificString()), \(x.margin.hi.scientificString())], witness \(w) (\(x.witnessCheck))")
+        }
+        if c.count > cap { print("  ... \(c.count - cap) more (all of them: --json or --markdown FILE)") }
         print("binary-form counterexamples: \(report.binaryCounterexamples.count)")
+        for b in report.binaryCounterexamples.prefix(cap) {
+            print("  \(b.noise) sigma2 = \(b.sigma2), delta = \(b.delta), gap = [\(b.gap.lo.scientificString()), \(b.gap.hi.scientificString())]")
+        }
+        if report.binaryCounterexamples.count > cap { print("  ... \(report.binaryCounterexamples.count - cap) more (--json or --markdown FILE)") }
         for noise in ["discrete-gaussian", "rounded-gaussian"] {
             if let m = report.binary.filter({ $0.noise == noise }).min(by: { $0.gap.lo < $1.gap.lo }) {
                 print("smallest binary gap (\(noise)): \(m.gap.lo.scientificString()) at sigma2 = \(m.sigma2), delta = \(m.delta)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ArgumentParser
+import IntRSExact
 @testable import IntRSCLI
 
 @Suite("intrs radius / theorem / table: bad input")
@@ -44,5 +45,25 @@ struct CertificationCommandsTests {
     @Test("radius runs the required counterexample")
     func radiusRuns() {
         #expect(Self.failure(RadiusCommand.self, ["--sigma2", "1", "--pa", "0.7", "--pb", "0.07", "--delta", "1", "--json"]) == nil)
+    }
+
+    @Test("radius abstains (never a negative radius) when pA <= 1/2 or pA <= pB after the d*eta accounting")
+    func radiusAbstains() throws {
+        #expect(RadiusCommand.abstainReason(pAEffective: Rational(2, 5), pBEffective: nil, shiftTV: Rational(0))?.contains("pA <= 1/2") == true)
+        #expect(RadiusCommand.abstainReason(pAEffective: Rational(1, 2), pBEffective: nil, shiftTV: Rational(0)) != nil)
+        #expect(RadiusCommand.abstainReason(pAEffective: Rational(501, 1000), pBEffective: nil, shiftTV: Rational(0)) == nil)
+        #expect(RadiusCommand.abstainReason(pAEffective: Rational(3, 10), pBEffective: Rational(3, 10), shiftTV: Rational(1, 100))?.contains("d*eta") == true)
+        #expect(RadiusCommand.abstainReason(pAEffective: Rational(3, 10), pBEffective: Rational(1, 5), shiftTV: Rational(0)) == nil)
+        // The runs complete (abstain is an answer, not an error).
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "1", "--pa", "0.4", "--json"]) == nil)
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "1", "--pa", "0.4", "--tight", "--dimension", "2"]) == nil)
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "4", "--pa", "0.5", "--sampler", "table", "--table-bits", "32", "--dimension", "10000000"]) == nil)
+    }
+
+    @Test("negative numbers parse as values; empty sigma2 entries and exact rounded-Gaussian tables are rejected")
+    func parsingAndTableNoise() {
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "1", "--pa", "-0.3"])?.contains("Missing value") == false)
+        #expect(Self.failure(TheoremCommand.self, ["--sigma2", "1,,4"])?.contains("empty entry") == true)
+        #expect(Self.failure(TableCommand.self, ["--noise", "rounded-gaussian", "--sampler", "exact", "--sigma2", "4", "--dimension", "1", "--n", "10"])?.contains("no exact rounded-Gaussian sampler") == true)
     }
 }

@@ -15,8 +15,8 @@ extension TheoremCheck.Report {
         s += "- sigma2 (grid units squared): \(sigma2s.map { $0.description }.joined(separator: ", "))\n"
         s += "- shift patterns: every multiset of nonzero |delta_i| with |delta|^2 <= \(maxNorm2) (\(patterns.count) patterns; "
             + "by ENUM-1 this covers every integer delta with |delta|^2 <= \(maxNorm2) in any dimension)\n"
-        s += "- pA: \(pAs.map { $0.decimalString(digits: 3) }.joined(separator: ", "))\n"
-        s += "- pB: \(pBs.map { $0.decimalString(digits: 3) }.joined(separator: ", ")) (pairs with pB < pA and pA + pB <= 1)\n"
+        s += "- pA (exact rationals): \(pAs.map { $0.description }.joined(separator: ", "))\n"
+        s += "- pB (exact rationals): \(pBs.map { $0.description }.joined(separator: ", ")) (pairs with pB < pA and pA + pB <= 1)\n"
         s += "- Noise laws: discrete Gaussian N_Z(0, sigma2) (exact Neyman–Pearson for every delta, NP-1) and the rounded "
             + "Gaussian round(N(0, sigma2)) (control: NP-1 exact for one nonzero entry; for several, only layer-threshold "
             + "classifiers are tried, so a counterexample would still be real but absence proves nothing more).\n"
@@ -66,7 +66,7 @@ extension TheoremCheck.Report {
         for c in cs {
             let n2 = c.delta.reduce(0) { $0 + $1 * $1 }
             let w = c.witness.map { "\($0.tauA), \($0.thetaA.decimalString(digits: 4)); \($0.tauB.map(String.init) ?? "-"), \($0.thetaB?.decimalString(digits: 4) ?? "-")" } ?? "-"
-            s += "| \(c.sigma2) | (\(c.delta.map(String.init).joined(separator: ","))) | \(c.pA.decimalString(digits: 3)) | \(c.pB.decimalString(digits: 3)) | "
+            s += "| \(c.sigma2) | (\(c.delta.map(String.init).joined(separator: ","))) | \(c.pA.description) | \(c.pB.description) | "
                 + "\(fmt(c.closedFormRadius, 6)) | sqrt(\(n2)) | \(sci(c.margin)) | \(w) | \(c.witnessCheck) |\n"
         }
         return s
@@ -82,7 +82,7 @@ extension TheoremCheck.Report {
             let r = rows.filter { $0.sigma2 == s2 }
             guard let m = r.min(by: { $0.gap.lo < $1.gap.lo }) else { continue }
             let least = r.compactMap { x in x.minGridMargin.map { (x, $0) } }.min { $0.1.lo < $1.1.lo }
-            let lm = least.map { "\(sci($0.1)) (\($0.0.minGridMarginPA!.decimalString(digits: 3)), (\($0.0.delta.map(String.init).joined(separator: ","))))" } ?? "-"
+            let lm = least.map { "\(sci($0.1)) (\($0.0.minGridMarginPA!.description), (\($0.0.delta.map(String.init).joined(separator: ","))))" } ?? "-"
             s += "| \(s2) | (\(m.delta.map(String.init).joined(separator: ","))) | \(fmt(m.midCDF)) | \(fmt(m.phi)) | \(sci(m.gap)) | \(m.exact ? "yes" : "layer tests") | \(lm) |\n"
         }
         if !bad.isEmpty {

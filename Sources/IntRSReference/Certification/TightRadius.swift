@@ -36,8 +36,10 @@ public enum TightRadius {
     /// Searches n* among patterns with norm <= maxNorm2.
     /// - Parameters: pB nil selects the binary form (certified iff pA > midCDF_T(n2), NP-3, when the noise
     ///   is layered; the general walk otherwise).
+    ///   progress, when given, is called after every pattern examined with (patterns examined so far, the current
+    ///   bound on n* (maxNorm2 + 1 while none found), the pattern just examined); the caller throttles its output.
     public static func search(analyzer: ShiftAnalyzer, pA: Rational, pB: Rational?, dimension d: Int,
-                              maxNorm2: Int) -> Result {
+                              maxNorm2: Int, progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
         precondition(d >= 1 && maxNorm2 >= 1)
         let rung = Precision.ladder[0]
         let coord = analyzer.coordinateLaw(rung)
@@ -73,6 +75,7 @@ public enum TightRadius {
             visited += 1
             let law = ShiftLaw.ofShift([m], noise: coord)
             if !decide(law, [m], m * m).isCertified { best = m * m; bestPattern = [m]; break }
+            progress?(visited, best, [m])
             m += 1
         }
         // Depth-first search over nonincreasing patterns with norm < best.
@@ -91,6 +94,7 @@ public enum TightRadius {
                 } else {
                     dfs(child, n2)
                 }
+                progress?(visited, best, parts)
                 parts.removeLast()
                 k -= 1
             }
