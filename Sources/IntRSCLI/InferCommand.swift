@@ -57,7 +57,10 @@ struct InferCommand: ParsableCommand {
         the classifier. Input file: JSON {"shape": [H, W, C], "grid": [integers, row-major HWC]}. \
         Prints the logits (int8 for reference/fast, float32 for float) and the class (ArgMax, lowest index \
         wins ties). --impl reference is the exact definition (rejects any int32 overflow); fast is the \
-        batched SIMD runtime (bit-identical to reference); float is the float32 baseline (not exact).
+        batched SIMD runtime (bit-identical to reference); float is the float32 baseline (not exact), using the \
+        model's stored float weights, or dequantized int8 weights where none are stored (reported on stderr and as \
+        "floatWeights": "stored" | "dequantized" | "mixed" in --json). A grid value that is not an integer in \
+        [-2^31, 2^31) is an error naming its index and value.
         """)
 
     @Option(help: "The model file (format intrs-int8-model v1, see Vectors/model-format.md).")
