@@ -21,13 +21,13 @@ struct NoiseCommand: ParsableCommand {
 
     @Option(help: "Noise family: discrete-gaussian or rounded-gaussian.")
     var noise: NoiseFamily
-    @Option(help: "Noise variance sigma2 in grid units squared: integer, p/q or exact decimal.")
+    @Option(parsing: .unconditional, help: "Noise variance sigma2 in grid units squared: integer, p/q or exact decimal.")
     var sigma2: String
     @Option(help: "exact (the ideal law) or table (the law of a CDT table with --bits thresholds).")
     var sampler: SamplerKind = .exact
-    @Option(help: "Table threshold width b in bits (32, 64, 96 or 128).")
+    @Option(parsing: .unconditional, help: "Table threshold width b in bits (32, 64, 96 or 128).")
     var bits: Int = 64
-    @Option(help: "Enclosure precision in bits (tail bound 2^-precision; 16 ... 256).")
+    @Option(parsing: .unconditional, help: "Enclosure precision in bits (tail bound 2^-precision; 16 ... 256).")
     var precision: Int = 64
     @Flag(help: "Print JSON.")
     var json = false
@@ -94,7 +94,8 @@ struct NoiseCommand: ParsableCommand {
         print("variance in [\(variance.lo.scientificString(significant: 15)), \(variance.hi.scientificString(significant: 15))]")
         if let t = tableOut {
             print("table: \(t.bits)-bit thresholds, support [\(t.minValue), \(t.maxValue)], \(t.memoryBytes) bytes")
-            print("table variance (exact) = \(Rational(t.variance)!.decimalString(digits: 15))")
+            let tvar = Rational(t.variance)!
+            print("table variance (exact) = \(tvar.description) ~ \(tvar.scientificString(significant: 15))")
             print("total-variation distance to the ideal law <= \(t.totalVariationBoundDecimal) (exact bound \(t.totalVariationBound))")
         }
         print("k\tP[k] lower\tP[k] upper" + (tableOut != nil ? "\ttable P[k]" : ""))

@@ -22,7 +22,7 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Noise family: discrete-gaussian or rounded-gaussian.")
     var noise: NoiseFamily
-    @Option(help: "Noise variance sigma2 in grid units squared: integer, p/q or exact decimal (e.g. 65025/16).")
+    @Option(parsing: .unconditional, help: "Noise variance sigma2 in grid units squared: integer, p/q or exact decimal (e.g. 65025/16).")
     var sigma2: String
     @Option(help: "exact (CKS, discrete Gaussian only) or table (CDT with --bits thresholds).")
     var sampler: SamplerKind = .exact
@@ -30,16 +30,16 @@ struct SampleCommand: ParsableCommand {
     var impl: SamplerImpl = .fast
     @Option(help: "The 256-bit seed: 64 hex digits (optional 0x).")
     var seed: String
-    @Option(help: "The sample index within (example, phase): nonce word 3.")
+    @Option(parsing: .unconditional, help: "The sample index within (example, phase): nonce word 3.")
     var stream: UInt32 = 0
-    @Option(help: "The example index: nonce word 1.")
+    @Option(parsing: .unconditional, help: "The example index: nonce word 1.")
     var example: UInt32 = 0
-    @Option(help: "The phase: nonce word 2 (0 selection, 1 estimation, 2 predict).")
+    @Option(parsing: .unconditional, help: "The phase: nonce word 2 (0 selection, 1 estimation, 2 predict; other values are refused).")
     var phase: UInt32 = 0
-    @Option(help: "Number of samples (1 ... 1000000).")
+    @Option(parsing: .unconditional, help: "Number of samples (1 ... 1000000).")
     var count: Int = 10
-    @Option(help: "Table threshold width b in bits (32, 64, 96 or 128; tables only).")
-    var bits: Int = 64
+    @Option(parsing: .unconditional, help: "Table threshold width b in bits (32, 64, 96 or 128; default 64; --sampler table only, refused with exact).")
+    var bits: Int?
     @Flag(help: "Print JSON: parameters, samples and cumulative words consumed.")
     var json = false
 
@@ -59,6 +59,13 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let s2 = try parseSigma2(sigma2)
+        guard phase <= 2 else {
+            throw ValidationError("--phase \(phase): the phase must be 0 (selection), 1 (estimation) or 2 (predict)")
+        }
+        if sampler == .exact, let b = bits {
+            throw ValidationError("--bits \(b): only meaningful with --sampler table (the exact sampler has no table)")
+        }
+        let bits = self.bits ?? 64
         let sd: Seed
         do { sd = try Seed(hex: seed) } catch { throw ValidationError("--seed: \(error)") }
         if sampler == .exact && noise == .roundedGaussian {

@@ -7,7 +7,12 @@ extension Enclosure {
     /// - `0 < x <= 64`: `hi - lo <= 2^-bits` (absolute);
     /// - `x > 64`: `hi - lo <= 2^-bits * e^x` (relative, as the pinned API allows for large arguments).
     ///
-    /// Precondition: `|x| <= 2^24` (the endpoints of `e^x` carry about `1.44 |x|` bits).
+    /// Very negative arguments, `x < -2^24`: total, returns the sound enclosure
+    /// `[0, 2^-min(bits, 2^24)]` (since `e^x < e^(-2^24) < 2^(-2^24)`); this is the one case where
+    /// `lo = 0` and the width is absolute, not relative (the reference noise laws never reach it:
+    /// their sigma2 domain keeps `|x| <= 2^12`).
+    ///
+    /// Precondition: `x <= 2^24` (the endpoints of `e^x` carry about `1.44 x` bits).
     ///
     /// Method: `x = k ln2 + r` with `k = round(x / ln 2)` (any integer `k` is correct; this one makes
     /// `|r| <= 0.35 + tiny`), `r` enclosed with an enclosure of ln 2; then `t = r / 2^s`, the Taylor
@@ -15,7 +20,10 @@ extension Enclosure {
     /// factor `2^k`. See ``expRelative(_:precision:)`` for the error analysis.
     public static func exp(_ x: Rational, bits: Int) -> Interval {
         precondition(bits >= 0, "Enclosure.exp: bits must be >= 0")
-        precondition(x.magnitude <= Rational(1 << 24), "Enclosure.exp: |x| must be <= 2^24")
+        precondition(x <= Rational(1 << 24), "Enclosure.exp: x must be <= 2^24")
+        if x < Rational(-(1 << 24)) {
+            return Interval(lo: Rational(0), hi: Rational(1).timesPowerOfTwo(-min(bits, 1 << 24)))
+        }
         if x.isZero { return Interval(exactly: 1) }
         let relative = x.signum < 0 || x > Rational(64)
         // Target: width <= 2^-bits * 2^tau, tau = log2(e^x) (relative) or 0 (absolute).

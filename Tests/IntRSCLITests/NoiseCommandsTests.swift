@@ -41,3 +41,47 @@ struct NoiseCommandsTests {
         #expect(errorMessage(["noise", "--noise", "gaussian", "--sigma2", "1"]) != nil)
     }
 }
+
+/// QA regressions: tiny and huge sigma2 used to crash (SIGILL) or run unboundedly; now every path
+/// reports the sigma2 domain. Negative separate-argument values reach validation.
+@Suite("intrs sigma2 domain and argument validation")
+struct Sigma2DomainCLITests {
+    static let seed = NoiseCommandsTests.seed
+
+    func errorMessage(_ args: [String]) -> String? {
+        do {
+            var cmd = try IntRSCommand.parseAsRoot(args)
+            try cmd.run()
+            return nil
+        } catch {
+            return IntRSCommand.message(for: error)
+        }
+    }
+
+    @Test("sigma2 outside the domain is refused naming --sigma2", arguments: [
+        ["noise", "--noise", "discrete-gaussian", "--sigma2", "1/10000000"],
+        ["noise", "--noise", "rounded-gaussian", "--sigma2", "1/1000000000000"],
+        ["noise", "--noise", "discrete-gaussian", "--sigma2", "1000000000000"],
+        ["noise", "--noise", "discrete-gaussian", "--sigma2", "1/10000000", "--sampler", "table"],
+        ["sample", "--noise", "discrete-gaussian", "--sigma2", "1/1000000000000", "--sampler", "table", "--seed", seed, "--count", "2"],
+        ["radius", "--sigma2", "1/1000000000000", "--pa", "0.9", "--delta", "1"],
+        ["radius", "--sigma2", "10000000000", "--pa", "0.9", "--delta", "1"],
+        ["table", "--sigma2", "1/1000000000000", "--dimension", "4", "--n", "100"],
+        ["theorem", "--sigma2", "1/100000000", "--max-norm2", "1"],
+    ])
+    func outsideDomain(_ args: [String]) {
+        let msg = errorMessage(args)
+        #expect(msg?.contains("--sigma2") == true || msg?.contains("sigma2 =") == true, "\(args): \(msg ?? "accepted")")
+        #expect(msg?.contains("domain") == true, "\(args): \(msg ?? "accepted")")
+    }
+
+    @Test("negative separate values, bad phase and --bits with the exact sampler are refused clearly")
+    func argumentValidation() {
+        let base = ["sample", "--noise", "discrete-gaussian", "--sigma2", "4", "--seed", Self.seed]
+        #expect(errorMessage(base + ["--count", "-5"])?.contains("--count") == true)
+        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "-1"])?.contains("positive") == true)
+        #expect(errorMessage(base + ["--phase", "3"])?.contains("--phase") == true)
+        #expect(errorMessage(base + ["--bits", "64"])?.contains("--bits") == true)
+        #expect(errorMessage(base + ["--bits", "64", "--sampler", "table", "--count", "2"]) == nil)
+    }
+}

@@ -12,7 +12,7 @@ public struct DiscreteGaussianLaw: Sendable {
     public let sigma2: Rational
 
     public init(sigma2: Rational) throws(NoiseError) {
-        guard sigma2.signum > 0 else { throw .nonPositiveSigma2(sigma2.description) }
+        try Sigma2Domain.check(sigma2)
         self.sigma2 = sigma2
     }
 

@@ -17,10 +17,10 @@ public struct TableLaw: Sendable {
     /// T_0 ... T_{m-2} (the implied T_{m-1} = 2^b is not included).
     public let thresholds: [BigInt]
 
-    /// Errors: sigma2 <= 0, bits not a multiple of 32 in 32...128, the table over 64 KiB, or a
+    /// Errors: sigma2 outside `Sigma2Domain` (<= 0, < 2^-10 or > 2^16), bits not a multiple of 32 in 32...128, the table over 64 KiB, or a
     /// floor that no precision up to 2^14 extra bits decides (never seen; reported, not guessed).
     public init(family: NoiseFamily, sigma2: Rational, bits: Int) throws(NoiseError) {
-        guard sigma2.signum > 0 else { throw .nonPositiveSigma2(sigma2.description) }
+        try Sigma2Domain.check(sigma2)
         guard bits % 32 == 0, (32...128).contains(bits) else {
             throw .invalidTable("--bits \(bits): the table width must be 32, 64, 96 or 128")
         }
