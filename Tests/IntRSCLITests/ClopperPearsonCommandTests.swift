@@ -6,11 +6,11 @@ import Testing
 /// message naming the option.
 @Suite struct ClopperPearsonCommandTests {
     @Test func runsOnGoodInput() throws {
-        var c = try ClopperPearsonCommand.parse(["--successes", "99000", "--trials", "100000", "--alpha", "0.001", "--json"])
+        let c = try ClopperPearsonCommand.parse(["--successes", "99000", "--trials", "100000", "--alpha", "0.001", "--json"])
         try c.run()
-        var u = try ClopperPearsonCommand.parse(["--successes", "3", "--trials", "10", "--alpha", "1/20", "--upper", "--bits", "20"])
+        let u = try ClopperPearsonCommand.parse(["--successes", "3", "--trials", "10", "--alpha", "1/20", "--upper", "--bits", "20"])
         try u.run()
-        var e = try EncloseCommand.parse(["phi", "--x", "-10", "--bits", "64"])
+        let e = try EncloseCommand.parse(["phi", "--x", "-10", "--bits", "64"])
         #expect(e.x == "-10")
         try e.run()
     }
@@ -32,7 +32,7 @@ import Testing
         (["--successes", "1", "--trials", "10", "--alpha", "1e-x"], "malformed number"),
     ])
     func rejectsBadInput(_ args: [String], _ fragment: String) throws {
-        var c = try ClopperPearsonCommand.parse(args)
+        let c = try ClopperPearsonCommand.parse(args)
         do {
             try c.run()
             Issue.record("accepted \(args)")
@@ -45,7 +45,7 @@ import Testing
                       (["phi-inverse", "--x", "1"], "phi-inverse needs"), (["cosh", "--x", "1"], "expected exp"),
                       (["exp", "--x", "abc"], "--x \"abc\"")])
     func encloseRejectsBadInput(_ args: [String], _ fragment: String) throws {
-        var c = try EncloseCommand.parse(args)
+        let c = try EncloseCommand.parse(args)
         do {
             try c.run()
             Issue.record("accepted \(args)")
@@ -57,9 +57,9 @@ import Testing
     /// A negative bits/digits value reaches the command's own range check (parsing: .unconditional), not
     /// argument-parser's "missing value".
     @Test func negativeNumericOptionsReachValidation() throws {
-        var c = try ClopperPearsonCommand.parse(["--successes", "1", "--trials", "10", "--alpha", "0.1", "--bits", "-3"])
+        let c = try ClopperPearsonCommand.parse(["--successes", "1", "--trials", "10", "--alpha", "0.1", "--bits", "-3"])
         #expect(throws: (any Error).self) { try c.run() }
-        var e = try EncloseCommand.parse(["exp", "--x", "1", "--bits", "-1"])
+        let e = try EncloseCommand.parse(["exp", "--x", "1", "--bits", "-1"])
         do { try e.run(); Issue.record("accepted --bits -1") } catch let err as ValidationError {
             #expect(err.message.contains("--bits -1"), "\(err.message)")
         }
