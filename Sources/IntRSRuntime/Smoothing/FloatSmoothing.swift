@@ -48,7 +48,7 @@ public struct FloatSmoothing<Classifier: FloatBatchClassifier, Noise: FloatNoise
         let chunk = chunkSize
         let chunks = (samples + chunk - 1) / chunk
         let workers = min(threads, chunks)
-        let shared = FloatSharedTotals(classes: k)
+        let shared = SharedTotals(classes: k)
         let classifier = self.classifier, noise = self.noise
         let work: @Sendable (Int) -> Void = { _ in
             var local = [Int](repeating: 0, count: k)
@@ -82,22 +82,5 @@ public struct FloatSmoothing<Classifier: FloatBatchClassifier, Noise: FloatNoise
         let radius: Double? = p < 0.5 ? nil : sigma * FloatBaselineMath.phiInverse(p)
         return FloatCertifyOutcome(selectionCounts: sel, estimationCounts: est, candidate: cand, nA: nA,
                                    pALower: p, radius: radius)
-    }
-}
-
-private final class FloatSharedTotals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private(set) var totals: [Int]
-    init(classes: Int) { totals = [Int](repeating: 0, count: classes) }
-    func nextChunk(of chunks: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < chunks else { return nil }
-        next += 1
-        return next - 1
-    }
-    func add(_ local: [Int]) {
-        lock.lock(); defer { lock.unlock() }
-        for i in 0..<local.count { totals[i] += local[i] }
     }
 }

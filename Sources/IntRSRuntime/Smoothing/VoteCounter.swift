@@ -84,24 +84,3 @@ public func countVotesSerially<Classifier: BatchClassifier, Noise: GridNoiseSour
     }
     return counts
 }
-
-/// The chunk dispenser and the totals shared by the workers of one count.
-private final class SharedTotals: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private(set) var totals: [Int]
-
-    init(classes: Int) { totals = [Int](repeating: 0, count: classes) }
-
-    func nextChunk(of chunks: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard next < chunks else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func add(_ local: [Int]) {
-        lock.lock(); defer { lock.unlock() }
-        for i in 0..<local.count { totals[i] += local[i] }
-    }
-}
