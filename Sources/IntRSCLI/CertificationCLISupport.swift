@@ -33,6 +33,8 @@ enum CertArgs {
     static func sigma2(_ text: String) throws -> Rational {
         let s = try rational(text, option: "--sigma2")
         if s.signum <= 0 { throw ValidationError("--sigma2 \"\(text)\": must be > 0 (grid units squared)") }
+        // The reference laws' domain, checked here so that a usage error exits 64 before any output.
+        do { try Sigma2Domain.check(s) } catch { throw ValidationError("\(error)") }
         return s
     }
     static func noise(_ text: String) throws -> NoiseFamily {

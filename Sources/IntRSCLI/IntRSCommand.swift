@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The root of the `intrs` command line. Each subcommand lives in its own file.
 public struct IntRSCommand: ParsableCommand {
@@ -14,4 +15,47 @@ public struct IntRSCommand: ParsableCommand {
     )
 
     public init() {}
+}
+
+extension IntRSCommand {
+    /// Parses and runs `intrs`, like `ParsableCommand.main()`, except that an error thrown by a
+    /// subcommand's `run()` is reported with THAT subcommand's usage line ("Usage: intrs radius ...")
+    /// rather than the root's, and a pointer to its `--help`. Exit codes are argument-parser's:
+    /// 64 (EX_USAGE) for a `ValidationError`, the code of an `ExitCode`, 1 for any other error.
+    public static func runMain(_ arguments: [String]? = nil) -> Never {
+        let command: ParsableCommand
+        do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        do {
+            var c = command
+            try c.run()
+            exit()
+        } catch {
+            let code = exitCode(for: error)
+            // Clean exits (help, version, ExitCode.success) keep argument-parser's behaviour.
+            if code.isSuccess { exit(withError: error) }
+            let message = message(for: error)
+            var text = message.isEmpty ? "" : "Error: \(message)\n"
+            if error is ValidationError {
+                let sub = type(of: command)
+                let path = ([Self.configuration.commandName ?? "intrs"]
+                            + CommandPath.names(of: sub, under: Self.self)).joined(separator: " ")
+                text += "Usage: " + usageString(for: sub) + "\n  See '\(path) --help' for more information.\n"
+            }
+            FileHandle.standardError.write(Data(text.utf8))
+            exit(withError: ExitCode(code.rawValue))
+        }
+    }
+}
+
+/// The names from the root to a subcommand type (for "See 'intrs bench samplers --help'").
+enum CommandPath {
+    static func names(of target: ParsableCommand.Type, under root: ParsableCommand.Type) -> [String] {
+        for sub in root.configuration.subcommands {
+            let name = sub.configuration.commandName ?? String(describing: sub).lowercased()
+            if sub == target { return [name] }
+            let rest = names(of: target, under: sub)
+            if !rest.isEmpty { return [name] + rest }
+        }
+        return []
+    }
 }

@@ -1,3 +1,3 @@
 import IntRSCLI
 
-IntRSCommand.main()
+IntRSCommand.runMain()
