@@ -20,8 +20,16 @@ struct AuditCommand: ParsableCommand {
         checked. Exit status 1 if any line fails.
 
         TSV mode (--cohen-tsv FILE --sigma S --n N --alpha A): Cohen et al.'s certify output (radius in the \
-        units of S). A radius above S x PhiInv(alpha^(1/N)) is unreachable by any count (the Clopper-Pearson \
-        lower bound never exceeds alpha^(1/N)); such rows are flagged, allowing for the printed precision.
+        units of S). Cohen's CERTIFY can only print the radii S x PhiInv(CP_lower(k, N, alpha)) for counts k \
+        with CP_lower >= 1/2 (finitely many, increasing in k, at most S x PhiInv(alpha^(1/N))). Each answered \
+        line's printed radius stands for an interval (how --radius-format rounds, widened by --slack for \
+        floating-point error); the line is flagged "unachievable" when no count k gives a radius in it (the \
+        message names the nearest counts and their radii) and "unreachable" when it lies above every \
+        achievable radius. Decided exactly: the interval is mapped through Phi with outward-rounded \
+        enclosures and compared with the exact Clopper-Pearson bounds (bisection on k). A line the \
+        enclosures cannot decide is reported "undecided" and NOT flagged. Also checked: correct = (predict == \
+        label), abstentions (predict -1) print radius 0. Malformed lines are reported with their line number \
+        and do not stop the others. Exit status 1 if any line is flagged or malformed.
         """)
 
     @Argument(help: "A run's .jsonl file (omit with --cohen-tsv).")
@@ -34,7 +42,11 @@ struct AuditCommand: ParsableCommand {
     var n: Int?
     @Option(help: "TSV mode: alpha.")
     var alpha: String?
-    @Option(help: "Enclosure precision in bits (raised automatically up to 4x when undecided).")
+    @Option(help: "TSV mode: how the radius column was printed: cohen (Python \"{:.3}\", certify.py), python:P (\"{:.P}\") or floor:D (D decimals rounded down, intrs's own TSVs).")
+    var radiusFormat: String = "cohen"
+    @Option(help: "TSV mode: allowance for floating-point error in the producer's radius, relative: eps = slack x (radius + sigma), radius units.")
+    var slack: String = "1e-9"
+    @Option(help: "Enclosure precision in bits (JSONL mode: raised automatically up to 4x when undecided).")
     var bits: Int = 96
     @Flag(help: "Print the findings as JSON.")
     var json = false
@@ -258,21 +270,29 @@ struct AuditCommand: ParsableCommand {
     // MARK: Cohen TSV
 
     func auditTSV(_ path: String, sigmaText: String, n: Int, alphaText: String) throws -> Report {
-        let sigma: Rational, alpha: Rational
+        let sigma: Rational, alpha: Rational, slack: Rational
         do { sigma = try Rational(parsing: sigmaText) } catch { throw ValidationError("--sigma \"\(sigmaText)\": not an exact decimal or rational") }
         do { alpha = try Rational(parsing: alphaText) } catch { throw ValidationError("--alpha \"\(alphaText)\": not an exact decimal or rational") }
+        do { slack = try Rational(parsing: self.slack) } catch { throw ValidationError("--slack \"\(self.slack)\": not an exact decimal or rational") }
         guard sigma > Rational(0) else { throw ValidationError("--sigma \(sigmaText): must be > 0") }
         guard alpha > Rational(0), alpha < Rational(1) else { throw ValidationError("--alpha \(alphaText): must be in (0, 1)") }
         guard n >= 1 else { throw ValidationError("--n \(n): must be >= 1") }
+        guard slack >= Rational(0), slack < Rational(1, 1000) else { throw ValidationError("--slack \(self.slack): must be in [0, 0.001)") }
+        guard let format = PrintedRadiusFormat.parse(radiusFormat) else {
+            throw ValidationError("--radius-format \"\(radiusFormat)\": expected cohen, python:P (1 <= P <= 17) or floor:D (0 <= D <= 17)")
+        }
+        guard (32...1024).contains(bits) else { throw ValidationError("--bits \(bits): must be in 32...1024") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError("\(path): cannot read: \(error.localizedDescription)") }
-        // Rmax = sigma * PhiInv(alpha^(1/N)), alpha^(1/N) = exp(ln(alpha) / N), enclosed.
-        let top = Enclosure.exp(Enclosure.log(alpha, bits: bits) * (Rational(1) / Rational(n)), bits: bits)
-        let topClamped = Interval(lo: top.lo, hi: Rational.min(top.hi, Rational(1) - Rational.dyadic(BigInt(1), exponent: -(bits + 8))))
-        let z = try AuditMath.phiInverse(topClamped, bits: bits)
-        let rmax = Interval(lo: z.lo * sigma, hi: z.hi * sigma)
+        let engine = CohenAchievability(sigma: sigma, n: n, alpha: alpha, bits: bits, slack: slack)
+        let rmax = try engine.radius(n)!
+        var verdicts: [String: CohenAchievability.Verdict] = [:]
         var findings: [Finding] = []
-        var checked = 0
+        var checked = 0, justified = 0, undecided = 0
+        func show(_ k: Int) throws -> String {
+            guard let r = try engine.radius(k) else { return "k = \(k) abstains (p_L < 1/2)" }
+            return "k = \(k) gives \(r.lo.decimalString(digits: 6))"
+        }
         let text = String(decoding: data, as: UTF8.self)
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let lineNo = i + 1
@@ -281,48 +301,45 @@ struct AuditCommand: ParsableCommand {
             let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if lineNo == 1 && cols.first == "idx" { continue }
             checked += 1
+            func bad(_ kind: String, _ index: Int?, _ reason: String) { findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason)) }
             guard cols.count >= 5 else {
-                findings.append(Finding(line: lineNo, index: nil, kind: "malformed", reason: "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)"))
+                bad("malformed", nil, "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)")
                 continue
             }
             guard let idx = Int(cols[0]), let label = Int(cols[1]), let pred = Int(cols[2]), let correct = Int(cols[4]) else {
-                findings.append(Finding(line: lineNo, index: nil, kind: "malformed", reason: "idx, label, predict and correct must be integers: \(cols.prefix(5).joined(separator: " | "))"))
+                bad("malformed", nil, "idx, label, predict and correct must be integers: \(cols.prefix(5).joined(separator: " | "))")
                 continue
             }
-            guard let radius = try? Rational(parsing: cols[3]) else {
-                findings.append(Finding(line: lineNo, index: idx, kind: "malformed", reason: "radius \"\(cols[3])\" is not a decimal number"))
+            guard let printed = format.interval(of: cols[3]) else {
+                bad("malformed", idx, "radius \"\(cols[3])\" is not a non-negative number as \(format) prints it (--radius-format \(radiusFormat))")
                 continue
             }
             if correct != ((pred == label && pred != -1) ? 1 : 0) {
-                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "correct = \(correct) but predict = \(pred), label = \(label)"))
+                bad("inconsistent", idx, "correct = \(correct) but predict = \(pred), label = \(label)")
             }
-            if pred == -1 && radius > Rational(0) {
-                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "abstains (predict -1) with radius \(cols[3]) > 0"))
+            if pred == -1 {
+                if !printed.value.isZero { bad("inconsistent", idx, "abstains (predict -1) with radius \(cols[3]) > 0") }
+                continue
             }
-            if radius < Rational(0) {
-                findings.append(Finding(line: lineNo, index: idx, kind: "inconsistent", reason: "negative radius \(cols[3])"))
-            }
-            // The printed value may have been rounded up by half a unit in its last digit.
-            let halfUlp = printedHalfUlp(cols[3])
-            if radius - halfUlp > rmax.hi {
-                findings.append(Finding(line: lineNo, index: idx, kind: "unreachable",
-                    reason: "radius \(cols[3]) exceeds sigma x PhiInv(alpha^(1/N)) in [\(rmax.lo.decimalString(digits: 9)), \(rmax.hi.decimalString(digits: 9))] (lo \(rmax.lo), hi \(rmax.hi)): no count out of N = \(n) justifies it at alpha = \(alphaText)"))
+            if pred < -1 { bad("inconsistent", idx, "predict \(pred) is neither a class nor -1 (abstain)") }
+            let v: CohenAchievability.Verdict
+            if let c = verdicts[cols[3]] { v = c } else { v = try engine.verdict(lo: printed.lo, hi: printed.hi); verdicts[cols[3]] = v }
+            let stands = "\(cols[3]) stands for [\(printed.lo.decimalString(digits: 8)), \(printed.hi.decimalString(digits: 8))]"
+            switch v {
+            case .justified: justified += 1
+            case .undecided(let k):
+                undecided += 1
+                bad("undecided", idx, "radius \(stands); the enclosures cannot separate \(try show(k)) from its ends at \(bits) bits (not flagged)")
+            case .unreachable:
+                bad("unreachable", idx, "radius \(stands), above the largest achievable radius sigma x PhiInv(alpha^(1/N)) = \(rmax.lo.decimalString(digits: 9)) (k = N = \(n)): no count justifies it at alpha = \(alphaText)")
+            case .unachievable(let k):
+                bad("unachievable", idx, "radius \(stands), but no count k out of N = \(n) gives sigma x PhiInv(CP_lower(k)) there: the nearest are \(k > 0 ? try show(k - 1) + " (below) and " : "")\(try show(k)) (above)")
             }
         }
-        let failures = Set(findings.map { $0.line }).count
-        return Report(file: path, linesChecked: checked, failures: failures, findings: findings,
-                      notes: ["largest reachable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))"])
-    }
-
-    /// Half a unit in the last printed digit of a decimal such as "0.953" (1/2000) or "1e-3"-free forms.
-    func printedHalfUlp(_ s: String) -> Rational {
-        let body = s.split(whereSeparator: { $0 == "e" || $0 == "E" })
-        let mantissa = body.first.map(String.init) ?? s
-        let exponent = body.count > 1 ? Int(body[1]) ?? 0 : 0
-        let decimals = mantissa.split(separator: ".").dropFirst().first?.count ?? 0
-        let e = exponent - decimals
-        let ten = Rational(10)
-        let unit = e >= 0 ? ten.power(e) : Rational(1) / ten.power(-e)
-        return unit / Rational(2)
+        let failures = Set(findings.filter { $0.kind != "undecided" }.map { $0.line }).count
+        return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: [
+            "largest achievable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))",
+            "achievability (radius = sigma x PhiInv(CP_lower(k, N, alpha)) for some count k, printed as \(format), slack \(self.slack) x (radius + sigma)): \(justified) answered lines justified by a count, \(undecided) undecided (not flagged), \(verdicts.count) distinct radii, \(engine.tailDecisions) exact tail decisions",
+        ])
     }
 }
