@@ -18,6 +18,10 @@ struct RadiusCommand: ParsableCommand {
         Under rounded-Gaussian noise the closed forms are exactly sound (post-processing lemma) and are the certificate; the layer-walk margin printed for a shift is then only exact for one nonzero entry.
 
         --sampler table --table-bits B --dimension D accounts for a CDT table sampler: pA - D*eta, pB + D*eta.
+
+        Rényi floor (discrete Gaussian only; Proofs/REN-1.md): n_R, the largest n proven by the Rényi-divergence bound D_alpha <= alpha |delta|^2 / (2 sigma2) of N_Z, so that every integer delta (ANY dimension) with |delta|^2 <= n_R is certified. It is always printed for the discrete Gaussian (JSON "renyi"); it is not tight (about 0.6-0.75 of the closed-form sigma2 PhiInv(pA)^2). The tight search skips the decision for patterns with norm <= n_R and returns at once when --max-norm2 <= n_R.
+
+        --max-seconds S / --max-patterns P bound the tight search. When the budget runs out the answer is NOT the tight radius but a sound partial certificate: every integer delta with at most D nonzero entries and |delta|^2 <= m, where m = max(n_R, the largest norm below which every pattern was examined); JSON "complete": false, "certifiedNorm2": m.
         """)
 
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
@@ -28,6 +32,8 @@ struct RadiusCommand: ParsableCommand {
     @Flag(help: "Find the tight radius n* (needs --dimension).") var tight = false
     @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
     @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
+    @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: "Tight search: stop after this many seconds of wall time (> 0) and report the sound partial certificate.") var maxSeconds: Double?
+    @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Tight search: stop after this many shift patterns (>= 0) and report the sound partial certificate.") var maxPatterns: Int?
     @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
     @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
     @Flag(help: "Print JSON.") var json = false
@@ -49,6 +55,18 @@ struct RadiusCommand: ParsableCommand {
         var closedFormBasis: String
         var shift: ShiftOutput?
         var tight: TightOutput?
+        /// The Rényi floor (discrete Gaussian only, REN-1), for the effective pA/pB.
+        var renyi: RenyiOutput?
+    }
+    struct RenyiOutput: Codable {
+        var nR: Int
+        var t: String
+        var conditionA: RenyiFloor.Condition?
+        var conditionB: RenyiFloor.Condition?
+        var statement: String
+        init(_ r: RenyiFloor.Result) {
+            nR = r.nR; t = r.t.description; conditionA = r.conditionA; conditionB = r.conditionB; statement = r.statement
+        }
     }
     struct ShiftOutput: Codable {
         var delta: [Int]
@@ -76,6 +94,14 @@ struct RadiusCommand: ParsableCommand {
         var undecidedPatterns: [[Int]]
         var seconds: String
         var method: String
+        /// n_R used by the search (0 when not applicable).
+        var renyiFloor: Int
+        /// False when --max-seconds/--max-patterns stopped the search: then nStar is null and the certificate is certifiedNorm2.
+        var complete: Bool
+        /// Every integer delta with at most `dimension` nonzero entries and |delta|^2 <= certifiedNorm2 is certified.
+        var certifiedNorm2: Int?
+        /// A non-certified pattern's norm found before a budget stop (n* <= this).
+        var nStarUpperBound: Int?
     }
 
     /// Why the (effective) probabilities certify nothing, or nil when they do. Binary form: certified iff
@@ -105,6 +131,9 @@ struct RadiusCommand: ParsableCommand {
         }
         if tight && dimension == nil { throw ValidationError("--tight needs --dimension D") }
         if maxNorm2 < 1 || maxNorm2 > 100_000 { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...100000") }
+        if let s = maxSeconds, !(s > 0 && s.isFinite) { throw ValidationError("--max-seconds \(s): must be a positive number of seconds") }
+        if let p = maxPatterns, p < 0 { throw ValidationError("--max-patterns \(p): must be >= 0") }
+        if (maxSeconds != nil || maxPatterns != nil) && !tight { throw ValidationError("--max-seconds/--max-patterns apply to --tight only") }
         var eta = Rational(0)
         switch sampler {
         case "exact": break
@@ -142,6 +171,7 @@ struct RadiusCommand: ParsableCommand {
         let r = ClosedFormRadius.radius(sigma2: s2, pA: pAe, pB: pBe, bits: 128)
         out.closedFormRadius = CertEnclosureJSON(r)
         let analyzer = ShiftAnalyzer(noise: noiseModel)
+        if noiseModel.renyiShiftBound { out.renyi = RenyiOutput(RenyiFloor.floor(sigma2: s2, pA: pAe, pB: pBe)) }
         if let d {
             let n2 = d.reduce(0) { $0 + $1 * $1 }
             let (cf, _) = ClosedFormRadius.decide(sigma2: s2, pA: pAe, pB: pBe, norm2: n2)
@@ -163,10 +193,12 @@ struct RadiusCommand: ParsableCommand {
         if tight, let dim = dimension {
             let start = Date()
             var t = TightOutput(dimension: dim, maxNorm2: maxNorm2, nStar: nil, witnessPattern: nil, witnessMargin: nil,
-                                statement: "", patternsVisited: 0, undecidedPatterns: [], seconds: "", method: "")
+                                statement: "", patternsVisited: 0, undecidedPatterns: [], seconds: "", method: "",
+                                renyiFloor: 0, complete: true, certifiedNorm2: nil, nStarUpperBound: nil)
             if noiseModel.likelihoodRatioIsLayered {
                 var lastReport = Date()
                 let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2,
+                                             budget: TightRadius.Budget(maxPatterns: maxPatterns, maxSeconds: maxSeconds),
                                              progress: { visited, bound, parts in
                     let now = Date()
                     guard now.timeIntervalSince(lastReport) >= 1 else { return }
@@ -179,10 +211,14 @@ struct RadiusCommand: ParsableCommand {
                 t.nStar = res.nStar; t.witnessPattern = res.witnessPattern
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
-                t.method = "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)"
+                t.method = res.renyiFloor >= maxNorm2 ? "Rényi floor (REN-1); no enumeration needed"
+                    : "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)" + (res.renyiFloor > 0 ? "; norms <= n_R = \(res.renyiFloor) by the Rényi floor (REN-1)" : "")
+                t.renyiFloor = res.renyiFloor; t.complete = res.complete; t.certifiedNorm2 = res.certifiedNorm2
+                t.nStarUpperBound = res.nStarUpperBound
             } else {
                 let n = ClosedFormRadius.norm2Bound(sigma2: s2, pA: pAe, pB: pBe)
                 t.nStar = n
+                t.certifiedNorm2 = n.map { $0 - 1 }
                 t.statement = n.map { "robust for every integer delta with |delta|^2 < \($0) (closed form; sound, not claimed tight)" } ?? "not certified (R <= 0)"
                 t.method = "closed form (rounded Gaussian: post-processing lemma); the exact tight radius is not computed for this law"
             }
@@ -194,6 +230,7 @@ struct RadiusCommand: ParsableCommand {
               + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
         if !eta.isZero { print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))") }
         print("closed-form radius R = \(out.closedFormRadius!.decimal) grid units (\(basis))")
+        if let r = out.renyi { print(r.statement) }
         if let s = out.shift {
             print("shift delta = \(s.delta), |delta|^2 = \(s.norm2): closed form says \(s.closedFormDecision)")
             print("  worstA(pA) = \(s.worstA.decimal)")
@@ -206,8 +243,13 @@ struct RadiusCommand: ParsableCommand {
             }
         }
         if let t = out.tight {
-            print("tight radius (d = \(t.dimension)): n* = \(t.nStar.map(String.init) ?? "> \(t.maxNorm2)")"
-                  + (t.witnessPattern.map { ", witness pattern \($0)" } ?? ""))
+            if t.complete {
+                print("tight radius (d = \(t.dimension)): n* = \(t.nStar.map(String.init) ?? "> \(t.maxNorm2)")"
+                      + (t.witnessPattern.map { ", witness pattern \($0)" } ?? ""))
+            } else {
+                print("tight radius (d = \(t.dimension)): NOT computed (search budget exhausted); partial certificate |delta|^2 <= \(t.certifiedNorm2 ?? 0)"
+                      + (t.nStarUpperBound.map { "; n* <= \($0)" } ?? "") + (t.witnessPattern.map { ", non-certified pattern \($0)" } ?? ""))
+            }
             print("  \(t.statement)")
             print("  \(t.method); \(t.patternsVisited) patterns, \(t.seconds) s"
                   + (t.undecidedPatterns.isEmpty ? "" : "; undecided (counted as not certified): \(t.undecidedPatterns)"))

@@ -14,6 +14,8 @@ struct TableCommand: ParsableCommand {
         --mode tight (discrete Gaussian) is the proven exact certificate; --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise and checked but unproven for the discrete Gaussian. Rounded-Gaussian noise needs --sampler table (there is no exact rounded-Gaussian sampler); with --mode tight it falls back to the closed form (said on stderr and in the table's basis).
 
         --sampler table subtracts d * eta (the CDT table's TV bound) from pA.
+
+        Tight mode enumerates every shift pattern up to a norm limit L, doubling L until the threshold reaches the best count; progress (pass, L, patterns, current pattern) goes to stderr about once per second. The Rényi floor (REN-1) is not used by tables: it never lowers a tight threshold.
         """)
 
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
@@ -57,7 +59,17 @@ struct TableCommand: ParsableCommand {
                                                 sampler: sampler, eta: eta, samplerBits: bitsUsed, dimension: dimension,
                                                 estimationSamples: n, alpha: a, form: f, mode: m)
         let start = Date()
-        let table = try CertificateTableBuilder.build(spec: spec, alpha: a)
+        var lastReport = start
+        var passes = 0, lastLimit = -1
+        let table = try CertificateTableBuilder.build(spec: spec, alpha: a, progress: { count, limit, parts in
+            if limit != lastLimit { passes += 1; lastLimit = limit }
+            let now = Date()
+            guard now.timeIntervalSince(lastReport) >= 1 else { return }
+            lastReport = now
+            let n2 = parts.reduce(0) { $0 + $1 * $1 }
+            FileHandle.standardError.write(Data(("table --mode tight: pass \(passes) (every pattern with |delta|^2 <= \(limit)), "
+                + "\(count) patterns, current |delta|^2 = \(n2) (pattern \(parts)), \(String(format: "%.0f", now.timeIntervalSince(start))) s elapsed\n").utf8))
+        })
         let seconds = Date().timeIntervalSince(start)
         let data = try CanonicalJSON.encode(table)
         if let output {

@@ -19,6 +19,8 @@ public enum TightRadiusSuite: VectorSuite {
         public var nStar: Int?
         public var witnessPattern: [Int]?
         public var witnessMargin: Interval?
+        /// The Rényi floor n_R (REN-1): every integer delta (any d) with |delta|^2 <= renyiFloor is certified.
+        public var renyiFloor: Int
         public var statement: String
     }
 
@@ -31,12 +33,12 @@ public enum TightRadiusSuite: VectorSuite {
                     let r = TightRadius.search(analyzer: analyzer, pA: CertVectors.q(a), pB: b.map(CertVectors.q), dimension: d, maxNorm2: 64)
                     cases.append(Case(id: cases.count + 1, result: .valid, sigma2: s, pA: a, pB: b, dimension: d, maxNorm2: 64,
                                       nStar: r.nStar, witnessPattern: r.witnessPattern, witnessMargin: r.witnessAnalysis?.margin,
-                                      statement: r.statement))
+                                      renyiFloor: r.renyiFloor, statement: r.statement))
                 }
             }
         }
         let file = VectorFile<NoParameters, Case>(suite: name, version: version,
-            description: "Tight radius under discrete Gaussian noise: n* is the least |delta|^2 over integer delta with at most d nonzero entries whose exact Neyman-Pearson margin is not proven > 0 (binary form when pB is absent); the certificate is 'robust for every integer delta with |delta|^2 < n*'. witnessPattern is the multiset of nonzero |delta_i| of one such delta, with its margin enclosure.",
+            description: "Tight radius under discrete Gaussian noise: n* is the least |delta|^2 over integer delta with at most d nonzero entries whose exact Neyman-Pearson margin is not proven > 0 (binary form when pB is absent); the certificate is 'robust for every integer delta with |delta|^2 < n*'. witnessPattern is the multiset of nonzero |delta_i| of one such delta, with its margin enclosure. renyiFloor is n_R (Proofs/REN-1.md): every integer delta of any dimension with |delta|^2 <= n_R is certified by the Rényi-divergence bound alone; the search skips decisions up to it.",
             seed: nil, sources: CertVectors.sources,
             groups: [VectorGroup(description: "discrete Gaussian", parameters: NoParameters(), cases: cases)])
         return try CertVectors.encode(file)

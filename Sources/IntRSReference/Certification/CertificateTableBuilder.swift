@@ -47,10 +47,14 @@ public enum CertificateTableBuilder {
     /// The one-sided Clopper–Pearson lower bound used by the tables: a rational <= the true bound.
     public typealias LowerBound = (_ successes: Int) throws -> Rational
 
+    /// Progress of the tight-mode enumeration, called after every pattern: (patterns examined in this
+    /// pass, the pass's norm limit L, the pattern just examined). The caller throttles its output.
+    public typealias Progress = (_ patterns: Int, _ limit: Int, _ pattern: [Int]) -> Void
+
     /// The thresholds M(n) for n = 1 ... until M(n) + d * eta >= cap (no count can reach further).
     /// `phiUpper(x2)` must return an upper bound of Phi(sqrt(x2)) for a rational x2 >= 0.
     public static func thresholds(spec: Spec, cap: Rational, phiUpper: (Rational) -> Rational,
-                                  maxNorm2: Int = 1_000_000) -> [Rational] {
+                                  maxNorm2: Int = 1_000_000, progress: Progress? = nil) -> [Rational] {
         let shift = Rational(spec.dimension) * spec.eta
         var out: [Rational] = [Rational(1, 2)]
         switch spec.effectiveMode {
@@ -67,7 +71,8 @@ public enum CertificateTableBuilder {
             // norm <= L, doubling L until the running maximum reaches the cap.
             var L = 16
             while true {
-                let g = maxMidCDFByNorm(analyzer: ShiftAnalyzer(noise: spec.noise), dimension: spec.dimension, maxNorm2: L)
+                let g = maxMidCDFByNorm(analyzer: ShiftAnalyzer(noise: spec.noise), dimension: spec.dimension, maxNorm2: L,
+                                        progress: progress)
                 out = [Rational(1, 2)]
                 var running = Rational(1, 2)
                 var reached = false
@@ -85,10 +90,12 @@ public enum CertificateTableBuilder {
 
     /// For every norm m in 1...maxNorm2 reachable with at most d parts: the maximum over patterns of norm m
     /// of the upper end of midCDF_P(m) (all patterns enumerated, depth first, one convolution each).
-    public static func maxMidCDFByNorm(analyzer: ShiftAnalyzer, dimension d: Int, maxNorm2: Int) -> [Int: Rational] {
+    public static func maxMidCDFByNorm(analyzer: ShiftAnalyzer, dimension d: Int, maxNorm2: Int,
+                                       progress: Progress? = nil) -> [Int: Rational] {
         let coord = analyzer.coordinateLaw(Precision.ladder[1])
         var g: [Int: Rational] = [:]
         var count = 0
+        var parts: [Int] = []
         func dfs(_ law: ShiftLaw, _ norm: Int, _ last: Int, _ depth: Int) {
             guard depth < d else { return }
             var k = min(last, TightRadius.isqrt(maxNorm2 - norm))
@@ -98,7 +105,10 @@ public enum CertificateTableBuilder {
                 count += 1
                 let m = NeymanPearson.midCDF(child, at: n2).hi
                 if let old = g[n2] { if m > old { g[n2] = m } } else { g[n2] = m }
+                if let progress { parts.append(k); progress(count, maxNorm2, parts); parts.removeLast() }
+                parts.append(k)
                 dfs(child, n2, k, depth + 1)
+                parts.removeLast()
                 k -= 1
             }
         }
@@ -108,7 +118,7 @@ public enum CertificateTableBuilder {
 
     /// Builds the table: k(n) by binary search on the count for each threshold, then the steps.
     public static func build(spec: Spec, lowerBound: LowerBound, phiUpper: (Rational) -> Rational,
-                             generator: String) throws -> CertificateTable {
+                             generator: String, progress: Progress? = nil) throws -> CertificateTable {
         let N = spec.estimationSamples
         var cache: [Int: Rational] = [:]
         func cp(_ k: Int) throws -> Rational {
@@ -118,7 +128,7 @@ public enum CertificateTableBuilder {
             return v
         }
         let cap = try cp(N)
-        let ms = thresholds(spec: spec, cap: cap, phiUpper: phiUpper)
+        let ms = thresholds(spec: spec, cap: cap, phiUpper: phiUpper, progress: progress)
         let shift = Rational(spec.dimension) * spec.eta
         var steps: [CertificateStep] = []
         var lo = 0

@@ -10,12 +10,16 @@ public struct CertificationNoise: Sendable {
     public let name: String
     public let sigma2: Rational
     public let likelihoodRatioIsLayered: Bool
+    /// True only for the discrete Gaussian N_Z(0, sigma2): the Rényi shift bound
+    /// D_alpha <= alpha |delta|^2 / (2 sigma2) for integer delta holds, so ``RenyiFloor`` applies (Proofs: REN-1).
+    public let renyiShiftBound: Bool
     public let enclosed: @Sendable (Int) -> EnclosedLaw
 
-    public init(name: String, sigma2: Rational, likelihoodRatioIsLayered: Bool,
+    public init(name: String, sigma2: Rational, likelihoodRatioIsLayered: Bool, renyiShiftBound: Bool = false,
                 enclosed: @escaping @Sendable (Int) -> EnclosedLaw) {
         self.name = name; self.sigma2 = sigma2
         self.likelihoodRatioIsLayered = likelihoodRatioIsLayered
+        self.renyiShiftBound = renyiShiftBound
         self.enclosed = enclosed
     }
 }

@@ -13,10 +13,22 @@ import IntRSExact
 /// from the single-part patterns (m)). An uncertified pattern ends its branch (all its extensions have a
 /// larger norm). The search is complete (ENUM-1).
 public enum TightRadius {
+    /// A limit on the work of one search. When it runs out the result is a SOUND partial certificate
+    /// (``Result/certifiedNorm2``), not the tight answer.
+    public struct Budget: Sendable, Equatable {
+        /// Stop after this many patterns have been examined (convolutions done).
+        public var maxPatterns: Int?
+        /// Stop after this much wall time (seconds).
+        public var maxSeconds: Double?
+        public init(maxPatterns: Int? = nil, maxSeconds: Double? = nil) { self.maxPatterns = maxPatterns; self.maxSeconds = maxSeconds }
+        public static let unlimited = Budget()
+    }
+
     public struct Result: Sendable {
-        /// n*, or nil when every pattern with norm <= `maxNorm2` is certified (then n* > maxNorm2).
+        /// n*, or nil when every pattern with norm <= `maxNorm2` is certified (then n* > maxNorm2), or when
+        /// the search stopped on its budget (`complete == false`; see `nStarUpperBound`).
         public var nStar: Int?
-        /// A nonincreasing pattern of parts with |pattern|^2 = n* that is not certified.
+        /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified.
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier).
         public var witnessAnalysis: ShiftAnalysis?
@@ -26,27 +38,79 @@ public enum TightRadius {
         public var patternsVisited: Int
         public var maxNorm2: Int
         public var dimension: Int
+        /// The Rényi floor (REN-1) used, or nil when the noise has no Rényi shift bound (rounded Gaussian,
+        /// test laws). Patterns with norm <= n_R are certified without a decision.
+        public var renyi: RenyiFloor.Result?
+        /// False when the budget ran out before the search finished.
+        public var complete: Bool
+        /// Smallest norm of a pattern proven NOT certified when the search was stopped early (n* <= this).
+        public var nStarUpperBound: Int?
+        /// The sound certificate: every integer delta with at most `dimension` nonzero entries and
+        /// |delta|^2 <= certifiedNorm2 is certified (0: nothing). Complete search: n* - 1, or maxNorm2.
+        /// Stopped search: max(n_R, the largest m such that every pattern with norm <= m was examined).
+        public var certifiedNorm2: Int
+        /// n_R, or 0 when not applicable.
+        public var renyiFloor: Int { renyi?.nR ?? 0 }
         /// The certificate in words.
         public var statement: String {
+            if !complete {
+                return "NOT the tight answer (search budget exhausted after \(patternsVisited) patterns): robust for every integer delta "
+                    + "with at most \(dimension) nonzero entries and |delta|^2 <= \(certifiedNorm2) (Rényi floor n_R = \(renyiFloor), REN-1, "
+                    + "and every pattern up to that norm enumerated or covered)"
+                    + (nStarUpperBound.map { "; n* <= \($0) (a non-certified pattern was found)" } ?? "")
+            }
             if let n = nStar { return "robust for every integer delta with at most \(dimension) nonzero entries and |delta|^2 < \(n)" }
+            if renyiFloor >= maxNorm2 {
+                return "robust for every integer delta with |delta|^2 <= \(maxNorm2) (REN-1: Rényi floor n_R = \(renyiFloor) >= the search limit; no enumeration needed)"
+            }
             return "robust for every integer delta with at most \(dimension) nonzero entries and |delta|^2 <= \(maxNorm2) (search limit)"
         }
     }
 
     /// Searches n* among patterns with norm <= maxNorm2.
     /// - Parameters: pB nil selects the binary form (certified iff pA > midCDF_T(n2), NP-3, when the noise
-    ///   is layered; the general walk otherwise).
+    ///   is layered; the general walk otherwise). pA and pB are the values to certify with (after any d*eta
+    ///   accounting). When the noise has the Rényi shift bound (discrete Gaussian), the Rényi floor n_R
+    ///   (REN-1) is computed first: patterns with norm <= n_R are certified without a decision, and when
+    ///   maxNorm2 <= n_R the search returns at once.
     ///   progress, when given, is called after every pattern examined with (patterns examined so far, the current
     ///   bound on n* (maxNorm2 + 1 while none found), the pattern just examined); the caller throttles its output.
+    ///   budget: when it runs out the result has `complete == false` and a sound partial certificate.
+    ///
+    /// A child whose whole subtree has norms <= n_R (child norm + (free parts) * part^2 <= n_R) is not visited.
+    /// Order: at every depth parts are tried in INCREASING size, so that when the search stops, the smallest
+    /// norm of a pattern not yet examined is min over the stack of (prefix norm + (next part)^2) (ENUM-1).
     public static func search(analyzer: ShiftAnalyzer, pA: Rational, pB: Rational?, dimension d: Int,
-                              maxNorm2: Int, progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
+                              maxNorm2: Int, budget: Budget = .unlimited,
+                              progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
         precondition(d >= 1 && maxNorm2 >= 1)
+        let renyi: RenyiFloor.Result? = analyzer.noise.renyiShiftBound
+            ? RenyiFloor.floor(sigma2: analyzer.noise.sigma2, pA: pA, pB: pB) : nil
+        let nR = renyi?.nR ?? 0
+        if nR >= maxNorm2 {
+            return Result(nStar: nil, witnessPattern: nil, witnessAnalysis: nil, undecided: [], patternsVisited: 0,
+                          maxNorm2: maxNorm2, dimension: d, renyi: renyi, complete: true, nStarUpperBound: nil,
+                          certifiedNorm2: maxNorm2)
+        }
         let rung = Precision.ladder[0]
         let coord = analyzer.coordinateLaw(rung)
         var undecided: [[Int]] = []
         var visited = 0
+        let clock = ContinuousClock()
+        let started = clock.now
+        var stopped = false
+        func outOfBudget() -> Bool {
+            if stopped { return true }
+            if let m = budget.maxPatterns, visited >= m { stopped = true }
+            if let s = budget.maxSeconds {
+                let e = clock.now - started
+                if Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18 >= s { stopped = true }
+            }
+            return stopped
+        }
 
         func decide(_ law: ShiftLaw, _ parts: [Int], _ n2: Int) -> Decision {
+            if n2 <= nR { return .certified } // REN-1
             let first = decideOn(law, n2)
             if first != .undecided { return first }
             // Raise the precision: rebuild the law at each finer rung.
@@ -67,25 +131,30 @@ public enum TightRadius {
             return ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
         }
 
-        // First bound: single parts.
+        // First bound: single parts (those with m^2 <= n_R are certified by REN-1).
         var best = maxNorm2 + 1
         var bestPattern: [Int]? = nil
-        var m = 1
-        while m * m <= maxNorm2 {
+        var m = isqrt(nR) + 1
+        while m * m <= maxNorm2 && !outOfBudget() {
             visited += 1
             let law = ShiftLaw.ofShift([m], noise: coord)
             if !decide(law, [m], m * m).isCertified { best = m * m; bestPattern = [m]; break }
             progress?(visited, best, [m])
             m += 1
         }
-        // Depth-first search over nonincreasing patterns with norm < best.
+        // Depth-first search over nonincreasing patterns with norm < best, parts in increasing size.
+        // `frontier`: a lower bound on the norm of every pattern not examined when the budget ran out.
+        var frontier = Int.max
         var parts: [Int] = []
         func dfs(_ law: ShiftLaw, _ norm: Int) {
             guard parts.count < d else { return }
-            var k = parts.last ?? Int.max
-            while k >= 1 {
-                if k > 46340 || norm + k * k >= best { k = min(k - 1, isqrt(best - 1 - norm)); continue }
+            let cap = min(parts.last ?? Int.max, 46340)
+            var k = 1
+            while k <= cap && norm + k * k < best {
                 let n2 = norm + k * k
+                // REN-1 prunes whole subtrees: every extension of the child has norm <= n2 + (free parts) * k^2.
+                if n2 + (d - parts.count - 1) * k * k <= nR { k += 1; continue }
+                if outOfBudget() { frontier = min(frontier, n2); return }
                 let child = law.adding(part: k, of: coord)
                 parts.append(k)
                 visited += 1
@@ -96,15 +165,26 @@ public enum TightRadius {
                 }
                 progress?(visited, best, parts)
                 parts.removeLast()
-                k -= 1
+                if stopped { frontier = min(frontier, norm + (k + 1) * (k + 1)); return }
+                k += 1
             }
         }
-        if best > 1 { dfs(ShiftLaw(fractionBits: coord.fractionBits), 0) }
+        if stopped { frontier = 1 } // stopped in the single-part phase: only n_R is claimed
+        else if best > 1 { dfs(ShiftLaw(fractionBits: coord.fractionBits), 0) }
 
         var analysis: ShiftAnalysis? = nil
         if let p = bestPattern { analysis = analyzer.analyse(delta: p, pA: pA, pB: pB) }
+        if stopped {
+            // Every pattern with norm < frontier was examined (and, if below best, certified); patterns
+            // with norm <= n_R are certified by REN-1.
+            let enumerated = min(frontier - 1, best - 1, maxNorm2)
+            return Result(nStar: nil, witnessPattern: bestPattern, witnessAnalysis: analysis, undecided: undecided,
+                          patternsVisited: visited, maxNorm2: maxNorm2, dimension: d, renyi: renyi, complete: false,
+                          nStarUpperBound: bestPattern == nil ? nil : best, certifiedNorm2: max(nR, enumerated))
+        }
         return Result(nStar: bestPattern == nil ? nil : best, witnessPattern: bestPattern, witnessAnalysis: analysis,
-                      undecided: undecided, patternsVisited: visited, maxNorm2: maxNorm2, dimension: d)
+                      undecided: undecided, patternsVisited: visited, maxNorm2: maxNorm2, dimension: d, renyi: renyi,
+                      complete: true, nStarUpperBound: nil, certifiedNorm2: min(best - 1, maxNorm2))
     }
 
     /// floor(sqrt(x)) for x >= 0 (0 for negative x).
