@@ -19,7 +19,8 @@ struct CertifyCommand: ParsableCommand {
         The radius printed is sqrt(n*) grid units. --sigma2 is in grid units squared, --sigma in real units.
         Outputs (default under --output-dir): certify.jsonl (one intrs-run-record per example, \
         Vectors/run-record-format.md), certify.tsv (Cohen's format, radius in real units), certify.svg, \
-        and with the float baseline certify-float.tsv. Progress goes to stderr.
+        and with the float baseline certify-float.jsonl (intrs-float-baseline-record lines, for `intrs merge`) and \
+        certify-float.tsv. Progress goes to stderr.
         The default radius mode (binary) for discrete-gaussian noise rests on the binary closed form for N_Z, \
         checked but not proven (Proofs/theorem-check.md); use --radius-mode tight for the exact analysis.
         """)

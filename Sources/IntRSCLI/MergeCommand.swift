@@ -12,12 +12,16 @@ struct MergeCommand: ParsableCommand {
         Checks that every shard used the same configuration (procedure, model and data SHA-256, noise, sigma2, \
         sampler, N0, N, alpha, radius mode, seed), that no example appears twice, then writes the records \
         sorted by example index: <output-dir>/<procedure>.jsonl, .tsv (Cohen's format, radius in real units) \
-        and for certify .svg. Because every record depends only on the example index and the configuration, \
-        the merged file equals a single run's byte for byte except for the wall-clock `time` field (identical \
-        too when both runs used --no-time). Radii: grid units; real units = grid units x gridScale.
+        and for certify .svg. Float baseline: give the shards' certify.shard-i-of-n-float.jsonl files too (in \
+        any order; recognised by their format field); they must come from the same run and cover the same \
+        examples, and the merge then also writes certify-float.jsonl and certify-float.tsv and draws the \
+        baseline in the .svg. Because every record depends only on the example index and the configuration, \
+        the merged files equal a single run's byte for byte except for the wall-clock `time` fields (identical \
+        too when both runs used --no-time; the float baseline on the same build and platform, since libm may \
+        differ in the last ulp elsewhere). Radii: grid units; real units = grid units x gridScale.
         """)
 
-    @Argument(help: "The shards' .jsonl files.")
+    @Argument(help: "The shards' .jsonl files (and, optionally, their -float.jsonl files).")
     var files: [String]
     @Option(help: "Output directory.")
     var outputDir: String = "intrs-out"
@@ -31,14 +35,25 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         guard !files.isEmpty else { throw ValidationError("give the shards' .jsonl files") }
         var records: [RunRecord] = []
+        var floats: [FloatBaselineRecord] = []
+        var floatFiles: [String] = []
         var problems: [String] = []
         for f in files {
-            for line in try RunRecordReader.read(f) {
-                if let r = line.record { records.append(r) } else if let e = line.error { problems.append(e) }
+            if try RunRecordReader.firstFormat(f) == FloatBaselineRecord.formatName {
+                floatFiles.append(f)
+                for line in try RunRecordReader.readFloat(f) {
+                    if let r = line.record { floats.append(r) } else if let e = line.error { problems.append(e) }
+                }
+            } else {
+                for line in try RunRecordReader.read(f) {
+                    if let r = line.record { records.append(r) } else if let e = line.error { problems.append(e) }
+                }
             }
         }
         if !problems.isEmpty { throw CLIError("cannot merge:\n" + problems.joined(separator: "\n")) }
-        guard let first = records.first else { throw CLIError("the shards hold no records") }
+        guard let first = records.first else {
+            throw CLIError(floats.isEmpty ? "the shards hold no records" : "only float-baseline files given (\(floatFiles.joined(separator: ", "))): give the run's int8 .jsonl shards too")
+        }
         func config(_ r: RunRecord) -> String {
             [r.procedure, r.modelSHA256, r.dataSHA256, r.noise, r.sigma2, r.sampler, "\(r.tableBits ?? 0)",
              "\(r.n0 ?? 0)", "\(r.n)", r.alpha, r.radiusMode, r.seed, r.gridScale, r.tvBoundPerCoordinate].joined(separator: "|")
@@ -52,29 +67,50 @@ struct MergeCommand: ParsableCommand {
             throw CLIError("example \(records[i].index) appears in more than one shard")
         }
         let procedure = first.procedure
+        let float = floatFiles.isEmpty ? nil : try Self.checkedFloat(floats, against: records, first: first, files: floatFiles)
         let dir = URL(fileURLWithPath: outputDir)
         let gridScale = try Rational(parsing: first.gridScale)
-        var files: [(URL, String)] = [
-            (jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(procedure + ".jsonl"),
-             try records.map { try $0.jsonLine() + "\n" }.joined()),
-            (tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(procedure + ".tsv"), RunReports.cohenTSV(records: records)),
-        ]
-        if procedure == "certify" {
-            files.append((dir.appendingPathComponent(procedure + ".svg"),
-                          RunReports.svg(records: records, float: nil, gridScale: gridScale, title: "certified accuracy vs radius (\(records.count) examples, merged)")))
-        }
-        for (url, text) in files {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url, options: .atomic)
-        }
-        let rows = RunReports.table(records: procedure == "certify" ? records : [], float: nil, gridScale: gridScale)
+        let files = try RunReports.outputFiles(
+            procedure: procedure, dir: dir, base: procedure,
+            jsonl: jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(procedure + ".jsonl"),
+            tsv: tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(procedure + ".tsv"),
+            records: records, float: float, gridScale: gridScale)
+        let written = try RunReports.write(files)
+        let rows = RunReports.table(records: procedure == "certify" ? records : [], float: float?.map(FloatBaselineResult.init(record:)), gridScale: gridScale)
         if json {
-            struct Out: Codable { var procedure: String; var examples: Int; var table: [RunReports.Row]; var outputs: [String] }
-            print(String(decoding: try CanonicalJSON.encode(Out(procedure: procedure, examples: records.count, table: rows, outputs: files.map { $0.0.path })), as: UTF8.self), terminator: "")
+            struct Out: Codable { var procedure: String; var examples: Int; var floatBaselineExamples: Int?; var table: [RunReports.Row]; var outputs: [String] }
+            print(String(decoding: try CanonicalJSON.encode(Out(procedure: procedure, examples: records.count, floatBaselineExamples: float?.count, table: rows, outputs: written)), as: UTF8.self), terminator: "")
         } else {
-            print("merged \(records.count) \(procedure) records from \(self.files.count) files")
+            print("merged \(records.count) \(procedure) records\(float.map { " and \($0.count) float-baseline records" } ?? "") from \(self.files.count) files")
             if procedure == "certify" { print(RunReports.renderTable(rows, examples: records.count, procedureNote: "radius mode \(first.radiusMode)"), terminator: "") }
-            for f in files { print("wrote \(f.0.path)") }
+            for f in written { print("wrote \(f)") }
         }
+    }
+
+    /// The float-baseline records, sorted by example, after checking that they belong to the same certify run
+    /// (alpha, N, N0, gridScale, seed, model and data SHA-256; one sigma) and cover exactly its examples.
+    static func checkedFloat(_ floats: [FloatBaselineRecord], against records: [RunRecord], first: RunRecord,
+                             files: [String]) throws -> [FloatBaselineRecord] {
+        guard first.procedure == "certify" else {
+            throw CLIError("float-baseline files (\(files.joined(separator: ", "))) belong to certify runs, but the run records are \(first.procedure)")
+        }
+        let expected = [first.alpha, "\(first.n)", "\(first.n0 ?? 0)", first.gridScale, first.seed, first.modelSHA256, first.dataSHA256]
+        let sigma = floats.first?.sigma
+        for f in floats {
+            let got = [f.alpha, "\(f.n)", "\(f.n0)", f.gridScale, f.seed, f.modelSHA256, f.dataSHA256]
+            if got != expected || f.sigma != sigma {
+                throw CLIError("float-baseline example \(f.index): configuration differs from the run's (alpha, N, N0, gridScale, seed, model/data SHA-256 must equal the int8 records', sigma must agree across shards)")
+            }
+        }
+        let sorted = floats.sorted { $0.index < $1.index }
+        for i in 1..<max(sorted.count, 1) where sorted[i].index == sorted[i - 1].index {
+            throw CLIError("float-baseline example \(sorted[i].index) appears in more than one shard")
+        }
+        let want = records.map(\.index), got = sorted.map(\.index)
+        if want != got {
+            let missing = Set(want).subtracting(got).sorted(), extra = Set(got).subtracting(want).sorted()
+            throw CLIError("the float-baseline files cover other examples than the int8 files: missing \(missing.prefix(10)), extra \(extra.prefix(10)) (give every shard's -float.jsonl, or none)")
+        }
+        return sorted
     }
 }

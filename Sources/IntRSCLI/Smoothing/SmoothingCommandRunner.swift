@@ -72,8 +72,11 @@ enum SmoothingCommandRunner {
             floatResults = SmoothingRun.floatBaseline(setup, f, examples: examples, progress: log)
             floatSeconds = SmoothingRun.seconds(since: t1)
         }
+        let floatRecords = floatResults.map { results in
+            results.map { $0.record(constants: setup.constants, n0: o.n0, n: o.n, sigma: parts.floatBaseline!.sigma, time: o.noTime ? 0 : $0.time) }
+        }
         let outputs = try writeOutputs(procedure: procedure, options: o, shard: shard, records: records,
-                                       float: floatResults, gridScale: parts.gridScale)
+                                       float: floatRecords, gridScale: parts.gridScale)
         let rows = RunReports.table(records: procedure == .certify ? records : [], float: floatResults, gridScale: parts.gridScale)
         var notes = parts.notes
         if procedure == .certify && o.radiusMode == "binary" && o.noise == "discrete-gaussian" {
@@ -114,33 +117,15 @@ enum SmoothingCommandRunner {
     }
 
     /// Writes every output atomically (no partial file that looks valid). Returns the paths written.
+    /// `float`: the float baseline's records (certify), written as `<base>-float.jsonl` and `-float.tsv`.
     static func writeOutputs(procedure: SmoothingProcedure, options o: SmoothingOptions, shard: Shard?,
-                             records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational) throws -> [String] {
+                             records: [RunRecord], float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [String] {
         let dir = URL(fileURLWithPath: o.outputDir)
         let base = procedure.rawValue + (shard?.suffix ?? "")
         let jsonl = o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl")
         let tsv = o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv")
-        var files: [(URL, String)] = []
-        files.append((jsonl, try records.map { try $0.jsonLine() + "\n" }.joined()))
-        files.append((tsv, RunReports.cohenTSV(records: records)))
-        if procedure == .certify {
-            files.append((dir.appendingPathComponent(base + ".svg"),
-                          RunReports.svg(records: records, float: float, gridScale: gridScale,
-                                         title: "certified accuracy vs radius (\(records.count) examples)")))
-            if let f = float {
-                var ft = f
-                if o.noTime { for i in ft.indices { ft[i].time = 0 } }
-                files.append((dir.appendingPathComponent(base + "-float.tsv"),
-                              RunReports.cohenTSV(float: ft, gridScale: gridScale.doubleApproximation)))
-            }
-        }
-        for (url, text) in files {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
-                throw CLIError("\(url.path): cannot write: \(error.localizedDescription)")
-            }
-        }
-        return files.map { $0.0.path }
+        return try RunReports.write(try RunReports.outputFiles(procedure: procedure.rawValue, dir: dir, base: base, jsonl: jsonl, tsv: tsv,
+                                                               records: records, float: float, gridScale: gridScale))
     }
 }
 

@@ -26,6 +26,11 @@ public struct FloatCertifyOutcome: Sendable, Equatable {
     /// nil: abstain (pALower < 1/2). Otherwise sigma * PhiInv(pALower), grid units.
     public var radius: Double?
     public var prediction: Int? { radius == nil ? nil : candidate }
+
+    public init(selectionCounts: [Int], estimationCounts: [Int], candidate: Int, nA: Int, pALower: Double, radius: Double?) {
+        self.selectionCounts = selectionCounts; self.estimationCounts = estimationCounts; self.candidate = candidate
+        self.nA = nA; self.pALower = pALower; self.radius = radius
+    }
 }
 
 /// Cohen et al.'s CERTIFY on the float32 evaluator with continuous Gaussian noise: the baseline.

@@ -1,0 +1,102 @@
+import Foundation
+import IntRSCore
+import IntRSConformance
+import IntRSExact
+import IntRSRuntime
+
+extension FloatBaselineResult {
+    /// The result back from its record (exact: the record's doubles read back bit for bit).
+    init(record r: FloatBaselineRecord) {
+        self.init(index: r.index, label: r.label,
+                  outcome: FloatCertifyOutcome(selectionCounts: r.selectionCounts, estimationCounts: r.counts,
+                                               candidate: r.candidate, nA: r.nA, pALower: r.pALower, radius: r.radius),
+                  time: r.time)
+    }
+
+    /// The record of this result in a run (time as given: 0 for --no-time).
+    func record(constants c: RunConstants, n0: Int, n: Int, sigma: Double, time: Double) -> FloatBaselineRecord {
+        FloatBaselineRecord(index: index, label: label, prediction: outcome.prediction ?? -1, abstain: outcome.prediction == nil,
+                            correct: correct, candidate: outcome.candidate, counts: outcome.estimationCounts,
+                            selectionCounts: outcome.selectionCounts, nA: outcome.nA, n: n, n0: n0,
+                            alpha: c.alpha.description, pALower: outcome.pALower, radius: outcome.radius, sigma: sigma,
+                            gridScale: c.gridScale.description, seed: c.seedHex, modelSHA256: c.modelSHA256,
+                            dataSHA256: c.dataSHA256, time: time)
+    }
+}
+
+extension RunRecordReader {
+    struct FloatLine { var number: Int; var record: FloatBaselineRecord?; var error: String? }
+
+    /// The `format` field of the file's first non-empty line, or nil (not JSON, no such field).
+    static func firstFormat(_ path: String) throws -> String? {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+        }
+        struct Head: Decodable { var format: String }
+        let text = String(decoding: data, as: UTF8.self)
+        guard let first = text.split(separator: "\n").first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+        return try? JSONDecoder().decode(Head.self, from: Data(first.utf8)).format
+    }
+
+    /// Reads a float-baseline JSON Lines file; a malformed line yields a message naming the line and field.
+    static func readFloat(_ path: String) throws -> [FloatLine] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+        }
+        var out: [FloatLine] = []
+        for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if raw.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            do {
+                let r = try JSONDecoder().decode(FloatBaselineRecord.self, from: Data(raw.utf8))
+                if r.format != FloatBaselineRecord.formatName {
+                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field format is \"\(r.format)\", expected \"\(FloatBaselineRecord.formatName)\""))
+                } else if r.version != FloatBaselineRecord.currentVersion {
+                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field version is \(r.version), this build reads version \(FloatBaselineRecord.currentVersion)"))
+                } else {
+                    out.append(FloatLine(number: i + 1, record: r, error: nil))
+                }
+            } catch {
+                out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): malformed float-baseline record: \(describeDecodingError(error))"))
+            }
+        }
+        return out
+    }
+}
+
+extension RunReports {
+    /// Every output file of a run (or of merged shards) with its contents: `jsonl`, `tsv`, and for certify
+    /// `<base>.svg` and, with the float baseline, `<base>-float.jsonl` and `<base>-float.tsv` in `dir`.
+    /// One function for `intrs certify` and `intrs merge`, so a merge reproduces a single run's files.
+    static func outputFiles(procedure: String, dir: URL, base: String, jsonl: URL, tsv: URL, records: [RunRecord],
+                            float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [(URL, String)] {
+        var files: [(URL, String)] = []
+        files.append((jsonl, try records.map { try $0.jsonLine() + "\n" }.joined()))
+        files.append((tsv, cohenTSV(records: records)))
+        if procedure == "certify" {
+            let results = float?.map(FloatBaselineResult.init(record:))
+            files.append((dir.appendingPathComponent(base + ".svg"),
+                          svg(records: records, float: results, gridScale: gridScale,
+                              title: "certified accuracy vs radius (\(records.count) examples)")))
+            if let f = float, let results {
+                files.append((dir.appendingPathComponent(base + "-float.jsonl"), try f.map { try $0.jsonLine() + "\n" }.joined()))
+                files.append((dir.appendingPathComponent(base + "-float.tsv"), cohenTSV(float: results, gridScale: gridScale.doubleApproximation)))
+            }
+        }
+        return files
+    }
+
+    /// Writes each file atomically (no partial file that looks valid); returns the paths.
+    static func write(_ files: [(URL, String)]) throws -> [String] {
+        for (url, text) in files {
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw CLIError("\(url.path): cannot write: \(error.localizedDescription)")
+            }
+        }
+        return files.map { $0.0.path }
+    }
+}
