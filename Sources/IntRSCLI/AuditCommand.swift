@@ -54,9 +54,30 @@ struct AuditCommand: ParsableCommand {
     struct Finding: Codable {
         var line: Int
         var index: Int?
-        /// "unsound", "inconsistent", "malformed", "unreachable", "undecided", "note"
+        /// "unsound", "inconsistent", "malformed", "unreachable", "unachievable", "undecided", "note"
         var kind: String
         var reason: String
+        /// TSV mode: the closed interval the printed radius stands for (before the slack), exact.
+        var printed: Bounds? = nil
+        /// TSV mode, flagged or undecided lines: the nearest counts and enclosures of their radii
+        /// sigma x PhiInv(CP_lower(k)) (radius absent when k abstains).
+        var nearest: [NearestCount]? = nil
+    }
+
+    /// An exact interval, {"lo": "p/q", "hi": "p/q"}, with decimals for people.
+    struct Bounds: Codable, Equatable {
+        var lo: String
+        var hi: String
+        var decimal: String
+        init(_ lo: Rational, _ hi: Rational) {
+            self.lo = lo.description; self.hi = hi.description
+            decimal = lo == hi ? lo.decimalString(digits: 9) : "[\(lo.decimalString(digits: 9)), \(hi.decimalString(digits: 9))]"
+        }
+    }
+
+    struct NearestCount: Codable, Equatable {
+        var k: Int
+        var radius: Bounds?
     }
 
     struct Report: Codable {
@@ -289,6 +310,13 @@ struct AuditCommand: ParsableCommand {
         var verdicts: [String: CohenAchievability.Verdict] = [:]
         var findings: [Finding] = []
         var checked = 0, justified = 0, undecided = 0
+        var radii: [Int: NearestCount] = [:]
+        func nearest(_ k: Int) throws -> NearestCount {
+            if let c = radii[k] { return c }
+            let c = NearestCount(k: k, radius: try engine.radius(k).map { Bounds($0.lo, $0.hi) })
+            radii[k] = c
+            return c
+        }
         func show(_ k: Int) throws -> String {
             guard let r = try engine.radius(k) else { return "k = \(k) abstains (p_L < 1/2)" }
             return "k = \(k) gives \(r.lo.decimalString(digits: 6))"
@@ -301,7 +329,9 @@ struct AuditCommand: ParsableCommand {
             let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if lineNo == 1 && cols.first == "idx" { continue }
             checked += 1
-            func bad(_ kind: String, _ index: Int?, _ reason: String) { findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason)) }
+            func bad(_ kind: String, _ index: Int?, _ reason: String, printed: Bounds? = nil, nearest: [NearestCount]? = nil) {
+                findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason, printed: printed, nearest: nearest))
+            }
             guard cols.count >= 5 else {
                 bad("malformed", nil, "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)")
                 continue
@@ -325,15 +355,19 @@ struct AuditCommand: ParsableCommand {
             let v: CohenAchievability.Verdict
             if let c = verdicts[cols[3]] { v = c } else { v = try engine.verdict(lo: printed.lo, hi: printed.hi); verdicts[cols[3]] = v }
             let stands = "\(cols[3]) stands for [\(printed.lo.decimalString(digits: 8)), \(printed.hi.decimalString(digits: 8))]"
+            let iv = Bounds(printed.lo, printed.hi)
             switch v {
             case .justified: justified += 1
             case .undecided(let k):
                 undecided += 1
-                bad("undecided", idx, "radius \(stands); the enclosures cannot separate \(try show(k)) from its ends at \(bits) bits (not flagged)")
+                bad("undecided", idx, "radius \(stands); the enclosures cannot separate \(try show(k)) from its ends at \(bits) bits (not flagged)",
+                    printed: iv, nearest: [try nearest(k)])
             case .unreachable:
-                bad("unreachable", idx, "radius \(stands), above the largest achievable radius sigma x PhiInv(alpha^(1/N)) = \(rmax.lo.decimalString(digits: 9)) (k = N = \(n)): no count justifies it at alpha = \(alphaText)")
+                bad("unreachable", idx, "radius \(stands), above the largest achievable radius sigma x PhiInv(alpha^(1/N)) = \(rmax.lo.decimalString(digits: 9)) (k = N = \(n)): no count justifies it at alpha = \(alphaText)",
+                    printed: iv, nearest: [try nearest(n)])
             case .unachievable(let k):
-                bad("unachievable", idx, "radius \(stands), but no count k out of N = \(n) gives sigma x PhiInv(CP_lower(k)) there: the nearest are \(k > 0 ? try show(k - 1) + " (below) and " : "")\(try show(k)) (above)")
+                bad("unachievable", idx, "radius \(stands), but no count k out of N = \(n) gives sigma x PhiInv(CP_lower(k)) there: the nearest are \(k > 0 ? try show(k - 1) + " (below) and " : "")\(try show(k)) (above)",
+                    printed: iv, nearest: try (k > 0 ? [k - 1, k] : [k]).map(nearest))
             }
         }
         let failures = Set(findings.filter { $0.kind != "undecided" }.map { $0.line }).count

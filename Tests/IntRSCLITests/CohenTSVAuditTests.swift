@@ -114,6 +114,13 @@ struct CohenTSVAuditTests {
         #expect(byIndex[100]?.first?.kind == "unachievable")
         #expect(byIndex[100]?.first?.reason.contains("k = 99999 gives 0.934782") == true, "\(byIndex[100] ?? [])")
         #expect(byIndex[100]?.first?.reason.contains("k = 100000 gives 0.952864") == true, "\(byIndex[100] ?? [])")
+        // Machine-readable: the printed interval and the two nearest counts with exact radius enclosures.
+        let f100 = try #require(byIndex[100]?.first)
+        #expect(f100.printed == AuditCommand.Bounds(try Rational(parsing: "0.9395"), try Rational(parsing: "0.9405")))
+        #expect(f100.nearest?.map(\.k) == [99_999, 100_000])
+        let hi = try #require(f100.nearest?.last?.radius)
+        #expect(try Rational(parsing: hi.lo) <= Rational(952_865, 1_000_000) && Rational(952_864, 1_000_000) <= (try Rational(parsing: hi.hi)))
+        #expect(byIndex[103]?.first?.nearest?.map(\.k) == [100_000])
         #expect(byIndex[101]?.first?.kind == "unachievable")
         #expect(byIndex[102] == nil)
         #expect(byIndex[103]?.first?.kind == "unreachable")
