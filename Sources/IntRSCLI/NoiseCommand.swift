@@ -17,6 +17,10 @@ struct NoiseCommand: ParsableCommand {
         2^-precision (the tail bound is printed). With --sampler table the table law is exact
         (masses are multiples of 2^-bits) and the total-variation bound to the ideal law is a rigorous
         upper bound. Enclosures print as {"lo": "p/q", "hi": "p/q"} in --json.
+
+        --sampler table --write-table FILE also writes the table in the intrs-noise-table format
+        (Vectors/noise-table-format.md; canonical JSON, written atomically) for
+        `intrs sample --sampler table --table FILE` and other runtimes.
         """)
 
     @Option(help: "Noise family: discrete-gaussian or rounded-gaussian.")
@@ -29,11 +33,16 @@ struct NoiseCommand: ParsableCommand {
     var bits: Int = 64
     @Option(parsing: .unconditional, help: "Enclosure precision in bits (tail bound 2^-precision; 16 ... 256).")
     var precision: Int = 64
+    @Option(help: "With --sampler table: also write the noise table file (intrs-noise-table JSON) to this path.")
+    var writeTable: String?
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
         guard (16...256).contains(precision) else { throw ValidationError("--precision \(precision): must be 16 ... 256") }
+        if let path = writeTable, sampler != .table {
+            throw ValidationError("--write-table \(path): needs --sampler table (only a table law has a table file)")
+        }
     }
 
     struct Mass: Encodable { let k: Int; let mass: EnclosureJSON }
@@ -74,6 +83,10 @@ struct NoiseCommand: ParsableCommand {
         if sampler == .table {
             let t: TableLaw
             do { t = try TableLaw(family: noise, sigma2: s2, bits: bits) } catch { throw ValidationError("\(error)") }
+            if let path = writeTable {
+                try NoiseTableFile.write(t.noiseTable, to: path)
+                printError("wrote the \(bits)-bit noise table (\(t.thresholds.count + 1) values) to \(path)")
+            }
             let tv = t.totalVariationBound(bits: bits + 24)
             tableOut = TableOutput(
                 bits: bits, minValue: t.minValue, maxValue: t.maxValue,

@@ -42,6 +42,41 @@ import IntRSRuntime
         }
     }
 
+    @Test("Bernoulli(exp(-x/y)), its runs of Bernoulli(exp(-1)) and Bernoulli(1/2): fast == reference, same words, incl. y K past 2^64")
+    func bernoulliExpDrawsAgree() {
+        var params = ChaChaStream(seed: Self.paramSeed, id: StreamID(example: 2, phase: 0, index: 0))
+        // (x, y) with x <= y: small, around 2^32, and y >= 2^63 with x = y, where K = 2 already gives
+        // y K >= 2^64 (the UInt64 loop must continue in UInt128).
+        var cases: [(UInt64, UInt64)] = [(0, 1), (1, 1), (1, 2), (2, 3), (71, 72), (72, 72), ((1 << 32) - 1, 1 << 32),
+                                         (1 << 63, 1 << 63), (UInt64.max, UInt64.max), (UInt64.max - 5, UInt64.max)]
+        for _ in 0..<40 {
+            let y = (UInt64(params.nextWord()) | UInt64(params.nextWord()) << 32) >> (params.nextWord() % 64) | 1
+            let x = UInt64(params.nextWord()) % y + (params.nextWord() % 4 == 0 ? 1 : 0)
+            cases.append((x, y))
+        }
+        for (i, (x, y)) in cases.enumerated() {
+            var sf = ChaChaStream(seed: Self.seed(500 + i), id: StreamID(example: 9, phase: 1, index: 2)), sr = sf
+            for j in 0..<6 {
+                #expect(sf.bernoulliExpSmall(x, y) == ReferenceDraws.bernoulliExpSmall(BigInt(x), BigInt(y), &sr), "BexpSmall(\(x), \(y)) case \(i).\(j)")
+                #expect(sf.wordsConsumed == sr.wordsConsumed, "BexpSmall(\(x), \(y)) words case \(i).\(j)")
+                #expect(sf.bernoulliExpSmall(UInt128(x), UInt128(y)) == ReferenceDraws.bernoulliExpSmall(BigInt(x), BigInt(y), &sr), "BexpSmall128(\(x), \(y)) case \(i).\(j)")
+                #expect(sf.wordsConsumed == sr.wordsConsumed, "BexpSmall128 words case \(i).\(j)")
+                // General case x > y (scaled x), small y so floor(x/y) Bernoulli(exp(-1)) runs are drawn.
+                let ys = y % 1000 + 1, xs = x % 5000
+                #expect(sf.bernoulliExp(xs, ys) == ReferenceDraws.bernoulliExp(BigInt(xs), BigInt(ys), &sr), "Bexp(\(xs), \(ys)) case \(i).\(j)")
+                #expect(sf.wordsConsumed == sr.wordsConsumed, "Bexp(\(xs), \(ys)) words case \(i).\(j)")
+                // A run of Bernoulli(exp(-1)) with a limit, as the reference loop draws it.
+                let limit = UInt64(j == 5 ? 0 : j * 2)
+                var v: UInt64 = 0
+                while v < limit, ReferenceDraws.bernoulliExpSmall(BigInt(1), BigInt(1), &sr) { v += 1 }
+                #expect(sf.bernoulliExpMinusOneSuccesses(upTo: limit) == v, "run limit \(limit) case \(i).\(j)")
+                #expect(sf.wordsConsumed == sr.wordsConsumed, "run words case \(i).\(j)")
+                #expect(sf.bernoulliHalf() == ReferenceDraws.bernoulli(BigInt(1), BigInt(2), &sr), "Bernoulli(1/2) case \(i).\(j)")
+                #expect(sf.wordsConsumed == sr.wordsConsumed)
+            }
+        }
+    }
+
     /// sigma2 values the issue names plus domain edges.
     static let fixedSigma2: [(UInt64, UInt64)] = [(1, 100), (1, 4), (1, 1), (9, 4), (4, 1), (100, 1),
                                                    (65025, 16), (1_000_000, 1), (1 << 24, 1), (4_294_967_295, 4_294_967_291)]

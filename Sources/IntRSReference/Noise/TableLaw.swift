@@ -110,15 +110,30 @@ public struct TableLaw: Sendable {
     /// TV(table law, ideal law) = 1/2 sum_k |Q(k) - P(k)|: every term is bounded by the larger
     /// distance from Q(k) to the ends of P(k)'s enclosure, and the ideal law's mass outside the
     /// enclosure window (where Q = 0 as the window covers the table's support) by its tail bound.
+    /// The ideal law is enclosed with `precision` bits; the computation is
+    /// ``totalVariationBound(tableMasses:minValue:ideal:bits:)``.
     public func totalVariationBound(bits precision: Int) -> Rational {
         let ideal: EnclosedLaw
         switch family {
         case .discreteGaussian: ideal = try! DiscreteGaussianLaw(sigma2: sigma2).enclosed(bits: precision)
         case .roundedGaussian: ideal = try! RoundedGaussianLaw(sigma2: sigma2).enclosed(bits: precision)
         }
+        return Self.totalVariationBound(tableMasses: masses, minValue: minValue, ideal: ideal, bits: precision)
+    }
+
+    /// The TV bound of an exact law Q (masses `tableMasses` on minValue, minValue + 1, ...) against
+    /// any law P consistent with the enclosure `ideal`:
+    ///
+    ///     roundUp_{2^-bits}( 1/2 ( tailMass + sum_{k in window} max(|Q(k) - lo_k|, |Q(k) - hi_k|) ) )
+    ///
+    /// where [lo_k, hi_k] is P(k)'s enclosure. max(|Q - lo|, |Q - hi|) = sup over p in [lo, hi] of
+    /// |Q - p| (|Q - p| is convex in p), so the bound holds for every P inside the enclosures; the
+    /// tail term bounds sum_{k outside} P(k) (Q is 0 there). Precondition: the window covers Q's support.
+    /// Pinned on a hand-checkable law in NoiseLawTests ("TV bound: exact value on a tiny law").
+    public static func totalVariationBound(tableMasses q: [Rational], minValue: Int, ideal: EnclosedLaw, bits precision: Int) -> Rational {
+        let maxValue = minValue + q.count - 1
         precondition(ideal.support.lowerBound <= minValue && maxValue < ideal.support.upperBound,
                      "TV bound: ideal window does not cover the table")
-        let q = masses
         var sum = ideal.tailMass
         for k in ideal.support {
             let p = ideal.mass(at: k)

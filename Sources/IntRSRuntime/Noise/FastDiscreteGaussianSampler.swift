@@ -28,6 +28,9 @@ public struct FastDiscreteGaussianSampler: Sendable {
     public let t: UInt64
     @usableFromInline let qt: UInt128
     @usableFromInline let y: UInt128
+    /// q t (< 2^45, always fits) and y when y < 2^64, else 0 (the UInt64 fast path is then off).
+    @usableFromInline let qt64: UInt64
+    @usableFromInline let y64: UInt64
 
     /// The bounds of the domain, for messages and docs.
     public static let domainDescription =
@@ -52,6 +55,8 @@ public struct FastDiscreteGaussianSampler: Sendable {
         t = r + 1
         qt = UInt128(q) * UInt128(t)
         y = 2 * UInt128(p) * UInt128(q) * UInt128(t) * UInt128(t)
+        qt64 = q * t
+        y64 = y >> 64 == 0 ? UInt64(y) : 0
     }
 
     /// Convenience for sigma2 given as "P/Q" or an integer (no decimals here; the CLI parses exactly).
@@ -65,40 +70,66 @@ public struct FastDiscreteGaussianSampler: Sendable {
         while true {
             let u = s.uniform(t)
             if !s.bernoulliExpSmall(u, t) { continue }
-            var v: UInt64 = 0
-            while s.bernoulliExpMinusOne() { v += 1 }
+            let v = s.bernoulliExpMinusOneSuccesses(upTo: .max)   // while Bernoulli(exp(-1)) { V += 1 }
             let x = u + t * v
-            let negative = s.bernoulli(UInt64(1), UInt64(2))
+            let negative = s.bernoulliHalf()             // = bernoulli(1, 2): one word, its top bit
             if negative && x == 0 { continue }
             return negative ? -Int64(x) : Int64(x)
         }
     }
 
     /// One sample (CKS Algorithm 3). Equals `ReferenceDiscreteGaussianSampler.sample`.
+    ///
+    /// The acceptance Bernoulli(exp(-x/y)) runs in UInt64 when x < 2^64 and y < 2^64 (at
+    /// sigma2 = 4 and 65025/16 nearly always): one hardware division for floor(x/y), x mod y, and the
+    /// UInt64 `BexpSmall`. Otherwise the UInt128 path of Proofs/noise.md NOISE-4. Same words either way.
     @inlinable
     public func sample(_ s: inout ChaChaStream) -> Int32 {
         while true {
             let candidate = discreteLaplace(&s)
-            let a = UInt128(candidate.magnitude) * qt
-            let d = a >= UInt128(p) ? a - UInt128(p) : UInt128(p) - a
-            if d >> 64 != 0 {
-                // floor(x/y) > 2^37: reject at the first failing Bernoulli(exp(-1)) (see the proof).
-                while s.bernoulliExpMinusOne() {}
-                continue
+            let magnitude = candidate.magnitude            // < 2^49
+            if y64 != 0 {
+                let (a, overflow) = magnitude.multipliedReportingOverflow(by: qt64)
+                if !overflow {
+                    let d = a >= p ? a - p : p - a
+                    if d >> 32 == 0 {
+                        let x = d * d                      // < 2^64
+                        if accept64(x, &s) { return Int32(candidate) }
+                        continue
+                    }
+                }
             }
-            let x = d * d
-            if x <= y {
-                if s.bernoulliExpSmall(x, y) { return Int32(candidate) }
-                continue
-            }
-            let (f, r) = x.quotientAndRemainder(dividingBy: y)
-            var i: UInt128 = 0
-            var survived = true
-            while i < f {
-                if !s.bernoulliExpMinusOne() { survived = false; break }
-                i += 1
-            }
-            if survived && s.bernoulliExpSmall(r, y) { return Int32(candidate) }
+            if accept128(magnitude, &s) { return Int32(candidate) }
         }
+    }
+
+    /// Bernoulli(exp(-x/y)) with x, y < 2^64 (y = ``y64``): stream-spec §4 in UInt64.
+    @inlinable @inline(__always)
+    func accept64(_ x: UInt64, _ s: inout ChaChaStream) -> Bool {
+        if x <= y64 { return s.bernoulliExpSmall(x, y64) }
+        let (f, r) = x.quotientAndRemainder(dividingBy: y64)
+        if s.bernoulliExpMinusOneSuccesses(upTo: f) < f { return false }
+        return s.bernoulliExpSmall(r, y64)
+    }
+
+    /// Bernoulli(exp(-x/y)) for x = (|Y| Q t - P)^2 in UInt128 (Proofs/noise.md NOISE-4 (4)).
+    @usableFromInline
+    func accept128(_ magnitude: UInt64, _ s: inout ChaChaStream) -> Bool {
+        let a = UInt128(magnitude) * qt
+        let d = a >= UInt128(p) ? a - UInt128(p) : UInt128(p) - a
+        if d >> 64 != 0 {
+            // floor(x/y) > 2^37: reject at the first failing Bernoulli(exp(-1)) (see the proof).
+            while s.bernoulliExpMinusOne() {}
+            return false
+        }
+        let x = d * d
+        if x <= y { return s.bernoulliExpSmall(x, y) }
+        let (f, r) = x.quotientAndRemainder(dividingBy: y)
+        var i: UInt128 = 0
+        while i < f {
+            if !s.bernoulliExpMinusOne() { return false }
+            i += 1
+        }
+        return s.bernoulliExpSmall(r, y)
     }
 }
