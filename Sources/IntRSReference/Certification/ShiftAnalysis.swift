@@ -29,6 +29,8 @@ public struct Precision: Sendable, Equatable, Codable {
     public var noiseBits: Int
     public var fractionBits: Int
     public init(noiseBits: Int, fractionBits: Int) { self.noiseBits = noiseBits; self.fractionBits = fractionBits }
+    /// The fast first rung of the tight search (``ShiftLaw31``): 31 fraction bits; undecided signs go to `ladder`.
+    public static let fast = Precision(noiseBits: 44, fractionBits: 31)
     /// The rungs tried, in order, until a sign is decided.
     public static let ladder = [Precision(noiseBits: 44, fractionBits: 52), Precision(noiseBits: 62, fractionBits: 62)]
 }

@@ -81,7 +81,7 @@ public enum TightRadius {
     /// Order: at every depth parts are tried in INCREASING size, so that when the search stops, the smallest
     /// norm of a pattern not yet examined is min over the stack of (prefix norm + (next part)^2) (ENUM-1).
     public static func search(analyzer: ShiftAnalyzer, pA: Rational, pB: Rational?, dimension d: Int,
-                              maxNorm2: Int, budget: Budget = .unlimited,
+                              maxNorm2: Int, budget: Budget = .unlimited, fastRung: Bool = true,
                               progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
         precondition(d >= 1 && maxNorm2 >= 1)
         let renyi: RenyiFloor.Result? = analyzer.noise.renyiShiftBound
@@ -94,6 +94,19 @@ public enum TightRadius {
         }
         let rung = Precision.ladder[0]
         let coord = analyzer.coordinateLaw(rung)
+        let coordFast = ShiftLaw31(analyzer.coordinateLaw(Precision.fast))
+        /// The law the depth-first search carries: the 31-bit fast rung, or the first ladder rung.
+        enum RungLaw {
+            case fast(ShiftLaw31), full(ShiftLaw)
+            var shiftLaw: ShiftLaw { switch self { case .fast(let l): return l.shiftLaw; case .full(let l): return l } }
+        }
+        func extend(_ law: RungLaw, _ k: Int) -> RungLaw {
+            switch law {
+            case .fast(let l): return .fast(l.adding(part: k, of: coordFast))
+            case .full(let l): return .full(l.adding(part: k, of: coord))
+            }
+        }
+        let root: RungLaw = fastRung ? .fast(ShiftLaw31()) : .full(ShiftLaw(fractionBits: coord.fractionBits))
         var undecided: [[Int]] = []
         var visited = 0
         let clock = ContinuousClock()
@@ -109,10 +122,15 @@ public enum TightRadius {
             return stopped
         }
 
-        func decide(_ law: ShiftLaw, _ parts: [Int], _ n2: Int) -> Decision {
+        /// `finer`: the same pattern's law at the first ladder rung (only asked when the fast rung is undecided).
+        func decide(_ law: RungLaw, _ parts: [Int], _ n2: Int, finer: () -> ShiftLaw) -> Decision {
             if n2 <= nR { return .certified } // REN-1
-            let first = decideOn(law, n2)
+            let first = decideOn(law.shiftLaw, n2)
             if first != .undecided { return first }
+            if case .fast = law {
+                let second = decideOn(finer(), n2)
+                if second != .undecided { return second }
+            }
             // Raise the precision: rebuild the law at each finer rung.
             for p in Precision.ladder.dropFirst() {
                 let d = decideOn(analyzer.lawOfT(parts, precision: p), n2)
@@ -137,8 +155,8 @@ public enum TightRadius {
         var m = isqrt(nR) + 1
         while m * m <= maxNorm2 && !outOfBudget() {
             visited += 1
-            let law = ShiftLaw.ofShift([m], noise: coord)
-            if !decide(law, [m], m * m).isCertified { best = m * m; bestPattern = [m]; break }
+            let law = extend(root, m)
+            if !decide(law, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }).isCertified { best = m * m; bestPattern = [m]; break }
             progress?(visited, best, [m])
             m += 1
         }
@@ -146,7 +164,16 @@ public enum TightRadius {
         // `frontier`: a lower bound on the norm of every pattern not examined when the budget ran out.
         var frontier = Int.max
         var parts: [Int] = []
-        func dfs(_ law: ShiftLaw, _ norm: Int) {
+        // First-rung laws of the current prefixes, built lazily when the fast rung is undecided; entry i is the
+        // law of parts[0 ..< i] and is reset whenever parts[i - 1] changes.
+        var finerStack: [ShiftLaw?] = [ShiftLaw(fractionBits: coord.fractionBits)]
+        func finerLaw(_ depth: Int) -> ShiftLaw {
+            if let l = finerStack[depth] { return l }
+            let l = finerLaw(depth - 1).adding(part: parts[depth - 1], of: coord)
+            finerStack[depth] = l
+            return l
+        }
+        func dfs(_ law: RungLaw, _ norm: Int) {
             guard parts.count < d else { return }
             let cap = min(parts.last ?? Int.max, 46340)
             var k = 1
@@ -155,10 +182,11 @@ public enum TightRadius {
                 // REN-1 prunes whole subtrees: every extension of the child has norm <= n2 + (free parts) * k^2.
                 if n2 + (d - parts.count - 1) * k * k <= nR { k += 1; continue }
                 if outOfBudget() { frontier = min(frontier, n2); return }
-                let child = law.adding(part: k, of: coord)
+                let child = extend(law, k)
                 parts.append(k)
+                if finerStack.count <= parts.count { finerStack.append(nil) } else { finerStack[parts.count] = nil }
                 visited += 1
-                if !decide(child, parts, n2).isCertified {
+                if !decide(child, parts, n2, finer: { finerLaw(parts.count) }).isCertified {
                     best = n2; bestPattern = parts
                 } else {
                     dfs(child, n2)
@@ -170,7 +198,7 @@ public enum TightRadius {
             }
         }
         if stopped { frontier = 1 } // stopped in the single-part phase: only n_R is claimed
-        else if best > 1 { dfs(ShiftLaw(fractionBits: coord.fractionBits), 0) }
+        else if best > 1 { dfs(root, 0) }
 
         var analysis: ShiftAnalysis? = nil
         if let p = bestPattern { analysis = analyzer.analyse(delta: p, pA: pA, pB: pB) }
