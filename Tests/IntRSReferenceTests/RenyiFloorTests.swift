@@ -18,7 +18,7 @@ import IntRSExact
     @Test("n_R is consistent with the exact analysis (random sigma2, pA, pB; seed 0x5EED4E1)")
     func consistentWithExact() {
         var g = Gen(s: 0x5EED4E1)
-        var checked = 0
+        var checked = 0, twoClassChecked = 0
         for trial in 0 ..< 24 {
             let s2 = Rational(1 + g.below(12), 1 + g.below(3)) // 1/3 ... 12
             let binary = trial % 3 != 2
@@ -27,6 +27,15 @@ import IntRSExact
             guard pA > Rational(11, 20), pA < Rational(1) else { continue }
             let pB: Rational? = binary ? nil : (Rational(1) - pA) * Rational(1 + g.below(9), 10)
             let r = RenyiFloor.floor(sigma2: s2, pA: pA, pB: pB)
+            // The returned conditions must themselves prove n_R (REN-1 (a)/(b) premises).
+            if r.nR > 0 {
+                #expect(r.conditionA.map { RenyiFloor.holds($0, norm2: r.nR, sigma2: s2) && $0.p == pA } == true, "trial \(trial): condition A")
+                if let pB {
+                    #expect(pB < r.t && r.t < pA, "trial \(trial): t \(r.t) outside (pB, pA)")
+                    #expect(r.conditionB.map { RenyiFloor.holds($0, norm2: r.nR, sigma2: s2) && $0.p == pB && $0.t == r.t } == true,
+                            "trial \(trial): condition B does not prove n_R = \(r.nR)")
+                } else { #expect(r.t == Rational(1, 2) && r.conditionB == nil) }
+            }
             let a = Self.dg(s2)
             let limit = min(r.nR, 24)
             guard limit >= 1 else { continue }
@@ -36,9 +45,11 @@ import IntRSExact
                 #expect(x.decision == .certified,
                         "trial \(trial): sigma2 \(s2) pA \(pA.decimalString(digits: 8)) pB \(pB?.decimalString(digits: 8) ?? "-"): n_R = \(r.nR) but pattern \(p) (norm \(n2)) is \(x.decision.rawValue), margin \(x.margin)")
                 checked += 1
+                if pB != nil { twoClassChecked += 1 }
             }
         }
-        #expect(checked > 200, "too few patterns checked: \(checked)")
+        #expect(checked > 200 && twoClassChecked > 20, "too few patterns checked: \(checked) (two-class \(twoClassChecked))")
+        print("RenyiFloorTests.consistentWithExact: \(checked) patterns checked, \(twoClassChecked) two-class")
     }
 
     @Test("the Rényi floor is tight enough to matter and below the closed-form n* (binary form)",
