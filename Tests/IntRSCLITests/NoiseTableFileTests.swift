@@ -93,7 +93,7 @@ struct NoiseTableFileTests {
         } else {
             dict.removeValue(forKey: c.0)
         }
-        let bad = Self.tempPath("bad-\(c.0)-\(c.2.count)")
+        let bad = Self.tempPath("bad-\(c.0)-\(UUID().uuidString)")   // unique: the cases run in parallel
         try JSONSerialization.data(withJSONObject: dict).write(to: URL(fileURLWithPath: bad))
         defer { try? FileManager.default.removeItem(atPath: bad) }
         let msg = errorMessage(["sample", "--sampler", "table", "--table", bad, "--seed", Self.seed, "--count", "2"])
