@@ -104,7 +104,10 @@ struct AuditCommand: ParsableCommand {
             print(String(decoding: try CanonicalJSON.encode(report), as: UTF8.self), terminator: "")
         } else {
             for f in report.findings {
-                print("\(report.file):\(f.line)\(f.index.map { " (example \($0))" } ?? ""): \(f.kind.uppercased()): \(f.reason)")
+                // The reader's messages already start with "file:line: "; print that once.
+                let prefix = "\(report.file):\(f.line): "
+                let reason = f.reason.hasPrefix(prefix) ? String(f.reason.dropFirst(prefix.count)) : f.reason
+                print("\(report.file):\(f.line)\(f.index.map { " (example \($0))" } ?? ""): \(f.kind.uppercased()): \(reason)")
             }
             for n in report.notes { print("note: \(n)") }
             print("\(report.linesChecked) lines checked, \(report.failures) failed")
@@ -120,6 +123,7 @@ struct AuditCommand: ParsableCommand {
         var cpCache: [String: Rational] = [:]
         var tightCache: [String: (maxNorm2: Int, g: [Int: Rational])] = [:]
         let lines = try RunRecordReader.read(path)
+        guard !lines.isEmpty else { throw CLIError("\(path): no run records (the file is empty or blank): nothing to audit") }
         // Tight lines: enumerate shift patterns once, up to the largest claimed n* per (sigma2, d).
         for l in lines { if let r = l.record, r.radiusMode == "tight", r.noise == "discrete-gaussian", r.certifiedNorm2 >= 2,
                             let s2 = Rational(r.sigma2), s2 > Rational(0) {
@@ -341,7 +345,7 @@ struct AuditCommand: ParsableCommand {
                 continue
             }
             guard let printed = format.interval(of: cols[3]) else {
-                bad("malformed", idx, "radius \"\(cols[3])\" is not a non-negative number as \(format) prints it (--radius-format \(radiusFormat))")
+                bad("malformed", idx, "radius \"\(cols[3])\" is not a non-negative number as \(format) prints it (--radius-format \(radiusFormat); intrs's own TSVs need --radius-format floor:6)")
                 continue
             }
             if correct != ((pred == label && pred != -1) ? 1 : 0) {
@@ -370,6 +374,7 @@ struct AuditCommand: ParsableCommand {
                     printed: iv, nearest: try (k > 0 ? [k - 1, k] : [k]).map(nearest))
             }
         }
+        guard checked > 0 else { throw CLIError("\(path): no data lines (empty, or only the header): nothing to audit") }
         let failures = Set(findings.filter { $0.kind != "undecided" }.map { $0.line }).count
         return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: [
             "largest achievable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))",

@@ -35,6 +35,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         guard !files.isEmpty else { throw ValidationError("give the shards' .jsonl files") }
         var records: [RunRecord] = []
+        var origin: [String] = []          // "file:line" of each record, for messages
         var floats: [FloatBaselineRecord] = []
         var floatFiles: [String] = []
         var problems: [String] = []
@@ -46,7 +47,7 @@ struct MergeCommand: ParsableCommand {
                 }
             } else {
                 for line in try RunRecordReader.read(f) {
-                    if let r = line.record { records.append(r) } else if let e = line.error { problems.append(e) }
+                    if let r = line.record { records.append(r); origin.append("\(f):\(line.number)") } else if let e = line.error { problems.append(e) }
                 }
             }
         }
@@ -54,18 +55,27 @@ struct MergeCommand: ParsableCommand {
         guard let first = records.first else {
             throw CLIError(floats.isEmpty ? "the shards hold no records" : "only float-baseline files given (\(floatFiles.joined(separator: ", "))): give the run's int8 .jsonl shards too")
         }
-        func config(_ r: RunRecord) -> String {
-            [r.procedure, r.modelSHA256, r.dataSHA256, r.noise, r.sigma2, r.sampler, "\(r.tableBits ?? 0)",
-             "\(r.n0 ?? 0)", "\(r.n)", r.alpha, r.radiusMode, r.seed, r.gridScale, r.tvBoundPerCoordinate].joined(separator: "|")
+        func config(_ r: RunRecord) -> [(String, String)] {
+            [("procedure", r.procedure), ("modelSHA256", r.modelSHA256), ("dataSHA256", r.dataSHA256), ("noise", r.noise),
+             ("sigma2", r.sigma2), ("sampler", r.sampler), ("tableBits", r.tableBits.map(String.init) ?? "-"),
+             ("n0", r.n0.map(String.init) ?? "-"), ("n", "\(r.n)"), ("alpha", r.alpha), ("radiusMode", r.radiusMode),
+             ("seed", r.seed), ("gridScale", r.gridScale), ("tvBoundPerCoordinate", r.tvBoundPerCoordinate)]
         }
         let c0 = config(first)
-        for r in records where config(r) != c0 {
-            throw CLIError("example \(r.index): configuration differs from example \(first.index)'s (procedure, model/data SHA-256, noise, sigma2, sampler, N0, N, alpha, radius mode, seed must all agree)")
+        for (r, at) in zip(records, origin) {
+            let diffs = zip(config(r), c0).filter { $0.0.1 != $0.1.1 }
+            if !diffs.isEmpty {
+                throw CLIError("\(at) (example \(r.index)) is from another run than \(origin[0]) (example \(first.index)): "
+                    + diffs.map { "\($0.0.0) \"\($0.0.1)\" vs \"\($0.1.1)\"" }.joined(separator: ", ")
+                    + " (procedure, model/data SHA-256, noise, sigma2, sampler, N0, N, alpha, radius mode, seed must all agree)")
+            }
         }
-        records.sort { $0.index < $1.index }
-        for i in 1..<max(records.count, 1) where records[i].index == records[i - 1].index {
-            throw CLIError("example \(records[i].index) appears in more than one shard")
+        let order = records.indices.sorted { records[$0].index < records[$1].index }
+        for k in 1..<max(order.count, 1) where records[order[k]].index == records[order[k - 1]].index {
+            throw CLIError("example \(records[order[k]].index) appears in more than one shard (\(origin[order[k - 1]]) and \(origin[order[k]])); overlapping shards, or the same shard twice")
         }
+        try Self.checkShardSet(self.files.filter { !floatFiles.contains($0) })
+        records = order.map { records[$0] }
         let procedure = first.procedure
         let float = floatFiles.isEmpty ? nil : try Self.checkedFloat(floats, against: records, first: first, files: floatFiles)
         let dir = URL(fileURLWithPath: outputDir)
@@ -84,6 +94,31 @@ struct MergeCommand: ParsableCommand {
             print("merged \(records.count) \(procedure) records\(float.map { " and \($0.count) float-baseline records" } ?? "") from \(self.files.count) files")
             if procedure == "certify" { print(RunReports.renderTable(rows, examples: records.count, procedureNote: "radius mode \(first.radiusMode)"), terminator: "") }
             for f in written { print("wrote \(f)") }
+        }
+    }
+
+    /// When the int8 files carry the names `certify` / `predict` give shards (`<procedure>.shard-i-of-n.jsonl`),
+    /// they must all be shards of the same n and cover every i in 0..<n exactly once: a merge of an incomplete
+    /// set would write a file that looks like a whole run. (Records do not carry the shard, so files renamed
+    /// by hand are not checked.)
+    static func checkShardSet(_ files: [String]) throws {
+        var shards: [(file: String, i: Int, n: Int)] = []
+        for f in files {
+            let name = URL(fileURLWithPath: f).lastPathComponent
+            guard let r = name.range(of: #"\.shard-([0-9]+)-of-([0-9]+)\.jsonl$"#, options: .regularExpression) else { continue }
+            let parts = name[r].dropFirst(".shard-".count).dropLast(".jsonl".count).components(separatedBy: "-of-")
+            guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]) else { continue }
+            shards.append((f, i, n))
+        }
+        guard !shards.isEmpty else { return }
+        let counts = Set(shards.map(\.n))
+        if counts.count > 1 {
+            throw CLIError("the files are shards of different splits (\(shards.map { "\($0.file): \($0.i)/\($0.n)" }.joined(separator: ", "))): give the shards of one run")
+        }
+        let n = counts.first!
+        let missing = Set(0..<n).subtracting(shards.map(\.i)).sorted()
+        if !missing.isEmpty {
+            throw CLIError("incomplete run: shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(n)" }.joined(separator: ", ")) missing (given \(shards.map { "\($0.i)/\(n)" }.sorted().joined(separator: ", "))); a merge of some shards would look like a whole run")
         }
     }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import IntRSCore
 import IntRSConformance
 import IntRSExact
@@ -87,14 +90,55 @@ extension RunReports {
         return files
     }
 
-    /// Writes each file atomically (no partial file that looks valid); returns the paths.
+    /// Writes every file or none (no partial set of outputs that looks valid): each file is first written in
+    /// full to a temporary file beside its destination; only when all of them succeeded are they renamed into
+    /// place (a rename within a directory is atomic). On any failure the temporaries are removed and the
+    /// destinations keep their previous contents. Returns the paths.
+    /// Checks before a long run that every output path looks writable (the path is not a directory; its
+    /// nearest existing ancestor is a writable directory), so a run does not compute for minutes and then
+    /// fail at the end. Creates nothing.
+    static func preflight(_ urls: [URL]) throws {
+        let fm = FileManager.default
+        for url in urls {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
+                if isDir.boolValue { throw CLIError("\(url.path): cannot write: it is a directory") }
+                if !fm.isWritableFile(atPath: url.path) { throw CLIError("\(url.path): cannot write: permission denied") }
+            }
+            var ancestor = url.deletingLastPathComponent()
+            while !fm.fileExists(atPath: ancestor.path, isDirectory: &isDir) && ancestor.path != "/" {
+                ancestor = ancestor.deletingLastPathComponent()
+            }
+            if !isDir.boolValue { throw CLIError("\(url.path): cannot write: \(ancestor.path) is not a directory") }
+            if !fm.isWritableFile(atPath: ancestor.path) { throw CLIError("\(url.path): cannot write: directory \(ancestor.path) is not writable") }
+        }
+    }
+
     static func write(_ files: [(URL, String)]) throws -> [String] {
+        let fm = FileManager.default
+        let tag = ".intrs-tmp-\(ProcessInfo.processInfo.processIdentifier)"
+        var staged: [(tmp: URL, dest: URL)] = []
+        func discard() { for s in staged { try? fm.removeItem(at: s.tmp) } }
         for (url, text) in files {
+            let tmp = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + tag)
             do {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: url, options: .atomic)
+                var isDir: ObjCBool = false
+                if fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
+                    throw CLIError("it is a directory")
+                }
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: tmp)
+                staged.append((tmp, url))
             } catch {
-                throw CLIError("\(url.path): cannot write: \(error.localizedDescription)")
+                discard()
+                throw CLIError("\(url.path): cannot write: \(error is CLIError ? "\(error)" : error.localizedDescription) (no output file was written)")
+            }
+        }
+        for (i, s) in staged.enumerated() {
+            if rename(s.tmp.path, s.dest.path) != 0 {
+                let reason = String(cString: strerror(errno))
+                for t in staged[i...] { try? fm.removeItem(at: t.tmp) }
+                throw CLIError("\(s.dest.path): cannot write: \(reason)")
             }
         }
         return files.map { $0.0.path }

@@ -17,6 +17,14 @@ enum RunRecordReader {
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let t = String(raw)
             if t.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            // The format field first, so another kind of JSON line (e.g. a float-baseline record) is named as such.
+            struct Head: Decodable { var format: String? }
+            if let h = try? JSONDecoder().decode(Head.self, from: Data(t.utf8)), let f = h.format, f != RunRecord.formatName {
+                let hint = f == "intrs-float-baseline-record"
+                    ? " (a float-baseline file: it holds no certificates to audit; check its -float.tsv with `intrs audit --cohen-tsv ... --radius-format floor:6`)" : ""
+                out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field format is \"\(f)\", expected \"\(RunRecord.formatName)\"\(hint)"))
+                continue
+            }
             do {
                 let r = try JSONDecoder().decode(RunRecord.self, from: Data(t.utf8))
                 if r.format != RunRecord.formatName {

@@ -41,12 +41,26 @@ enum SmoothingCommandRunner {
         let shard = try o.shard.map(Shard.parse)
         let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }
 
+        do {
+            let dir = URL(fileURLWithPath: o.outputDir)
+            let base = procedure.rawValue + (shard?.suffix ?? "")
+            try RunReports.preflight([o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl"),
+                                      o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv"),
+                                      dir.appendingPathComponent(base + ".svg")])
+        }
+        // Checked as soon as the data set is read (before a certificate table is built, which can take minutes).
+        // An empty shard is not an error (more shards than examples): it writes empty outputs for `intrs merge`.
+        let checkSelection: ([RunExample]) throws -> Void = { all in
+            if o.select(all, shard: nil).isEmpty {
+                throw ValidationError("no examples selected (check --every, --limit; the data set has \(all.count) examples)")
+            }
+        }
         let parts = try SmoothingParts.resolve(options: o, procedure: procedure, alpha: alpha, seed: seed,
-                                               floatBaseline: floatBaseline, log: log)
+                                               floatBaseline: floatBaseline, checkSelection: checkSelection, log: log)
         let examples = o.select(parts.examples, shard: shard)
-        guard !examples.isEmpty else { throw ValidationError("no examples selected (check --every, --limit, --shard)") }
+        if examples.isEmpty { log("shard \(o.shard ?? ""): no examples fall in this shard; writing empty outputs") }
         if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
-        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), N0 = \(o.n0), N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), radius mode = \(o.radiusMode), threads = \(o.threadCount)")
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
 
         var setup = SmoothingRunSetup(
             classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,
@@ -79,6 +93,10 @@ enum SmoothingCommandRunner {
                                        float: floatRecords, gridScale: parts.gridScale)
         let rows = RunReports.table(records: procedure == .certify ? records : [], float: floatResults, gridScale: parts.gridScale)
         var notes = parts.notes
+        if procedure == .predict {
+            // PREDICT certifies nothing, so no total-variation term is charged (the note says so instead).
+            notes = notes.map { $0.replacingOccurrences(of: "d x bound subtracted from pA", with: "PREDICT's guarantee is for the sampled law (no radius is claimed)") }
+        }
         if procedure == .certify && o.radiusMode == "binary" && o.noise == "discrete-gaussian" {
             notes.append("radius mode binary under discrete-gaussian noise rests on the binary closed form for N_Z, which is checked but not proven (Proofs/theorem-check.md); --radius-mode tight uses the exact analysis")
         }

@@ -9,33 +9,33 @@ struct SmoothingOptions: ParsableArguments {
     var model: String?
     @Option(help: "Data set file (intrs-grid-dataset JSON). Default: the shipped digits test set.")
     var data: String?
-    @Option(help: "Noise variance in grid units squared, an exact rational (e.g. 16 or 65025/16). Default 16 (sigma = 4 grid units = 0.25 real units on the digits).")
+    @Option(parsing: .unconditional, help: "Noise variance in grid units squared, an exact rational (e.g. 16 or 65025/16). Default 16 (sigma = 4 grid units = 0.25 real units on the digits).")
     var sigma2: String?
-    @Option(help: "Noise standard deviation in REAL units (e.g. 0.25 in [0, 1] pixel units); converted exactly: sigma2 = (sigma / gridScale)^2. Give --sigma2 or --sigma, not both.")
+    @Option(parsing: .unconditional, help: "Noise standard deviation in REAL units (e.g. 0.25 in [0, 1] pixel units); converted exactly: sigma2 = (sigma / gridScale)^2. Give --sigma2 or --sigma, not both.")
     var sigma: String?
     @Option(help: "Noise law: discrete-gaussian (N_Z) or rounded-gaussian (round(N(0, sigma^2))).")
     var noise: String = "discrete-gaussian"
     @Option(help: "Sampler: exact (CKS, discrete-gaussian only) or table (CDT table; its total-variation bound is accounted for).")
     var sampler: String = "table"
-    @Option(help: "Table sampler threshold bits (a multiple of 32).")
+    @Option(parsing: .unconditional, help: "Table sampler threshold bits (a multiple of 32).")
     var tableBits: Int = 64
-    @Option(name: .customLong("n0"), help: "CERTIFY selection samples N0.")
+    @Option(name: .customLong("n0"), parsing: .unconditional, help: "CERTIFY selection samples N0.")
     var n0: Int = 100
-    @Option(name: .customLong("n"), help: "Estimation (CERTIFY) or prediction (PREDICT) samples N.")
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "Estimation (CERTIFY) or prediction (PREDICT) samples N.")
     var n: Int = 100_000
-    @Option(help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")
+    @Option(parsing: .unconditional, help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")
     var alpha: String = "0.001"
-    @Option(help: "Radius mode: binary (closed-form binary, default; for discrete-gaussian it rests on the checked-but-unproven binary form, Proofs/theorem-check.md), tight (exact Neyman-Pearson over integer shifts), two-class (rounded-gaussian only).")
+    @Option(help: "Radius mode: binary (closed-form binary, default; for discrete-gaussian it rests on the checked-but-unproven binary form, Proofs/theorem-check.md), tight (exact Neyman-Pearson over integer shifts; discrete-gaussian only), two-class (rounded-gaussian only; its certificate tables take pB = 1 - pA, so it certifies exactly what binary does: a two-class mode that bounds the runner-up is not implemented, Proofs/two-class-bounded-design.md).")
     var radiusMode: String = "binary"
-    @Option(help: "Worker threads (default: all processors). Results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Worker threads (default: all processors). Results do not depend on it.")
     var threads: Int?
-    @Option(help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n. Join shards with `intrs merge`.")
+    @Option(parsing: .unconditional, help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n. Join shards with `intrs merge`.")
     var shard: String?
     @Option(help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
     var seed: String?
-    @Option(help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every), chosen so the default run (N = 100,000, float baseline included) finishes in about 2 minutes on 2 cores; --every 1 for the whole test set.")
+    @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every), chosen so the default run (N = 100,000, float baseline included) finishes in about 2 minutes on 2 cores; --every 1 for the whole test set.")
     var every: Int?
-    @Option(help: "Use at most this many examples (after --every).")
+    @Option(parsing: .unconditional, help: "Use at most this many examples (after --every).")
     var limit: Int?
     @Option(help: "Output directory for the default output files.")
     var outputDir: String = "intrs-out"
@@ -132,6 +132,9 @@ extension SmoothingOptions {
         }
         guard ["binary", "tight", "two-class"].contains(radiusMode) else {
             throw ValidationError("--radius-mode \"\(radiusMode)\": expected binary, tight or two-class")
+        }
+        if radiusMode == "tight" && noise != "discrete-gaussian" {
+            throw ValidationError("--radius-mode tight: only for discrete-gaussian noise; for rounded-gaussian the closed forms are exact (post-processing lemma), use --radius-mode binary")
         }
         if radiusMode == "two-class" && noise != "rounded-gaussian" {
             throw ValidationError("--radius-mode two-class: sound only for rounded-gaussian noise (the two-class closed form fails for discrete-gaussian, Proofs/theorem-check.md)")

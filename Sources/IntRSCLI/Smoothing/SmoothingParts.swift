@@ -39,7 +39,8 @@ struct SmoothingParts {
     }
 
     static func resolve(options o: SmoothingOptions, procedure: SmoothingProcedure, alpha: Rational, seed: Seed,
-                        floatBaseline: Bool, log: (String) -> Void) throws -> SmoothingParts {
+                        floatBaseline: Bool, checkSelection: ([RunExample]) throws -> Void = { _ in },
+                        log: (String) -> Void) throws -> SmoothingParts {
         let modelPath = try shippedPath(o.model, resource: SmoothingDefaults.modelResource, option: "--model")
         let dataPath = try shippedPath(o.data, resource: SmoothingDefaults.dataResource, option: "--data")
         let modelBytes = try readFile(modelPath, what: "model")
@@ -51,6 +52,7 @@ struct SmoothingParts {
         guard classifier.inputCount == data.inputCount else {
             throw CLIError("\(dataPath): examples have \(data.inputCount) grid values but model \(modelPath) expects \(classifier.inputCount)")
         }
+        try checkSelection(data.examples)
         let gridScale = data.gridScale
         let sigma2 = try o.parsedSigma2(gridScale: gridScale)
         let noise = try SmoothingNoise.make(options: o, sigma2: sigma2, seed: seed)

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import IntRSCore
+import IntRSExact
+@testable import IntRSCLI
+
+/// Bad input around a run's outputs (found by QA of issue 6): no partial set of outputs, an empty file is never
+/// a clean audit, merge refuses an incomplete or mixed set of shards and names what differs.
+@Suite("run outputs: bad input")
+struct RunOutputsBadInputTests {
+    static func tempDir() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("intrs-qa6-\(UUID().uuidString)")
+    }
+
+    /// Writes `--shard i/n` outputs of the stand-in run (int8 only) and returns their .jsonl paths.
+    static func shards(_ n: Int, dir: URL, seedHex: String? = nil) throws -> [String] {
+        var setup = try RunStandIns.setup(threads: 1)
+        if let s = seedHex { setup.constants.seedHex = s }
+        var o = try SmoothingOptions.parse(["--output-dir", dir.path, "--no-time", "--every", "1"])
+        var out: [String] = []
+        for i in 0..<n {
+            let sh = Shard(index: i, count: n)
+            o.shard = "\(i)/\(n)"
+            let recs = try SmoothingRun.certify(setup, examples: o.select(RunStandIns.examples, shard: sh), progress: { _ in })
+            out.append(try SmoothingCommandRunner.writeOutputs(procedure: .certify, options: o, shard: sh, records: recs,
+                                                               float: nil, gridScale: Rational(1, 16))[0])
+        }
+        return out
+    }
+
+    static func mergeError(_ files: [String], into dir: URL) -> String? {
+        do {
+            let m = try MergeCommand.parse(files + ["--output-dir", dir.path])
+            try m.run()
+            return nil
+        } catch { return "\(error)" }
+    }
+
+    @Test("merge refuses an incomplete set of shards and shards of different splits, and writes nothing")
+    func incompleteShardSet() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let three = try Self.shards(3, dir: dir.appendingPathComponent("three"))
+        let out = dir.appendingPathComponent("merged")
+        let e1 = Self.mergeError([three[0], three[2]], into: out)
+        #expect(e1?.contains("shard 1/3 missing") == true, "\(e1 ?? "merged")")
+        let two = try Self.shards(2, dir: dir.appendingPathComponent("two"))
+        // 0/2 and 1/3 overlap (example 3 is position 3 in 0/2's and 1/3's selection) or mix splits: refused either way.
+        let e2 = Self.mergeError([two[0], three[1], three[2]], into: out)
+        #expect(e2 != nil)
+        #expect(!FileManager.default.fileExists(atPath: out.path), "a refused merge must not write outputs")
+        // The complete set merges.
+        #expect(Self.mergeError(three, into: out) == nil)
+    }
+
+    @Test("merge names the files and the field when shards come from different runs")
+    func differentRunsNamed() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = try Self.shards(2, dir: dir.appendingPathComponent("a"))
+        let b = try Self.shards(2, dir: dir.appendingPathComponent("b"), seedHex: String(repeating: "ab", count: 32))
+        let e = Self.mergeError([a[0], b[1]], into: dir.appendingPathComponent("m")) ?? ""
+        #expect(e.contains("seed") && e.contains(b[1]) && e.contains(a[0]) && !e.contains("sigma2 \""), "\(e)")
+    }
+
+    @Test("an empty shard (more shards than examples) writes empty outputs that merge accepts")
+    func emptyShard() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let n = RunStandIns.examples.count + 1
+        let files = try Self.shards(n, dir: dir.appendingPathComponent("s"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: files[n - 1])).isEmpty)
+        #expect(Self.mergeError(files, into: dir.appendingPathComponent("m")) == nil)
+    }
+
+    @Test("outputs are written all or none: a failing destination leaves the others untouched")
+    func allOrNothing() throws {
+        let dir = Self.tempDir()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("blocked.svg"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.jsonl"), b = dir.appendingPathComponent("a.tsv")
+        try Data("old\n".utf8).write(to: a)
+        #expect(throws: (any Error).self) {
+            _ = try RunReports.write([(a, "new\n"), (b, "new\n"), (dir.appendingPathComponent("blocked.svg"), "x")])
+        }
+        #expect(try String(contentsOf: a, encoding: .utf8) == "old\n")
+        #expect(!FileManager.default.fileExists(atPath: b.path))
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(left == ["a.jsonl", "blocked.svg"], "\(left)")
+        #expect(throws: (any Error).self) { try RunReports.preflight([dir.appendingPathComponent("blocked.svg")]) }
+        #expect(throws: (any Error).self) { try RunReports.preflight([a.appendingPathComponent("x.tsv")]) }
+        #expect(throws: Never.self) { try RunReports.preflight([dir.appendingPathComponent("new/dir/x.tsv")]) }
+    }
+
+    @Test("audit of an empty file or a header-only TSV fails; a float-baseline file is named as such")
+    func auditEmptyAndWrongKind() throws {
+        let dir = Self.tempDir()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("e.jsonl"), blank = dir.appendingPathComponent("b.jsonl")
+        let header = dir.appendingPathComponent("h.tsv"), float = dir.appendingPathComponent("f.jsonl")
+        try Data().write(to: empty)
+        try Data("\n  \n".utf8).write(to: blank)
+        try Data("idx\tlabel\tpredict\tradius\tcorrect\ttime\n".utf8).write(to: header)
+        try Data("{\"format\":\"intrs-float-baseline-record\",\"version\":1}\n".utf8).write(to: float)
+        for f in [empty, blank] {
+            let a = try AuditCommand.parse([f.path])
+            #expect(throws: (any Error).self) { try a.run() }
+        }
+        let t = try AuditCommand.parse(["--cohen-tsv", header.path, "--sigma", "0.25", "--n", "1000", "--alpha", "0.001"])
+        #expect(throws: (any Error).self) { try t.run() }
+        let r = try AuditCommand.parse([float.path]).auditJSONL(float.path)
+        #expect(r.failures == 1 && r.findings.first?.reason.contains("intrs-float-baseline-record") == true, "\(r.findings)")
+    }
+
+    @Test("certify options: negative numbers are read as values and rejected by range; tight needs discrete-gaussian")
+    func optionValues() throws {
+        for (args, needle) in [(["--n", "-5"], "--n -5"), (["--n0", "-1"], "--n0 -1"), (["--threads", "-2"], "--threads -2"),
+                               (["--noise", "rounded-gaussian", "--radius-mode", "tight"], "--radius-mode tight")] {
+            let o = try SmoothingOptions.parse(args)
+            do { try o.checkCounts(); Issue.record("\(args) accepted") } catch { #expect("\(error)".contains(needle), "\(error)") }
+        }
+        let s = try SmoothingOptions.parse(["--shard", "-1/2"])
+        #expect(throws: (any Error).self) { _ = try Shard.parse(s.shard!) }
+        let g = try SmoothingOptions.parse(["--sigma", "-1"])
+        #expect(throws: (any Error).self) { _ = try g.parsedSigma2(gridScale: Rational(1, 16)) }
+    }
+}
