@@ -54,7 +54,8 @@ import IntRSExact
 
     @Test("the Rényi floor is tight enough to matter and below the closed-form n* (binary form)",
           arguments: [(Rational(1), Rational(99, 100)), (Rational(64), Rational(99, 100)), (Rational(65025, 16), Rational(99, 100)),
-                      (Rational(4), Rational(6, 10)), (Rational(16), Rational(999_999, 1_000_000))])
+                      (Rational(4), Rational(6, 10)), (Rational(16), Rational(999_999, 1_000_000)),
+                      (Rational(4), Rational(1) - Rational(1, 10).power(20))])
     func belowClosedForm(s2: Rational, pA: Rational) {
         let r = RenyiFloor.floor(sigma2: s2, pA: pA, pB: nil)
         let cf = ClosedFormRadius.norm2Bound(sigma2: s2, pA: pA, pB: nil)!

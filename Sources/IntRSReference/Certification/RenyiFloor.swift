@@ -99,7 +99,7 @@ public enum RenyiFloor {
     /// The Double estimate only seeds the search; every returned n > 0 satisfies `holds` (checked here).
     static func largestNorm(p: Rational, t: Rational, alpha: Rational, order: Order, sigma2: Rational) -> Condition {
         var c = Condition(p: p, t: t, alpha: alpha, order: order, maxNorm2: 0)
-        let (x, y) = order == .forward ? (p.doubleApproximation, t.doubleApproximation) : (t.doubleApproximation, p.doubleApproximation)
+        let (x, y) = order == .forward ? (p, t) : (t, p)
         let est = 2 * sigma2.doubleApproximation * approxDivergence(x, y, alpha.doubleApproximation) / alpha.doubleApproximation
         guard est.isFinite, est >= 0.5 else { return c }
         var n = max(1, Int(min(est, 1e15).rounded(.down)))
@@ -155,10 +155,9 @@ public enum RenyiFloor {
     /// The best proven condition for p against t over a few candidate (alpha, order): KL and the
     /// Double-optimal grid alpha in each order, plus alpha = 2.
     static func best(p: Rational, t: Rational, sigma2: Rational) -> Condition {
-        let pd = p.doubleApproximation, td = t.doubleApproximation
         var candidates: [(Rational, Order)] = [(Rational(1), .forward), (Rational(1), .reverse), (Rational(2), .forward), (Rational(2), .reverse)]
         for order in [Order.forward, .reverse] {
-            let (x, y) = order == .forward ? (pd, td) : (td, pd)
+            let (x, y) = order == .forward ? (p, t) : (t, p)
             var bestA = alphaGrid[0], bestV = -Double.infinity
             for a in alphaGrid {
                 let v = approxDivergence(x, y, a.doubleApproximation) / a.doubleApproximation
@@ -196,12 +195,23 @@ public enum RenyiFloor {
         return best
     }
 
-    /// Double approximation of D_alpha(Bern(x) || Bern(y)) (alpha = 1: KL). Heuristic only.
+    /// Double approximation of D_alpha(Bern(x) || Bern(y)) from exact rationals: 1 - x and 1 - y are formed
+    /// exactly before rounding, so probabilities within 1e-16 of 1 keep their tails. Heuristic only.
+    static func approxDivergence(_ x: Rational, _ y: Rational, _ a: Double) -> Double {
+        approxDivergence(x.doubleApproximation, (Rational(1) - x).doubleApproximation,
+                         y.doubleApproximation, (Rational(1) - y).doubleApproximation, a)
+    }
+
+    /// Double approximation of D_alpha(Bern(x) || Bern(y)) (alpha = 1: KL), with xc = 1 - x, yc = 1 - y.
     static func approxDivergence(_ x: Double, _ y: Double, _ a: Double) -> Double {
-        guard x > 0, x < 1, y > 0, y < 1 else { return 0 }
-        if a == 1 { return x * log(x / y) + (1 - x) * log((1 - x) / (1 - y)) }
+        approxDivergence(x, 1 - x, y, 1 - y, a)
+    }
+
+    static func approxDivergence(_ x: Double, _ xc: Double, _ y: Double, _ yc: Double, _ a: Double) -> Double {
+        guard x > 0, xc > 0, y > 0, yc > 0 else { return 0 }
+        if a == 1 { return x * log(x / y) + xc * log(xc / yc) }
         let l1 = a * log(x) + (1 - a) * log(y)
-        let l2 = a * log(1 - x) + (1 - a) * log(1 - y)
+        let l2 = a * log(xc) + (1 - a) * log(yc)
         let m = max(l1, l2)
         return (m + log(exp(l1 - m) + exp(l2 - m))) / (a - 1)
     }

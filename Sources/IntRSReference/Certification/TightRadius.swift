@@ -53,6 +53,10 @@ public enum TightRadius {
         public var renyiFloor: Int { renyi?.nR ?? 0 }
         /// The certificate in words.
         public var statement: String {
+            if !complete && certifiedNorm2 == 0 {
+                return "NOT the tight answer (search budget exhausted after \(patternsVisited) patterns): no shift is certified by this run"
+                    + (nStarUpperBound.map { "; n* <= \($0) (a non-certified pattern was found)" } ?? "")
+            }
             if !complete {
                 return "NOT the tight answer (search budget exhausted after \(patternsVisited) patterns): robust for every integer delta "
                     + "with at most \(dimension) nonzero entries and |delta|^2 <= \(certifiedNorm2) (Rényi floor n_R = \(renyiFloor), REN-1, "
