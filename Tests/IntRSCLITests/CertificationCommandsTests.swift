@@ -27,6 +27,9 @@ struct CertificationCommandsTests {
             (["--sigma2", "1", "--pa", "0.7", "--tight"], "--dimension"),
             (["--sigma2", "0", "--pa", "0.7"], "> 0"),
             (["--sigma2", "1", "--pa", "0.7", "--noise", "laplace"], "discrete-gaussian"),
+            (["--sigma2", "1", "--pa", "0.7", "--tight", "--dimension", "2", "--max-seconds", "0"], "--max-seconds"),
+            (["--sigma2", "1", "--pa", "0.7", "--tight", "--dimension", "2", "--max-patterns", "-1"], "--max-patterns"),
+            (["--sigma2", "1", "--pa", "0.7", "--max-patterns", "5"], "--tight only"),
           ])
     func radiusBadInput(args: [String], fragment: String) {
         let m = Self.failure(RadiusCommand.self, args)
@@ -45,6 +48,14 @@ struct CertificationCommandsTests {
     @Test("radius runs the required counterexample")
     func radiusRuns() {
         #expect(Self.failure(RadiusCommand.self, ["--sigma2", "1", "--pa", "0.7", "--pb", "0.07", "--delta", "1", "--json"]) == nil)
+    }
+
+    @Test("radius --tight: the Rényi floor answers at once below n_R; a pattern budget gives a partial certificate")
+    func radiusTightRenyiAndBudget() {
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "65025/16", "--pa", "0.99", "--tight", "--dimension", "64",
+                                                  "--max-norm2", "100", "--json"]) == nil)
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "16", "--pa", "0.99", "--tight", "--dimension", "64",
+                                                  "--max-norm2", "400", "--max-patterns", "10"]) == nil)
     }
 
     @Test("radius abstains (never a negative radius) when pA <= 1/2 or pA <= pB after the d*eta accounting")
