@@ -92,6 +92,20 @@ struct RunOutputsBadInputTests {
         #expect(throws: Never.self) { try RunReports.preflight([dir.appendingPathComponent("new/dir/x.tsv")]) }
     }
 
+    @Test("a run without the float baseline removes an earlier run's baseline files from its output directory")
+    func staleBaselineRemoved() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let o = try SmoothingOptions.parse(["--output-dir", dir.path, "--no-time", "--every", "1"])
+        let with = try FloatBaselineMergeTests.run(o, shard: nil, examples: RunStandIns.examples)
+        #expect(FileManager.default.fileExists(atPath: with[3]) && FileManager.default.fileExists(atPath: with[4]))
+        let recs = try SmoothingRun.certify(RunStandIns.setup(threads: 1), examples: Array(RunStandIns.examples.prefix(2)), progress: { _ in })
+        let without = try SmoothingCommandRunner.writeOutputs(procedure: .certify, options: o, shard: nil, records: recs,
+                                                              float: nil, gridScale: Rational(1, 16))
+        #expect(without.count == 3)
+        #expect(!FileManager.default.fileExists(atPath: with[3]) && !FileManager.default.fileExists(atPath: with[4]))
+    }
+
     @Test("audit of an empty file or a header-only TSV fails; a float-baseline file is named as such")
     func auditEmptyAndWrongKind() throws {
         let dir = Self.tempDir()
@@ -111,6 +125,16 @@ struct RunOutputsBadInputTests {
         #expect(throws: (any Error).self) { try t.run() }
         let r = try AuditCommand.parse([float.path]).auditJSONL(float.path)
         #expect(r.failures == 1 && r.findings.first?.reason.contains("intrs-float-baseline-record") == true, "\(r.findings)")
+    }
+
+    @Test("a data set given as --model (and a model as --data) is named by its format field")
+    func wrongKindOfFile() throws {
+        let dataset = Data("{\"format\": \"intrs-grid-dataset\", \"version\": 1}".utf8)
+        do { try SmoothingParts.checkFormat(dataset, file: "d.json", option: "--model", expected: Int8Model.formatName); Issue.record("accepted") }
+        catch { #expect("\(error)".contains("intrs-grid-dataset") && "\(error)".contains("as --data"), "\(error)") }
+        #expect(throws: Never.self) { try SmoothingParts.checkFormat(dataset, file: "d.json", option: "--data", expected: GridDataset.formatName) }
+        // Not JSON, or no format field: left to the full decoder's message.
+        #expect(throws: Never.self) { try SmoothingParts.checkFormat(Data("x".utf8), file: "g", option: "--model", expected: Int8Model.formatName) }
     }
 
     @Test("certify options: negative numbers are read as values and rejected by range; tight needs discrete-gaussian")

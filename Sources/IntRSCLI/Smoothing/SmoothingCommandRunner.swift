@@ -142,8 +142,21 @@ enum SmoothingCommandRunner {
         let base = procedure.rawValue + (shard?.suffix ?? "")
         let jsonl = o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl")
         let tsv = o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv")
-        return try RunReports.write(try RunReports.outputFiles(procedure: procedure.rawValue, dir: dir, base: base, jsonl: jsonl, tsv: tsv,
-                                                               records: records, float: float, gridScale: gridScale))
+        let written = try RunReports.write(try RunReports.outputFiles(procedure: procedure.rawValue, dir: dir, base: base, jsonl: jsonl, tsv: tsv,
+                                                                      records: records, float: float, gridScale: gridScale))
+        if procedure == .certify && float == nil {
+            // A previous run's baseline files beside this run's outputs would look like this run's baseline.
+            for name in [base + "-float.jsonl", base + "-float.tsv"] {
+                let u = dir.appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: u.path) {
+                    try? FileManager.default.removeItem(at: u)
+                    FileManager.default.fileExists(atPath: u.path)
+                        ? FileHandle.standardError.write(Data("warning: \(u.path) is from an earlier run and could not be removed\n".utf8))
+                        : FileHandle.standardError.write(Data("removed \(u.path): an earlier run's float baseline (this run has none)\n".utf8))
+                }
+            }
+        }
+        return written
     }
 }
 

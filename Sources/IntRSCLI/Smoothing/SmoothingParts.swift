@@ -30,6 +30,15 @@ struct SmoothingParts {
         }
     }
 
+    /// A file of another kind (a data set given as --model, a model as --data, a run record ...) is named by its
+    /// `format` field before the full decoder reports a missing field deep inside.
+    static func checkFormat(_ data: Data, file: String, option: String, expected: String) throws {
+        struct Head: Decodable { var format: String? }
+        guard let h = try? JSONDecoder().decode(Head.self, from: data), let f = h.format, f != expected else { return }
+        let other = [Int8Model.formatName: "--model", GridDataset.formatName: "--data"][f]
+        throw CLIError("\(option) \(file): field format is \"\(f)\", expected \"\(expected)\"\(other.map { " (give this file as \($0))" } ?? "")")
+    }
+
     static func shippedPath(_ given: String?, resource: String, option: String) throws -> String {
         if let g = given { return g }
         guard let u = ShippedDefaults.url(resource) else {
@@ -45,6 +54,8 @@ struct SmoothingParts {
         let dataPath = try shippedPath(o.data, resource: SmoothingDefaults.dataResource, option: "--data")
         let modelBytes = try readFile(modelPath, what: "model")
         let dataBytes = try readFile(dataPath, what: "data set")
+        try checkFormat(modelBytes, file: modelPath, option: "--model", expected: Int8Model.formatName)
+        try checkFormat(dataBytes, file: dataPath, option: "--data", expected: GridDataset.formatName)
         let model = try Int8Model.decode(modelBytes, file: modelPath)
         let data = try SmoothingData.load(dataBytes, file: dataPath)
         let classifier = try SmoothingModel.classifier(model, file: modelPath)
