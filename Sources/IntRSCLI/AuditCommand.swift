@@ -36,17 +36,17 @@ struct AuditCommand: ParsableCommand {
     var file: String?
     @Option(help: "Cohen-format TSV to check instead (idx label predict radius correct time).")
     var cohenTsv: String?
-    @Option(help: "TSV mode: sigma, in the TSV's radius units (real units for Cohen's data).")
+    @Option(parsing: .unconditional, help: "TSV mode: sigma, in the TSV's radius units (real units for Cohen's data).")
     var sigma: String?
-    @Option(name: .customLong("n"), help: "TSV mode: N, the estimation samples.")
+    @Option(name: .customLong("n"), parsing: .unconditional, help: "TSV mode: N, the estimation samples.")
     var n: Int?
-    @Option(help: "TSV mode: alpha.")
+    @Option(parsing: .unconditional, help: "TSV mode: alpha.")
     var alpha: String?
     @Option(help: "TSV mode: how the radius column was printed: cohen (Python \"{:.3}\", certify.py), python:P (\"{:.P}\") or floor:D (D decimals rounded down, intrs's own TSVs).")
     var radiusFormat: String = "cohen"
-    @Option(help: "TSV mode: allowance for floating-point error in the producer's radius, relative: eps = slack x (radius + sigma), radius units.")
+    @Option(parsing: .unconditional, help: "TSV mode: allowance for floating-point error in the producer's radius, relative: eps = slack x (radius + sigma), radius units.")
     var slack: String = "1e-9"
-    @Option(help: "Enclosure precision in bits (JSONL mode: raised automatically up to 4x when undecided).")
+    @Option(parsing: .unconditional, help: "Enclosure precision in bits (JSONL mode: raised automatically up to 4x when undecided).")
     var bits: Int = 96
     @Flag(help: "Print the findings as JSON.")
     var json = false

@@ -146,6 +146,8 @@ struct RunOutputsBadInputTests {
         }
         let s = try SmoothingOptions.parse(["--shard", "-1/2"])
         #expect(throws: (any Error).self) { _ = try Shard.parse(s.shard!) }
+        let audit = try AuditCommand.parse(["--cohen-tsv", "x.tsv", "--sigma", "0.25", "--n", "-3", "--alpha", "0.001"])
+        do { try audit.run(); Issue.record("audit --n -3 accepted") } catch { #expect("\(error)".contains("--n -3"), "\(error)") }
         let g = try SmoothingOptions.parse(["--sigma", "-1"])
         #expect(throws: (any Error).self) { _ = try g.parsedSigma2(gridScale: Rational(1, 16)) }
     }
