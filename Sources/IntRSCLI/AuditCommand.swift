@@ -118,12 +118,17 @@ struct AuditCommand: ParsableCommand {
     // MARK: JSONL
 
     func auditJSONL(_ path: String) throws -> Report {
+        let lines = try RunRecordReader.read(path)
+        guard !lines.isEmpty else { throw CLIError("\(path): no run records (the file is empty or blank): nothing to audit") }
+        return try auditLines(lines, path: path)
+    }
+
+    /// The JSONL audit of lines already read (also used by `intrs certify` to re-derive its own certificates).
+    func auditLines(_ lines: [RunRecordReader.Line], path: String) throws -> Report {
         var findings: [Finding] = []
         var notes = Set<String>()
         var cpCache: [String: Rational] = [:]
         var tightCache: [String: (maxNorm2: Int, g: [Int: Rational])] = [:]
-        let lines = try RunRecordReader.read(path)
-        guard !lines.isEmpty else { throw CLIError("\(path): no run records (the file is empty or blank): nothing to audit") }
         // Tight lines: enumerate shift patterns once, up to the largest claimed n* per (sigma2, d).
         for l in lines { if let r = l.record, r.radiusMode == "tight", r.noise == "discrete-gaussian", r.certifiedNorm2 >= 2,
                             let s2 = Rational(r.sigma2), s2 > Rational(0) {

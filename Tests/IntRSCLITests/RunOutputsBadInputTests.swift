@@ -127,6 +127,29 @@ struct RunOutputsBadInputTests {
         #expect(r.failures == 1 && r.findings.first?.reason.contains("intrs-float-baseline-record") == true, "\(r.findings)")
     }
 
+    @Test("certify re-derives its certificates before writing: a tampered cached table writes nothing")
+    func tamperedCachedTable() throws {
+        let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["--n", "200", "--n0", "20", "--limit", "3", "--every", "7", "--threads", "1", "--output-dir", dir.path,
+                    "--no-time", "--quiet", "--json", "--no-float-baseline"]
+        try CertifyCommand.parse(args).run()                      // builds and caches the table; passes its self-audit
+        let tables = dir.appendingPathComponent("tables")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: tables.path).first { $0.hasSuffix(".json") })
+        let url = tables.appendingPathComponent(name)
+        var t = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var steps = t["steps"] as! [[String: Any]]
+        for i in steps.indices { steps[i]["minCount"] = max(101, (steps[i]["minCount"] as! Int) - 25) }
+        t["steps"] = steps
+        try JSONSerialization.data(withJSONObject: t).write(to: url)
+        for f in ["certify.jsonl", "certify.tsv", "certify.svg"] { try FileManager.default.removeItem(at: dir.appendingPathComponent(f)) }
+        do { try CertifyCommand.parse(args).run(); Issue.record("a run with a tampered table wrote its outputs") }
+        catch { #expect("\(error)".contains("rebuild-table"), "\(error)") }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("certify.jsonl").path))
+        try CertifyCommand.parse(args + ["--rebuild-table"]).run()  // a fresh table passes again
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("certify.jsonl").path))
+    }
+
     @Test("a data set given as --model (and a model as --data) is named by its format field")
     func wrongKindOfFile() throws {
         let dataset = Data("{\"format\": \"intrs-grid-dataset\", \"version\": 1}".utf8)

@@ -79,6 +79,7 @@ enum SmoothingCommandRunner {
             ? try SmoothingRun.certify(setup, examples: examples, progress: log)
             : try SmoothingRun.predict(setup, examples: examples, progress: log)
         let int8Seconds = SmoothingRun.seconds(since: t0)
+        if procedure == .certify { try selfAudit(records, radiusMode: o.radiusMode, log: log) }
         var floatResults: [FloatBaselineResult]? = nil
         var floatSeconds: Double? = nil
         if procedure == .certify, let f = parts.floatBaseline {
@@ -132,6 +133,27 @@ enum SmoothingCommandRunner {
         for o in s.outputs { t += "wrote \(o)\n" }
         for n in s.notes { t += "note: \(n)\n" }
         return t
+    }
+
+    /// Re-derives the run's certificates with the exact reference (the `intrs audit` checks) before anything is
+    /// written, so a stale or corrupt certificate table (cached tables are keyed by configuration only, not by
+    /// the build that made them) cannot put unsound certificates into the outputs. Cheap for the closed forms
+    /// (one Clopper-Pearson bound per distinct nA); tight certificates would need the pattern enumeration
+    /// again, so they are left to `intrs audit` (said on stderr).
+    static func selfAudit(_ records: [RunRecord], radiusMode: String, log: (String) -> Void) throws {
+        guard !records.isEmpty else { return }
+        if radiusMode == "tight" {
+            log("tight certificates are not re-derived during the run; `intrs audit` re-derives them from the JSONL")
+            return
+        }
+        let lines = records.enumerated().map { RunRecordReader.Line(number: $0.offset + 1, text: "", record: $0.element, error: nil) }
+        let report = try AuditCommand.parse([]).auditLines(lines, path: "this run")
+        let bad = report.findings.filter { $0.kind != "note" }
+        guard bad.isEmpty else {
+            throw CLIError("the exact re-derivation rejects \(Set(bad.map(\.line)).count) of this run's \(records.count) certificates, so nothing was written (a stale or corrupt certificate table? run again with --rebuild-table):\n"
+                + bad.prefix(5).map { "example \($0.index.map(String.init) ?? "?"): \($0.kind): \($0.reason)" }.joined(separator: "\n"))
+        }
+        log("self-audit: all \(records.count) certificates re-derived by the exact reference")
     }
 
     /// Writes every output atomically (no partial file that looks valid). Returns the paths written.
