@@ -44,7 +44,7 @@ struct PredictCommand: ParsableCommand {
         two-sided binomial test of nA successes in nA + nB trials against 1/2 (p-value <= alpha answers, \
         otherwise abstain; the p-value is decided exactly with integers). The answer is correct with \
         probability >= 1 - alpha whenever the smoothed classifier has a strict top class.
-        Units and outputs as for `intrs certify` (predict.jsonl, predict.tsv with radius 0).
+        Units and outputs as for `intrs certify` (predict.jsonl; predict.tsv in Cohen's predict.py format: idx, label, predict, correct, time).
         """)
 
     @OptionGroup var options: SmoothingOptions

@@ -150,6 +150,17 @@ struct RunOutputsBadInputTests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("certify.jsonl").path))
     }
 
+    @Test("predict.tsv is in Cohen's predict.py format (idx label predict correct time, no radius)")
+    func predictTSVFormat() throws {
+        let recs = try SmoothingRun.predict(RunStandIns.setup(threads: 1), examples: Array(RunStandIns.examples.prefix(3)), progress: { _ in })
+        let files = try RunReports.outputFiles(procedure: "predict", dir: URL(fileURLWithPath: "/tmp"), base: "predict",
+                                               jsonl: URL(fileURLWithPath: "/tmp/p.jsonl"), tsv: URL(fileURLWithPath: "/tmp/p.tsv"),
+                                               records: recs, float: nil, gridScale: Rational(1, 16))
+        let lines = files[1].1.split(separator: "\n")
+        #expect(lines[0] == "idx\tlabel\tpredict\tcorrect\ttime")
+        #expect(lines.count == 4 && lines.allSatisfy { $0.split(separator: "\t").count == 5 })
+    }
+
     @Test("a data set given as --model (and a model as --data) is named by its format field")
     func wrongKindOfFile() throws {
         let dataset = Data("{\"format\": \"intrs-grid-dataset\", \"version\": 1}".utf8)

@@ -76,7 +76,7 @@ extension RunReports {
                             float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [(URL, String)] {
         var files: [(URL, String)] = []
         files.append((jsonl, try records.map { try $0.jsonLine() + "\n" }.joined()))
-        files.append((tsv, cohenTSV(records: records)))
+        files.append((tsv, procedure == "predict" ? cohenPredictTSV(records: records) : cohenTSV(records: records)))
         if procedure == "certify" {
             let results = float?.map(FloatBaselineResult.init(record:))
             files.append((dir.appendingPathComponent(base + ".svg"),

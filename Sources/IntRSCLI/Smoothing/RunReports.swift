@@ -66,6 +66,16 @@ enum RunReports {
 
     /// Cohen et al.'s certify output: "idx\tlabel\tpredict\tradius\tcorrect\ttime"; radius in real units;
     /// abstain is predict -1, radius 0, correct 0.
+    /// Cohen et al.'s predict output (locuslab/smoothing code/predict.py): "idx\tlabel\tpredict\tcorrect\ttime",
+    /// no radius column; abstain is predict -1, correct 0.
+    static func cohenPredictTSV(records: [RunRecord]) -> String {
+        var s = "idx\tlabel\tpredict\tcorrect\ttime\n"
+        for r in records {
+            s += "\(r.index)\t\(r.label)\t\(r.prediction)\t\(r.correct ? 1 : 0)\t\(cohenTime(r.time))\n"
+        }
+        return s
+    }
+
     static func cohenTSV(records: [RunRecord]) -> String {
         var s = "idx\tlabel\tpredict\tradius\tcorrect\ttime\n"
         for r in records {
