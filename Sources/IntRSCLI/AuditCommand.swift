@@ -341,7 +341,7 @@ struct AuditCommand: ParsableCommand {
             func bad(_ kind: String, _ index: Int?, _ reason: String, printed: Bounds? = nil, nearest: [NearestCount]? = nil) {
                 findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason, printed: printed, nearest: nearest))
             }
-            guard cols.count >= 5 else {
+            guard cols.count == 6 else {
                 bad("malformed", nil, "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)")
                 continue
             }

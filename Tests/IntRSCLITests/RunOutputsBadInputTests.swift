@@ -123,6 +123,12 @@ struct RunOutputsBadInputTests {
         }
         let t = try AuditCommand.parse(["--cohen-tsv", header.path, "--sigma", "0.25", "--n", "1000", "--alpha", "0.001"])
         #expect(throws: (any Error).self) { try t.run() }
+        // Cohen's certify TSV has exactly 6 columns: a 5-column line (e.g. predict.py's format) or a 7-column one is malformed.
+        let cols = dir.appendingPathComponent("c.tsv")
+        try Data("idx\tlabel\tpredict\tradius\tcorrect\ttime\n0\t1\t1\t1\t0:00:01\n1\t1\t1\t0.5\t1\t0:00:01\tx\n".utf8).write(to: cols)
+        let c = try AuditCommand.parse(["--cohen-tsv", cols.path, "--sigma", "0.25", "--n", "1000", "--alpha", "0.001"])
+            .auditTSV(cols.path, sigmaText: "0.25", n: 1000, alphaText: "0.001")
+        #expect(c.findings.map(\.kind) == ["malformed", "malformed"], "\(c.findings)")
         let r = try AuditCommand.parse([float.path]).auditJSONL(float.path)
         #expect(r.failures == 1 && r.findings.first?.reason.contains("intrs-float-baseline-record") == true, "\(r.findings)")
     }
