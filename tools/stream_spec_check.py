@@ -5,7 +5,8 @@ code) checked against the vector files. Standard library only.
     python3 tools/stream_spec_check.py [Vectors]
 
 Exit status 0 when every chacha20 and sampler case (exact CKS and CDT tables) is reproduced, samples
-and cumulative word counts alike."""
+and cumulative word counts alike. Follows stream-spec version 2 (Bernoulli(1/2) takes one bit of the
+stream's bit-word) and checks that sampler.v2.json says it was generated for that version."""
 import json, math, sys, os
 
 M = 0xFFFFFFFF
@@ -31,11 +32,18 @@ class Stream:  # section 1
     def __init__(self, seed_hex, example, phase, index):
         self.key = le_words(bytes.fromhex(seed_hex)); self.nonce = [example, phase, index]
         self.buf = []; self.block = 0; self.used = 0
+        self.bitword = 0; self.bits_left = 0  # section 1.1
     def word(self):
         if not self.buf:
             self.buf = block(self.key, self.block, self.nonce); self.block += 1
         self.used += 1
         return self.buf.pop(0)
+    def bit(self):  # section 1.1: least significant first; a fresh word when none is left
+        if self.bits_left == 0:
+            self.bitword = self.word(); self.bits_left = 32
+        b = self.bitword & 1
+        self.bitword >>= 1; self.bits_left -= 1
+        return b
 
 def uniform(n, s):  # section 2
     if n == 1: return 0
@@ -51,6 +59,7 @@ def uniform(n, s):  # section 2
 def bern(a, b, s):  # section 3
     if a == 0: return False
     if a == b: return True
+    if b == 2 * a: return s.bit() == 1
     return uniform(b, s) < a
 
 def bexp_small(x, y, s):  # section 4
@@ -111,7 +120,10 @@ def main():
         for c in g['cases']:
             t = c['table']
             tables[(t['family'], t['sigma2'], t['bits'])] = (t['minValue'], t['bits'], [int(h, 16) for h in t['thresholds']] + [1 << t['bits']])
-    for g in json.load(open(os.path.join(d, 'sampler.v1.json')))['groups']:
+    sf = json.load(open(os.path.join(d, 'sampler.v2.json')))
+    if not any('stream-spec.md version 2' in x for x in sf['sources']):
+        bad += 1; print('sampler.v2.json: sources do not name stream-spec.md version 2')
+    for g in sf['groups']:
         p = g['parameters']
         num, _, den = p['sigma2'].partition('/'); num = int(num); den = int(den or 1)
         for c in g['cases']:

@@ -12,7 +12,8 @@ import IntRSRuntime
 /// integer table lookup) against every case.
 public enum EndToEndSuite: VectorSuite {
     public static let name = "end-to-end"
-    public static let version = 1
+    /// Version 2: noise drawn by stream-spec version 2 (the exact-sampler cases changed; version 1 followed v1).
+    public static let version = 2
 
     public struct Parameters: Codable, Sendable {
         /// The base classifier: a tiny int8 model (intrs-int8-model v1), embedded.
@@ -146,8 +147,8 @@ public enum EndToEndSuite: VectorSuite {
                                       cases: cases))
         }
         let file = File(suite: name, version: version,
-                        description: "CERTIFY and PREDICT end to end on tiny int8 models: ChaCha20 streams (example, phase, index), reference noise samplers, reference int8 evaluator, vote counts, exact Clopper-Pearson lower bound, the certificate table and its answer, and PREDICT's exact two-sided binomial test.",
-                        seed: seedHex, groups: groups)
+                        description: "CERTIFY and PREDICT end to end on tiny int8 models: ChaCha20 streams (example, phase, index), reference noise samplers, reference int8 evaluator, vote counts, exact Clopper-Pearson lower bound, the certificate table and its answer, and PREDICT's exact two-sided binomial test. Noise streams: Vectors/stream-spec.md version \(StreamSpecification.version).",
+                        seed: seedHex, sources: [StreamSpecification.provenance], groups: groups)
         return try CanonicalJSON.encode(file)
     }
 

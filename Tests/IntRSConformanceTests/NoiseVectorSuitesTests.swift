@@ -19,7 +19,18 @@ import IntRSCore
         #expect(a.count < 200_000)
     }
 
-    @Test("a changed sample or word count in sampler.v1.json is reported with its case id")
+    @Test("sampler vectors name the stream-spec version they follow (version 2) in the file name and sources")
+    func streamSpecProvenance() throws {
+        #expect(StreamSpecification.version == 2)
+        #expect(SamplerSuite.fileName == "sampler.v2.json" && EndToEndSuite.fileName == "end-to-end.v2.json")
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Vectors")
+        for data in [try SamplerSuite.generate(), try Data(contentsOf: dir.appendingPathComponent(EndToEndSuite.fileName))] {
+            #expect(String(decoding: data, as: UTF8.self).contains("\"Vectors/stream-spec.md version 2 "))
+        }
+    }
+
+    @Test("a changed sample or word count in sampler.v2.json is reported with its case id")
     func tamperedSampler() throws {
         let data = try SamplerSuite.generate()
         var text = String(decoding: data, as: UTF8.self)

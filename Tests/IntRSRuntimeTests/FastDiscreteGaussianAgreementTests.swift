@@ -38,6 +38,15 @@ import IntRSRuntime
                 let a = n / 3
                 #expect(sf.bernoulli(a, n) == ReferenceDraws.bernoulli(BigInt(a.description)!, BigInt(n.description)!, &sr), "bernoulli \(a)/\(n)")
                 #expect(sf.wordsConsumed == sr.wordsConsumed)
+                // b = 2a: one bit of the bit-word (stream-spec §3, version 2), interleaved with the words above.
+                if n % 2 == 0 {
+                    #expect(sf.bernoulli(n / 2, n) == ReferenceDraws.bernoulli(BigInt((n / 2).description)!, BigInt(n.description)!, &sr), "bernoulli \(n / 2)/\(n)")
+                    #expect(sf.wordsConsumed == sr.wordsConsumed, "bernoulli half words n=\(n) case \(i)")
+                    if n < UInt128(UInt64.max) {
+                        #expect(sf.bernoulli(UInt64(n / 2), UInt64(n)) == ReferenceDraws.bernoulli(BigInt((n / 2).description)!, BigInt(n.description)!, &sr), "bernoulli64 \(n / 2)/\(n)")
+                        #expect(sf.wordsConsumed == sr.wordsConsumed)
+                    }
+                }
             }
         }
     }
@@ -47,7 +56,8 @@ import IntRSRuntime
         var params = ChaChaStream(seed: Self.paramSeed, id: StreamID(example: 2, phase: 0, index: 0))
         // (x, y) with x <= y: small, around 2^32, and y >= 2^63 with x = y, where K = 2 already gives
         // y K >= 2^64 (the UInt64 loop must continue in UInt128).
-        var cases: [(UInt64, UInt64)] = [(0, 1), (1, 1), (1, 2), (2, 3), (71, 72), (72, 72), ((1 << 32) - 1, 1 << 32),
+        // (36, 72), (5, 10): Bernoulli(x/(yK)) = 1/2 at K = 1 (a bit draw); (72, 72): at K = 2.
+        var cases: [(UInt64, UInt64)] = [(0, 1), (1, 1), (1, 2), (2, 3), (36, 72), (5, 10), (71, 72), (72, 72), ((1 << 32) - 1, 1 << 32),
                                          (1 << 63, 1 << 63), (UInt64.max, UInt64.max), (UInt64.max - 5, UInt64.max)]
         for _ in 0..<40 {
             let y = (UInt64(params.nextWord()) | UInt64(params.nextWord()) << 32) >> (params.nextWord() % 64) | 1

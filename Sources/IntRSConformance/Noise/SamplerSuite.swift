@@ -9,7 +9,8 @@ import IntRSRuntime
 /// REFERENCE samplers; `conform` runs the FAST samplers and requires identical samples and counts.
 public enum SamplerSuite: VectorSuite {
     public static let name = "sampler"
-    public static let version = 1
+    /// Version 2: stream-spec version 2 (Bernoulli(1/2) takes one bit); version 1 followed stream-spec v1.
+    public static let version = 2
 
     public struct Parameters: Codable, Sendable {
         public var noise: NoiseFamily
@@ -65,8 +66,8 @@ public enum SamplerSuite: VectorSuite {
 
     public static func generate() throws -> Data {
         let f = File(suite: name, version: version,
-                     description: "Noise samples and cumulative words consumed per sample, from the reference samplers, for (noise, sigma2, sampler, seed, stream id). Specification: Vectors/stream-spec.md. Each case is the first \(count) samples (coordinates) of one stream.",
-                     seed: nil, sources: [], groups: try groups())
+                     description: "Noise samples and cumulative words consumed per sample, from the reference samplers, for (noise, sigma2, sampler, seed, stream id). Specification: Vectors/stream-spec.md version \(StreamSpecification.version). Each case is the first \(count) samples (coordinates) of one stream.",
+                     seed: nil, sources: [StreamSpecification.provenance], groups: try groups())
         return try CanonicalJSON.encode(f)
     }
 

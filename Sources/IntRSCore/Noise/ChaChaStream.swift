@@ -7,7 +7,12 @@
 ///
 /// Length: 2^32 blocks = 2^36 words. Asking for more traps ("stream exhausted"); no sampler comes
 /// anywhere near it (a sample needs a few dozen words on average), and the fast samplers' no-overflow
-/// proofs use this bound (Proofs/noise-fast-sampler-domain.md).
+/// proofs use this bound (Proofs/noise.md, NOISE-4).
+///
+/// Bit-word (stream specification version 2, Vectors/stream-spec.md §1.1): ``nextBit()`` returns the
+/// bits of a *bit-word* least significant first; when none is loaded or all 32 are used it takes the
+/// next word of the stream (``nextWord()``) as the new bit-word. Bit-words are ordinary stream words
+/// (counted in ``wordsConsumed``); ``nextWord()`` never reads or changes the bit-word.
 ///
 /// Implementation: blocks are computed four at a time with SIMD (``ChaCha20/blocks4``) into an inline
 /// buffer; this changes nothing in the words returned.
@@ -21,7 +26,10 @@ public struct ChaChaStream: Sendable {
     @usableFromInline var position: Int
     /// The block counter of the first block the next refill computes.
     @usableFromInline var nextBlock: UInt64
-    /// Number of words returned so far by ``nextWord()``.
+    /// The unused bits of the current bit-word, least significant first, below a sentinel 1 bit:
+    /// 1 means no unused bit (none loaded, or all 32 used).
+    @usableFromInline var bitBuffer: UInt64
+    /// Number of words returned so far by ``nextWord()`` (bit-words included).
     @inlinable public var wordsConsumed: UInt64 {
         nextBlock == 0 ? 0 : (nextBlock - 4) * 16 + UInt64(position)
     }
@@ -35,6 +43,7 @@ public struct ChaChaStream: Sendable {
         buffer = InlineArray(repeating: 0)
         position = 64
         nextBlock = 0
+        bitBuffer = 1
     }
 
     /// The next 32-bit word of the stream.
@@ -44,6 +53,16 @@ public struct ChaChaStream: Sendable {
         let w = buffer[position]
         position &+= 1
         return w
+    }
+
+    /// The next bit of the bit-word (0 or 1), least significant first; loads the next word of the stream
+    /// as the bit-word when no unused bit is left (stream-spec §1.1). Used only by Bernoulli(1/2).
+    @inlinable
+    public mutating func nextBit() -> UInt32 {
+        if bitBuffer == 1 { bitBuffer = UInt64(nextWord()) | 1 << 32 }
+        let b = UInt32(truncatingIfNeeded: bitBuffer & 1)
+        bitBuffer &>>= 1
+        return b
     }
 
     @usableFromInline

@@ -36,12 +36,14 @@ public enum ReferenceDraws {
         }
     }
 
-    /// Bernoulli(a/b) for integers 0 <= a <= b, b >= 1 (stream-spec §3): a = 0 -> false and
-    /// a = b -> true with no draw; otherwise uniform(b) < a.
+    /// Bernoulli(a/b) for integers 0 <= a <= b, b >= 1 (stream-spec §3, version 2): a = 0 -> false and
+    /// a = b -> true with no draw; b = 2a (a/b = 1/2) -> the next bit of the stream's bit-word
+    /// (``ChaChaStream/nextBit()``), true iff it is 1; otherwise uniform(b) < a.
     public static func bernoulli(_ a: BigInt, _ b: BigInt, _ s: inout ChaChaStream) -> Bool {
         precondition(a.signum >= 0 && a <= b && b.signum > 0, "bernoulli: need 0 <= a <= b, b >= 1")
         if a.isZero { return false }
         if a == b { return true }
+        if b == a + a { return s.nextBit() == 1 }
         return uniform(b, &s) < a
     }
 

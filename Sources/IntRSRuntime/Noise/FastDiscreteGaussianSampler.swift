@@ -8,19 +8,20 @@ import IntRSCore
 ///
 /// **Parameter domain** (checked by `init`, which throws `NoiseError.outsideFastDomain` outside it):
 /// with sigma2 = P/Q in lowest terms, `P < 2^32`, `Q < 2^32` and `P/Q <= 2^24` (sigma <= 4096 grid
-/// units). Inside it no intermediate overflows (Proofs/noise-fast-sampler-domain.md, NOISE-4):
+/// units). Inside it no intermediate overflows (Proofs/noise.md, NOISE-4):
 /// - t = floor(sqrt(P/Q)) + 1 <= 4097 < 2^13.
-/// - The stream has 2^36 words. Every increment of a Bernoulli(exp(-g)) loop counter K past 1 and
-///   every success of Bernoulli(exp(-1)) consumes at least one word (two for a success of
-///   Bernoulli(exp(-1))), so K <= 2^36 + 2 and V <= 2^35.
-/// - Laplace: t K < 2^13 * 2^37 = 2^50; X = U + t V < 2^49 (UInt64).
+/// - The stream has 2^36 words (bit-words included; stream-spec version 2). In a Bernoulli(exp(-g))
+///   loop every increment of K consumes at least one word, except at most two: K = 1 -> 2 when x = y
+///   (no draw) and the one K with y K = 2x (a Bernoulli(1/2): one bit); so K <= 2^36 + 3. A success of
+///   Bernoulli(exp(-1)) takes one bit (K = 2) and at least one word (K = 3), so V <= 2^36.
+/// - Laplace: t K < 2^13 (2^36 + 4) < 2^50; X = U + t V < 2^13 (2^36 + 1) < 2^50 (UInt64).
 /// - Acceptance: y = 2 P Q t^2 < 2 * 2^64 * 2^24.001 < 2^90 and y K < 2^127 (UInt128);
-///   |Y| Q t < 2^49 * 2^45 = 2^94 (UInt128); D = |Y| Q t - P: if |D| >= 2^64 then x = D^2 >= 2^128
-///   and floor(x / y) > 2^37, more Bernoulli(exp(-1)) successes than the stream can supply, so the
+///   |Y| Q t < 2^50 * 2^45 = 2^95 (UInt128); D = |Y| Q t - P: if |D| >= 2^64 then x = D^2 >= 2^128
+///   and floor(x / y) > 2^38, more Bernoulli(exp(-1)) successes than the stream can supply, so the
 ///   proposal is rejected at the first failure exactly as in the reference (or both trap on stream
 ///   exhaustion); otherwise x = D^2 < 2^128 (UInt128).
-/// - Output: an accepted Y has floor(x/y) <= 2^35, so |Y| < sigma2/t + sigma sqrt(2^36 + 2)
-///   < sigma (2^18 + 2) <= 2^30 + 2^13 < 2^31: it fits Int32.
+/// - Output: an accepted Y has floor(x/y) <= 2^36, so |Y| < sigma2/t + sigma sqrt(2^37 + 2)
+///   < sigma (1 + 370729) < 2^12 * 2^19 = 2^31: it fits Int32.
 public struct FastDiscreteGaussianSampler: Sendable {
     /// sigma2 = p/q in lowest terms.
     public let p: UInt64, q: UInt64
@@ -72,7 +73,7 @@ public struct FastDiscreteGaussianSampler: Sendable {
             if !s.bernoulliExpSmall(u, t) { continue }
             let v = s.bernoulliExpMinusOneSuccesses(upTo: .max)   // while Bernoulli(exp(-1)) { V += 1 }
             let x = u + t * v
-            let negative = s.bernoulliHalf()             // = bernoulli(1, 2): one word, its top bit
+            let negative = s.bernoulliHalf()             // = bernoulli(1, 2): one bit of the bit-word
             if negative && x == 0 { continue }
             return negative ? -Int64(x) : Int64(x)
         }
@@ -87,7 +88,7 @@ public struct FastDiscreteGaussianSampler: Sendable {
     public func sample(_ s: inout ChaChaStream) -> Int32 {
         while true {
             let candidate = discreteLaplace(&s)
-            let magnitude = candidate.magnitude            // < 2^49
+            let magnitude = candidate.magnitude            // < 2^50
             if y64 != 0 {
                 let (a, overflow) = magnitude.multipliedReportingOverflow(by: qt64)
                 if !overflow {

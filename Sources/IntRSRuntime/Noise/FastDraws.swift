@@ -7,7 +7,7 @@ import IntRSCore
 /// Speed notes (profiled with `perf record` on `intrs bench samplers`; Benchmarks/README.md "Noise
 /// samplers"): the common one-word Lemire acceptance is inlined and the rare threshold path
 /// (`2^32 mod n`, a division) lives in a separate cold function; Bernoulli(exp(-1)) and
-/// Bernoulli(1/2) have direct forms; `BexpSmall` walks y K by addition in UInt64 and moves to UInt128
+/// Bernoulli(1/2) (one bit of the stream's bit-word, stream-spec version 2) have direct forms; `BexpSmall` walks y K by addition in UInt64 and moves to UInt128
 /// only if y K would overflow. None of this changes a word drawn or a result.
 extension ChaChaStream {
     /// Uniform in [0, n) for 1 <= n < 2^64. Equals `ReferenceDraws.uniform`.
@@ -59,30 +59,33 @@ extension ChaChaStream {
         }
     }
 
-    /// Bernoulli(a/b), 0 <= a <= b, b >= 1. Equals `ReferenceDraws.bernoulli`.
+    /// Bernoulli(a/b), 0 <= a <= b, b >= 1. Equals `ReferenceDraws.bernoulli`: b = 2a takes one bit
+    /// of the bit-word (``ChaChaStream/nextBit()``, stream-spec §3), other a/b in (0, 1) a uniform(b).
     @inlinable @inline(__always)
     public mutating func bernoulli(_ a: UInt64, _ b: UInt64) -> Bool {
         if a == 0 { return false }
         if a == b { return true }
+        if b - a == a { return nextBit() == 1 }          // a < b: no overflow
         return uniform(b) < a
     }
 
-    /// Bernoulli(a/b), 0 <= a <= b, b >= 1. Equals `ReferenceDraws.bernoulli`.
+    /// Bernoulli(a/b), 0 <= a <= b, b >= 1. Equals `ReferenceDraws.bernoulli` (b = 2a: one bit).
     @inlinable
     public mutating func bernoulli(_ a: UInt128, _ b: UInt128) -> Bool {
         if a == 0 { return false }
         if a == b { return true }
+        if b - a == a { return nextBit() == 1 }
         return uniform(b) < a
     }
 
-    /// Bernoulli(1/2) = `bernoulli(1, 2)`: uniform(2) = floor(2w / 2^32) is the top bit of one word and
-    /// never rejects (2^32 mod 2 = 0), so the result is "top bit of the next word is 0".
+    /// Bernoulli(1/2) = `bernoulli(1, 2)`: the next bit of the bit-word (stream-spec §1.1, §3), true iff
+    /// it is 1.
     @inlinable @inline(__always)
-    public mutating func bernoulliHalf() -> Bool { nextWord() >> 31 == 0 }
+    public mutating func bernoulliHalf() -> Bool { nextBit() == 1 }
 
     /// Bernoulli(exp(-x/y)) for 0 <= x <= y, y >= 1, any y < 2^64 (K y is walked by addition; if it
-    /// would pass 2^64 the loop continues in UInt128, where K y < 2^64 (2^36 + 3) < 2^101 by the stream
-    /// length). Equals `ReferenceDraws.bernoulliExpSmall`.
+    /// would pass 2^64 the loop continues in UInt128, where K y < 2^64 (2^36 + 4) < 2^101 by the stream
+    /// length, Proofs/noise.md NOISE-4). Equals `ReferenceDraws.bernoulliExpSmall`.
     @inlinable
     public mutating func bernoulliExpSmall(_ x: UInt64, _ y: UInt64) -> Bool {
         // K = 1: Bernoulli(x/y) is false with no draw when x = 0 (result K = 1: true) and true with no
@@ -100,7 +103,7 @@ extension ChaChaStream {
     }
 
     /// The K loop of `BexpSmall` from a given K (>= 1) in UInt128: y K < 2^128 for every K reached
-    /// when y < 2^90 (K <= 2^36 + 2 by the stream length; Proofs/noise.md NOISE-4).
+    /// when y < 2^90 (K <= 2^36 + 3 by the stream length; Proofs/noise.md NOISE-4).
     @usableFromInline
     mutating func bernoulliExpSmallWide(_ x: UInt128, _ y: UInt128, k start: UInt128) -> Bool {
         var k = start
@@ -117,10 +120,12 @@ extension ChaChaStream {
     }
 
     /// Bernoulli(exp(-1)) = bernoulliExpSmall(1, 1): K = 1 passes with no draw (Bernoulli(1/1));
-    /// then for K = 2, 3, ... Bernoulli(1/K) = [uniform(K) == 0] until it fails; true iff K is odd.
+    /// K = 2 is Bernoulli(1/2), one bit of the bit-word (false: stop at K = 2, result false); then for
+    /// K = 3, 4, ... Bernoulli(1/K) = [uniform(K) == 0] until it fails; true iff K is odd.
     @inlinable @inline(__always)
     public mutating func bernoulliExpMinusOne() -> Bool {
-        var k: UInt64 = 2
+        if nextBit() == 0 { return false }
+        var k: UInt64 = 3
         while uniform(k) == 0 { k &+= 1 }
         return k & 1 == 1
     }
