@@ -15,8 +15,8 @@ import IntRSCore
         #expect(try EndToEndSuite.conform(a) == [])
         #expect(a.count < 200_000)
         let text = String(decoding: a, as: UTF8.self)
-        // Case 5's estimation counts are [100, 17, 3]; case 10 certifies n* = 41.
-        let t1 = text.replacingOccurrences(of: "\"counts\" : [\n            100,", with: "\"counts\" : [\n            101,")
+        // Case 5's estimation counts are [96, 18, 6] (stream-spec v2); case 10 certifies n* = 41.
+        let t1 = text.replacingOccurrences(of: "\"counts\" : [\n            96,", with: "\"counts\" : [\n            97,")
         #expect(t1 != text)
         #expect(try EndToEndSuite.conform(Data(t1.utf8)).contains { $0.contains("case 5") })
         let t2 = text.replacingOccurrences(of: "\"certifiedNorm2\" : 41,", with: "\"certifiedNorm2\" : 42,")
