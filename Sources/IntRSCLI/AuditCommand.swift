@@ -313,7 +313,7 @@ struct AuditCommand: ParsableCommand {
         }
         guard (32...1024).contains(bits) else { throw ValidationError("--bits \(bits): must be in 32...1024") }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError("\(path): cannot read: \(error.localizedDescription)") }
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))") }
         let engine = CohenAchievability(sigma: sigma, n: n, alpha: alpha, bits: bits, slack: slack)
         let rmax = try engine.radius(n)!
         var verdicts: [String: CohenAchievability.Verdict] = [:]

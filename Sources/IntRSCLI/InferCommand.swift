@@ -79,7 +79,7 @@ struct InferCommand: ParsableCommand {
         do { m = try Int8Model.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
-            throw ValidationError("--input \(input): cannot read: \(error.localizedDescription)")
+            throw ValidationError("--input \(input): cannot read: \(fileReadFailureReason(path: input, error))")
         }
         let raw: InferInputFile
         do { raw = try JSONDecoder().decode(InferInputFile.self, from: data) } catch {

@@ -15,7 +15,7 @@ enum NoiseTableFile {
     static func load(_ path: String) throws -> (table: NoiseTable, sigma2: Rational) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("--table \(path): cannot read the file (\(error.localizedDescription))")
+            throw ValidationError("--table \(path): cannot read the file (\(fileReadFailureReason(path: path, error)))")
         }
         let table: NoiseTable
         do { table = try JSONDecoder().decode(NoiseTable.self, from: data) } catch {
@@ -39,7 +39,7 @@ enum NoiseTableFile {
         do {
             try CanonicalJSON.encode(table).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ValidationError("--write-table \(path): cannot write the file (\(error.localizedDescription))")
+            throw ValidationError("--write-table \(path): cannot write the file (\(fileReadFailureReason(path: path, error)))")
         }
     }
 }

@@ -34,7 +34,7 @@ extension RunRecordReader {
     static func firstFormat(_ path: String) throws -> String? {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         struct Head: Decodable { var format: String }
         let text = String(decoding: data, as: UTF8.self)
@@ -46,7 +46,7 @@ extension RunRecordReader {
     static func readFloat(_ path: String) throws -> [FloatLine] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         var out: [FloatLine] = []
         for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

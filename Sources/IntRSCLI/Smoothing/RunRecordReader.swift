@@ -10,7 +10,7 @@ enum RunRecordReader {
     static func read(_ path: String) throws -> [Line] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(error.localizedDescription)")
+            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         let text = String(decoding: data, as: UTF8.self)
         var out: [Line] = []

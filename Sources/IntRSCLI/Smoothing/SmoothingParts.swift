@@ -26,7 +26,7 @@ struct SmoothingParts {
 
     static func readFile(_ path: String, what: String) throws -> Data {
         do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read \(what): \(error.localizedDescription)")
+            throw CLIError("\(path): cannot read \(what): \(fileReadFailureReason(path: path, error))")
         }
     }
 
@@ -137,6 +137,8 @@ enum SmoothingNoise {
             let family: NoiseFamily = o.noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
             let law: TableLaw
             do { law = try TableLaw(family: family, sigma2: sigma2, bits: o.tableBits) } catch {
+                // The domain message already names --sigma2 and its value.
+                if case .sigma2OutsideDomain = error { throw ValidationError("\(error)") }
                 throw ValidationError("--sampler table --table-bits \(o.tableBits) --sigma2 \(sigma2): \(error)")
             }
             let sampler = try FastTableSampler(table: law.noiseTable)

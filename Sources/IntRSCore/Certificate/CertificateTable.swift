@@ -58,7 +58,7 @@ public struct CertificateTable: Codable, Sendable, Equatable {
     public static func load(from url: URL) throws -> CertificateTable {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw CertificateTableError(file: url.path, detail: "cannot read: \(error.localizedDescription)")
+            throw CertificateTableError(file: url.path, detail: "cannot read: \(fileReadFailureReason(path: url.path, error))")
         }
         let t: CertificateTable
         do { t = try JSONDecoder().decode(CertificateTable.self, from: data) } catch {

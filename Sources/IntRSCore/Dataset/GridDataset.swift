@@ -100,7 +100,7 @@ public struct GridDataset: Codable, Sendable, Equatable {
     public static func load(from url: URL) throws -> GridDataset {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw GridDatasetError.unreadable(file: url.path, detail: error.localizedDescription)
+            throw GridDatasetError.unreadable(file: url.path, detail: fileReadFailureReason(path: url.path, error))
         }
         return try decode(data, file: url.path)
     }

@@ -160,7 +160,7 @@ public struct Int8Model: Codable, Sendable, Equatable {
     public static func load(from url: URL) throws -> Int8Model {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw Int8ModelError.unreadable(file: url.path, detail: "\(error.localizedDescription)")
+            throw Int8ModelError.unreadable(file: url.path, detail: fileReadFailureReason(path: url.path, error))
         }
         let m = try decode(data, file: url.path)
         _ = try m.validated(file: url.path)
