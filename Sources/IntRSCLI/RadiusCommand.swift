@@ -181,7 +181,10 @@ struct RadiusCommand: ParsableCommand {
                                 bestB: CertEnclosureJSON(a.bestB), margin: CertEnclosureJSON(a.margin), decision: a.decision.rawValue,
                                 exact: exact, precision: a.precision, witness: a.witness)
             if let w = a.witness {
-                if let c = w.check(noise: analyzer.enclosedLaw(bits: Precision.ladder[1].noiseBits), pA: pAe, pB: pBe) {
+                // The per-coordinate law at least as fine as the rung that decided (a near-tie decided at 128+ bits
+                // needs a check at that precision).
+                let checkBits = max(Precision.ladder[1].noiseBits, a.precision.noiseBits)
+                if let c = w.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pAe, pB: pBe) {
                     s.witnessCheck = c.valid ? "valid (direct enumeration of \(c.points) noise points)" : "INVALID"
                     s.witnessShiftedA = CertEnclosureJSON(c.shiftedA); s.witnessShiftedB = CertEnclosureJSON(c.shiftedB)
                 } else { s.witnessCheck = "skipped (enumeration box too large)" }
@@ -236,6 +239,9 @@ struct RadiusCommand: ParsableCommand {
             print("  worstA(pA) = \(s.worstA.decimal)")
             print("  bestB      = \(s.bestB.decimal)")
             print("  margin     = \(s.margin.decimal)  ->  \(s.decision)" + (s.exact ? "" : " (layer tests only: not exact for this law)"))
+            print(s.decision == Decision.undecided.rawValue
+                  ? "  precision: sign undecided at every rung up to \(s.precision.fractionBits) fraction bits (the cap): treated as not certified"
+                  : "  precision: decided at \(s.precision.fractionBits) fraction bits (noise law enclosed to 2^-\(s.precision.noiseBits))")
             if let w = s.witness {
                 print("  witness: class A on <delta, z - x> < \(w.tauA) plus fraction \(w.thetaA.decimalString(digits: 6)) of layer \(w.tauA)"
                       + (w.tauB.map { "; class B on > \($0) plus fraction \(w.thetaB!.decimalString(digits: 6)) of layer \($0)" } ?? "; B = the rest"))

@@ -36,6 +36,10 @@ extension BigInt {
     @inlinable public mutating func add(_ other: BigInt) {
         makeUnique(); __gmpz_add(ptr, ptr, other.ptr)
     }
+    /// `self += a * b` (GMP's addmul; no temporary for the product).
+    @inlinable public mutating func addProduct(_ a: BigInt, _ b: BigInt) {
+        makeUnique(); __gmpz_addmul(ptr, a.ptr, b.ptr)
+    }
     /// `self = other` without allocating when `self` is uniquely referenced.
     @inlinable public mutating func assign(_ other: BigInt) {
         makeUnique(); __gmpz_set(ptr, other.ptr)

@@ -42,7 +42,7 @@ public enum NPMarginsSuite: VectorSuite {
                 let n2 = d.reduce(0) { $0 + $1 * $1 }
                 for (a, b) in pairs {
                     let r = analyzer.analyse(delta: d, pA: CertVectors.q(a), pB: b.map(CertVectors.q))
-                    let mid = b == nil ? NeymanPearson.midCDF(analyzer.lawOfT(d, precision: r.precision), at: n2) : nil
+                    let mid = b == nil ? analyzer.midCDF(d, precision: r.precision) : nil
                     id += 1
                     cases.append(Case(id: id, result: .valid, sigma2: s, delta: d, pA: a, pB: b, worstA: r.worstA, bestB: r.bestB,
                                       margin: r.margin, marginDecimal: decimalText(r.margin), decision: r.decision.rawValue,

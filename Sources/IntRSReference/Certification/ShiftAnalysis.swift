@@ -31,8 +31,21 @@ public struct Precision: Sendable, Equatable, Codable {
     public init(noiseBits: Int, fractionBits: Int) { self.noiseBits = noiseBits; self.fractionBits = fractionBits }
     /// The fast first rung of the tight search (``ShiftLaw31``): 31 fraction bits; undecided signs go to `ladder`.
     public static let fast = Precision(noiseBits: 44, fractionBits: 31)
-    /// The rungs tried, in order, until a sign is decided.
+    /// The fixed-width rungs (``ShiftLaw``, UInt64 storage), tried in order until a sign is decided.
     public static let ladder = [Precision(noiseBits: 44, fractionBits: 52), Precision(noiseBits: 62, fractionBits: 62)]
+    /// The arbitrary-precision rungs (``BigShiftLaw``, BigInt storage) tried after `ladder`, in order: the noise
+    /// law enclosed at F bits and F fraction bits, F = 128, 256, 512.
+    ///
+    /// THE CAP: 512 bits is the last rung. A margin still undecided there stays `undecided` (treated as not
+    /// certified, and reported as such). Each rung doubles F; its cost grows faster than F (wider windows, longer
+    /// integers; a 1024-bit rung costs seconds to minutes per pattern at large sigma2, see
+    /// Proofs/neyman-pearson.md), while a true margin that is not exactly 0 is decided once F is a little above
+    /// -log2 |margin|, so margins of magnitude below about 2^-500 are left undecided.
+    public static let arbitrary = [128, 256, 512].map { Precision(noiseBits: $0, fractionBits: $0) }
+    /// The whole ladder: `ladder` then `arbitrary`.
+    public static let fullLadder = ladder + arbitrary
+    /// Whether this rung is a fixed-width ``ShiftLaw`` rung (else a ``BigShiftLaw`` rung).
+    public var isFixedWidth: Bool { fractionBits <= ShiftLaw.maxFractionBits }
 }
 
 /// The exact Neyman–Pearson analysis of one integer shift delta.
@@ -57,10 +70,21 @@ public struct ShiftAnalysis: Sendable {
 /// Caches the fixed-point per-coordinate law at each rung of the precision ladder.
 public final class ShiftAnalyzer: @unchecked Sendable {
     public let noise: CertificationNoise
+    /// The arbitrary-precision rungs tried after the fixed-width ``Precision/ladder`` (default
+    /// ``Precision/arbitrary``; `[]` gives the fixed-width ladder alone, as before these rungs existed).
+    public let arbitraryRungs: [Precision]
     private var cache: [Int: ShiftLaw] = [:]
+    private var bigCache: [Int: BigShiftLaw] = [:]
     private var enclosedCache: [Int: EnclosedLaw] = [:]
 
-    public init(noise: CertificationNoise) { self.noise = noise }
+    public init(noise: CertificationNoise, arbitraryRungs: [Precision] = Precision.arbitrary) {
+        precondition(arbitraryRungs.allSatisfy { !$0.isFixedWidth }, "ShiftAnalyzer: arbitrary rungs need more than 62 fraction bits")
+        self.noise = noise
+        self.arbitraryRungs = arbitraryRungs
+    }
+
+    /// Every rung this analyzer tries, in order: ``Precision/ladder`` then `arbitraryRungs`.
+    public var ladder: [Precision] { Precision.ladder + arbitraryRungs }
 
     public func enclosedLaw(bits: Int) -> EnclosedLaw {
         if let l = enclosedCache[bits] { return l }
@@ -69,27 +93,57 @@ public final class ShiftAnalyzer: @unchecked Sendable {
         return l
     }
 
+    /// The fixed-width per-coordinate law at a fixed-width rung.
     public func coordinateLaw(_ p: Precision) -> ShiftLaw {
-        let key = p.noiseBits * 1000 + p.fractionBits
+        let key = p.noiseBits * 100_000 + p.fractionBits
         if let l = cache[key] { return l }
         let l = ShiftLaw(enclosedLaw(bits: p.noiseBits), fractionBits: p.fractionBits)
         cache[key] = l
         return l
     }
 
-    /// The enclosed law of T = <delta, eps> at a precision.
+    /// The per-coordinate law at any rung, in BigInt storage.
+    public func coordinateBigLaw(_ p: Precision) -> BigShiftLaw {
+        let key = p.noiseBits * 100_000 + p.fractionBits
+        if let l = bigCache[key] { return l }
+        let l = BigShiftLaw(enclosedLaw(bits: p.noiseBits), fractionBits: p.fractionBits)
+        bigCache[key] = l
+        return l
+    }
+
+    /// The enclosed law of T = <delta, eps> at a fixed-width precision.
     public func lawOfT(_ delta: [Int], precision: Precision) -> ShiftLaw {
         ShiftLaw.ofShift(delta, noise: coordinateLaw(precision))
     }
 
-    /// Margins, rigorous decision and witness for delta, raising the precision until the margin's
-    /// sign is decided; `.undecided` (treated as not certified) if no rung decides it.
-    public func analyse(delta: [Int], pA: Rational, pB: Rational?) -> ShiftAnalysis {
+    /// The enclosed law of T = <delta, eps> at any precision, in BigInt storage.
+    public func bigLawOfT(_ delta: [Int], precision: Precision) -> BigShiftLaw {
+        BigShiftLaw.ofShift(delta, noise: coordinateBigLaw(precision))
+    }
+
+    /// Enclosure of midCDF_T(|delta|^2) (NP-3) at one rung (``ShiftLaw`` or ``BigShiftLaw`` by its width).
+    public func midCDF(_ delta: [Int], precision p: Precision) -> Interval {
         let n2 = delta.reduce(0) { $0 + $1 * $1 }
+        return p.isFixedWidth ? NeymanPearson.midCDF(lawOfT(delta, precision: p), at: n2)
+                              : NeymanPearson.midCDF(bigLawOfT(delta, precision: p), at: n2)
+    }
+
+    /// Margins, decision and witness for delta at one rung (``ShiftLaw`` or ``BigShiftLaw`` by its width).
+    public func evaluate(delta: [Int], pA: Rational, pB: Rational?, precision p: Precision) -> ShiftAnalysis {
+        let n2 = delta.reduce(0) { $0 + $1 * $1 }
+        if p.isFixedWidth {
+            return ShiftAnalysis.evaluate(law: lawOfT(delta, precision: p), delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
+        }
+        return ShiftAnalysis.evaluate(law: bigLawOfT(delta, precision: p), delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
+    }
+
+    /// Margins, rigorous decision and witness for delta, raising the precision through ``ladder`` (fixed-width
+    /// rungs, then the arbitrary-precision ones up to the cap) until the margin's sign is decided; `.undecided`
+    /// (treated as not certified) at the last rung tried if none decides it.
+    public func analyse(delta: [Int], pA: Rational, pB: Rational?) -> ShiftAnalysis {
         var result: ShiftAnalysis!
-        for p in Precision.ladder {
-            let law = lawOfT(delta, precision: p)
-            result = ShiftAnalysis.evaluate(law: law, delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
+        for p in ladder {
+            result = evaluate(delta: delta, pA: pA, pB: pB, precision: p)
             if result.decision != .undecided { break }
         }
         return result
@@ -99,6 +153,20 @@ public final class ShiftAnalyzer: @unchecked Sendable {
 extension ShiftAnalysis {
     /// Margins and decision on one enclosed law of T.
     public static func evaluate(law: ShiftLaw, delta: [Int], n2: Int, pA: Rational, pB: Rational?,
+                                precision: Precision) -> ShiftAnalysis {
+        let wA = NeymanPearson.worstA(law, shift: n2, p: pA)
+        let bB = pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) } ?? Interval(exactly: Rational(1, 2))
+        let m = wA - bB
+        let d = Decision(positive: m)
+        let w = d == .notCertified ? ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB) : nil
+        return ShiftAnalysis(delta: delta, norm2: n2, pA: pA, pB: pB, worstA: wA, bestB: bB, margin: m,
+                             decision: d, precision: precision, witness: w)
+    }
+}
+
+extension ShiftAnalysis {
+    /// Margins and decision on one enclosed law of T at an arbitrary-precision rung (NP-4 unchanged).
+    public static func evaluate(law: BigShiftLaw, delta: [Int], n2: Int, pA: Rational, pB: Rational?,
                                 precision: Precision) -> ShiftAnalysis {
         let wA = NeymanPearson.worstA(law, shift: n2, p: pA)
         let bB = pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) } ?? Interval(exactly: Rational(1, 2))

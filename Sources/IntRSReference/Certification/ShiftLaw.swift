@@ -16,7 +16,8 @@ import IntRSExact
 /// (`P_T * P_e = core_T * core_e + [rest_T * P_e + core_T * rest_e]`, the bracket having mass
 /// `<= |rest_T| + |rest_e|`); rounding lower sums down and upper sums up keeps the bounds; trimming an
 /// edge entry moves its core mass into `rest` and adds its upper bound to `tail`.
-/// Proofs: NP-1 (Proofs/neyman-pearson.md) uses exactly these facts.
+/// Proofs: NP-1 (Proofs/neyman-pearson.md) uses exactly these facts. Beyond 62 bits the precision ladder
+/// continues with ``BigShiftLaw`` (same invariant, BigInt storage; ``Precision/arbitrary``).
 public struct ShiftLaw: Sendable, Equatable {
     /// Fixed-point fraction bits F: stored integers are multiples of 2^-F.
     public let fractionBits: Int

@@ -126,15 +126,19 @@ public enum TheoremCheck {
                         var margin = w(pA) - Interval(lo: Rational(1) - wB.hi, hi: Rational(1) - wB.lo)
                         // Non-layered laws: only the upper end (feasible tests) is meaningful.
                         var dec: Decision = exact ? Decision(positive: margin) : (margin.hi.signum <= 0 ? .notCertified : .certified)
+                        // A near-tie: raise the precision (analyse walks the whole ladder); its witness and check
+                        // then come from the rung that decided.
+                        var finer: ShiftAnalysis? = nil
                         if dec == .undecided {
                             let a = analyzer.analyse(delta: delta, pA: pA, pB: pB)
-                            margin = a.margin; dec = a.decision
+                            margin = a.margin; dec = a.decision; finer = a
                         }
                         if dec == .undecided { undecided2[name, default: 0] += 1 }
                         guard dec == .notCertified else { continue }
-                        let wit = ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB)
+                        let wit = finer?.witness ?? ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB)
+                        let checkBits = max(Precision.ladder[1].noiseBits, finer?.precision.noiseBits ?? 0)
                         var status = "skipped"
-                        if let wit, let c = wit.check(noise: analyzer.enclosedLaw(bits: Precision.ladder[1].noiseBits), pA: pA, pB: pB, maxPoints: 60_000) {
+                        if let wit, let c = wit.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pA, pB: pB, maxPoints: 60_000) {
                             status = c.valid ? "valid" : "invalid"
                         }
                         counter.append(Counterexample(noise: name, sigma2: s2, delta: delta, pA: pA, pB: pB,

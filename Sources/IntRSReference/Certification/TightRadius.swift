@@ -32,7 +32,8 @@ public enum TightRadius {
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier).
         public var witnessAnalysis: ShiftAnalysis?
-        /// Patterns whose sign was undecided at the finest precision (counted as not certified).
+        /// Patterns whose sign was undecided at every rung of the analyzer's ladder, up to its cap (counted as not
+        /// certified).
         public var undecided: [[Int]]
         /// Number of patterns examined (convolutions done).
         public var patternsVisited: Int
@@ -135,15 +136,26 @@ public enum TightRadius {
                 let second = decideOn(finer(), n2)
                 if second != .undecided { return second }
             }
-            // Raise the precision: rebuild the law at each finer rung.
-            for p in Precision.ladder.dropFirst() {
-                let d = decideOn(analyzer.lawOfT(parts, precision: p), n2)
+            // Raise the precision: rebuild the law at each finer rung, fixed-width then arbitrary-precision
+            // (BigShiftLaw) up to the analyzer's cap.
+            for p in analyzer.ladder.dropFirst() {
+                let d = p.isFixedWidth ? decideOn(analyzer.lawOfT(parts, precision: p), n2)
+                                       : decideOn(analyzer.bigLawOfT(parts, precision: p), n2)
                 if d != .undecided { return d }
             }
             undecided.append(parts)
             return .undecided
         }
         func decideOn(_ law: ShiftLaw, _ n2: Int) -> Decision {
+            if pB == nil && analyzer.noise.likelihoodRatioIsLayered {
+                let m = NeymanPearson.midCDF(law, at: n2)
+                if pA > m.hi { return .certified }
+                if pA <= m.lo { return .notCertified }
+                return .undecided
+            }
+            return ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
+        }
+        func decideOn(_ law: BigShiftLaw, _ n2: Int) -> Decision {
             if pB == nil && analyzer.noise.likelihoodRatioIsLayered {
                 let m = NeymanPearson.midCDF(law, at: n2)
                 if pA > m.hi { return .certified }
