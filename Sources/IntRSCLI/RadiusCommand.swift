@@ -239,6 +239,11 @@ struct RadiusCommand: ParsableCommand {
             print("  worstA(pA) = \(s.worstA.decimal)")
             print("  bestB      = \(s.bestB.decimal)")
             print("  margin     = \(s.margin.decimal)  ->  \(s.decision)" + (s.exact ? "" : " (layer tests only: not exact for this law)"))
+            if let lo = try? Rational(parsing: s.margin.lo), let hi = try? Rational(parsing: s.margin.hi),
+               !(lo.isZero && hi.isZero), Rational.max(lo.magnitude, hi.magnitude) < Rational(1, 1_000_000_000_000) {
+                // A near-tie: 12 decimals show 0; give the endpoints' size.
+                print("  margin     ~ [\(lo.scientificString()), \(hi.scientificString())]")
+            }
             print(s.decision == Decision.undecided.rawValue
                   ? "  precision: sign undecided at every rung up to \(s.precision.fractionBits) fraction bits (the cap): treated as not certified"
                   : "  precision: decided at \(s.precision.fractionBits) fraction bits (noise law enclosed to 2^-\(s.precision.noiseBits))")
