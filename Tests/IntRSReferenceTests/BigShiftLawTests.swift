@@ -38,15 +38,53 @@ import IntRSExact
         let n2 = delta.reduce(0) { $0 + $1 * $1 }
         let m62 = a.midCDF(delta, precision: Precision.ladder[1])
         let w62 = NeymanPearson.worstA(a.lawOfT(delta, precision: Precision.ladder[1]), shift: n2, p: Rational(7, 10))
+        let finest = a.bigLawOfT(delta, precision: Precision.arbitrary.last!)
         for rung in Precision.arbitrary {
             let law = a.bigLawOfT(delta, precision: rung)
             let m = NeymanPearson.midCDF(law, at: n2)
             let w = NeymanPearson.worstA(law, shift: n2, p: Rational(7, 10))
             #expect(m.intersection(m62) != nil && w.intersection(w62) != nil, "F \(rung.fractionBits): disjoint from 62 bits")
+            // Both contain the truth, so they must meet the 512-bit enclosures (about 2^-500 wide): a bound that
+            // drops a term of order 2^-F (e.g. the tail) shows up here.
+            for p in [Rational(7, 10), Rational(1, 2), Rational(99, 100)] {
+                let wf = NeymanPearson.worstA(finest, shift: n2, p: p), wr = NeymanPearson.worstA(law, shift: n2, p: p)
+                #expect(wr.intersection(wf) != nil, "F \(rung.fractionBits) p \(p): worstA disjoint from the 512-bit one")
+                let bf = NeymanPearson.bestB(finest, shift: n2, p: Rational(1) - p), br = NeymanPearson.bestB(law, shift: n2, p: Rational(1) - p)
+                #expect(br.intersection(bf) != nil, "F \(rung.fractionBits) p \(p): bestB disjoint from the 512-bit one")
+            }
+            #expect(m.intersection(NeymanPearson.midCDF(finest, at: n2)) != nil)
             let slack = Rational.dyadic(BigInt(1), exponent: 16 - rung.fractionBits)
             #expect(m.width < slack, "F \(rung.fractionBits): midCDF width \(m.width.doubleApproximation)")
             // The exact multiplier makes the duality gap shrink with F (the 62-bit rung's 40-bit multiplier stalls near 2^-40).
             #expect(w.width < slack, "F \(rung.fractionBits): worstA width \(w.width.doubleApproximation)")
+        }
+    }
+
+    @Test("on exact rational laws (brute force, NeymanPearsonTests' laws) the big rungs enclose worstA, bestB, midCDF, also with a large tail bound",
+          arguments: [128, 256])
+    func exactLaws(F: Int) {
+        let masses = ExactTestLaws.gaussianLike(q: Rational(3, 4), K: 6)
+        // Whole window (tail 0), and only [-2, 2] with the rest as tail mass (about 0.03).
+        let inner = Array(masses[4 ... 8])
+        let tail = masses.reduce(Rational(0), +) - inner.reduce(Rational(0), +)
+        let laws = [(ExactTestLaws.enclosed(masses, offset: -6), true),
+                    (EnclosedLaw(offset: -2, masses: inner.map { Interval(exactly: $0) }, tailMass: tail), false)]
+        for (enclosed, whole) in laws {
+            for k in [1, 2] {
+                let law = BigShiftLaw.ofShift([k], noise: BigShiftLaw(enclosed, fractionBits: F))
+                let pts = ExactTestLaws.points(masses, offset: -6, delta: [k])
+                for p in [Rational(1, 3), Rational(1, 2), Rational(7, 10), Rational(9, 10)] {
+                    let exact = ExactTestLaws.greedyWorstA(pts, p: p)
+                    let w = NeymanPearson.worstA(law, shift: k * k, p: p)
+                    #expect(w.contains(exact), "F \(F) k=\(k) p=\(p) whole=\(whole): \(w.lo.doubleApproximation)...\(w.hi.doubleApproximation) vs \(exact.doubleApproximation)")
+                    if whole { #expect(w.width < Rational.dyadic(BigInt(1), exponent: 20 - F), "F \(F) k=\(k) p=\(p): width \(w.width.doubleApproximation)") }
+                    let b = NeymanPearson.bestB(law, shift: k * k, p: Rational(1) - p)
+                    #expect(b.contains(Rational(1) - exact))
+                }
+                var m = Rational(0)
+                for (t, q) in ExactTestLaws.lawOfT(masses, offset: -6, delta: [k]) { if t < k * k { m += q } else if t == k * k { m += q / 2 } }
+                #expect(NeymanPearson.midCDF(law, at: k * k).contains(m))
+            }
         }
     }
 
