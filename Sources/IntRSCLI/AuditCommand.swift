@@ -17,7 +17,11 @@ struct AuditCommand: ParsableCommand {
         candidate, prediction, correct, radius = sqrt(n*), real radius = radius x gridScale, stream ids) and, \
         for predict, re-decides the exact two-sided binomial test. Each unsound or inconsistent line is \
         reported with its line number and reason; a malformed line is reported and the others are still \
-        checked. Exit status 1 if any line fails.
+        checked. Exit status 1 if any line fails. Stream specification: the certificate is a function of the \
+        counts, so it is re-derived whatever stream produced them; a record whose streamSpec is not this \
+        build's (Vectors/stream-spec.md version \(StreamSpecification.version)), or a version 1 record that \
+        does not say (no streamSpec field), gets a note (not a failure): its counts cannot be reproduced by \
+        this build's samplers. A version 2 record without streamSpec is malformed.
 
         TSV mode (--cohen-tsv FILE --sigma S --n N --alpha A): Cohen et al.'s certify output (radius in the \
         units of S). Cohen's CERTIFY can only print the radii S x PhiInv(CP_lower(k, N, alpha)) for counts k \
@@ -139,7 +143,12 @@ struct AuditCommand: ParsableCommand {
             let parts = key.split(separator: "|")
             tightCache[key] = (v.maxNorm2, try SmoothingCertification.tightMaxMidCDF(sigma2: Rational(String(parts[0]))!, dimension: Int(parts[1])!, maxNorm2: v.maxNorm2))
         }
+        var specLines: [String: (first: Int, count: Int)] = [:]
         for line in lines {
+            if let r = line.record, r.streamSpec != StreamSpecification.version {
+                let key = r.streamSpec.map(String.init) ?? "absent"
+                specLines[key] = (specLines[key]?.first ?? line.number, (specLines[key]?.count ?? 0) + 1)
+            }
             guard let r = line.record else {
                 findings.append(Finding(line: line.number, index: nil, kind: "malformed", reason: line.error ?? "malformed"))
                 continue
@@ -150,8 +159,26 @@ struct AuditCommand: ParsableCommand {
                 findings.append(Finding(line: line.number, index: r.index, kind: "malformed", reason: "\(error)"))
             }
         }
+        for (spec, at) in specLines { notes.insert(Self.streamSpecNote(spec, firstLine: at.first, lines: at.count)) }
         let failures = Set(findings.filter { $0.kind != "note" }.map { $0.line }).count
         return Report(file: path, linesChecked: lines.count, failures: failures, findings: findings, notes: notes.sorted())
+    }
+
+    /// The note for records whose stream specification is not this build's ("absent": version 1 records).
+    /// Not a failure: certificates are re-derived from the counts, which is independent of the stream.
+    static func streamSpecNote(_ spec: String, firstLine: Int, lines: Int) -> String {
+        let current = StreamSpecification.version
+        let which = "\(lines) record\(lines == 1 ? " (line \(firstLine)) has" : "s (first at line \(firstLine)) have")"
+        let why: String
+        switch spec {
+        case "absent":
+            why = "\(which) no streamSpec field (run-record version 1): the stream specification that drew the noise is unknown (Vectors/stream-spec.md version 1, or 2 for records written just after it), so the records cannot say how to reproduce their counts"
+        case "1":
+            why = "\(which) streamSpec 1: their noise was drawn under Vectors/stream-spec.md version 1, which this build (version \(current)) no longer draws, so its samplers do not reproduce their counts"
+        default:
+            why = "\(which) streamSpec \(spec), a stream specification this build does not know (it knows versions 1 to \(current)): their counts cannot be reproduced by this build"
+        }
+        return why + "; their certificates were re-derived from the recorded counts, which does not depend on the stream"
     }
 
     func parse(_ text: String, field: String) throws -> Rational {

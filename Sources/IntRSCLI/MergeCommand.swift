@@ -10,7 +10,8 @@ struct MergeCommand: ParsableCommand {
         abstract: "Join the shards of a certify or predict run (their .jsonl files) into one run's outputs.",
         discussion: """
         Checks that every shard used the same configuration (procedure, model and data SHA-256, noise, sigma2, \
-        sampler, N0, N, alpha, radius mode, seed), that no example appears twice, then writes the records \
+        sampler, N0, N, alpha, radius mode, seed, record version and stream specification streamSpec: shards \
+        whose noise was drawn under different versions of Vectors/stream-spec.md are different runs), that no example appears twice, then writes the records \
         sorted by example index: <output-dir>/<procedure>.jsonl, .tsv (Cohen's format, radius in real units) \
         and for certify .svg. Float baseline: give the shards' certify.shard-i-of-n-float.jsonl files too (in \
         any order; recognised by their format field); they must come from the same run and cover the same \
@@ -59,7 +60,8 @@ struct MergeCommand: ParsableCommand {
             [("procedure", r.procedure), ("modelSHA256", r.modelSHA256), ("dataSHA256", r.dataSHA256), ("noise", r.noise),
              ("sigma2", r.sigma2), ("sampler", r.sampler), ("tableBits", r.tableBits.map(String.init) ?? "-"),
              ("n0", r.n0.map(String.init) ?? "-"), ("n", "\(r.n)"), ("alpha", r.alpha), ("radiusMode", r.radiusMode),
-             ("seed", r.seed), ("gridScale", r.gridScale), ("tvBoundPerCoordinate", r.tvBoundPerCoordinate)]
+             ("seed", r.seed), ("gridScale", r.gridScale), ("tvBoundPerCoordinate", r.tvBoundPerCoordinate),
+             ("version", "\(r.version)"), ("streamSpec", r.streamSpec.map(String.init) ?? "absent")]
         }
         let c0 = config(first)
         for (r, at) in zip(records, origin) {
@@ -67,7 +69,7 @@ struct MergeCommand: ParsableCommand {
             if !diffs.isEmpty {
                 throw CLIError("\(at) (example \(r.index)) is from another run than \(origin[0]) (example \(first.index)): "
                     + diffs.map { "\($0.0.0) \"\($0.0.1)\" vs \"\($0.1.1)\"" }.joined(separator: ", ")
-                    + " (procedure, model/data SHA-256, noise, sigma2, sampler, N0, N, alpha, radius mode, seed must all agree)")
+                    + " (procedure, model/data SHA-256, noise, sigma2, sampler, N0, N, alpha, radius mode, seed, record version and streamSpec must all agree)")
             }
         }
         let order = records.indices.sorted { records[$0].index < records[$1].index }
@@ -123,7 +125,8 @@ struct MergeCommand: ParsableCommand {
     }
 
     /// The float-baseline records, sorted by example, after checking that they belong to the same certify run
-    /// (alpha, N, N0, gridScale, seed, model and data SHA-256; one sigma) and cover exactly its examples.
+    /// (alpha, N, N0, gridScale, seed, model and data SHA-256, stream specification; one sigma) and cover exactly
+    /// its examples.
     static func checkedFloat(_ floats: [FloatBaselineRecord], against records: [RunRecord], first: RunRecord,
                              files: [String]) throws -> [FloatBaselineRecord] {
         guard first.procedure == "certify" else {
@@ -131,6 +134,9 @@ struct MergeCommand: ParsableCommand {
         }
         let expected = [first.alpha, "\(first.n)", "\(first.n0 ?? 0)", first.gridScale, first.seed, first.modelSHA256, first.dataSHA256]
         let sigma = floats.first?.sigma
+        for f in floats where f.streamSpec != first.streamSpec {
+            throw CLIError("float-baseline example \(f.index): field streamSpec is \(f.streamSpec.map(String.init) ?? "absent") but the int8 records' is \(first.streamSpec.map(String.init) ?? "absent") (noise drawn under different versions of Vectors/stream-spec.md: not the same run)")
+        }
         for f in floats {
             let got = [f.alpha, "\(f.n)", "\(f.n0)", f.gridScale, f.seed, f.modelSHA256, f.dataSHA256]
             if got != expected || f.sigma != sigma {

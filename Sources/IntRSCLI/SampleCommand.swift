@@ -17,7 +17,8 @@ struct SampleCommand: ParsableCommand {
         discussion: """
         Prints the first COUNT samples of the stream (seed, example, phase, stream), i.e. the first
         COUNT coordinates of one noisy input, one integer (grid units) per line; --json adds the
-        cumulative words consumed after each sample. The stream is specified in Vectors/stream-spec.md.
+        cumulative words consumed after each sample and streamSpec, the version of Vectors/stream-spec.md the
+        draws follow (this build: \(StreamSpecification.version)). The stream is specified in Vectors/stream-spec.md.
         --stream N is the sample index (nonce word 3); --example and --phase (nonce words 1, 2) default
         to 0. Phases: 0 = CERTIFY selection, 1 = CERTIFY estimation, 2 = PREDICT.
 
@@ -64,6 +65,8 @@ struct SampleCommand: ParsableCommand {
         let noise: String, sigma2: String, sampler: String, impl: String, bits: Int?
         let seed: String, stream: StreamID
         let samples: [Int], wordsAfterEach: [UInt64], wordsConsumed: UInt64
+        /// The version of Vectors/stream-spec.md these draws follow (``StreamSpecification/version``).
+        var streamSpec: Int = StreamSpecification.version
         /// The noise table file sampled (--table), else absent.
         let tableFile: String?
     }

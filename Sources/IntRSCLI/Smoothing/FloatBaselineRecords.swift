@@ -55,8 +55,8 @@ extension RunRecordReader {
                 let r = try JSONDecoder().decode(FloatBaselineRecord.self, from: Data(raw.utf8))
                 if r.format != FloatBaselineRecord.formatName {
                     out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field format is \"\(r.format)\", expected \"\(FloatBaselineRecord.formatName)\""))
-                } else if r.version != FloatBaselineRecord.currentVersion {
-                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field version is \(r.version), this build reads version \(FloatBaselineRecord.currentVersion)"))
+                } else if let e = versionError(version: r.version, streamSpec: r.streamSpec, readable: FloatBaselineRecord.readableVersions) {
+                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): \(e)"))
                 } else {
                     out.append(FloatLine(number: i + 1, record: r, error: nil))
                 }

@@ -29,8 +29,8 @@ enum RunRecordReader {
                 let r = try JSONDecoder().decode(RunRecord.self, from: Data(t.utf8))
                 if r.format != RunRecord.formatName {
                     out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field format is \"\(r.format)\", expected \"\(RunRecord.formatName)\""))
-                } else if r.version != RunRecord.currentVersion {
-                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field version is \(r.version), this build reads version \(RunRecord.currentVersion)"))
+                } else if let e = versionError(version: r.version, streamSpec: r.streamSpec, readable: RunRecord.readableVersions) {
+                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): \(e)"))
                 } else {
                     out.append(Line(number: i + 1, text: t, record: r, error: nil))
                 }
@@ -39,5 +39,20 @@ enum RunRecordReader {
             }
         }
         return out
+    }
+
+    /// The version rules shared by run records and float-baseline records: version 2 requires `streamSpec`,
+    /// version 1 predates it (must not carry it), other versions are not read. Nil when the line is fine.
+    static func versionError(version: Int, streamSpec: Int?, readable: ClosedRange<Int>) -> String? {
+        guard readable.contains(version) else {
+            return "field version is \(version), this build reads versions \(readable.lowerBound) to \(readable.upperBound)"
+        }
+        if version >= 2 && streamSpec == nil {
+            return "field streamSpec is missing (required from version 2: the stream specification, Vectors/stream-spec.md, that drew the record's noise)"
+        }
+        if version == 1, let s = streamSpec {
+            return "field streamSpec (\(s)) in a version 1 record (version 1 has no such field; version 2 records carry it)"
+        }
+        return nil
     }
 }

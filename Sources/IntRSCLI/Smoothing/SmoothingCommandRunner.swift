@@ -22,6 +22,8 @@ struct RunSummary: Codable {
     var n: Int
     var alpha: String
     var seed: String
+    /// The version of Vectors/stream-spec.md the run's noise was drawn under (also in every record).
+    var streamSpec: Int = StreamSpecification.version
     var threads: Int
     var cleanAccuracyOfSmoothedAnswers: Double
     var abstentions: Int
@@ -60,7 +62,7 @@ enum SmoothingCommandRunner {
         let examples = o.select(parts.examples, shard: shard)
         if examples.isEmpty { log("shard \(o.shard ?? ""): no examples fall in this shard; writing empty outputs") }
         if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
-        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), stream spec = \(StreamSpecification.version) (Vectors/stream-spec.md), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
 
         var setup = SmoothingRunSetup(
             classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,

@@ -11,12 +11,18 @@ import Foundation
 /// exp, erfc, lgamma may differ in the last ulp on another platform).
 public struct FloatBaselineRecord: Codable, Sendable, Equatable {
     public static let formatName = "intrs-float-baseline-record"
-    public static let currentVersion = 1
+    /// Version 2 added `streamSpec`; version 1 records (no such field) are still read.
+    public static let currentVersion = 2
+    /// The versions this build reads: 1 (no `streamSpec`) and 2.
+    public static let readableVersions = 1...2
 
     /// Always "intrs-float-baseline-record".
     public var format: String = FloatBaselineRecord.formatName
-    /// Always 1.
+    /// 2 for records this build writes; 1 for older records (no `streamSpec`).
     public var version: Int = FloatBaselineRecord.currentVersion
+    /// The version of Vectors/stream-spec.md whose ChaCha20 streams produced the baseline's noise (its
+    /// Gaussian draws take whole stream words). Required in version 2, absent in version 1.
+    public var streamSpec: Int?
     /// The example's index in the full data set.
     public var index: Int
     public var label: Int
@@ -54,12 +60,13 @@ public struct FloatBaselineRecord: Codable, Sendable, Equatable {
     public init(index: Int, label: Int, prediction: Int, abstain: Bool, correct: Bool, candidate: Int,
                 counts: [Int], selectionCounts: [Int], nA: Int, n: Int, n0: Int, alpha: String, pALower: Double,
                 radius: Double?, sigma: Double, gridScale: String, seed: String, modelSHA256: String,
-                dataSHA256: String, time: Double) {
+                dataSHA256: String, time: Double, streamSpec: Int? = StreamSpecification.version) {
         self.index = index; self.label = label; self.prediction = prediction; self.abstain = abstain
         self.correct = correct; self.candidate = candidate; self.counts = counts
         self.selectionCounts = selectionCounts; self.nA = nA; self.n = n; self.n0 = n0; self.alpha = alpha
         self.pALower = pALower; self.radius = radius; self.sigma = sigma; self.gridScale = gridScale
         self.seed = seed; self.modelSHA256 = modelSHA256; self.dataSHA256 = dataSHA256; self.time = time
+        self.streamSpec = streamSpec
     }
 
     /// The record as one JSON line (no trailing newline).

@@ -9,12 +9,20 @@ import Foundation
 /// (`RunRecord.withoutTime`). `time` is wall-clock seconds for this example and varies run to run.
 public struct RunRecord: Codable, Sendable, Equatable {
     public static let formatName = "intrs-run-record"
-    public static let currentVersion = 1
+    /// Version 2 added `streamSpec`; version 1 records (no such field) are still read (Vectors/run-record-format.md).
+    public static let currentVersion = 2
+    /// The versions this build reads: 1 (no `streamSpec`: the stream specification is unknown) and 2.
+    public static let readableVersions = 1...2
 
     /// Always "intrs-run-record".
     public var format: String = RunRecord.formatName
-    /// Always 1.
+    /// 2 for records this build writes; 1 for older records (no `streamSpec`).
     public var version: Int = RunRecord.currentVersion
+    /// The version of Vectors/stream-spec.md (``StreamSpecification/version``) whose streams and draws produced
+    /// this record's noise: with (seed, streams, noise, sigma2, sampler, tableBits) it says how to reproduce the
+    /// counts. Required in version 2; absent in version 1 records (written by builds that drew with stream
+    /// spec 1 or, briefly, 2: unknown). The certificate is a function of the counts and does not depend on it.
+    public var streamSpec: Int?
     /// "certify" or "predict".
     public var procedure: String
     /// The example's index in the full data set (not its position in a shard); also the stream ids' first word.
@@ -87,7 +95,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
                 dimension: Int, pAEffective: String?, certifiedNorm2: Int, radius: Double, radiusReal: Double,
                 gridScale: String, radiusMode: String, noise: String, sigma2: String, sampler: String,
                 tableBits: Int?, seed: String, streams: [StreamRange], modelSHA256: String, dataSHA256: String,
-                time: Double) {
+                time: Double, streamSpec: Int? = StreamSpecification.version) {
         self.procedure = procedure; self.index = index; self.label = label; self.prediction = prediction
         self.abstain = abstain; self.correct = correct; self.candidate = candidate; self.counts = counts
         self.selectionCounts = selectionCounts; self.nA = nA; self.nB = nB; self.n = n; self.n0 = n0
@@ -97,7 +105,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
         self.radiusReal = radiusReal; self.gridScale = gridScale; self.radiusMode = radiusMode
         self.noise = noise; self.sigma2 = sigma2; self.sampler = sampler; self.tableBits = tableBits
         self.seed = seed; self.streams = streams; self.modelSHA256 = modelSHA256
-        self.dataSHA256 = dataSHA256; self.time = time
+        self.dataSHA256 = dataSHA256; self.time = time; self.streamSpec = streamSpec
     }
 
     /// The record with `time` set to 0: the part that sharded and single runs must reproduce byte for byte.
