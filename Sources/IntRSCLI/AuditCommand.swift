@@ -169,16 +169,17 @@ struct AuditCommand: ParsableCommand {
     static func streamSpecNote(_ spec: String, firstLine: Int, lines: Int) -> String {
         let current = StreamSpecification.version
         let which = "\(lines) record\(lines == 1 ? " (line \(firstLine)) has" : "s (first at line \(firstLine)) have")"
+        let (its, they) = lines == 1 ? ("its", "the record cannot") : ("their", "the records cannot")
         let why: String
         switch spec {
         case "absent":
-            why = "\(which) no streamSpec field (run-record version 1): the stream specification that drew the noise is unknown (Vectors/stream-spec.md version 1, or 2 for records written just after it), so the records cannot say how to reproduce their counts"
+            why = "\(which) no streamSpec field (run-record version 1): the stream specification that drew the noise is unknown (Vectors/stream-spec.md version 1, or 2 for records written just after it), so \(they) say how to reproduce \(its) counts"
         case "1":
-            why = "\(which) streamSpec 1: their noise was drawn under Vectors/stream-spec.md version 1, which this build (version \(current)) no longer draws, so its samplers do not reproduce their counts"
+            why = "\(which) streamSpec 1: \(its) noise was drawn under Vectors/stream-spec.md version 1, which this build (version \(current)) no longer draws, so this build's samplers do not reproduce \(its) counts"
         default:
-            why = "\(which) streamSpec \(spec), a stream specification this build does not know (it knows versions 1 to \(current)): their counts cannot be reproduced by this build"
+            why = "\(which) streamSpec \(spec), a stream specification this build does not know (it knows versions 1 to \(current)): \(its) counts cannot be reproduced by this build"
         }
-        return why + "; their certificates were re-derived from the recorded counts, which does not depend on the stream"
+        return why + "; \(its) certificate\(lines == 1 ? " was" : "s were") re-derived from the recorded counts, which does not depend on the stream"
     }
 
     func parse(_ text: String, field: String) throws -> Rational {
