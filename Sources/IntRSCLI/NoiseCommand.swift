@@ -29,8 +29,10 @@ struct NoiseCommand: ParsableCommand {
     var sigma2: String
     @Option(help: "exact (the ideal law) or table (the law of a CDT table with --bits thresholds).")
     var sampler: SamplerKind = .exact
-    @Option(parsing: .unconditional, help: "Table threshold width b in bits (32, 64, 96 or 128).")
-    var bits: Int = 64
+    @Option(name: .customLong("bits"), parsing: .unconditional, help: "Table threshold width b in bits (32, 64, 96 or 128; default 64; --sampler table only, refused with exact).")
+    var bitsOption: Int?
+    /// The table width used with --sampler table (default 64).
+    var bits: Int { bitsOption ?? 64 }
     @Option(parsing: .unconditional, help: "Enclosure precision in bits (tail bound 2^-precision; 16 ... 256).")
     var precision: Int = 64
     @Option(help: "With --sampler table: also write the noise table file (intrs-noise-table JSON) to this path.")
@@ -40,6 +42,9 @@ struct NoiseCommand: ParsableCommand {
 
     func validate() throws {
         guard (16...256).contains(precision) else { throw ValidationError("--precision \(precision): must be 16 ... 256") }
+        if let b = bitsOption, sampler != .table {
+            throw ValidationError("--bits \(b): only meaningful with --sampler table (the exact law has no table)")
+        }
         if let path = writeTable, sampler != .table {
             throw ValidationError("--write-table \(path): needs --sampler table (only a table law has a table file)")
         }

@@ -39,7 +39,7 @@ enum NoiseTableFile {
         do {
             try CanonicalJSON.encode(table).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ValidationError("--write-table \(path): cannot write the file (\(fileReadFailureReason(path: path, error)))")
+            throw ValidationError("--write-table \(path): cannot write the file (\(fileWriteFailureReason(path: path, error)))")
         }
     }
 }

@@ -74,7 +74,7 @@ struct TableCommand: ParsableCommand {
         let data = try CanonicalJSON.encode(table)
         if let output {
             do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ValidationError("--output \(output): cannot write: \(error.localizedDescription)")
+                throw ValidationError("--output \(output): cannot write: \(fileWriteFailureReason(path: output, error)) (no table file was written)")
             }
         }
         if json { FileHandle.standardOutput.write(data); return }

@@ -44,7 +44,7 @@ struct TheoremCommand: ParsableCommand {
         let md = report.markdown(command: command, seconds: nil)
         if let markdown {
             do { try Data(md.utf8).write(to: URL(fileURLWithPath: markdown), options: .atomic) } catch {
-                throw ValidationError("--markdown \(markdown): cannot write: \(error.localizedDescription)")
+                throw ValidationError("--markdown \(markdown): cannot write: \(fileWriteFailureReason(path: markdown, error))")
             }
         }
         if json { try CertArgs.printJSON(report); return }

@@ -14,3 +14,23 @@ public func fileReadFailureReason(path: String, _ error: any Error) -> String {
     if !fm.isReadableFile(atPath: path) { return "permission denied" }
     return error.localizedDescription
 }
+
+/// Why writing the file at `path` failed, in plain words for an error message: "directory D does not
+/// exist", "is a directory, not a file", "permission denied (directory D is not writable)", or the
+/// system's description. Foundation's own text for a missing parent directory ("The file doesn't exist")
+/// names neither the cause nor the directory. Call it only after a write has failed: it inspects the
+/// path again.
+public func fileWriteFailureReason(path: String, _ error: any Error) -> String {
+    let fm = FileManager.default
+    let url = URL(fileURLWithPath: path)
+    var isDirectory: ObjCBool = false
+    if fm.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+        return "is a directory, not a file"
+    }
+    let parent = url.deletingLastPathComponent().path
+    var parentIsDirectory: ObjCBool = false
+    if !fm.fileExists(atPath: parent, isDirectory: &parentIsDirectory) { return "directory \(parent) does not exist" }
+    if !parentIsDirectory.boolValue { return "\(parent) is not a directory" }
+    if !fm.isWritableFile(atPath: parent) { return "permission denied (directory \(parent) is not writable)" }
+    return error.localizedDescription
+}

@@ -61,7 +61,8 @@ public enum SeedError: Error, Equatable, CustomStringConvertible, Sendable {
         case .oddLength(let s, let n):
             return "seed \"\(s)\" has an odd number of hex digits (\(n)); expected exactly 64 (32 bytes)"
         case .wrongLength(let s, let n):
-            return "seed \"\(s)\" has \(n) hex digits; expected exactly 64 (32 bytes); shorter seeds are not padded"
+            return "seed \"\(s)\" has \(n) hex digits; expected exactly 64 (32 bytes)"
+                + (n < 64 ? "; shorter seeds are not padded" : "; longer seeds are not truncated")
         }
     }
 }
