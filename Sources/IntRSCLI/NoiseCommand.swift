@@ -12,15 +12,9 @@ struct NoiseCommand: ParsableCommand {
         commandName: "noise",
         abstract: "Show a noise law exactly: PMF enclosures over the support, variance, table TV bound.",
         discussion: """
-        Values k are integers in grid units; sigma2 is in grid units squared. For the ideal law
-        (--sampler exact) the PMF enclosures cover a window [-K, K] whose outside mass is at most
-        2^-precision (the tail bound is printed). With --sampler table the table law is exact
-        (masses are multiples of 2^-bits) and the total-variation bound to the ideal law is a rigorous
-        upper bound. Enclosures print as {"lo": "p/q", "hi": "p/q"} in --json.
+        Values k are integers in grid units; sigma2 is in grid units squared. For the ideal law (--sampler exact) the PMF enclosures cover a window [-K, K] whose outside mass is at most 2^-precision (the tail bound is printed). With --sampler table the table law is exact (masses are multiples of 2^-bits) and the total-variation bound to the ideal law is a rigorous upper bound. Enclosures print as {"lo": "p/q", "hi": "p/q"} in --json.
 
-        --sampler table --write-table FILE also writes the table in the intrs-noise-table format
-        (Vectors/noise-table-format.md; canonical JSON, written atomically) for
-        `intrs sample --sampler table --table FILE` and other runtimes.
+        --sampler table --write-table FILE also writes the table in the intrs-noise-table format (Vectors/noise-table-format.md; canonical JSON, written atomically) for `intrs sample --sampler table --table FILE` and other runtimes.
         """)
 
     @Option(help: "Noise family: discrete-gaussian or rounded-gaussian.")
@@ -64,6 +58,7 @@ struct NoiseCommand: ParsableCommand {
         let bits: Int, minValue: Int, maxValue: Int
         let masses: [TableMass]
         let variance: String
+        let varianceDecimal: String
         let totalVariationBound: String
         let totalVariationBoundDecimal: String
         let memoryBytes: Int
@@ -96,7 +91,7 @@ struct NoiseCommand: ParsableCommand {
             tableOut = TableOutput(
                 bits: bits, minValue: t.minValue, maxValue: t.maxValue,
                 masses: t.masses.enumerated().map { TableMass(k: t.minValue + $0.offset, mass: $0.element.description, decimal: $0.element.scientificString(significant: 12)) },
-                variance: t.variance.description, totalVariationBound: tv.description,
+                variance: t.variance.description, varianceDecimal: t.variance.scientificString(significant: 12), totalVariationBound: tv.description,
                 totalVariationBoundDecimal: tv.scientificString(significant: 6), memoryBytes: t.noiseTable.runtimeMemoryBytes)
         }
         let o = Output(noise: noise.rawValue, sigma2: s2.description, sampler: sampler.rawValue, precision: precision,

@@ -15,17 +15,9 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Draw integer noise samples (grid units) from one ChaCha20 stream.",
         discussion: """
-        Prints the first COUNT samples of the stream (seed, example, phase, stream), i.e. the first
-        COUNT coordinates of one noisy input, one integer (grid units) per line; --json adds the
-        cumulative words consumed after each sample and streamSpec, the version of Vectors/stream-spec.md the
-        draws follow (this build: \(StreamSpecification.version)). The stream is specified in Vectors/stream-spec.md.
-        --stream N is the sample index (nonce word 3); --example and --phase (nonce words 1, 2) default
-        to 0. Phases: 0 = CERTIFY selection, 1 = CERTIFY estimation, 2 = PREDICT.
+        Prints the first COUNT samples of the stream (seed, example, phase, stream), i.e. the first COUNT coordinates of one noisy input, one integer (grid units) per line; --json adds the cumulative words consumed after each sample and streamSpec, the version of Vectors/stream-spec.md the draws follow (this build: \(StreamSpecification.version)). The stream is specified in Vectors/stream-spec.md. --stream N is the sample index (nonce word 3); --example and --phase (nonce words 1, 2) default to 0. Phases: 0 = CERTIFY selection, 1 = CERTIFY estimation, 2 = PREDICT.
 
-        --sampler table --table FILE samples from a noise table file (Vectors/noise-table-format.md,
-        written by `intrs noise --sampler table --bits B --write-table FILE`) instead of building the
-        table: the file is validated (errors name the file, field and value) and sampled as it is;
-        --noise, --sigma2 and --bits may then be omitted and, if given, must match the file.
+        --sampler table --table FILE samples from a noise table file (Vectors/noise-table-format.md, written by `intrs noise --sampler table --bits B --write-table FILE`) instead of building the table: the file is validated (errors name the file, field and value) and sampled as it is; --noise, --sigma2 and --bits may then be omitted and, if given, must match the file.
         """)
 
     @Option(help: "Noise family: discrete-gaussian or rounded-gaussian (required unless --table).")
