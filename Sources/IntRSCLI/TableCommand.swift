@@ -27,6 +27,7 @@ struct TableCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"
     @Option(help: "binary or two-class (with pB := 1 - pA both give the same thresholds).") var form: String = "binary"
     @Option(help: "closed-form or tight.") var mode: String = "tight"
+    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Cap the norms the table covers at this |delta|^2 (grid units squared, >= 1; default: no cap). Tight mode enumerates every shift pattern up to the cap, and their number grows fast (about 2.5e4 patterns up to 100, 1.8e6 up to 232), so large sigma2 needs one; a capped table is sound (no count certifies beyond the cap) and says so in its basis.") var maxNorm2: Int?
     @Option(help: "Write the table (canonical JSON) to this file.") var output: String?
     @Flag(help: "Print the table as JSON on stdout.") var json = false
 
@@ -36,6 +37,9 @@ struct TableCommand: ParsableCommand {
         let a = try CertArgs.probability(alpha, option: "--alpha")
         guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
         guard n >= 1 && n <= 10_000_000 else { throw ValidationError("--n \(n): must be in 1...10000000") }
+        if let maxNorm2, maxNorm2 < 1 || maxNorm2 > CertificateTableBuilder.defaultMaxNorm2 {
+            throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...\(CertificateTableBuilder.defaultMaxNorm2) (grid units squared)")
+        }
         guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
         guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
         if family == .roundedGaussian && sampler == "exact" {
@@ -61,7 +65,9 @@ struct TableCommand: ParsableCommand {
         let start = Date()
         var lastReport = start
         var passes = 0, lastLimit = -1
-        let table = try CertificateTableBuilder.build(spec: spec, alpha: a, progress: { count, limit, parts in
+        let table = try CertificateTableBuilder.build(spec: spec, alpha: a,
+                                                      maxNorm2: maxNorm2 ?? CertificateTableBuilder.defaultMaxNorm2,
+                                                      progress: { count, limit, parts in
             if limit != lastLimit { passes += 1; lastLimit = limit }
             let now = Date()
             guard now.timeIntervalSince(lastReport) >= 1 else { return }
@@ -80,7 +86,8 @@ struct TableCommand: ParsableCommand {
         if json { FileHandle.standardOutput.write(data); return }
         print("certificate table: \(family.rawValue), sigma2 = \(s2), sampler \(sampler)\(eta.isZero ? "" : " (eta = \(eta.scientificString()))"), d = \(dimension), N = \(n), alpha = \(a), \(f.rawValue), \(m.rawValue)")
         if let first = table.steps.first, let last = table.steps.last {
-            print("  \(table.steps.count) steps; abstain below nA = \(first.minCount); nA = N certifies |delta|^2 < \(last.norm2Bound)")
+            print("  \(table.steps.count) steps; abstain below nA = \(first.minCount); nA = N certifies |delta|^2 < \(last.norm2Bound)"
+                  + (table.basis.contains("Truncated:") ? " (capped by --max-norm2 \(maxNorm2 ?? 0); see basis)" : ""))
         } else {
             print("  no count certifies anything (every nA abstains)")
         }

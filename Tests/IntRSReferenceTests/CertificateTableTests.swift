@@ -51,4 +51,22 @@ import IntRSRuntime
             #expect((approx.certifiedNorm2Bound(nA: nA) ?? 0) <= (exact.certifiedNorm2Bound(nA: nA) ?? 0))
         }
     }
+
+    @Test("a capped table equals the full table up to the cap and certifies nothing beyond it", arguments: [
+        CertificateTableBuilder.Mode.tight, .closedForm])
+    func capped(mode: CertificateTableBuilder.Mode) throws {
+        let spec = try Self.spec("discrete-gaussian", "4", d: 50, n: 60, mode: mode)
+        let full = try CertificateTableBuilder.build(spec: spec, alpha: Self.alpha)
+        let fullTop = try #require(full.steps.last).norm2Bound
+        let cap = 3
+        #expect(fullTop > cap + 1, "the cap must bite for this test to mean anything")
+        let capped = try CertificateTableBuilder.build(spec: spec, alpha: Self.alpha, maxNorm2: cap)
+        #expect(capped.problems().isEmpty)
+        #expect(capped.basis.contains("Truncated"))
+        #expect(!full.basis.contains("Truncated"))
+        for nA in 0 ... 60 {
+            let f = full.certifiedNorm2Bound(nA: nA), c = capped.certifiedNorm2Bound(nA: nA)
+            #expect(c == f.map { min($0, cap + 1) }, "nA \(nA): capped \(String(describing: c)) full \(String(describing: f))")
+        }
+    }
 }

@@ -10,11 +10,12 @@ extension CertificateTableBuilder {
 
     /// Builds a table with the exact Clopper–Pearson lower bound (CP-1) and Phi enclosures.
     public static func build(spec: Spec, alpha: Rational, generator: String = "intrs table \(IntRSVersion.string)",
+                             maxNorm2: Int = CertificateTableBuilder.defaultMaxNorm2,
                              progress: Progress? = nil) throws -> CertificateTable {
         let n = spec.estimationSamples
         return try build(spec: spec,
                          lowerBound: { k in try ClopperPearson.lowerBound(successes: k, trials: n, alpha: alpha) },
-                         phiUpper: { phiOfSqrtUpper($0) }, generator: generator, progress: progress)
+                         phiUpper: { phiOfSqrtUpper($0) }, generator: generator, maxNorm2: maxNorm2, progress: progress)
     }
 
     /// The thresholds M(n) the table was built from (same functions as `build`), for reference lookups.

@@ -53,14 +53,21 @@ public enum CertificateTableBuilder {
 
     /// The thresholds M(n) for n = 1 ... until M(n) + d * eta >= cap (no count can reach further).
     /// `phiUpper(x2)` must return an upper bound of Phi(sqrt(x2)) for a rational x2 >= 0.
+    /// The largest |delta|^2 a table covers unless the caller caps it lower.
+    public static let defaultMaxNorm2 = 1_000_000
+
+    /// The thresholds M(n) for n = 1 ... until M(n) + d * eta >= cap (no count can reach further), or
+    /// n = maxNorm2 + 1 if that comes first (a truncated table: no count certifies |delta|^2 > maxNorm2;
+    /// every M(n) is still a valid threshold, so the table is sound).
     public static func thresholds(spec: Spec, cap: Rational, phiUpper: (Rational) -> Rational,
-                                  maxNorm2: Int = 1_000_000, progress: Progress? = nil) -> [Rational] {
+                                  maxNorm2: Int = defaultMaxNorm2, progress: Progress? = nil) -> [Rational] {
+        precondition(maxNorm2 >= 1, "CertificateTableBuilder.thresholds: maxNorm2 must be >= 1")
         let shift = Rational(spec.dimension) * spec.eta
         var out: [Rational] = [Rational(1, 2)]
         switch spec.effectiveMode {
         case .closedForm:
             var n = 2
-            while n <= maxNorm2 {
+            while n <= maxNorm2 + 1 {
                 let m = Rational.max(Rational(1, 2), phiUpper(Rational(n - 1) / spec.noise.sigma2))
                 out.append(m)
                 if m + shift >= cap { break }
@@ -69,7 +76,7 @@ public enum CertificateTableBuilder {
         case .tight:
             // G(m) = max upper midCDF over patterns of norm exactly m; enumerate all patterns with
             // norm <= L, doubling L until the running maximum reaches the cap.
-            var L = 16
+            var L = min(16, maxNorm2)
             while true {
                 let g = maxMidCDFByNorm(analyzer: ShiftAnalyzer(noise: spec.noise), dimension: spec.dimension, maxNorm2: L,
                                         progress: progress)
@@ -117,8 +124,11 @@ public enum CertificateTableBuilder {
     }
 
     /// Builds the table: k(n) by binary search on the count for each threshold, then the steps.
+    /// `maxNorm2` caps the norms the table covers (tight mode enumerates every pattern up to it; the
+    /// enumeration grows fast with the norm, so large sigma2 needs a cap). A capped table says so in its basis.
     public static func build(spec: Spec, lowerBound: LowerBound, phiUpper: (Rational) -> Rational,
-                             generator: String, progress: Progress? = nil) throws -> CertificateTable {
+                             generator: String, maxNorm2: Int = defaultMaxNorm2,
+                             progress: Progress? = nil) throws -> CertificateTable {
         let N = spec.estimationSamples
         var cache: [Int: Rational] = [:]
         func cp(_ k: Int) throws -> Rational {
@@ -128,8 +138,9 @@ public enum CertificateTableBuilder {
             return v
         }
         let cap = try cp(N)
-        let ms = thresholds(spec: spec, cap: cap, phiUpper: phiUpper, progress: progress)
+        let ms = thresholds(spec: spec, cap: cap, phiUpper: phiUpper, maxNorm2: maxNorm2, progress: progress)
         let shift = Rational(spec.dimension) * spec.eta
+        let truncated = ms.count >= maxNorm2 + 1 && ms[ms.count - 1] + shift < cap
         var steps: [CertificateStep] = []
         var lo = 0
         for (i, m) in ms.enumerated() {
@@ -149,8 +160,12 @@ public enum CertificateTableBuilder {
             else { steps.append(CertificateStep(minCount: a, norm2Bound: n)) }
             lo = a
         }
-        return CertificateTable(configuration: spec.configuration, steps: steps,
-                                basis: basis(spec), generator: generator)
+        var b = basis(spec)
+        if truncated {
+            b += " Truncated: the table covers |delta|^2 <= \(maxNorm2) only (maxNorm2 cap), so no count certifies more; "
+                + "sound, but counts near N may deserve a larger certificate."
+        }
+        return CertificateTable(configuration: spec.configuration, steps: steps, basis: b, generator: generator)
     }
 
     /// The reference answer for one count, computed directly (no binary search, no steps): the largest n with
