@@ -91,6 +91,10 @@ struct SampleCommand: ParsableCommand {
         }
         let factory: NoiseSamplerFactory
         do { factory = try NoiseSamplerFactory(family: noise, sigma2: s2, kind: sampler, impl: impl, bits: bits) } catch {
+            // The fast sampler's domain message names the value but not the option.
+            if let e = error as? NoiseError, case .outsideFastDomain = e {
+                throw ValidationError("--sigma2 \(sigma2) with --impl fast: \(e)")
+            }
             throw ValidationError("\(error)")
         }
         let id = StreamID(example: example, phase: phase, index: stream)

@@ -45,7 +45,7 @@ public struct FastDiscreteGaussianSampler: Sendable {
         while b != 0 { (a, b) = (b, a % b) }
         let p = sigma2Numerator / a, q = sigma2Denominator / a
         guard p < 1 << 32, q < 1 << 32, p <= q << 24 else {
-            throw .outsideFastDomain("sigma2 = \(p)/\(q) is outside the fast sampler's domain: " + Self.domainDescription)
+            throw .outsideFastDomain("sigma2 = \(q == 1 ? "\(p)" : "\(p)/\(q)") is outside the fast sampler's domain: " + Self.domainDescription)
         }
         self.p = p
         self.q = q
