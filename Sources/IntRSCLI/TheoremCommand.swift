@@ -47,7 +47,7 @@ struct TheoremCommand: ParsableCommand {
                 throw ValidationError("--markdown \(markdown): cannot write: \(fileWriteFailureReason(path: markdown, error))")
             }
         }
-        if json { try CertArgs.printJSON(report); return }
+        if json { FileHandle.standardOutput.write(try JSONEnclosureDecimals.encode(report)); return }
         let c = report.twoClassCounterexamples
         print("two-class counterexamples: \(c.filter { $0.noise == "discrete-gaussian" }.count) under N_Z, \(c.filter { $0.noise == "rounded-gaussian" }.count) under rounded Gaussian")
         let cap = 20
