@@ -7,17 +7,6 @@ import Testing
 /// reported with that subcommand's path, not the root's.
 @Suite("error reporting")
 struct ErrorReportingTests {
-    /// Parses and runs; returns (message, exit code) of the error, nil on success.
-    func failure(_ args: [String]) -> (String, Int32)? {
-        do {
-            var cmd = try IntRSCommand.parseAsRoot(args)
-            try cmd.run()
-            return nil
-        } catch {
-            return (IntRSCommand.message(for: error), IntRSCommand.exitCode(for: error).rawValue)
-        }
-    }
-
     @Test("sigma2 outside the reference domain is a usage error (64) before any output", arguments: [
         ["radius", "--sigma2", "1000000", "--pa", "0.9"],
         ["radius", "--sigma2", "1/2000", "--pa", "0.9", "--tight", "--dimension", "2"],
@@ -25,7 +14,7 @@ struct ErrorReportingTests {
         ["table", "--sigma2", "70000", "--dimension", "64", "--n", "1000"],
     ])
     func sigma2OutsideDomain(_ args: [String]) throws {
-        let f = try #require(failure(args))
+        let f = try #require(CLITest.failure(args))
         #expect(f.1 == 64, "exit code \(f.1) for \(args)")
         #expect(f.0.contains("outside the supported domain"), "message: \(f.0)")
     }

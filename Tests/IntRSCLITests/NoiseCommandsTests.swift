@@ -9,16 +9,6 @@ struct NoiseCommandsTests {
     static let seed = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
     /// Parses and runs; returns the error message (nil on success).
-    func errorMessage(_ args: [String]) -> String? {
-        do {
-            var cmd = try IntRSCommand.parseAsRoot(args)
-            try cmd.run()
-            return nil
-        } catch {
-            return IntRSCommand.message(for: error)
-        }
-    }
-
     @Test("bad sample parameters are refused with the option named", arguments: [
         (["--sigma2", "0"], "--sigma2"), (["--sigma2", "abc"], "--sigma2"), (["--sigma2", "1/0"], "--sigma2"),
         (["--seed", ""], "seed"), (["--seed", "abc"], "odd number"), (["--seed", "zz"], "not a hexadecimal"),
@@ -29,16 +19,16 @@ struct NoiseCommandsTests {
         var args = ["sample", "--noise", "discrete-gaussian", "--sigma2", "4", "--seed", Self.seed]
         // Later options override earlier ones in the parser, so append the bad one.
         args += c.0
-        let msg = errorMessage(args)
+        let msg = CLITest.errorMessage(args)
         #expect(msg?.contains(c.1) == true, "\(c.0): \(msg ?? "accepted")")
     }
 
     @Test("rounded Gaussian has no exact sampler; noise rejects bad sigma2 and precision")
     func otherErrors() {
-        #expect(errorMessage(["sample", "--noise", "rounded-gaussian", "--sigma2", "4", "--seed", Self.seed])?.contains("--sampler table") == true)
-        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "0"])?.contains("--sigma2") == true)
-        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "1", "--precision", "5"])?.contains("--precision") == true)
-        #expect(errorMessage(["noise", "--noise", "gaussian", "--sigma2", "1"]) != nil)
+        #expect(CLITest.errorMessage(["sample", "--noise", "rounded-gaussian", "--sigma2", "4", "--seed", Self.seed])?.contains("--sampler table") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "0"])?.contains("--sigma2") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "1", "--precision", "5"])?.contains("--precision") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "gaussian", "--sigma2", "1"]) != nil)
     }
 }
 
@@ -47,16 +37,6 @@ struct NoiseCommandsTests {
 @Suite("intrs sigma2 domain and argument validation")
 struct Sigma2DomainCLITests {
     static let seed = NoiseCommandsTests.seed
-
-    func errorMessage(_ args: [String]) -> String? {
-        do {
-            var cmd = try IntRSCommand.parseAsRoot(args)
-            try cmd.run()
-            return nil
-        } catch {
-            return IntRSCommand.message(for: error)
-        }
-    }
 
     @Test("sigma2 outside the domain is refused naming --sigma2", arguments: [
         ["noise", "--noise", "discrete-gaussian", "--sigma2", "1/10000000"],
@@ -70,7 +50,7 @@ struct Sigma2DomainCLITests {
         ["theorem", "--sigma2", "1/100000000", "--max-norm2", "1"],
     ])
     func outsideDomain(_ args: [String]) {
-        let msg = errorMessage(args)
+        let msg = CLITest.errorMessage(args)
         #expect(msg?.contains("--sigma2") == true || msg?.contains("sigma2 =") == true, "\(args): \(msg ?? "accepted")")
         #expect(msg?.contains("domain") == true, "\(args): \(msg ?? "accepted")")
     }
@@ -78,10 +58,10 @@ struct Sigma2DomainCLITests {
     @Test("negative separate values, bad phase and --bits with the exact sampler are refused clearly")
     func argumentValidation() {
         let base = ["sample", "--noise", "discrete-gaussian", "--sigma2", "4", "--seed", Self.seed]
-        #expect(errorMessage(base + ["--count", "-5"])?.contains("--count") == true)
-        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "-1"])?.contains("positive") == true)
-        #expect(errorMessage(base + ["--phase", "3"])?.contains("--phase") == true)
-        #expect(errorMessage(base + ["--bits", "64"])?.contains("--bits") == true)
-        #expect(errorMessage(base + ["--bits", "64", "--sampler", "table", "--count", "2"]) == nil)
+        #expect(CLITest.errorMessage(base + ["--count", "-5"])?.contains("--count") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "-1"])?.contains("positive") == true)
+        #expect(CLITest.errorMessage(base + ["--phase", "3"])?.contains("--phase") == true)
+        #expect(CLITest.errorMessage(base + ["--bits", "64"])?.contains("--bits") == true)
+        #expect(CLITest.errorMessage(base + ["--bits", "64", "--sampler", "table", "--count", "2"]) == nil)
     }
 }

@@ -20,16 +20,6 @@ struct NoiseTableFileTests {
     /// A valid table file's bytes (discrete Gaussian, sigma2 = 4, b = 64), built once.
     static let baseTable: Data = try! CanonicalJSON.encode(TableLaw(family: .discreteGaussian, sigma2: Rational(4), bits: 64).noiseTable)
 
-    func errorMessage(_ args: [String]) -> String? {
-        do {
-            var cmd = try IntRSCommand.parseAsRoot(args)
-            try cmd.run()
-            return nil
-        } catch {
-            return IntRSCommand.message(for: error)
-        }
-    }
-
     func sampleOutput(_ args: [String]) throws -> SampleCommand.Output {
         let parsed = try IntRSCommand.parseAsRoot(["sample"] + args)
         guard let cmd = parsed as? SampleCommand else { throw ValidationError("not a sample command") }
@@ -39,7 +29,7 @@ struct NoiseTableFileTests {
     /// Writes a table with `intrs noise` and returns its path.
     func writtenTable(_ family: String, _ sigma2: String, bits: Int, name: String) throws -> String {
         let path = Self.tempPath(name)
-        let msg = errorMessage(["noise", "--noise", family, "--sigma2", sigma2, "--sampler", "table", "--bits", "\(bits)",
+        let msg = CLITest.errorMessage(["noise", "--noise", family, "--sigma2", sigma2, "--sampler", "table", "--bits", "\(bits)",
                                 "--precision", "16", "--write-table", path])
         #expect(msg == nil, "\(msg ?? "")")
         return path
@@ -65,7 +55,7 @@ struct NoiseTableFileTests {
             #expect(o.tableFile == path && o.bits == bits && o.noise == family && o.sigma2 == law.sigma2.description)
         }
         // Matching --noise/--sigma2/--bits are accepted; the run through `run()` succeeds.
-        #expect(errorMessage(["sample", "--noise", family, "--sigma2", s2, "--bits", "\(bits)", "--sampler", "table",
+        #expect(CLITest.errorMessage(["sample", "--noise", family, "--sigma2", s2, "--bits", "\(bits)", "--sampler", "table",
                               "--table", path, "--seed", Self.seed, "--count", "3"]) == nil)
     }
 
@@ -96,7 +86,7 @@ struct NoiseTableFileTests {
         let bad = Self.tempPath("bad-\(c.0)-\(UUID().uuidString)")   // unique: the cases run in parallel
         try JSONSerialization.data(withJSONObject: dict).write(to: URL(fileURLWithPath: bad))
         defer { try? FileManager.default.removeItem(atPath: bad) }
-        let msg = errorMessage(["sample", "--sampler", "table", "--table", bad, "--seed", Self.seed, "--count", "2"])
+        let msg = CLITest.errorMessage(["sample", "--sampler", "table", "--table", bad, "--seed", Self.seed, "--count", "2"])
         #expect(msg?.contains(bad) == true, "\(c.0): \(msg ?? "accepted")")
         #expect(msg?.contains(c.2) == true, "\(c.0): \(msg ?? "accepted")")
     }
@@ -107,19 +97,19 @@ struct NoiseTableFileTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let base = ["sample", "--sampler", "table", "--table", path, "--seed", Self.seed, "--count", "2"]
         let missing = Self.tempPath("does-not-exist")
-        #expect(errorMessage(["sample", "--sampler", "table", "--table", missing, "--seed", Self.seed])?.contains("--table \(missing): cannot read") == true)
+        #expect(CLITest.errorMessage(["sample", "--sampler", "table", "--table", missing, "--seed", Self.seed])?.contains("--table \(missing): cannot read") == true)
         let junk = Self.tempPath("junk")
         try Data("not json".utf8).write(to: URL(fileURLWithPath: junk))
         defer { try? FileManager.default.removeItem(atPath: junk) }
-        #expect(errorMessage(["sample", "--sampler", "table", "--table", junk, "--seed", Self.seed])?.contains("--table \(junk): not a noise table file") == true)
-        #expect(errorMessage(base + ["--noise", "rounded-gaussian"])?.contains("--noise rounded-gaussian does not match field family \"discrete-gaussian\"") == true)
-        #expect(errorMessage(base + ["--sigma2", "5"])?.contains("--sigma2 5 does not match field sigma2 \"4\"") == true)
-        #expect(errorMessage(base + ["--bits", "32"])?.contains("--bits 32 does not match field bits 64") == true)
-        #expect(errorMessage(["sample", "--table", path, "--seed", Self.seed])?.contains("needs --sampler table") == true)
-        #expect(errorMessage(["sample", "--sampler", "table", "--seed", Self.seed])?.contains("--noise") == true)
-        #expect(errorMessage(["sample", "--noise", "discrete-gaussian", "--seed", Self.seed])?.contains("--sigma2") == true)
-        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--write-table", Self.tempPath("x")])?.contains("needs --sampler table") == true)
-        #expect(errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--sampler", "table",
+        #expect(CLITest.errorMessage(["sample", "--sampler", "table", "--table", junk, "--seed", Self.seed])?.contains("--table \(junk): not a noise table file") == true)
+        #expect(CLITest.errorMessage(base + ["--noise", "rounded-gaussian"])?.contains("--noise rounded-gaussian does not match field family \"discrete-gaussian\"") == true)
+        #expect(CLITest.errorMessage(base + ["--sigma2", "5"])?.contains("--sigma2 5 does not match field sigma2 \"4\"") == true)
+        #expect(CLITest.errorMessage(base + ["--bits", "32"])?.contains("--bits 32 does not match field bits 64") == true)
+        #expect(CLITest.errorMessage(["sample", "--table", path, "--seed", Self.seed])?.contains("needs --sampler table") == true)
+        #expect(CLITest.errorMessage(["sample", "--sampler", "table", "--seed", Self.seed])?.contains("--noise") == true)
+        #expect(CLITest.errorMessage(["sample", "--noise", "discrete-gaussian", "--seed", Self.seed])?.contains("--sigma2") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--write-table", Self.tempPath("x")])?.contains("needs --sampler table") == true)
+        #expect(CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--sampler", "table",
                               "--write-table", "/nonexistent-dir/t.json"])?.contains("--write-table /nonexistent-dir/t.json: cannot write") == true)
     }
 }

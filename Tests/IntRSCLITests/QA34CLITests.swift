@@ -10,19 +10,9 @@ import IntRSCore
 struct QA34CLITests {
     static let seed = NoiseCommandsTests.seed
 
-    func errorMessage(_ args: [String]) -> String? {
-        do {
-            var cmd = try IntRSCommand.parseAsRoot(args)
-            try cmd.run()
-            return nil
-        } catch {
-            return IntRSCommand.message(for: error)
-        }
-    }
-
     @Test("noise --bits without --sampler table is refused (it used to be ignored silently)")
     func noiseBitsNeedsTable() {
-        let msg = errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--bits", "48"])
+        let msg = CLITest.errorMessage(["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--bits", "48"])
         #expect(msg?.contains("--bits 48") == true, "\(msg ?? "accepted")")
         #expect(msg?.contains("--sampler table") == true, "\(msg ?? "accepted")")
     }
@@ -44,7 +34,7 @@ struct QA34CLITests {
     ])
     func writeFailureReason(_ args: [String]) {
         let dir = "/nonexistent-intrs-qa34-\(UInt32.random(in: 0...UInt32.max))"
-        let msg = errorMessage(args + ["\(dir)/out.json"])
+        let msg = CLITest.errorMessage(args + ["\(dir)/out.json"])
         #expect(msg?.contains("directory \(dir) does not exist") == true, "\(args): \(msg ?? "accepted")")
         #expect(!FileManager.default.fileExists(atPath: dir))
     }
