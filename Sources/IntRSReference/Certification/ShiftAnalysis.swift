@@ -151,16 +151,24 @@ public final class ShiftAnalyzer: @unchecked Sendable {
 }
 
 extension ShiftAnalysis {
+    /// The margin (worstA - bestB, or worstA - 1/2 in the binary form when bestB is nil), its rigorous
+    /// sign, and the witness only when the margin is proven <= 0. Shared by both law representations.
+    static func assemble(delta: [Int], n2: Int, pA: Rational, pB: Rational?, precision: Precision,
+                         worstA wA: Interval, bestB: Interval?, witness: () -> ShiftWitness?) -> ShiftAnalysis {
+        let bB = bestB ?? Interval(exactly: Rational(1, 2))
+        let m = wA - bB
+        let d = Decision(positive: m)
+        return ShiftAnalysis(delta: delta, norm2: n2, pA: pA, pB: pB, worstA: wA, bestB: bB, margin: m,
+                             decision: d, precision: precision, witness: d == .notCertified ? witness() : nil)
+    }
+
     /// Margins and decision on one enclosed law of T.
     public static func evaluate(law: ShiftLaw, delta: [Int], n2: Int, pA: Rational, pB: Rational?,
                                 precision: Precision) -> ShiftAnalysis {
-        let wA = NeymanPearson.worstA(law, shift: n2, p: pA)
-        let bB = pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) } ?? Interval(exactly: Rational(1, 2))
-        let m = wA - bB
-        let d = Decision(positive: m)
-        let w = d == .notCertified ? ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB) : nil
-        return ShiftAnalysis(delta: delta, norm2: n2, pA: pA, pB: pB, worstA: wA, bestB: bB, margin: m,
-                             decision: d, precision: precision, witness: w)
+        assemble(delta: delta, n2: n2, pA: pA, pB: pB, precision: precision,
+                 worstA: NeymanPearson.worstA(law, shift: n2, p: pA),
+                 bestB: pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) },
+                 witness: { ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB) })
     }
 }
 
@@ -168,12 +176,9 @@ extension ShiftAnalysis {
     /// Margins and decision on one enclosed law of T at an arbitrary-precision rung (NP-4 unchanged).
     public static func evaluate(law: BigShiftLaw, delta: [Int], n2: Int, pA: Rational, pB: Rational?,
                                 precision: Precision) -> ShiftAnalysis {
-        let wA = NeymanPearson.worstA(law, shift: n2, p: pA)
-        let bB = pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) } ?? Interval(exactly: Rational(1, 2))
-        let m = wA - bB
-        let d = Decision(positive: m)
-        let w = d == .notCertified ? ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB) : nil
-        return ShiftAnalysis(delta: delta, norm2: n2, pA: pA, pB: pB, worstA: wA, bestB: bB, margin: m,
-                             decision: d, precision: precision, witness: w)
+        assemble(delta: delta, n2: n2, pA: pA, pB: pB, precision: precision,
+                 worstA: NeymanPearson.worstA(law, shift: n2, p: pA),
+                 bestB: pB.map { NeymanPearson.bestB(law, shift: n2, p: $0) },
+                 witness: { ShiftWitness.build(delta: delta, law: law, pA: pA, pB: pB) })
     }
 }

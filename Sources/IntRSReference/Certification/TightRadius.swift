@@ -146,23 +146,18 @@ public enum TightRadius {
             undecided.append(parts)
             return .undecided
         }
+        // Binary form with a layered likelihood ratio: certified iff pA > midCDF_T(n2) (NP-3).
+        let binaryByMidCDF = pB == nil && analyzer.noise.likelihoodRatioIsLayered
+        func decideByMidCDF(_ m: Interval) -> Decision {
+            pA > m.hi ? .certified : (pA <= m.lo ? .notCertified : .undecided)
+        }
         func decideOn(_ law: ShiftLaw, _ n2: Int) -> Decision {
-            if pB == nil && analyzer.noise.likelihoodRatioIsLayered {
-                let m = NeymanPearson.midCDF(law, at: n2)
-                if pA > m.hi { return .certified }
-                if pA <= m.lo { return .notCertified }
-                return .undecided
-            }
-            return ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
+            binaryByMidCDF ? decideByMidCDF(NeymanPearson.midCDF(law, at: n2))
+                : ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
         }
         func decideOn(_ law: BigShiftLaw, _ n2: Int) -> Decision {
-            if pB == nil && analyzer.noise.likelihoodRatioIsLayered {
-                let m = NeymanPearson.midCDF(law, at: n2)
-                if pA > m.hi { return .certified }
-                if pA <= m.lo { return .notCertified }
-                return .undecided
-            }
-            return ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
+            binaryByMidCDF ? decideByMidCDF(NeymanPearson.midCDF(law, at: n2))
+                : ShiftAnalysis.evaluate(law: law, delta: [], n2: n2, pA: pA, pB: pB, precision: rung).decision
         }
 
         // First bound: single parts (those with m^2 <= n_R are certified by REN-1).
