@@ -11,7 +11,7 @@ struct BenchTightRadiusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tight-radius",
         abstract: "Time the exact tight-radius search (shift patterns enumerated by increasing |delta|^2; one core).",
-        discussion: "Reports CPU time (the machine may be shared) and wall time. Cases are (sigma2 in grid units squared, pA, binary form, d = 1000, limit on |delta|^2). Each case runs twice, side by side: with the fast 31-bit first rung (ShiftLaw31) and without it (52-bit first rung), and reports the CPU-time ratio. --sigma2/--pa/--dimension/--max-norm2/--max-patterns run one custom case instead (the pattern budget makes both variants do the same work). Use a release build.")
+        discussion: "Reports CPU time (the machine may be shared) and wall time. Cases are (sigma2 in grid units squared, pA, binary form, dimension d, limit on |delta|^2). Each case runs side by side in one process: with the lattice collapse (COL-1) and the fast 31-bit first rung (the default search), without the collapse (exhaustive exact search, fast rung), and without either (52-bit first rung); it reports the CPU-time ratios. The large-sigma2 cases (not with --quick) run the exhaustive variants under a 60 s budget: they do not finish, which is the point. --sigma2/--pa/--dimension/--max-norm2/--max-patterns run one custom case instead. Use a release build.")
 
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Only the quick cases.") var quick = false
@@ -19,42 +19,53 @@ struct BenchTightRadiusCommand: ParsableCommand {
     @Option(name: .customLong("pa"), parsing: .unconditional, help: "Custom case: pA (binary form).") var pa: String = "0.99"
     @Option(parsing: .unconditional, help: "Custom case: dimension d.") var dimension: Int = 1000
     @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Custom case: limit on |delta|^2.") var maxNorm2: Int = 400
-    @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Custom case: pattern budget (same work for both variants).") var maxPatterns: Int?
+    @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Custom case: pattern budget (same work for every variant).") var maxPatterns: Int?
 
-    struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var fastRung: Bool; var nStar: Int?; var complete: Bool; var certifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
+    struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var collapse: Bool; var fastRung: Bool; var nStar: Int?; var complete: Bool; var certifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var collapsedPatterns: Int; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
 
     func run() throws {
-        var cases: [(String, String, Int, Int)] = [("4", "0.999", 1000, 400), ("10", "0.999", 1000, 400), ("64", "0.99", 1000, 100)]
-        if !quick { cases += [("16", "0.999", 1000, 400)] }
+        // (sigma2, pA, d, limit, budget seconds for the exhaustive variants)
+        var cases: [(String, String, Int, Int, Double?)] = [("4", "0.999", 1000, 400, nil), ("10", "0.999", 1000, 400, nil),
+                                                            ("64", "0.99", 1000, 100, nil), ("256", "0.734", 1000, 100, nil)]
+        if !quick {
+            cases += [("16", "0.999", 1000, 400, 60), ("65025/16", "0.575", 64, 150, 60), ("65536", "0.5156", 1000, 100, 60)]
+        }
         if let sigma2 {
             guard let s = try? Rational(parsing: sigma2), s.signum > 0 else { throw ValidationError("--sigma2 \"\(sigma2)\": expected a positive rational") }
             guard let p = try? Rational(parsing: pa), p > Rational(1, 2), p < Rational(1) else { throw ValidationError("--pa \"\(pa)\": expected a probability in (1/2, 1)") }
             guard dimension >= 1, maxNorm2 >= 1 else { throw ValidationError("--dimension and --max-norm2 must be >= 1") }
             _ = (s, p)
-            cases = [(sigma2, pa, dimension, maxNorm2)]
+            cases = [(sigma2, pa, dimension, maxNorm2, nil)]
         }
         var rows: [Row] = []
-        for (s, p, dim, limit) in cases {
+        for (s, p, dim, limit, exhaustiveBudget) in cases {
             var cpus: [Double] = []
-            for fast in [true, false] {
+            for (collapse, fast) in [(true, true), (false, true), (false, false)] {
                 let analyzer = ShiftAnalyzer(noise: try CertificationNoise.discreteGaussian(sigma2: try Rational(parsing: s)))
                 let start = Date()
                 let c0 = clock()
                 let r = TightRadius.search(analyzer: analyzer, pA: try Rational(parsing: p), pB: nil, dimension: dim, maxNorm2: limit,
-                                           budget: .init(maxPatterns: maxPatterns), fastRung: fast)
+                                           budget: .init(maxPatterns: maxPatterns, maxSeconds: collapse ? nil : exhaustiveBudget),
+                                           fastRung: fast, collapse: collapse)
                 let cpu = Double(clock() - c0) / Double(CLOCKS_PER_SEC)
                 cpus.append(cpu)
                 let t = Date().timeIntervalSince(start)
-                rows.append(Row(sigma2: s, pA: p, dimension: dim, maxNorm2: limit, fastRung: fast, nStar: r.nStar, complete: r.complete,
-                                certifiedNorm2: r.certifiedNorm2, renyiFloor: r.renyiFloor, patterns: r.patternsVisited, seconds: t,
-                                cpuSeconds: cpu, patternsPerSecond: Double(r.patternsVisited) / max(cpu, 1e-9)))
+                rows.append(Row(sigma2: s, pA: p, dimension: dim, maxNorm2: limit, collapse: collapse, fastRung: fast, nStar: r.nStar,
+                                complete: r.complete, certifiedNorm2: r.certifiedNorm2, renyiFloor: r.renyiFloor, patterns: r.patternsVisited,
+                                collapsedPatterns: r.collapsedPatterns, seconds: t, cpuSeconds: cpu,
+                                patternsPerSecond: Double(r.patternsVisited) / max(cpu, 1e-9)))
                 if !json {
+                    let variant = collapse ? "collapse + fast rung" : (fast ? "exhaustive, fast 31-bit rung" : "exhaustive, 52-bit first rung")
                     let answer = r.complete ? "n* = \(r.nStar.map(String.init) ?? "> \(limit)")" : "stopped, certified |delta|^2 <= \(r.certifiedNorm2)"
-                    print("sigma2 \(s), pA \(p), d \(dim), limit \(limit), \(fast ? "fast 31-bit rung" : "52-bit first rung"): \(answer), n_R = \(r.renyiFloor), "
-                          + "\(r.patternsVisited) patterns in \(String(format: "%.2f", cpu)) s CPU, \(String(format: "%.2f", t)) s wall (\(String(format: "%.0f", Double(r.patternsVisited) / max(cpu, 1e-9))) patterns/CPU-s)")
+                    print("sigma2 \(s), pA \(p), d \(dim), limit \(limit), \(variant): \(answer), n_R = \(r.renyiFloor), "
+                          + "\(r.patternsVisited) patterns (\(r.collapsedPatterns) by class) in \(String(format: "%.2f", cpu)) s CPU, \(String(format: "%.2f", t)) s wall")
                 }
             }
-            if !json { print("  CPU ratio 52-bit / fast = \(String(format: "%.2f", cpus[1] / max(cpus[0], 1e-9)))") }
+            if !json {
+                print("  CPU ratios: exhaustive fast / collapse = \(String(format: "%.2f", cpus[1] / max(cpus[0], 1e-9)))"
+                      + ", exhaustive 52-bit / exhaustive fast = \(String(format: "%.2f", cpus[2] / max(cpus[1], 1e-9)))"
+                      + (exhaustiveBudget != nil ? " (exhaustive variants under a \(Int(exhaustiveBudget!)) s budget)" : ""))
+            }
         }
         if json { try CertArgs.printJSON(rows) }
     }

@@ -21,6 +21,8 @@ struct RadiusCommand: ParsableCommand {
 
         Rényi floor (discrete Gaussian only; Proofs/REN-1.md): n_R, the largest n proven by the Rényi-divergence bound D_alpha <= alpha |delta|^2 / (2 sigma2) of N_Z, so that every integer delta (ANY dimension) with |delta|^2 <= n_R is certified. It is always printed for the discrete Gaussian (JSON "renyi"); it is not tight (about 0.6-0.75 of the closed-form sigma2 PhiInv(pA)^2). The tight search skips the decision for patterns with norm <= n_R and returns at once when --max-norm2 <= n_R.
 
+        Lattice collapse (discrete Gaussian only; Proofs/COL-1.md): the law of <delta, eps> depends, up to a total variation tau that is proven tiny at large sigma2, only on the class (g, m) of delta (g = gcd, m = |delta/g|^2). The tight search decides each class once against the one-dimensional law N_Z(0, sigma2 m) shifted by g m, with pA and pB moved by tau: a class proven certified needs no convolution, whatever d; a class proven NOT certified gives n*, and its shortest pattern is the witness, analysed exactly. Patterns whose class is undecided are analysed exactly as before. --no-collapse turns it off (exhaustive exact search, for auditing; same n*). JSON "collapsedPatterns", "collapsedClasses", "collapseLargestTau".
+
         --max-seconds S / --max-patterns P bound the tight search. When the budget runs out the answer is NOT the tight radius but a sound partial certificate: every integer delta with at most D nonzero entries and |delta|^2 <= m, where m = max(n_R, the largest norm below which every pattern was examined); JSON "complete": false, "certifiedNorm2": m.
         """)
 
@@ -34,6 +36,7 @@ struct RadiusCommand: ParsableCommand {
     @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
     @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: "Tight search: stop after this many seconds of wall time (> 0) and report the sound partial certificate.") var maxSeconds: Double?
     @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Tight search: stop after this many shift patterns (>= 0) and report the sound partial certificate.") var maxPatterns: Int?
+    @Flag(name: .customLong("no-collapse"), help: "Tight search: do not use the lattice collapse (COL-1); every pattern is analysed exactly (slow at large sigma2; same n*).") var noCollapse = false
     @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
     @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
     @Flag(help: "Print JSON.") var json = false
@@ -102,6 +105,11 @@ struct RadiusCommand: ParsableCommand {
         var certifiedNorm2: Int?
         /// A non-certified pattern's norm found before a budget stop (n* <= this).
         var nStarUpperBound: Int?
+        /// Patterns decided by the lattice collapse (COL-1) without a convolution, the classes it certified, and the
+        /// largest total-variation bound tau those used (p/q, a power of two); 0 / null when it was off or not used.
+        var collapsedPatterns: Int = 0
+        var collapsedClasses: Int = 0
+        var collapseLargestTau: String? = nil
     }
 
     /// Why the (effective) probabilities certify nothing, or nil when they do. Binary form: certified iff
@@ -134,6 +142,7 @@ struct RadiusCommand: ParsableCommand {
         if let s = maxSeconds, !(s > 0 && s.isFinite) { throw ValidationError("--max-seconds \(s): must be a positive number of seconds") }
         if let p = maxPatterns, p < 0 { throw ValidationError("--max-patterns \(p): must be >= 0") }
         if (maxSeconds != nil || maxPatterns != nil) && !tight { throw ValidationError("--max-seconds/--max-patterns apply to --tight only") }
+        if noCollapse && !tight { throw ValidationError("--no-collapse applies to --tight only") }
         var eta = Rational(0)
         switch sampler {
         case "exact": break
@@ -202,7 +211,7 @@ struct RadiusCommand: ParsableCommand {
                 var lastReport = Date()
                 let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2,
                                              budget: TightRadius.Budget(maxPatterns: maxPatterns, maxSeconds: maxSeconds),
-                                             progress: { visited, bound, parts in
+                                             collapse: !noCollapse, progress: { visited, bound, parts in
                     let now = Date()
                     guard now.timeIntervalSince(lastReport) >= 1 else { return }
                     lastReport = now
@@ -215,7 +224,13 @@ struct RadiusCommand: ParsableCommand {
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
                 t.method = res.renyiFloor >= maxNorm2 ? "Rényi floor (REN-1); no enumeration needed"
-                    : "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)" + (res.renyiFloor > 0 ? "; norms <= n_R = \(res.renyiFloor) by the Rényi floor (REN-1)" : "")
+                    : (res.collapsedPatterns > 0 ? "exact Neyman–Pearson for every shift pattern the lattice collapse left undecided (NP-1, ENUM-1)"
+                                                 : "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)") + (res.renyiFloor > 0 ? "; norms <= n_R = \(res.renyiFloor) by the Rényi floor (REN-1)" : "")
+                    + (res.collapsedPatterns > 0
+                       ? "; \(res.collapsedPatterns) patterns decided by class through the lattice collapse (COL-1; \(res.collapsedClasses) classes certified, total variation <= \(res.collapseLargestTau.map { $0.scientificString(significant: 2) } ?? "-"))"
+                       : "")
+                t.collapsedPatterns = res.collapsedPatterns; t.collapsedClasses = res.collapsedClasses
+                t.collapseLargestTau = res.collapseLargestTau?.description
                 t.renyiFloor = res.renyiFloor; t.complete = res.complete; t.certifiedNorm2 = res.certifiedNorm2
                 t.nStarUpperBound = res.nStarUpperBound
             } else {

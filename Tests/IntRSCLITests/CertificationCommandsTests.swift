@@ -30,6 +30,7 @@ struct CertificationCommandsTests {
             (["--sigma2", "1", "--pa", "0.7", "--tight", "--dimension", "2", "--max-seconds", "0"], "--max-seconds"),
             (["--sigma2", "1", "--pa", "0.7", "--tight", "--dimension", "2", "--max-patterns", "-1"], "--max-patterns"),
             (["--sigma2", "1", "--pa", "0.7", "--max-patterns", "5"], "--tight only"),
+            (["--sigma2", "1", "--pa", "0.7", "--no-collapse"], "--tight only"),
           ])
     func radiusBadInput(args: [String], fragment: String) {
         let m = Self.failure(RadiusCommand.self, args)
@@ -56,6 +57,11 @@ struct CertificationCommandsTests {
                                                   "--max-norm2", "100", "--json"]) == nil)
         #expect(Self.failure(RadiusCommand.self, ["--sigma2", "16", "--pa", "0.99", "--tight", "--dimension", "64",
                                                   "--max-norm2", "400", "--max-patterns", "10"]) == nil)
+        // The lattice collapse (COL-1) on and off.
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "256", "--pa", "0.6859", "--tight", "--dimension", "1000",
+                                                  "--max-norm2", "64", "--json"]) == nil)
+        #expect(Self.failure(RadiusCommand.self, ["--sigma2", "64", "--pa", "0.7", "--tight", "--dimension", "3",
+                                                  "--max-norm2", "30", "--no-collapse"]) == nil)
     }
 
     @Test("radius abstains (never a negative radius) when pA <= 1/2 or pA <= pB after the d*eta accounting")

@@ -5,7 +5,7 @@ import IntRSReference
 /// `tight-radius`: n*, the least |delta|^2 of a non-certified integer shift with at most d nonzero entries (ENUM-1).
 public enum TightRadiusSuite: VectorSuite {
     public static let name = "tight-radius"
-    public static let version = 1
+    public static let version = 2
 
     public struct Case: VectorCase {
         public var id: Int
@@ -37,8 +37,17 @@ public enum TightRadiusSuite: VectorSuite {
                 }
             }
         }
+        // Larger sigma2, where the lattice collapse (COL-1) certifies whole classes and proves the witness class.
+        for (s, a, b, d) in [("256", "0.6859", nil, 1000), ("1024", "0.5956", nil, 64), ("256", "0.6", "0.3", 1000),
+                             ("65025/16", "0.548", nil, 1000)] as [(String, String, String?, Int)] {
+            let analyzer = ShiftAnalyzer(noise: try CertVectors.noise("discrete-gaussian", CertVectors.q(s)))
+            let r = TightRadius.search(analyzer: analyzer, pA: CertVectors.q(a), pB: b.map(CertVectors.q), dimension: d, maxNorm2: 64)
+            cases.append(Case(id: cases.count + 1, result: .valid, sigma2: s, pA: a, pB: b, dimension: d, maxNorm2: 64,
+                              nStar: r.nStar, witnessPattern: r.witnessPattern, witnessMargin: r.witnessAnalysis?.margin,
+                              renyiFloor: r.renyiFloor, statement: r.statement))
+        }
         let file = VectorFile<NoParameters, Case>(suite: name, version: version,
-            description: "Tight radius under discrete Gaussian noise: n* is the least |delta|^2 over integer delta with at most d nonzero entries whose exact Neyman-Pearson margin is not proven > 0 (binary form when pB is absent); the certificate is 'robust for every integer delta with |delta|^2 < n*'. witnessPattern is the multiset of nonzero |delta_i| of one such delta, with its margin enclosure. renyiFloor is n_R (Proofs/REN-1.md): every integer delta of any dimension with |delta|^2 <= n_R is certified by the Rényi-divergence bound alone; the search skips decisions up to it.",
+            description: "Tight radius under discrete Gaussian noise: n* is the least |delta|^2 over integer delta with at most d nonzero entries whose exact Neyman-Pearson margin is not proven > 0 (binary form when pB is absent); the certificate is 'robust for every integer delta with |delta|^2 < n*'. witnessPattern is the multiset of nonzero |delta_i| of one such delta, with its exact margin enclosure: the first non-certified pattern in the search's enumeration order (nonincreasing parts, lexicographically increasing), or, when the lattice collapse (Proofs/COL-1.md) proved that pattern's whole class (gcd, |delta/gcd|^2) non-certified, the class's pattern with the fewest parts (first in that order among those). renyiFloor is n_R (Proofs/REN-1.md): every integer delta of any dimension with |delta|^2 <= n_R is certified by the Rényi-divergence bound alone; the search skips decisions up to it.",
             seed: nil, sources: CertVectors.sources,
             groups: [VectorGroup(description: "discrete Gaussian", parameters: NoParameters(), cases: cases)])
         return try CertVectors.encode(file)

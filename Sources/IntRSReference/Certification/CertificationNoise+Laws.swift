@@ -3,11 +3,11 @@ import IntRSExact
 
 extension CertificationNoise {
     /// The discrete Gaussian N_Z(0, sigma2) (layered likelihood ratio: NP-1 is exact for every delta;
-    /// the Rényi shift bound of REN-1 holds).
+    /// the Rényi shift bound of REN-1 holds; the lattice collapse COL-1 applies).
     public static func discreteGaussian(sigma2: Rational) throws -> CertificationNoise {
         let law = try DiscreteGaussianLaw(sigma2: sigma2)
         return CertificationNoise(name: NoiseFamily.discreteGaussian.rawValue, sigma2: sigma2,
-                                  likelihoodRatioIsLayered: true, renyiShiftBound: true, enclosed: { law.enclosed(bits: $0) })
+                                  likelihoodRatioIsLayered: true, renyiShiftBound: true, latticeCollapse: true, enclosed: { law.enclosed(bits: $0) })
     }
 
     /// The rounded Gaussian round(N(0, sigma2)) (log-concave: NP-1 exact for one nonzero coordinate only).

@@ -13,13 +13,17 @@ public struct CertificationNoise: Sendable {
     /// True only for the discrete Gaussian N_Z(0, sigma2): the Rényi shift bound
     /// D_alpha <= alpha |delta|^2 / (2 sigma2) for integer delta holds, so ``RenyiFloor`` applies (Proofs: REN-1).
     public let renyiShiftBound: Bool
+    /// True only for the discrete Gaussian N_Z(0, sigma2): the lattice collapse (COL-1, ``LatticeCollapse``)
+    /// applies, so the tight search may certify whole classes of shifts through a one-dimensional law.
+    public let latticeCollapse: Bool
     public let enclosed: @Sendable (Int) -> EnclosedLaw
 
     public init(name: String, sigma2: Rational, likelihoodRatioIsLayered: Bool, renyiShiftBound: Bool = false,
-                enclosed: @escaping @Sendable (Int) -> EnclosedLaw) {
+                latticeCollapse: Bool = false, enclosed: @escaping @Sendable (Int) -> EnclosedLaw) {
         self.name = name; self.sigma2 = sigma2
         self.likelihoodRatioIsLayered = likelihoodRatioIsLayered
         self.renyiShiftBound = renyiShiftBound
+        self.latticeCollapse = latticeCollapse
         self.enclosed = enclosed
     }
 }

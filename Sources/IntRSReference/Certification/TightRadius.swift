@@ -28,7 +28,10 @@ public enum TightRadius {
         /// n*, or nil when every pattern with norm <= `maxNorm2` is certified (then n* > maxNorm2), or when
         /// the search stopped on its budget (`complete == false`; see `nStarUpperBound`).
         public var nStar: Int?
-        /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified.
+        /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified: the
+        /// first such pattern in enumeration order, except when the lattice collapse (COL-1) proved that pattern's
+        /// whole class (gcd, |delta/gcd|^2) non-certified; then the class's shortest pattern (fewest parts, first in
+        /// enumeration order among those). Either way `witnessAnalysis` is its exact analysis.
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier).
         public var witnessAnalysis: ShiftAnalysis?
@@ -50,6 +53,11 @@ public enum TightRadius {
         /// |delta|^2 <= certifiedNorm2 is certified (0: nothing). Complete search: n* - 1, or maxNorm2.
         /// Stopped search: max(n_R, the largest m such that every pattern with norm <= m was examined).
         public var certifiedNorm2: Int
+        /// Patterns certified by the lattice collapse (COL-1) without a convolution (counted in `patternsVisited`).
+        public var collapsedPatterns: Int = 0
+        /// Classes (gcd, |delta/gcd|^2) the collapse certified, and the largest total-variation bound tau they used.
+        public var collapsedClasses: Int = 0
+        public var collapseLargestTau: Rational? = nil
         /// n_R, or 0 when not applicable.
         public var renyiFloor: Int { renyi?.nR ?? 0 }
         /// The certificate in words.
@@ -86,7 +94,7 @@ public enum TightRadius {
     /// Order: at every depth parts are tried in INCREASING size, so that when the search stops, the smallest
     /// norm of a pattern not yet examined is min over the stack of (prefix norm + (next part)^2) (ENUM-1).
     public static func search(analyzer: ShiftAnalyzer, pA: Rational, pB: Rational?, dimension d: Int,
-                              maxNorm2: Int, budget: Budget = .unlimited, fastRung: Bool = true,
+                              maxNorm2: Int, budget: Budget = .unlimited, fastRung: Bool = true, collapse: Bool = true,
                               progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
         precondition(d >= 1 && maxNorm2 >= 1)
         let renyi: RenyiFloor.Result? = analyzer.noise.renyiShiftBound
@@ -97,6 +105,12 @@ public enum TightRadius {
                           maxNorm2: maxNorm2, dimension: d, renyi: renyi, complete: true, nStarUpperBound: nil,
                           certifiedNorm2: maxNorm2)
         }
+        // COL-1: classes (gcd, |delta/gcd|^2) certified at once through a one-dimensional comparison law.
+        let oracle: LatticeCollapse.Oracle? = collapse && analyzer.noise.latticeCollapse
+            ? LatticeCollapse.Oracle(sigma2: analyzer.noise.sigma2, pA: pA, pB: pB, dimension: d) : nil
+        var collapsed = 0
+        /// The gcd of `bestPattern` when COL-1 (not an exact analysis) found it non-certified.
+        var bestByClass: Int? = nil
         let rung = Precision.ladder[0]
         let coord = analyzer.coordinateLaw(rung)
         let coordFast = ShiftLaw31(analyzer.coordinateLaw(Precision.fast))
@@ -128,8 +142,9 @@ public enum TightRadius {
         }
 
         /// `finer`: the same pattern's law at the first ladder rung (only asked when the fast rung is undecided).
-        func decide(_ law: RungLaw, _ parts: [Int], _ n2: Int, finer: () -> ShiftLaw) -> Decision {
+        func decide(_ lawOf: () -> RungLaw, _ parts: [Int], _ n2: Int, finer: () -> ShiftLaw) -> Decision {
             if n2 <= nR { return .certified } // REN-1
+            let law = lawOf()
             let first = decideOn(law.shiftLaw, n2)
             if first != .undecided { return first }
             if case .fast = law {
@@ -166,8 +181,7 @@ public enum TightRadius {
         var m = isqrt(nR) + 1
         while m * m <= maxNorm2 && !outOfBudget() {
             visited += 1
-            let law = extend(root, m)
-            if !decide(law, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }).isCertified { best = m * m; bestPattern = [m]; break }
+            if !decide({ extend(root, m) }, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }).isCertified { best = m * m; bestPattern = [m]; break }
             progress?(visited, best, [m])
             m += 1
         }
@@ -175,16 +189,26 @@ public enum TightRadius {
         // `frontier`: a lower bound on the norm of every pattern not examined when the budget ran out.
         var frontier = Int.max
         var parts: [Int] = []
-        // First-rung laws of the current prefixes, built lazily when the fast rung is undecided; entry i is the
-        // law of parts[0 ..< i] and is reset whenever parts[i - 1] changes.
+        // Laws of the current prefixes, built lazily (only when a pattern below needs an exact decision): entry i
+        // is the law of parts[0 ..< i] and is reset whenever parts[i - 1] changes. `lawStack` carries the search's
+        // rung (fast or first ladder rung); `finerStack` the first ladder rung, asked only when the fast rung is
+        // undecided.
+        var lawStack: [RungLaw?] = [root]
         var finerStack: [ShiftLaw?] = [ShiftLaw(fractionBits: coord.fractionBits)]
+        func lawAt(_ depth: Int) -> RungLaw {
+            if let l = lawStack[depth] { return l }
+            let l = extend(lawAt(depth - 1), parts[depth - 1])
+            lawStack[depth] = l
+            return l
+        }
         func finerLaw(_ depth: Int) -> ShiftLaw {
             if let l = finerStack[depth] { return l }
             let l = finerLaw(depth - 1).adding(part: parts[depth - 1], of: coord)
             finerStack[depth] = l
             return l
         }
-        func dfs(_ law: RungLaw, _ norm: Int) {
+        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+        func dfs(_ norm: Int, _ g: Int) {
             guard parts.count < d else { return }
             let cap = min(parts.last ?? Int.max, 46340)
             var k = 1
@@ -193,14 +217,22 @@ public enum TightRadius {
                 // REN-1 prunes whole subtrees: every extension of the child has norm <= n2 + (free parts) * k^2.
                 if n2 + (d - parts.count - 1) * k * k <= nR { k += 1; continue }
                 if outOfBudget() { frontier = min(frontier, n2); return }
-                let child = extend(law, k)
                 parts.append(k)
-                if finerStack.count <= parts.count { finerStack.append(nil) } else { finerStack[parts.count] = nil }
+                let depth = parts.count
+                if lawStack.count <= depth { lawStack.append(nil); finerStack.append(nil) }
+                else { lawStack[depth] = nil; finerStack[depth] = nil }
                 visited += 1
-                if !decide(child, parts, n2, finer: { finerLaw(parts.count) }).isCertified {
-                    best = n2; bestPattern = parts
+                let childG = gcd(g, k)
+                // COL-1 first (no convolution), then the exact decision on the pattern's law.
+                let byClass = n2 > nR ? oracle?.decide(n2: n2, gcd: childG) ?? .undecided : .undecided
+                if byClass != .undecided { collapsed += 1 }
+                let certified = byClass == .undecided
+                    ? decide({ lawAt(depth) }, parts, n2, finer: { finerLaw(depth) }).isCertified
+                    : byClass == .certified
+                if !certified {
+                    best = n2; bestPattern = parts; bestByClass = byClass == .notCertified ? childG : nil
                 } else {
-                    dfs(child, n2)
+                    dfs(n2, childG)
                 }
                 progress?(visited, best, parts)
                 parts.removeLast()
@@ -209,21 +241,39 @@ public enum TightRadius {
             }
         }
         if stopped { frontier = 1 } // stopped in the single-part phase: only n_R is claimed
-        else if best > 1 { dfs(root, 0) }
+        else if best > 1 { dfs(0, 0) }
 
         var analysis: ShiftAnalysis? = nil
-        if let p = bestPattern { analysis = analyzer.analyse(delta: p, pA: pA, pB: pB) }
+        if let g = bestByClass, let p = bestPattern {
+            // COL-1 proved the whole class (g, |p/g|^2) non-certified: report its shortest pattern, analysed exactly.
+            let shortest = LatticeCollapse.shortestPattern(gcd: g, reducedNorm2: best / (g * g), maxParts: d) ?? p
+            let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB)
+            if a.decision != .certified {
+                bestPattern = shortest; analysis = a
+            } else {
+                // Never expected (COL-1 is a theorem): distrust the collapse and search exhaustively.
+                return search(analyzer: analyzer, pA: pA, pB: pB, dimension: d, maxNorm2: maxNorm2, budget: budget,
+                              fastRung: fastRung, collapse: false, progress: progress)
+            }
+        } else if let p = bestPattern { analysis = analyzer.analyse(delta: p, pA: pA, pB: pB) }
+        func withCollapse(_ r: Result) -> Result {
+            var r = r
+            r.collapsedPatterns = collapsed
+            r.collapsedClasses = oracle?.classesCertified ?? 0
+            if let o = oracle, o.classesCertified > 0 { r.collapseLargestTau = o.largestTau }
+            return r
+        }
         if stopped {
             // Every pattern with norm < frontier was examined (and, if below best, certified); patterns
             // with norm <= n_R are certified by REN-1.
             let enumerated = min(frontier - 1, best - 1, maxNorm2)
-            return Result(nStar: nil, witnessPattern: bestPattern, witnessAnalysis: analysis, undecided: undecided,
+            return withCollapse(Result(nStar: nil, witnessPattern: bestPattern, witnessAnalysis: analysis, undecided: undecided,
                           patternsVisited: visited, maxNorm2: maxNorm2, dimension: d, renyi: renyi, complete: false,
-                          nStarUpperBound: bestPattern == nil ? nil : best, certifiedNorm2: max(nR, enumerated))
+                          nStarUpperBound: bestPattern == nil ? nil : best, certifiedNorm2: max(nR, enumerated)))
         }
-        return Result(nStar: bestPattern == nil ? nil : best, witnessPattern: bestPattern, witnessAnalysis: analysis,
+        return withCollapse(Result(nStar: bestPattern == nil ? nil : best, witnessPattern: bestPattern, witnessAnalysis: analysis,
                       undecided: undecided, patternsVisited: visited, maxNorm2: maxNorm2, dimension: d, renyi: renyi,
-                      complete: true, nStarUpperBound: nil, certifiedNorm2: min(best - 1, maxNorm2))
+                      complete: true, nStarUpperBound: nil, certifiedNorm2: min(best - 1, maxNorm2)))
     }
 
     /// floor(sqrt(x)) for x >= 0 (0 for negative x).

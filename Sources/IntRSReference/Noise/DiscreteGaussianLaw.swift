@@ -16,6 +16,15 @@ public struct DiscreteGaussianLaw: Sendable {
         self.sigma2 = sigma2
     }
 
+    /// The same law for any sigma2 > 0, WITHOUT the ``Sigma2Domain`` check. Only for the one-dimensional
+    /// comparison laws N_Z(0, sigma2 * m) of the lattice collapse (COL-1, ``LatticeCollapse``), whose sigma2
+    /// exceeds the sampling domain. The enclosures stay valid: every `exp` argument is -k^2 / (2 sigma2) with
+    /// k <= the window, i.e. at most about `bits * ln 2` in magnitude. Traps on sigma2 <= 0.
+    init(unchecked sigma2: Rational) {
+        precondition(sigma2.signum > 0, "DiscreteGaussianLaw: sigma2 must be > 0")
+        self.sigma2 = sigma2
+    }
+
     /// Enclosure of the unnormalised weight w_k = exp(-k^2/(2 sigma2)), relative width <= 2^-bits.
     public func weight(_ k: Int, bits: Int) -> Interval {
         Enclosure.exp(-Rational(BigInt(k) * BigInt(k)) / (Rational(2) * sigma2), bits: bits)
@@ -56,9 +65,38 @@ public struct DiscreteGaussianLaw: Sendable {
     /// 2^-bits (endpoints rounded outward keeping bits + 8 significant bits); the tail mass outside
     /// the window is <= 2^-bits.
     public func enclosed(bits: Int) -> EnclosedLaw {
+        enclosed(bits: bits, weights: weights(upTo:bits:))
+    }
+
+    /// The same enclosure as ``enclosed(bits:)`` with the weights from ``weightsByRecurrence(upTo:bits:)``
+    /// (one `exp` enclosure instead of one per point; for the wide comparison laws of COL-1).
+    func enclosedByRecurrence(bits: Int) -> EnclosedLaw {
+        enclosed(bits: bits, weights: weightsByRecurrence(upTo:bits:))
+    }
+
+    /// Weights w_0 ... w_K by the recurrence w_{j+1} = w_j q_j, q_j = q_{j-1} r^2, q_0 = r, with
+    /// r = e^(-1/(2 sigma2)) enclosed ONCE; every product is rounded outward. Relative width: r is enclosed to
+    /// 2^-(bits + 2 log2(K) + 8), so r^(j^2) carries at most j^2 of those units; the 2K roundings add
+    /// 2K units of 2^-(bits + 2 log2(K) + 8); in all well under 2^-bits relative for every j <= K.
+    func weightsByRecurrence(upTo k: Int, bits: Int) -> [Interval] {
+        let extra = 2 * (Int.bitWidth - max(k, 1).leadingZeroBitCount) + 8
+        let work = bits + extra
+        let r = Enclosure.exp(-Rational(1) / (Rational(2) * sigma2), bits: work)
+        let r2 = (r * r).roundedOutwardRelative(bits: work)
+        var out = [Interval(exactly: Rational(1))]
+        out.reserveCapacity(k + 1)
+        var q = r
+        for _ in 0..<k {
+            out.append((out[out.count - 1] * q).roundedOutwardRelative(bits: work))
+            q = (q * r2).roundedOutwardRelative(bits: work)
+        }
+        return out
+    }
+
+    func enclosed(bits: Int, weights: (Int, Int) -> [Interval]) -> EnclosedLaw {
         let k = window(tailBits: bits)
         let work = bits + 16
-        let w = weights(upTo: k, bits: work)
+        let w = weights(k, work)
         let tau = tailBound(window: k, bits: work)
         let z = normaliser(w, tail: tau)
         let half = w.map { Interval(lo: $0.lo / z.hi, hi: $0.hi / z.lo).roundedOutwardRelative(bits: bits + 8) }
