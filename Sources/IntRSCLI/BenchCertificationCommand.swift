@@ -28,7 +28,7 @@ struct BenchTightRadiusCommand: ParsableCommand {
         var cases: [(String, String, Int, Int, Double?)] = [("4", "0.999", 1000, 400, nil), ("10", "0.999", 1000, 400, nil),
                                                             ("64", "0.99", 1000, 100, nil), ("256", "0.734", 1000, 100, nil)]
         if !quick {
-            cases += [("16", "0.999", 1000, 400, 60), ("65025/16", "0.575", 64, 150, 60), ("65536", "0.5156", 1000, 100, 60)]
+            cases += [("16", "0.999", 1000, 400, 60), ("65025/16", "0.575", 64, 150, 60), ("65536", "0.5156", 1000, 100, 60), ("4064", "0.7", 1000, 3000, 60)]
         }
         if let sigma2 {
             guard let s = try? Rational(parsing: sigma2), s.signum > 0 else { throw ValidationError("--sigma2 \"\(sigma2)\": expected a positive rational") }

@@ -110,6 +110,8 @@ struct RadiusCommand: ParsableCommand {
         var collapsedPatterns: Int = 0
         var collapsedClasses: Int = 0
         var collapseLargestTau: String? = nil
+        /// True when the class-by-class search answered (no pattern enumeration; `patternsVisited` counts classes).
+        var searchedByClass: Bool = false
     }
 
     /// Why the (effective) probabilities certify nothing, or nil when they do. Binary form: certified iff
@@ -224,12 +226,14 @@ struct RadiusCommand: ParsableCommand {
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
                 t.method = res.renyiFloor >= maxNorm2 ? "Rényi floor (REN-1); no enumeration needed"
+                    : res.searchedByClass
+                    ? "class by class: every class (gcd g, |delta/g|^2) between n_R = \(res.renyiFloor) (REN-1) and the answer decided by the lattice collapse (COL-1; \(res.collapsedClasses) classes certified, total variation <= \(res.collapseLargestTau.map { $0.scientificString(significant: 2) } ?? "-")), no pattern enumeration; single parts and the witness by exact Neyman–Pearson (NP-1)"
                     : (res.collapsedPatterns > 0 ? "exact Neyman–Pearson for every shift pattern the lattice collapse left undecided (NP-1, ENUM-1)"
                                                  : "exact Neyman–Pearson over every shift pattern (NP-1, ENUM-1)") + (res.renyiFloor > 0 ? "; norms <= n_R = \(res.renyiFloor) by the Rényi floor (REN-1)" : "")
                     + (res.collapsedPatterns > 0
                        ? "; \(res.collapsedPatterns) patterns decided by class through the lattice collapse (COL-1; \(res.collapsedClasses) classes certified, total variation <= \(res.collapseLargestTau.map { $0.scientificString(significant: 2) } ?? "-"))"
                        : "")
-                t.collapsedPatterns = res.collapsedPatterns; t.collapsedClasses = res.collapsedClasses
+                t.collapsedPatterns = res.collapsedPatterns; t.collapsedClasses = res.collapsedClasses; t.searchedByClass = res.searchedByClass
                 t.collapseLargestTau = res.collapseLargestTau?.description
                 t.renyiFloor = res.renyiFloor; t.complete = res.complete; t.certifiedNorm2 = res.certifiedNorm2
                 t.nStarUpperBound = res.nStarUpperBound
@@ -277,7 +281,7 @@ struct RadiusCommand: ParsableCommand {
                       + (t.nStarUpperBound.map { "; n* <= \($0)" } ?? "") + (t.witnessPattern.map { ", non-certified pattern \($0)" } ?? ""))
             }
             print("  \(t.statement)")
-            print("  \(t.method); \(t.patternsVisited) patterns, \(t.seconds) s"
+            print("  \(t.method); \(t.patternsVisited) \(t.searchedByClass ? "classes and single parts" : "patterns"), \(t.seconds) s"
                   + (t.undecidedPatterns.isEmpty ? "" : "; undecided (counted as not certified): \(t.undecidedPatterns)"))
         }
     }

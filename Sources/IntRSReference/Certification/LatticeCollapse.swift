@@ -82,7 +82,8 @@ public enum LatticeCollapse {
         public let pA: Rational
         public let pB: Rational?
         public let dimension: Int
-        private var laws: [Int: [ShiftLaw]] = [:]
+        private var lastM = 0
+        private var laws: [ShiftLaw] = []
         private var decisions: [Int: Decision] = [:]
         private var bounds: [Int: Rational?] = [:]
         /// Classes certified so far, and the largest tau any of them used.
@@ -93,14 +94,14 @@ public enum LatticeCollapse {
             self.sigma2 = sigma2; self.pA = pA; self.pB = pB; self.dimension = dimension
         }
 
-        /// The enclosed law of N_Z(0, sigma2 m) at the fixed-width ladder rung `rung` (0 or 1), cached.
+        /// The enclosed law of N_Z(0, sigma2 m) at the fixed-width ladder rung `rung` (0 or 1). Only the last m's laws
+        /// are kept: a reduced norm m rarely recurs within one search, and at large sigma2 each law has ~1e5 entries.
         func comparisonLaw(m: Int, rung: Int) -> ShiftLaw {
-            if let l = laws[m], l.count > rung { return l[rung] }
-            let law = DiscreteGaussianLaw(unchecked: sigma2 * Rational(m))
-            let p = Precision.ladder[rung]
-            let built = ShiftLaw(law.enclosedByRecurrence(bits: p.noiseBits), fractionBits: p.fractionBits)
-            laws[m, default: []].append(built)
-            return built
+            if lastM != m { lastM = m; laws = [] }
+            if laws.count > rung { return laws[rung] }
+            let p = Precision.ladder[laws.count]
+            laws.append(ShiftLaw.discreteGaussian(sigma2: sigma2 * Rational(m), fractionBits: p.fractionBits, tailBits: p.noiseBits))
+            return comparisonLaw(m: m, rung: rung)
         }
 
         /// The COL-1 bound for classes with reduced norm m (k = min(d, m)), cached.
@@ -109,6 +110,19 @@ public enum LatticeCollapse {
             let b = tvBound(sigma2: sigma2, m: m, k: min(dimension, m))
             bounds[m] = b
             return b
+        }
+
+        /// The witness rule's class at norm n2: among the classes (g, n2 / g^2), g ascending, with m >= 2 and a pattern
+        /// of at most `dimension` parts, the first that COL-1 proves NOT certified, with its shortest pattern; nil if none.
+        public func witnessClass(n2: Int, dimension d: Int) -> (pattern: [Int], gcd: Int)? {
+            var g = 1
+            while 2 * g * g <= n2 {
+                defer { g += 1 }
+                guard n2 % (g * g) == 0,
+                      let p = LatticeCollapse.shortestPattern(gcd: g, reducedNorm2: n2 / (g * g), maxParts: d) else { continue }
+                if decide(n2: n2, gcd: g) == .notCertified { return (p, g) }
+            }
+            return nil
         }
 
         /// COL-1's verdict on EVERY shift delta with gcd(delta) = g, |delta|^2 = n2 and at most d nonzero entries:

@@ -12,6 +12,11 @@ import IntRSExact
 /// parent's, and never visits a pattern whose norm is >= the best n* found so far (a first bound comes
 /// from the single-part patterns (m)). An uncertified pattern ends its branch (all its extensions have a
 /// larger norm). The search is complete (ENUM-1).
+///
+/// Under discrete Gaussian noise the lattice collapse (Proofs: COL-1, ``LatticeCollapse``) decides whole classes
+/// (gcd g, |delta/g|^2) through a one-dimensional law: the search first tries to go class by class with no pattern
+/// enumeration (``searchByClass(analyzer:oracle:pA:pB:dimension:maxNorm2:renyi:budget:progress:)``), and otherwise
+/// enumerates patterns, looking each pattern's class up before any convolution. Same n* either way.
 public enum TightRadius {
     /// A limit on the work of one search. When it runs out the result is a SOUND partial certificate
     /// (``Result/certifiedNorm2``), not the tight answer.
@@ -28,10 +33,11 @@ public enum TightRadius {
         /// n*, or nil when every pattern with norm <= `maxNorm2` is certified (then n* > maxNorm2), or when
         /// the search stopped on its budget (`complete == false`; see `nStarUpperBound`).
         public var nStar: Int?
-        /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified: the
-        /// first such pattern in enumeration order, except when the lattice collapse (COL-1) proved that pattern's
-        /// whole class (gcd, |delta/gcd|^2) non-certified; then the class's shortest pattern (fewest parts, first in
-        /// enumeration order among those). Either way `witnessAnalysis` is its exact analysis.
+        /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified:
+        /// the single part (m) when n* = m^2 and (m) is not certified; otherwise, when the lattice collapse (COL-1)
+        /// proves some class (g, n*/g^2) non-certified, the shortest pattern (fewest parts, first in enumeration order
+        /// among those) of such a class with the smallest g; otherwise the first non-certified pattern in enumeration
+        /// order. Either way `witnessAnalysis` is its exact analysis.
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier).
         public var witnessAnalysis: ShiftAnalysis?
@@ -58,6 +64,9 @@ public enum TightRadius {
         /// Classes (gcd, |delta/gcd|^2) the collapse certified, and the largest total-variation bound tau they used.
         public var collapsedClasses: Int = 0
         public var collapseLargestTau: Rational? = nil
+        /// True when the class-by-class search answered (COL-1 decided every class between n_R and the answer; no
+        /// pattern was enumerated): `patternsVisited` then counts the single parts and classes examined.
+        public var searchedByClass: Bool = false
         /// n_R, or 0 when not applicable.
         public var renyiFloor: Int { renyi?.nR ?? 0 }
         /// The certificate in words.
@@ -89,13 +98,15 @@ public enum TightRadius {
     ///   progress, when given, is called after every pattern examined with (patterns examined so far, the current
     ///   bound on n* (maxNorm2 + 1 while none found), the pattern just examined); the caller throttles its output.
     ///   budget: when it runs out the result has `complete == false` and a sound partial certificate.
+    ///   collapse: use COL-1 (discrete Gaussian only; false gives the exhaustive exact search, for audits and tests).
+    ///   byClass: with the collapse, try the class-by-class search first (false: always enumerate; tests).
     ///
     /// A child whose whole subtree has norms <= n_R (child norm + (free parts) * part^2 <= n_R) is not visited.
     /// Order: at every depth parts are tried in INCREASING size, so that when the search stops, the smallest
     /// norm of a pattern not yet examined is min over the stack of (prefix norm + (next part)^2) (ENUM-1).
     public static func search(analyzer: ShiftAnalyzer, pA: Rational, pB: Rational?, dimension d: Int,
                               maxNorm2: Int, budget: Budget = .unlimited, fastRung: Bool = true, collapse: Bool = true,
-                              progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
+                              byClass: Bool = true, progress: ((Int, Int, [Int]) -> Void)? = nil) -> Result {
         precondition(d >= 1 && maxNorm2 >= 1)
         let renyi: RenyiFloor.Result? = analyzer.noise.renyiShiftBound
             ? RenyiFloor.floor(sigma2: analyzer.noise.sigma2, pA: pA, pB: pB) : nil
@@ -109,8 +120,19 @@ public enum TightRadius {
         let oracle: LatticeCollapse.Oracle? = collapse && analyzer.noise.latticeCollapse
             ? LatticeCollapse.Oracle(sigma2: analyzer.noise.sigma2, pA: pA, pB: pB, dimension: d) : nil
         var collapsed = 0
-        /// The gcd of `bestPattern` when COL-1 (not an exact analysis) found it non-certified.
-        var bestByClass: Int? = nil
+        var budget = budget
+        if byClass, let o = oracle {
+            let t0 = ContinuousClock.now
+            if let r = searchByClass(analyzer: analyzer, oracle: o, pA: pA, pB: pB, dimension: d, maxNorm2: maxNorm2,
+                                     renyi: renyi, budget: budget, progress: progress) {
+                return r
+            }
+            // Handed over: the enumeration gets what is left of the time budget.
+            if let s = budget.maxSeconds {
+                let e = ContinuousClock.now - t0
+                budget.maxSeconds = max(0, s - (Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18))
+            }
+        }
         let rung = Precision.ladder[0]
         let coord = analyzer.coordinateLaw(rung)
         let coordFast = ShiftLaw31(analyzer.coordinateLaw(Precision.fast))
@@ -230,7 +252,7 @@ public enum TightRadius {
                     ? decide({ lawAt(depth) }, parts, n2, finer: { finerLaw(depth) }).isCertified
                     : byClass == .certified
                 if !certified {
-                    best = n2; bestPattern = parts; bestByClass = byClass == .notCertified ? childG : nil
+                    best = n2; bestPattern = parts
                 } else {
                     dfs(n2, childG)
                 }
@@ -244,9 +266,8 @@ public enum TightRadius {
         else if best > 1 { dfs(0, 0) }
 
         var analysis: ShiftAnalysis? = nil
-        if let g = bestByClass, let p = bestPattern {
-            // COL-1 proved the whole class (g, |p/g|^2) non-certified: report its shortest pattern, analysed exactly.
-            let shortest = LatticeCollapse.shortestPattern(gcd: g, reducedNorm2: best / (g * g), maxParts: d) ?? p
+        if let p = bestPattern, p.count > 1, let o = oracle, let (shortest, _) = o.witnessClass(n2: best, dimension: d) {
+            // COL-1 proved a whole class of norm n* non-certified: its shortest pattern is the witness, analysed exactly.
             let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB)
             if a.decision != .certified {
                 bestPattern = shortest; analysis = a
@@ -274,6 +295,86 @@ public enum TightRadius {
         return withCollapse(Result(nStar: bestPattern == nil ? nil : best, witnessPattern: bestPattern, witnessAnalysis: analysis,
                       undecided: undecided, patternsVisited: visited, maxNorm2: maxNorm2, dimension: d, renyi: renyi,
                       complete: true, nStarUpperBound: nil, certifiedNorm2: min(best - 1, maxNorm2)))
+    }
+
+    /// The class-by-class search (COL-1), tried first whenever the collapse applies: single parts (m) exactly, then
+    /// for n = n_R + 1, n_R + 2, ... every class (g, n / g^2) with at least one pattern of at most d parts, decided by
+    /// COL-1 alone; no pattern is enumerated. n* is the first norm with a class proven not certified (or the first
+    /// non-certified single part); the witness is that class's shortest pattern (smallest gcd first), analysed
+    /// exactly. Returns nil, and the caller runs the pattern enumeration, as soon as COL-1 leaves a class undecided
+    /// or the exact analysis of the witness disagrees. Same n*, certificate and witness rule as the enumeration.
+    static func searchByClass(analyzer: ShiftAnalyzer, oracle: LatticeCollapse.Oracle, pA: Rational, pB: Rational?,
+                              dimension d: Int, maxNorm2: Int, renyi: RenyiFloor.Result?, budget: Budget,
+                              progress: ((Int, Int, [Int]) -> Void)?) -> Result? {
+        let nR = renyi?.nR ?? 0
+        let clock = ContinuousClock()
+        let started = clock.now
+        var examined = 0
+        func outOfBudget() -> Bool {
+            if let m = budget.maxPatterns, examined >= m { return true }
+            if let s = budget.maxSeconds {
+                let e = clock.now - started
+                if Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18 >= s { return true }
+            }
+            return false
+        }
+        var undecided: [[Int]] = []
+        var best = maxNorm2 + 1
+        var witness: [Int]? = nil
+        var analysis: ShiftAnalysis? = nil
+        var stoppedAt: Int? = nil          // the first norm not fully examined when the budget ran out
+        // Single parts, exactly (as in the enumeration's first phase).
+        var m = isqrt(nR) + 1
+        while m * m <= maxNorm2 {
+            if outOfBudget() { stoppedAt = nR + 1; break }
+            examined += 1
+            let a = analyzer.analyse(delta: [m], pA: pA, pB: pB)
+            if a.decision == .undecided { undecided.append([m]) }
+            if a.decision != .certified { best = m * m; witness = [m]; analysis = a; break }
+            progress?(examined, best, [m])
+            m += 1
+        }
+        if stoppedAt == nil {
+            var n = nR + 1
+            while n < best && n <= maxNorm2 {
+                if outOfBudget() { stoppedAt = n; break }
+                var g = 1
+                var provenNotCertified = false
+                while 2 * g * g <= n {
+                    defer { g += 1 }
+                    guard n % (g * g) == 0,
+                          let shortest = LatticeCollapse.shortestPattern(gcd: g, reducedNorm2: n / (g * g), maxParts: d) else { continue }
+                    examined += 1
+                    switch oracle.decide(n2: n, gcd: g) {
+                    case .certified: progress?(examined, best, shortest)
+                    case .notCertified: provenNotCertified = true
+                    case .undecided: return nil
+                    }
+                }
+                if provenNotCertified {
+                    guard let (shortest, _) = oracle.witnessClass(n2: n, dimension: d) else { return nil }
+                    let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB)
+                    guard a.decision != .certified else { return nil }
+                    best = n; witness = shortest; analysis = a
+                    break
+                }
+                n += 1
+            }
+        }
+        var r: Result
+        if let s = stoppedAt {
+            r = Result(nStar: nil, witnessPattern: witness, witnessAnalysis: analysis, undecided: undecided,
+                       patternsVisited: examined, maxNorm2: maxNorm2, dimension: d, renyi: renyi, complete: false,
+                       nStarUpperBound: witness == nil ? nil : best, certifiedNorm2: max(nR, min(s - 1, best - 1, maxNorm2)))
+        } else {
+            r = Result(nStar: witness == nil ? nil : best, witnessPattern: witness, witnessAnalysis: analysis,
+                       undecided: undecided, patternsVisited: examined, maxNorm2: maxNorm2, dimension: d, renyi: renyi,
+                       complete: true, nStarUpperBound: nil, certifiedNorm2: min(best - 1, maxNorm2))
+        }
+        r.searchedByClass = true
+        r.collapsedClasses = oracle.classesCertified
+        r.collapseLargestTau = oracle.classesCertified > 0 ? oracle.largestTau : nil
+        return r
     }
 
     /// floor(sqrt(x)) for x >= 0 (0 for negative x).

@@ -1,3 +1,4 @@
+import Foundation
 import IntRSCore
 import IntRSExact
 
@@ -17,9 +18,9 @@ public struct DiscreteGaussianLaw: Sendable {
     }
 
     /// The same law for any sigma2 > 0, WITHOUT the ``Sigma2Domain`` check. Only for the one-dimensional
-    /// comparison laws N_Z(0, sigma2 * m) of the lattice collapse (COL-1, ``LatticeCollapse``), whose sigma2
-    /// exceeds the sampling domain. The enclosures stay valid: every `exp` argument is -k^2 / (2 sigma2) with
-    /// k <= the window, i.e. at most about `bits * ln 2` in magnitude. Traps on sigma2 <= 0.
+    /// comparison laws N_Z(0, sigma2 * m) of the lattice collapse (COL-1, ``ShiftLaw/discreteGaussian(sigma2:fractionBits:tailBits:)``),
+    /// whose sigma2 exceeds the sampling domain: they use ``window(tailBits:)`` and ``tailBound(window:bits:)``, which
+    /// stay valid (every `exp` argument is about `-bits * ln 2` or -(K+1)/sigma2). Traps on sigma2 <= 0.
     init(unchecked sigma2: Rational) {
         precondition(sigma2.signum > 0, "DiscreteGaussianLaw: sigma2 must be > 0")
         self.sigma2 = sigma2
@@ -43,12 +44,29 @@ public struct DiscreteGaussianLaw: Sendable {
     /// normalised tail mass is then <= 2^-bits too).
     public func window(tailBits bits: Int) -> Int {
         let target = Rational(1).timesPowerOfTwo(-bits)
-        // Start from a float guess (display-only arithmetic: the choice is re-checked exactly).
+        func fits(_ k: Int) -> Bool { tailBound(window: k, bits: 24) <= target }
+        // A float guess (display-only arithmetic: only a starting point, every answer is re-checked exactly):
+        // x = K + 1 solves 2 e^(-x^2/(2 sigma2)) / (1 - e^(-x/sigma2)) = 2^-bits, by a few fixed-point steps.
         let s2 = sigma2.doubleApproximation
-        var k = max(1, Int((2 * s2 * Double(bits) * 0.6931471805599453).squareRoot()) - 2)
-        while k > 1 && tailBound(window: k - 1, bits: 24) <= target { k -= 1 }
-        while tailBound(window: k, bits: 24) > target { k += 1 }
-        return k
+        let ln2 = 0.6931471805599453
+        var x = (2 * s2 * Double(bits + 1) * ln2).squareRoot()
+        for _ in 0..<4 { x = (2 * s2 * (Double(bits + 1) * ln2 - Foundation.log(max(1e-300, -Foundation.expm1(-x / s2))))).squareRoot() }
+        var k = max(1, Int(x.rounded(.up)) - 1)
+        // The smallest K >= 1 with fits(K) (the bound decreases in K): gallop from the guess, then bisect.
+        if fits(k) {
+            if k == 1 || !fits(k - 1) { return k }
+            var step = 1, hi = k - 1, lo = k - 1
+            repeat { hi = lo; lo = max(0, hi - step); step *= 2 } while lo >= 1 && fits(lo)
+            // fits(hi); lo == 0 or !fits(lo)
+            var a = lo, b = hi
+            while b - a > 1 { let mid = (a + b) / 2; if mid >= 1 && fits(mid) { b = mid } else { a = mid } }
+            return max(1, b)
+        }
+        var step = 1, lo = k, hi = k + 1
+        while !fits(hi) { lo = hi; step *= 2; hi += step }
+        var a = lo, b = hi                   // !fits(a), fits(b)
+        while b - a > 1 { let mid = (a + b) / 2; if fits(mid) { b = mid } else { a = mid } }
+        return b
     }
 
     /// Weights w_0 ... w_K (symmetric: w_{-k} = w_k), each with relative width <= 2^-bits.
@@ -65,38 +83,9 @@ public struct DiscreteGaussianLaw: Sendable {
     /// 2^-bits (endpoints rounded outward keeping bits + 8 significant bits); the tail mass outside
     /// the window is <= 2^-bits.
     public func enclosed(bits: Int) -> EnclosedLaw {
-        enclosed(bits: bits, weights: weights(upTo:bits:))
-    }
-
-    /// The same enclosure as ``enclosed(bits:)`` with the weights from ``weightsByRecurrence(upTo:bits:)``
-    /// (one `exp` enclosure instead of one per point; for the wide comparison laws of COL-1).
-    func enclosedByRecurrence(bits: Int) -> EnclosedLaw {
-        enclosed(bits: bits, weights: weightsByRecurrence(upTo:bits:))
-    }
-
-    /// Weights w_0 ... w_K by the recurrence w_{j+1} = w_j q_j, q_j = q_{j-1} r^2, q_0 = r, with
-    /// r = e^(-1/(2 sigma2)) enclosed ONCE; every product is rounded outward. Relative width: r is enclosed to
-    /// 2^-(bits + 2 log2(K) + 8), so r^(j^2) carries at most j^2 of those units; the 2K roundings add
-    /// 2K units of 2^-(bits + 2 log2(K) + 8); in all well under 2^-bits relative for every j <= K.
-    func weightsByRecurrence(upTo k: Int, bits: Int) -> [Interval] {
-        let extra = 2 * (Int.bitWidth - max(k, 1).leadingZeroBitCount) + 8
-        let work = bits + extra
-        let r = Enclosure.exp(-Rational(1) / (Rational(2) * sigma2), bits: work)
-        let r2 = (r * r).roundedOutwardRelative(bits: work)
-        var out = [Interval(exactly: Rational(1))]
-        out.reserveCapacity(k + 1)
-        var q = r
-        for _ in 0..<k {
-            out.append((out[out.count - 1] * q).roundedOutwardRelative(bits: work))
-            q = (q * r2).roundedOutwardRelative(bits: work)
-        }
-        return out
-    }
-
-    func enclosed(bits: Int, weights: (Int, Int) -> [Interval]) -> EnclosedLaw {
         let k = window(tailBits: bits)
         let work = bits + 16
-        let w = weights(k, work)
+        let w = weights(upTo: k, bits: work)
         let tau = tailBound(window: k, bits: work)
         let z = normaliser(w, tail: tau)
         let half = w.map { Interval(lo: $0.lo / z.hi, hi: $0.hi / z.lo).roundedOutwardRelative(bits: bits + 8) }
