@@ -92,8 +92,8 @@ struct SampleCommand: ParsableCommand {
         let factory: NoiseSamplerFactory
         do { factory = try NoiseSamplerFactory(family: noise, sigma2: s2, kind: sampler, impl: impl, bits: bits) } catch {
             // The fast sampler's domain message names the value but not the option.
-            if let e = error as? NoiseError, case .outsideFastDomain = e {
-                throw ValidationError("--sigma2 \(sigma2) with --impl fast: \(e)")
+            if case .outsideFastDomain = error {
+                throw ValidationError("--sigma2 \(sigma2) with --impl fast: \(error)")
             }
             throw ValidationError("\(error)")
         }

@@ -66,11 +66,10 @@ import IntRSExact
     /// Brute force: the first pattern, in the search's enumeration order, among those of the class with the fewest parts.
     static func shortestByBruteForce(g: Int, m: Int, maxParts: Int) -> [Int]? {
         let all = TightRadiusTests.allPatterns(limit: m, d: maxParts)
-            .filter { $0.reduce(0) { $0 + $1 * $1 } == m && $0.reduce(0, Self.gcd) == 1 }
+            .filter { $0.reduce(0) { $0 + $1 * $1 } == m && $0.reduce(0, LatticeCollapse.gcd) == 1 }
         guard let fewest = all.map(\.count).min() else { return nil }
         return all.filter { $0.count == fewest }.min { $0.lexicographicallyPrecedes($1) }.map { $0.map { $0 * g } }
     }
-    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
 
     @Test("shortestPattern equals brute force over every class with m <= 40", arguments: [1, 2, 3, 5, 100])
     func shortestPattern(maxParts: Int) {

@@ -161,16 +161,18 @@ public enum LatticeCollapse {
         }
     }
 
+    /// The greatest common divisor of two nonnegative integers (gcd(0, b) = b).
+    static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
+
     /// The shortest pattern of the class (g, m): a nonincreasing sequence of positive parts g * a_i with
     /// sum a_i^2 = m, gcd(a) = 1 and the fewest parts (at most `maxParts`), the first in the search's enumeration
     /// order (lexicographically increasing) among those. nil when the class has no pattern with at most maxParts parts.
     public static func shortestPattern(gcd g: Int, reducedNorm2 m: Int, maxParts: Int) -> [Int]? {
         precondition(g >= 1 && m >= 1)
-        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
         var parts: [Int] = []
         // Exactly `left` more parts, each <= cap, squares summing to `rest`, in increasing lexicographic order.
         func fill(_ rest: Int, _ left: Int, _ cap: Int) -> Bool {
-            if left == 0 { return rest == 0 && parts.reduce(0, gcd) == 1 }
+            if left == 0 { return rest == 0 && parts.reduce(0, LatticeCollapse.gcd) == 1 }
             var a = 1
             while a <= cap && a * a <= rest {
                 let after = rest - a * a

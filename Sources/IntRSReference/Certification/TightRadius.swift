@@ -229,7 +229,6 @@ public enum TightRadius {
             finerStack[depth] = l
             return l
         }
-        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
         func dfs(_ norm: Int, _ g: Int) {
             guard parts.count < d else { return }
             let cap = min(parts.last ?? Int.max, 46340)
@@ -244,7 +243,7 @@ public enum TightRadius {
                 if lawStack.count <= depth { lawStack.append(nil); finerStack.append(nil) }
                 else { lawStack[depth] = nil; finerStack[depth] = nil }
                 visited += 1
-                let childG = gcd(g, k)
+                let childG = LatticeCollapse.gcd(g, k)
                 // COL-1 first (no convolution), then the exact decision on the pattern's law.
                 let byClass = n2 > nR ? oracle?.decide(n2: n2, gcd: childG) ?? .undecided : .undecided
                 if byClass != .undecided { collapsed += 1 }
