@@ -24,10 +24,10 @@ enum CertArgs {
     }
     static func probability(_ text: String, option: String, open: Bool = true) throws -> Rational {
         let p = try rational(text, option: option)
-        if p.signum < 0 || p > 1 { throw ValidationError("\(option) \"\(text)\": a probability must lie in [0, 1]") }
-        if open && (p.isZero || p == 1) {
+        if open && (p.signum <= 0 || p >= 1) {
             throw ValidationError("\(option) \"\(text)\": must lie strictly between 0 and 1 (PhiInv is infinite at 0 and 1)")
         }
+        if p.signum < 0 || p > 1 { throw ValidationError("\(option) \"\(text)\": a probability must lie in [0, 1]") }
         return p
     }
     static func sigma2(_ text: String) throws -> Rational {
@@ -47,13 +47,33 @@ enum CertArgs {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var out: [Int] = []
         for p in parts {
-            guard let v = Int(p), abs(v) <= 1_000_000 else {
+            guard let v = Int(p) ?? (BigInt(p).map { _ in Int.max }) else {
                 throw ValidationError("--delta \"\(text)\": entry \"\(p)\" is not an integer (grid steps, |entry| <= 10^6)")
+            }
+            guard abs(v) <= 1_000_000 else {
+                throw ValidationError("--delta \"\(text)\": entry \"\(p)\" is out of range (grid steps, |entry| <= 10^6)")
             }
             out.append(v)
         }
         if out.allSatisfy({ $0 == 0 }) { throw ValidationError("--delta \"\(text)\": the zero shift needs no certificate") }
         return out
+    }
+    /// Fails early (before any computation) when `path` cannot be written: its directory is missing, is not a
+    /// directory or is not writable, or `path` itself is a directory. The write itself still reports its own errors.
+    static func checkWritable(_ path: String, option: String) throws {
+        let fm = FileManager.default
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw ValidationError("\(option) \(path): is a directory (nothing was computed)")
+        }
+        guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(option) \(path): the directory \(dir) does not exist (nothing was computed)")
+        }
+        guard fm.isWritableFile(atPath: dir) else {
+            throw ValidationError("\(option) \(path): the directory \(dir) is not writable (nothing was computed)")
+        }
     }
     static func printJSON<T: Encodable>(_ value: T) throws {
         FileHandle.standardOutput.write(try CanonicalJSON.encode(value))

@@ -33,12 +33,12 @@ struct RadiusCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "An integer shift, comma separated grid steps, e.g. 1,1 or 2,-1,0.") var delta: String?
     @Flag(help: "Find the tight radius n* (needs --dimension).") var tight = false
     @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
-    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Tight search limit on |delta|^2 (default 400).") var maxNorm2: Int = 400
+    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Tight search limit on |delta|^2 (1...100000; default 400).") var maxNorm2Option: Int?
     @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: "Tight search: stop after this many seconds of wall time (> 0) and report the sound partial certificate.") var maxSeconds: Double?
     @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Tight search: stop after this many shift patterns (>= 0) and report the sound partial certificate.") var maxPatterns: Int?
     @Flag(name: .customLong("no-collapse"), help: "Tight search: do not use the lattice collapse (COL-1); every pattern is analysed exactly (slow at large sigma2; same n*).") var noCollapse = false
     @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
-    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table (default 32).") var tableBitsOption: Int?
     @Flag(help: "Print JSON.") var json = false
 
     struct Output: Codable {
@@ -92,6 +92,9 @@ struct RadiusCommand: ParsableCommand {
         var nStar: Int?
         var witnessPattern: [Int]?
         var witnessMargin: CertEnclosureJSON?
+        /// The witness classifier of the witness pattern re-checked by direct enumeration of the noise PMF (NP-2):
+        /// "valid (...)", "INVALID", or "skipped (...)" when the enumeration box is too large.
+        var witnessCheck: String?
         var statement: String
         var patternsVisited: Int
         var undecidedPatterns: [[Int]]
@@ -140,6 +143,12 @@ struct RadiusCommand: ParsableCommand {
             throw ValidationError("--delta \(delta!): \(d.filter { $0 != 0 }.count) nonzero entries but --dimension is \(dim)")
         }
         if tight && dimension == nil { throw ValidationError("--tight needs --dimension D") }
+        let maxNorm2 = maxNorm2Option ?? 400, tableBits = tableBitsOption ?? 32
+        if maxNorm2Option != nil && !tight { throw ValidationError("--max-norm2 \(maxNorm2): applies to --tight only") }
+        if tableBitsOption != nil && sampler != "table" { throw ValidationError("--table-bits \(tableBits): applies to --sampler table only") }
+        if let dim = dimension, !tight && d == nil && sampler != "table" {
+            throw ValidationError("--dimension \(dim): applies to --tight, --delta (nonzero entries) and --sampler table only")
+        }
         if maxNorm2 < 1 || maxNorm2 > 100_000 { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...100000") }
         if let s = maxSeconds, !(s > 0 && s.isFinite) { throw ValidationError("--max-seconds \(s): must be a positive number of seconds") }
         if let p = maxPatterns, p < 0 { throw ValidationError("--max-patterns \(p): must be >= 0") }
@@ -196,9 +205,9 @@ struct RadiusCommand: ParsableCommand {
                 // needs a check at that precision).
                 let checkBits = max(Precision.ladder[1].noiseBits, a.precision.noiseBits)
                 if let c = w.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pAe, pB: pBe) {
-                    s.witnessCheck = c.valid ? "valid (direct enumeration of \(c.points) noise points)" : "INVALID"
+                    s.witnessCheck = c.valid ? "valid (direct sum of the noise PMF over \(c.points) noise points)" : "INVALID"
                     s.witnessShiftedA = CertEnclosureJSON(c.shiftedA); s.witnessShiftedB = CertEnclosureJSON(c.shiftedB)
-                } else { s.witnessCheck = "skipped (enumeration box too large)" }
+                } else { s.witnessCheck = "skipped (enumeration box too large: more than 200,000 points in all coordinates but the last)" }
             }
             if !exact && a.decision == .certified { s.decision = "no-layer-counterexample" }
             if !exact && a.decision == .undecided { s.decision = "undecided" }
@@ -224,6 +233,12 @@ struct RadiusCommand: ParsableCommand {
                 })
                 t.nStar = res.nStar; t.witnessPattern = res.witnessPattern
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
+                if let a = res.witnessAnalysis, let w = a.witness {
+                    let checkBits = max(Precision.ladder[1].noiseBits, a.precision.noiseBits)
+                    if let c = w.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pAe, pB: pBe) {
+                        t.witnessCheck = c.valid ? "valid (direct sum of the noise PMF over \(c.points) noise points)" : "INVALID"
+                    } else { t.witnessCheck = "skipped (enumeration box too large: more than 200,000 points in all coordinates but the last)" }
+                }
                 t.statement = res.statement; t.patternsVisited = res.patternsVisited; t.undecidedPatterns = res.undecided
                 t.method = res.renyiFloor >= maxNorm2 ? "Rényi floor (REN-1); no enumeration needed"
                     : res.searchedByClass
@@ -250,7 +265,10 @@ struct RadiusCommand: ParsableCommand {
         if json { try CertArgs.printJSON(out); return }
         print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
               + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
-        if !eta.isZero { print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))") }
+        if !eta.isZero {
+            print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))"
+                  + (pBe.map { ", pB + d*eta = \($0.decimalString(digits: 12))" } ?? ""))
+        }
         print("closed-form radius R = \(out.closedFormRadius!.decimal) grid units (\(basis))")
         if let r = out.renyi { print(r.statement) }
         if let s = out.shift {
@@ -281,6 +299,7 @@ struct RadiusCommand: ParsableCommand {
                       + (t.nStarUpperBound.map { "; n* <= \($0)" } ?? "") + (t.witnessPattern.map { ", non-certified pattern \($0)" } ?? ""))
             }
             print("  \(t.statement)")
+            if let c = t.witnessCheck { print("  witness check: \(c)") }
             print("  \(t.method); \(t.patternsVisited) \(t.searchedByClass ? "classes and single parts" : "patterns"), \(t.seconds) s"
                   + (t.undecidedPatterns.isEmpty ? "" : "; undecided (counted as not certified): \(t.undecidedPatterns)"))
         }

@@ -36,6 +36,7 @@ struct TableCommand: ParsableCommand {
         let s2 = try CertArgs.sigma2(sigma2)
         let a = try CertArgs.probability(alpha, option: "--alpha")
         guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
+        if let output { try CertArgs.checkWritable(output, option: "--output") }
         guard n >= 1 && n <= 10_000_000 else { throw ValidationError("--n \(n): must be in 1...10000000") }
         if let maxNorm2, maxNorm2 < 1 || maxNorm2 > CertificateTableBuilder.defaultMaxNorm2 {
             throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...\(CertificateTableBuilder.defaultMaxNorm2) (grid units squared)")

@@ -20,6 +20,7 @@ struct TheoremCommand: ParsableCommand {
     @Flag(help: "Print the full report as JSON.") var json = false
 
     func run() throws {
+        if let markdown { try CertArgs.checkWritable(markdown, option: "--markdown") }
         var s2s: [Rational]? = nil
         if let sigma2 {
             let parts = sigma2.split(separator: ",", omittingEmptySubsequences: false)

@@ -19,7 +19,11 @@ struct CertificationCommandsTests {
 
     @Test("radius rejects bad probabilities, pA <= pB, non-integer delta, too many nonzero entries, --tight without d",
           arguments: [
-            (["--sigma2", "1", "--pa", "1.2"], "[0, 1]"),
+            (["--sigma2", "1", "--pa", "1.2"], "strictly between 0 and 1"),
+            (["--sigma2", "1", "--pa", "0.7", "--delta", "1000001"], "out of range"),
+            (["--sigma2", "1", "--pa", "0.7", "--max-norm2", "50"], "--tight only"),
+            (["--sigma2", "1", "--pa", "0.7", "--table-bits", "40"], "--sampler table only"),
+            (["--sigma2", "1", "--pa", "0.7", "--dimension", "3"], "applies to --tight"),
             (["--sigma2", "1", "--pa", "0"], "strictly between"),
             (["--sigma2", "1", "--pa", "0.3", "--pb", "0.4"], "greater than --pb"),
             (["--sigma2", "1", "--pa", "0.7", "--delta", "1.5"], "not an integer"),
@@ -35,6 +39,16 @@ struct CertificationCommandsTests {
     func radiusBadInput(args: [String], fragment: String) {
         let m = Self.failure(RadiusCommand.self, args)
         #expect(m?.contains(fragment) == true, "\(args): \(m ?? "no error")")
+    }
+
+    @Test("theorem and table reject an unwritable output before computing anything")
+    func unwritableOutputFailsEarly() {
+        let t0 = Date()
+        #expect(Self.failure(TheoremCommand.self, ["--markdown", "/nonexistent-intrs-dir/x.md"])?.contains("does not exist") == true)
+        #expect(Self.failure(TableCommand.self, ["--sigma2", "16", "--dimension", "64", "--n", "100000", "--alpha", "0.001",
+                                                 "--output", "/nonexistent-intrs-dir/x.json"])?.contains("nothing was computed") == true)
+        #expect(Self.failure(TableCommand.self, ["--sigma2", "1", "--dimension", "1", "--n", "10", "--output", "/tmp"])?.contains("is a directory") == true)
+        #expect(Date().timeIntervalSince(t0) < 30, "the checks must come before the sweep and the table")
     }
 
     @Test("theorem and table reject bad options")

@@ -112,17 +112,20 @@ public enum LatticeCollapse {
             return b
         }
 
-        /// The witness rule's class at norm n2: among the classes (g, n2 / g^2), g ascending, with m >= 2 and a pattern
-        /// of at most `dimension` parts, the first that COL-1 proves NOT certified, with its shortest pattern; nil if none.
+        /// The witness rule's class at norm n2: among the classes (g, n2 / g^2) with m >= 2 and a pattern of at most
+        /// `dimension` parts that COL-1 proves NOT certified, the one whose shortest pattern has the fewest parts (ties:
+        /// the smallest g), with that pattern; nil if none. Fewest parts keeps the witness cheap to analyse and to
+        /// re-check by direct enumeration (NP-2).
         public func witnessClass(n2: Int, dimension d: Int) -> (pattern: [Int], gcd: Int)? {
+            var best: (pattern: [Int], gcd: Int)? = nil
             var g = 1
             while 2 * g * g <= n2 {
                 defer { g += 1 }
                 guard n2 % (g * g) == 0,
                       let p = LatticeCollapse.shortestPattern(gcd: g, reducedNorm2: n2 / (g * g), maxParts: d) else { continue }
-                if decide(n2: n2, gcd: g) == .notCertified { return (p, g) }
+                if decide(n2: n2, gcd: g) == .notCertified, best == nil || p.count < best!.pattern.count { best = (p, g) }
             }
-            return nil
+            return best
         }
 
         /// COL-1's verdict on EVERY shift delta with gcd(delta) = g, |delta|^2 = n2 and at most d nonzero entries:

@@ -65,38 +65,86 @@ public struct ShiftWitness: Sendable, Equatable, Codable {
         public var points: Int
     }
 
-    /// INDEPENDENT check (no convolution, no walk): enumerate every noise vector `e` of the nonzero
-    /// coordinates over a box that covers the per-coordinate window at the clean and at the shifted
-    /// input, sum the product PMF (exact interval arithmetic) of the clean input (`z - x = e`) and of the
-    /// shifted input (`z - x - delta = e`) over the witness regions, and add the mass outside the box
-    /// (at most m * tailMass). Returns nil when the box has more than `maxPoints` points.
+    /// INDEPENDENT check (no convolution, no walk): sum the product PMF (exact interval arithmetic) of the clean input
+    /// (`z - x = e`) and of the shifted input (`z - x - delta = e`) over the witness regions, for every noise vector
+    /// `e` of the nonzero coordinates in a box that covers the per-coordinate window at the clean and at the shifted
+    /// input, and add the mass outside the box (at most m * tailMass). The first m - 1 coordinates are enumerated
+    /// point by point; along the last one the region is an interval of z plus at most one layer point (t is linear in
+    /// it), so its masses are summed with exact prefix sums of the per-coordinate PMF (the same exact sum, grouped).
+    /// Returns nil when the enumerated part (all coordinates but the last) has more than `maxPoints` points.
+    /// `points` in the result is the number of noise points the sum covers (the whole box, saturating).
     public func check(noise: EnclosedLaw, pA: Rational, pB: Rational?, maxPoints: Int = 200_000) -> Check? {
         let parts = delta.filter { $0 != 0 }
         let m = parts.count
+        guard m >= 1 else { return nil }
         let lo0 = noise.offset, hi0 = noise.offset + noise.masses.count - 1
         // z_i ranges over the window at the clean input and the window shifted by delta_i.
         let ranges = parts.map { k in min(lo0, lo0 + k) ... max(hi0, hi0 + k) }
-        var count = 1
-        for r in ranges { count *= r.count; if count > maxPoints { return nil } }
+        var enumerated = 1, covered = 1
+        for (i, r) in ranges.enumerated() {
+            let (c, o) = covered.multipliedReportingOverflow(by: r.count)
+            covered = o ? Int.max : c
+            if i < m - 1 { enumerated *= r.count; if enumerated > maxPoints { return nil } }
+        }
         func p(_ e: Int) -> Interval {
             noise.support.contains(e) ? noise.masses[e - noise.offset] : Interval(exactly: Rational(0))
         }
+        // The last coordinate: exact prefix sums (lower and upper ends apart) of its clean and shifted masses.
+        let c = parts[m - 1], last = ranges[m - 1]
+        var clean = (lo: [Rational(0)], hi: [Rational(0)]), shifted = (lo: [Rational(0)], hi: [Rational(0)])
+        for z in last {
+            let a = p(z), b = p(z - c)
+            clean.lo.append(clean.lo[clean.lo.count - 1] + a.lo); clean.hi.append(clean.hi[clean.hi.count - 1] + a.hi)
+            shifted.lo.append(shifted.lo[shifted.lo.count - 1] + b.lo); shifted.hi.append(shifted.hi[shifted.hi.count - 1] + b.hi)
+        }
+        /// Exact sum of the masses over z in zs (clipped to the last range).
+        func sum(_ pre: (lo: [Rational], hi: [Rational]), _ zs: ClosedRange<Int>?) -> Interval {
+            guard let zs, zs.upperBound >= last.lowerBound, zs.lowerBound <= last.upperBound else { return Interval(exactly: 0) }
+            let a = max(zs.lowerBound, last.lowerBound) - last.lowerBound, b = min(zs.upperBound, last.upperBound) - last.lowerBound + 1
+            return Interval(lo: pre.lo[b] - pre.lo[a], hi: pre.hi[b] - pre.hi[a])
+        }
+        func floorDiv(_ a: Int, _ b: Int) -> Int { let q = a / b; return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q }
+        func ceilDiv(_ a: Int, _ b: Int) -> Int { -floorDiv(-a, b) }
+        /// Along the last coordinate (t = s + c z): the z with t < tau (below = true) or t > tau, and the layer z (t = tau).
+        func region(_ s: Int, tau: Int, below: Bool) -> (full: ClosedRange<Int>?, layer: Int?) {
+            let r = tau - s
+            let layer: Int? = r % c == 0 ? r / c : nil
+            let wantSmallZ = below == (c > 0)            // t < tau with c > 0, or t > tau with c < 0: z below the layer
+            if wantSmallZ {
+                let top = below ? (c > 0 ? floorDiv(r - 1, c) : floorDiv(r + 1, c)) : (c > 0 ? floorDiv(r, c) : floorDiv(r, c))
+                let hi = layer.map { $0 - 1 } ?? top
+                return (hi >= last.lowerBound ? last.lowerBound ... hi : nil, layer)
+            } else {
+                let bottom = layer.map { $0 + 1 } ?? (ceilDiv(r, c))
+                return (bottom <= last.upperBound ? bottom ... last.upperBound : nil, layer)
+            }
+        }
+        // Class B's region: (tauB, thetaB) in the two-class form; the complement of A in the binary form.
+        let tB = tauB ?? tauA, thB = thetaB ?? (Rational(1) - thetaA)
         var cA = Interval(exactly: 0), cB = Interval(exactly: 0), sA = Interval(exactly: 0), sB = Interval(exactly: 0)
-        var z = ranges.map { $0.lowerBound }
-        for _ in 0 ..< count {
-            var t = 0
+        var z = ranges.dropLast().map { $0.lowerBound }
+        for _ in 0 ..< enumerated {
+            var s = 0
             var p0 = Interval(exactly: 1), p1 = Interval(exactly: 1)
-            for i in 0 ..< m {
-                t += parts[i] * z[i]
+            for i in 0 ..< m - 1 {
+                s += parts[i] * z[i]
                 p0 = p0 * p(z[i])
                 p1 = p1 * p(z[i] - parts[i])
             }
-            let wA = weightA(t), wB = weightB(t)
-            if !wA.isZero { cA = cA + p0 * wA; sA = sA + p1 * wA }
-            if !wB.isZero { cB = cB + p0 * wB; sB = sB + p1 * wB }
-            // next z (odometer)
+            if !(p0.hi.isZero && p1.hi.isZero) {
+                let a = region(s, tau: tauA, below: true), b = region(s, tau: tB, below: false)
+                func layerMass(_ zl: Int?, _ pre: (lo: [Rational], hi: [Rational]), _ w: Rational) -> Interval {
+                    guard let zl, !w.isZero else { return Interval(exactly: 0) }
+                    return sum(pre, zl ... zl) * Interval(exactly: w)
+                }
+                cA = cA + p0 * (sum(clean, a.full) + layerMass(a.layer, clean, thetaA))
+                sA = sA + p1 * (sum(shifted, a.full) + layerMass(a.layer, shifted, thetaA))
+                cB = cB + p0 * (sum(clean, b.full) + layerMass(b.layer, clean, thB))
+                sB = sB + p1 * (sum(shifted, b.full) + layerMass(b.layer, shifted, thB))
+            }
+            // next z (odometer over the first m - 1 coordinates)
             var i = 0
-            while i < m { if z[i] < ranges[i].upperBound { z[i] += 1; break }; z[i] = ranges[i].lowerBound; i += 1 }
+            while i < m - 1 { if z[i] < ranges[i].upperBound { z[i] += 1; break }; z[i] = ranges[i].lowerBound; i += 1 }
         }
         let out = Rational(m) * noise.tailMass
         func widen(_ x: Interval) -> Interval { Interval(lo: x.lo, hi: Rational.min(x.hi + out, Rational(1))) }
@@ -108,6 +156,6 @@ public struct ShiftWitness: Sendable, Equatable, Codable {
         } else {
             valid = valid && sA.hi <= Rational(1, 2)
         }
-        return Check(cleanA: cA, cleanB: cB, shiftedA: sA, shiftedB: sB, valid: valid, points: count)
+        return Check(cleanA: cA, cleanB: cB, shiftedA: sA, shiftedB: sB, valid: valid, points: covered)
     }
 }

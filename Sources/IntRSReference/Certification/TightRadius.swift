@@ -35,8 +35,8 @@ public enum TightRadius {
         public var nStar: Int?
         /// A nonincreasing pattern of parts with |pattern|^2 = n* (or = `nStarUpperBound`) that is not certified:
         /// the single part (m) when n* = m^2 and (m) is not certified; otherwise, when the lattice collapse (COL-1)
-        /// proves some class (g, n*/g^2) non-certified, the shortest pattern (fewest parts, first in enumeration order
-        /// among those) of such a class with the smallest g; otherwise the first non-certified pattern in enumeration
+        /// proves some class (g, n*/g^2) non-certified, the pattern with the fewest parts over all such classes (ties:
+        /// smallest g, then first in enumeration order); otherwise the first non-certified pattern in enumeration
         /// order. Either way `witnessAnalysis` is its exact analysis.
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier).
@@ -299,8 +299,8 @@ public enum TightRadius {
     /// The class-by-class search (COL-1), tried first whenever the collapse applies: single parts (m) exactly, then
     /// for n = n_R + 1, n_R + 2, ... every class (g, n / g^2) with at least one pattern of at most d parts, decided by
     /// COL-1 alone; no pattern is enumerated. n* is the first norm with a class proven not certified (or the first
-    /// non-certified single part); the witness is that class's shortest pattern (smallest gcd first), analysed
-    /// exactly. Returns nil, and the caller runs the pattern enumeration, as soon as COL-1 leaves a class undecided
+    /// non-certified single part); the witness follows ``Result/witnessPattern``'s rule (fewest parts over the classes
+    /// proven non-certified), analysed exactly. Returns nil, and the caller runs the pattern enumeration, as soon as COL-1 leaves a class undecided
     /// or the exact analysis of the witness disagrees. Same n*, certificate and witness rule as the enumeration.
     static func searchByClass(analyzer: ShiftAnalyzer, oracle: LatticeCollapse.Oracle, pA: Rational, pB: Rational?,
                               dimension d: Int, maxNorm2: Int, renyi: RenyiFloor.Result?, budget: Budget,
