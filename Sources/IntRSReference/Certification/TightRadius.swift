@@ -39,7 +39,9 @@ public enum TightRadius {
         /// smallest g, then first in enumeration order); otherwise the first non-certified pattern in enumeration
         /// order. Either way `witnessAnalysis` is its exact analysis.
         public var witnessPattern: [Int]?
-        /// The full analysis of the witness pattern (margins, witness classifier).
+        /// The full analysis of the witness pattern (margins, witness classifier). nil when there is no witness, and
+        /// for a search stopped by its time budget whose non-certified pattern was decided during the search (its
+        /// exact decision stands; only this re-analysis, which can take seconds, is skipped).
         public var witnessAnalysis: ShiftAnalysis?
         /// Patterns whose sign was undecided at every rung of the analyzer's ladder, up to its cap (counted as not
         /// certified).
@@ -153,9 +155,9 @@ public enum TightRadius {
         let clock = ContinuousClock()
         let started = clock.now
         var stopped = false
-        func outOfBudget() -> Bool {
+        func outOfBudget(patterns: Bool = true) -> Bool {
             if stopped { return true }
-            if let m = budget.maxPatterns, visited >= m { stopped = true }
+            if patterns, let m = budget.maxPatterns, visited >= m { stopped = true }
             if let s = budget.maxSeconds {
                 let e = clock.now - started
                 if Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18 >= s { stopped = true }
@@ -223,6 +225,18 @@ public enum TightRadius {
             lawStack[depth] = l
             return l
         }
+        /// Builds the law of parts[0 ..< depth] one convolution at a time, checking the budget between convolutions (a
+        /// deep pattern's law can take seconds); false when the budget ran out first.
+        func buildLaw(_ depth: Int) -> Bool {
+            var i = depth
+            while lawStack[i] == nil { i -= 1 }
+            while i < depth {
+                if outOfBudget(patterns: false) { return false }   // time only: the pattern count was checked before
+                lawStack[i + 1] = extend(lawStack[i]!, parts[i])
+                i += 1
+            }
+            return true
+        }
         func finerLaw(_ depth: Int) -> ShiftLaw {
             if let l = finerStack[depth] { return l }
             let l = finerLaw(depth - 1).adding(part: parts[depth - 1], of: coord)
@@ -247,6 +261,10 @@ public enum TightRadius {
                 // COL-1 first (no convolution), then the exact decision on the pattern's law.
                 let byClass = n2 > nR ? oracle?.decide(n2: n2, gcd: childG) ?? .undecided : .undecided
                 if byClass != .undecided { collapsed += 1 }
+                if byClass == .undecided && n2 > nR && !buildLaw(depth) {
+                    // Out of budget before this pattern was decided: it counts as not examined.
+                    visited -= 1; parts.removeLast(); frontier = min(frontier, n2); return
+                }
                 let certified = byClass == .undecided
                     ? decide({ lawAt(depth) }, parts, n2, finer: { finerLaw(depth) }).isCertified
                     : byClass == .certified
@@ -275,7 +293,11 @@ public enum TightRadius {
                 return search(analyzer: analyzer, pA: pA, pB: pB, dimension: d, maxNorm2: maxNorm2, budget: budget,
                               fastRung: fastRung, collapse: false, progress: progress)
             }
-        } else if let p = bestPattern { analysis = analyzer.analyse(delta: p, pA: pA, pB: pB) }
+        } else if let p = bestPattern, !(stopped && budget.maxSeconds != nil) {
+            // (A search stopped by its TIME budget skips this analysis, which can take seconds for a long pattern; the
+            // pattern's non-certification was already decided exactly during the search.)
+            analysis = analyzer.analyse(delta: p, pA: pA, pB: pB)
+        }
         func withCollapse(_ r: Result) -> Result {
             var r = r
             r.collapsedPatterns = collapsed
