@@ -73,10 +73,9 @@ public enum LatticeCollapse {
 
     /// Caches the one-dimensional comparison laws N_Z(0, sigma2 * m) and the class decisions of one tight search.
     ///
-    /// A class `(g, m)` (m >= 2) is CERTIFIED when, with tau = ``tvBound(sigma2:m:k:)`` for k = min(d, m), the
-    /// enclosed margin of N_Z(0, sigma2 m) against its shift by h = g m, at pA - tau (and pB + tau), exceeds
-    /// tau (binary) or 2 tau (two-class). Decided on the 52-bit rung, then the 62-bit rung; anything else is
-    /// "not certified by the collapse" (the caller then analyses the pattern exactly).
+    /// A class `(g, m)` (m >= 2) is decided through the enclosed margin of N_Z(0, sigma2 m) against its shift by
+    /// h = g m, with pA and pB moved by tau = ``tvBound(sigma2:m:k:)`` for k = min(d, m) (see ``Oracle/decide(n2:gcd:)``):
+    /// certified, proven NOT certified, or undecided (the caller then analyses the pattern exactly).
     public final class Oracle {
         public let sigma2: Rational
         public let pA: Rational
