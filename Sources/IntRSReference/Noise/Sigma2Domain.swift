@@ -22,7 +22,7 @@ public enum Sigma2Domain {
         guard sigma2.signum > 0 else { throw .nonPositiveSigma2(sigma2.description) }
         guard sigma2 >= lowerBound, sigma2 <= upperBound else {
             throw .sigma2OutsideDomain(
-                "--sigma2 \(sigma2.description): sigma2 = \(sigma2.description) is outside the supported domain "
+                "--sigma2 \(sigma2.description): outside the supported domain "
                 + "[1/1024, 65536] grid units^2 (2^-10 ... 2^16) of the reference noise laws")
         }
     }
