@@ -132,7 +132,7 @@ public enum TightRadius {
             // Handed over: the enumeration gets what is left of the time budget.
             if let s = budget.maxSeconds {
                 let e = ContinuousClock.now - t0
-                budget.maxSeconds = max(0, s - (Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18))
+                budget.maxSeconds = max(0, s - seconds(e))
             }
         }
         let rung = Precision.ladder[0]
@@ -160,7 +160,7 @@ public enum TightRadius {
             if patterns, let m = budget.maxPatterns, visited >= m { stopped = true }
             if let s = budget.maxSeconds {
                 let e = clock.now - started
-                if Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18 >= s { stopped = true }
+                if seconds(e) >= s { stopped = true }
             }
             return stopped
         }
@@ -203,7 +203,9 @@ public enum TightRadius {
         var best = maxNorm2 + 1
         var bestPattern: [Int]? = nil
         var m = isqrt(nR) + 1
-        while m * m <= maxNorm2 && !outOfBudget() {
+        var stoppedInSingleParts = false
+        while m * m <= maxNorm2 {
+            if outOfBudget() { stoppedInSingleParts = true; break }
             visited += 1
             if !decide({ extend(root, m) }, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }).isCertified { best = m * m; bestPattern = [m]; break }
             progress?(visited, best, [m])
@@ -279,7 +281,7 @@ public enum TightRadius {
                 k += 1
             }
         }
-        if stopped { frontier = 1 } // stopped in the single-part phase: only n_R is claimed
+        if stoppedInSingleParts { frontier = 1 } // stopped in the single-part phase: only n_R is claimed
         else if best > 1 { dfs(0, 0) }
 
         var analysis: ShiftAnalysis? = nil
@@ -335,7 +337,7 @@ public enum TightRadius {
             if let m = budget.maxPatterns, examined >= m { return true }
             if let s = budget.maxSeconds {
                 let e = clock.now - started
-                if Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18 >= s { return true }
+                if seconds(e) >= s { return true }
             }
             return false
         }
@@ -396,6 +398,11 @@ public enum TightRadius {
         r.collapsedClasses = oracle.classesCertified
         r.collapseLargestTau = oracle.classesCertified > 0 ? oracle.largestTau : nil
         return r
+    }
+
+    /// A duration in seconds (the time budget's unit).
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// floor(sqrt(x)) for x >= 0 (0 for negative x).
