@@ -9,6 +9,7 @@
 //        └─────────────────────────────────────────────►
 //
 // IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices.
+// tools/check-imports.py (run by CI) checks that every import is a declared dependency and that this holds.
 import PackageDescription
 
 let package = Package(
@@ -47,13 +48,16 @@ let package = Package(
         .executableTarget(name: "intrs", dependencies: ["IntRSCLI"]),
         .testTarget(name: "IntRSCoreTests", dependencies: ["IntRSCore"]),
         .testTarget(name: "IntRSExactTests", dependencies: ["IntRSExact"]),
-        .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore"]),
+        .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore", "IntRSRuntime"]),
         .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "IntRSCore", "IntRSReference", "IntRSExact"]),
         .testTarget(
             name: "IntRSConformanceTests",
             dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
             resources: []
         ),
-        .testTarget(name: "IntRSCLITests", dependencies: ["IntRSCLI", "IntRSConformance", "IntRSExact"]),
+        .testTarget(
+            name: "IntRSCLITests",
+            dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"]
+        ),
     ]
 )
