@@ -32,17 +32,22 @@ let package = Package(
             pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev"])]
         ),
-        .target(name: "IntRSCore"),
-        .target(name: "IntRSExact", dependencies: ["CGMP"]),
-        .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"]),
-        .target(name: "IntRSRuntime", dependencies: ["IntRSCore"]),
-        .target(name: "IntRSConformance", dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"]),
+        .target(name: "IntRSCore", exclude: ["README.md"]),
+        .target(name: "IntRSExact", dependencies: ["CGMP"], exclude: ["README.md"]),
+        .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"], exclude: ["README.md"]),
+        .target(name: "IntRSRuntime", dependencies: ["IntRSCore"], exclude: ["README.md"]),
+        .target(
+            name: "IntRSConformance",
+            dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
+            exclude: ["README.md"]
+        ),
         .target(
             name: "IntRSCLI",
             dependencies: [
                 "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["README.md"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(name: "intrs", dependencies: ["IntRSCLI"]),
