@@ -45,7 +45,7 @@ struct BenchInt8Command: ParsableCommand {
         }
         let m: Int8Model
         if FileManager.default.fileExists(atPath: model) {
-            do { m = try Int8Model.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
+            do { m = try Int8ModelFile.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
         } else {
             m = Int8BenchmarkModel.cifarCNN(seed: 1)
         }

@@ -26,7 +26,7 @@ struct BenchSmoothingCommand: ParsableCommand {
 
     func run() throws {
         let path = try SmoothingParts.shippedPath(model, resource: SmoothingDefaults.modelResource, option: "--model")
-        let m = try Int8Model.decode(try SmoothingParts.readFile(path, what: "model"), file: path)
+        let m = try Int8ModelFile.decode(try SmoothingParts.readFile(path, what: "model"), file: path)
         let eval = try FastInt8Evaluator(model: m, threads: 1, file: path)
         let s2 = try Rational(parsing: sigma2)
         let seed = try Seed(hex: SmoothingDefaults.seedHex)

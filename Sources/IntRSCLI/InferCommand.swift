@@ -76,7 +76,7 @@ struct InferCommand: ParsableCommand {
             throw ValidationError("--impl \"\(impl)\": expected reference, fast or float")
         }
         let m: Int8Model
-        do { m = try Int8Model.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
+        do { m = try Int8ModelFile.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: input)) } catch {
             throw ValidationError("--input \(input): cannot read: \(fileReadFailureReason(path: input, error))")

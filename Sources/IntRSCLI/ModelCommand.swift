@@ -7,7 +7,7 @@ struct ModelCommand: ParsableCommand {
         commandName: "model",
         abstract: "Describe an int8 model, or generate the benchmark model.",
         discussion: "`intrs model --model M` describes M (the default subcommand `describe`).",
-        subcommands: [Describe.self, GenerateBenchmark.self],
+        subcommands: [Describe.self, Import.self, GenerateBenchmark.self],
         defaultSubcommand: Describe.self)
 
     struct Describe: ParsableCommand {
@@ -17,7 +17,7 @@ struct ModelCommand: ParsableCommand {
             Units: shapes are [H, W, C] (NHWC, batch 1) or [n]; parameters count int8 weights and int32 biases; \
             multiply-adds (MACs) are per inference (one input), counting conv/depthwise/fully connected only.
             """)
-        @Option(help: "The model file (format intrs-int8-model v1).")
+        @Option(help: "The model file (format intrs-int8-model v1, or a .tflite file, imported on the fly).")
         var model: String
         @Flag(help: "Print the result as JSON.") var json = false
 
@@ -25,6 +25,9 @@ struct ModelCommand: ParsableCommand {
             var index: Int; var op: String; var name: String?; var inputs: [Int]; var outputShape: [Int]
             var weights: Int; var biases: Int; var multiplyAdds: Int; var activation: String; var clamp: [Int]
             var outputZeroPoint: Int
+            /// For an imported .tflite: the source operator ("3 CONV_2D") and where LiteRT's reference kernel
+            /// deviates from the layer's integer-only semantics ("none": bit-exact under double rounding).
+            var tfliteOperator: String?; var tfliteDeviation: String?
         }
         struct Info: Encodable {
             var file: String; var format: String; var version: Int; var name: String?; var rounding: String
@@ -34,8 +37,12 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             let m: Int8Model
-            do { m = try Int8Model.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
+            do { m = try Int8ModelFile.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
             let net = try m.validated(file: model)
+            var imported: TFLiteImport? = nil
+            if let d = try? Data(contentsOf: URL(fileURLWithPath: model)), Int8ModelFile.isTFLite(d) {
+                imported = try TFLiteImporter.importModel([UInt8](d), file: model)
+            }
             let macs = Int8BenchmarkModel.multiplyAdds(net)
             var layers: [LayerInfo] = []
             for (i, L) in m.layers.enumerated() {
@@ -44,7 +51,9 @@ struct ModelCommand: ParsableCommand {
                 layers.append(LayerInfo(index: i, op: L.op, name: L.name, inputs: net.layers[i].inputs, outputShape: net.layers[i].outputShape,
                                         weights: w, biases: b, multiplyAdds: macs[i], activation: net.layers[i].fusedActivation,
                                         clamp: [Int(net.layers[i].activationMin), Int(net.layers[i].activationMax)],
-                                        outputZeroPoint: Int(net.layers[i].outputZeroPoint)))
+                                        outputZeroPoint: Int(net.layers[i].outputZeroPoint),
+                                        tfliteOperator: imported.map { "\($0.sourceOperators[i]) \($0.sourceOperatorNames[i])" },
+                                        tfliteDeviation: imported.map { $0.deviations[i] ?? "none" }))
             }
             let info = Info(file: model, format: m.format, version: m.version, name: m.name, rounding: m.rounding.rawValue,
                             inputShape: m.input.shape, inputZeroPoint: m.input.zeroPoint, gridMultiplier: m.input.gridMultiplier,
@@ -56,8 +65,42 @@ struct ModelCommand: ParsableCommand {
             for l in layers {
                 let pad = l.op.padding(toLength: 16, withPad: " ", startingAt: 0)
                 print("  [\(l.index)] \(pad) in \(l.inputs) -> \(l.outputShape)  params \(l.weights + l.biases)  MACs \(l.multiplyAdds)  \(l.activation) clamp \(l.clamp)\(l.name.map { "  (\($0))" } ?? "")")
+                if let op = l.tfliteOperator {
+                    print("      from TFLite operator \(op); LiteRT reference kernel: \(l.tfliteDeviation.map { $0 == "none" ? "bit-exact with this layer (double rounding)" : "DEVIATES: " + $0 } ?? "")")
+                }
             }
+            for n in imported?.notes ?? [] { print("note: \(n)") }
             print("classes \(info.classes); parameters \(info.parameters); multiply-adds per inference \(info.multiplyAddsPerInference)")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a .tflite int8 model as an intrs-int8-model JSON file (deterministic bytes).",
+            discussion: """
+            Reads subgraph 0 of a TFLite FlatBuffer (schema version 3) and maps CONV_2D, DEPTHWISE_CONV_2D, \
+            FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D and RESHAPE with fused NONE/RELU/RELU6, a leading \
+            float32 -> int8 QUANTIZE (the grid value is g = x / S) and a trailing DEQUANTIZE (ArgMax before it). \
+            Multipliers are TFLite's QuantizeMultiplier of the stored float32 scales (Proofs/int8-rescale.md). \
+            Anything else is refused with the operator's index, name and the reason, and nothing is written. \
+            See Vectors/model-format.md, "Importing TFLite".
+            """)
+        @Argument(help: "The .tflite file.") var tfliteFile: String
+        @Option(name: .shortAndLong, help: "Where to write the JSON model (default: standard output).") var output: String?
+
+        func run() throws {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: tfliteFile)) } catch {
+                throw CLIError("\(tfliteFile): cannot read model file: \(fileReadFailureReason(path: tfliteFile, error))")
+            }
+            let result: TFLiteImport
+            do { result = try TFLiteImporter.importModel([UInt8](data), file: tfliteFile) } catch { throw CLIError("\(error)") }
+            let bytes = try result.model.canonicalData()
+            guard let output else { FileHandle.standardOutput.write(bytes); return }
+            do { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                throw CLIError("-o \(output): cannot write: \(fileWriteFailureReason(path: output, error))")
+            }
+            FileHandle.standardError.write(Data("wrote \(output) (\(bytes.count) bytes, \(result.model.layers.count) layers)\n".utf8))
         }
     }
 

@@ -56,7 +56,7 @@ struct SmoothingParts {
         let dataBytes = try readFile(dataPath, what: "data set")
         try checkFormat(modelBytes, file: modelPath, option: "--model", expected: Int8Model.formatName)
         try checkFormat(dataBytes, file: dataPath, option: "--data", expected: GridDataset.formatName)
-        let model = try Int8Model.decode(modelBytes, file: modelPath)
+        let model = try Int8ModelFile.decode(modelBytes, file: modelPath)
         let data = try SmoothingData.load(dataBytes, file: dataPath)
         let classifier = try SmoothingModel.classifier(model, file: modelPath)
         try data.dataset.checkCompatible(inputShape: model.input.shape, file: dataPath)
