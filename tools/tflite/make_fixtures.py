@@ -378,6 +378,28 @@ def float_io_fixture(rng, name):
     return fx.g
 
 
+def tie_heavy_fixture(rng, name, kind):
+    """S_in = 0.5, S_w = 0.25, S_out = 1 (FC) so that the real multiplier is exactly 1/8 = 2^30 * 2^(-2 - 31):
+    accumulators that are 3 mod 8 are where double rounding and LiteRT's double requantisation of FC part
+    (Proofs/int8-rescale.md); the conv variant shows that LiteRT's integer conv path has the same ties as IntRS."""
+    fx = Fixture(rng, name)
+    x = fx.act("input", [1, 3, 3, 2] if kind == "conv" else [1, 8], 0.5, 0)
+    if kind == "conv":
+        w = rng.integers(-3, 4, size=(3, 2, 2, 2)).astype(np.int8)
+        wt = fx.g.tensor("filter", [3, 2, 2, 2], "int8", [0.25] * 3, [0] * 3, 0, w)
+        bt = fx.g.tensor("bias", [3], "int32", [0.125] * 3, [0] * 3, 0, rng.integers(-9, 10, size=3).astype(np.int32))
+        y = fx.act("output", [1, 2, 2, 3], 1.0, 0)
+        fx.g.op("CONV_2D", [x, wt, bt], [y], conv_opts("valid", (1, 1), (1, 1), "none"))
+    else:
+        w = rng.integers(-3, 4, size=(6, 8)).astype(np.int8)
+        wt = fx.g.tensor("weights", [6, 8], "int8", [0.25], [0], 0, w)
+        bt = fx.g.tensor("bias", [6], "int32", [0.125], [0], 0, rng.integers(-9, 10, size=6).astype(np.int32))
+        y = fx.act("output", [1, 6], 1.0, 0)
+        fx.g.op("FULLY_CONNECTED", [x, wt, bt], [y], fc_opts("none"))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    return fx.g
+
+
 def refusal_fixtures(rng):
     """Models the importer must refuse: (name, graph, operator index or None, words the reason must contain)."""
     out = []
@@ -527,6 +549,8 @@ def main():
         ("maxpool-same-3x2-relu6", pool_fixture(rng, "maxpool-same-3x2-relu6", "MAX_POOL_2D", (5, 5, 2), (3, 2), (2, 2), "same", "relu6")),
         ("reshape-fc", reshape_fc_fixture(rng, "reshape-fc")),
         ("float-io-conv-pool-fc", float_io_fixture(rng, "float-io-conv-pool-fc")),
+        ("fc-tie-heavy", tie_heavy_fixture(rng, "fc-tie-heavy", "fc")),
+        ("conv-tie-heavy", tie_heavy_fixture(rng, "conv-tie-heavy", "conv")),
     ]
     record = {"generator": "tools/tflite/make_fixtures.py", "seed": SEED,
               "litert": "ai-edge-litert 2.3.0, OpResolverType.BUILTIN_REF",
@@ -537,7 +561,7 @@ def main():
         data = g.serialize()
         with open(os.path.join(FIXTURES, name + ".tflite"), "wb") as f:
             f.write(data)
-        grids, given = inputs_for(g, rng, 12)
+        grids, given = inputs_for(g, rng, 60 if "tie-heavy" in name else 12)
         outs = run_litert(data, given)
         record["fixtures"].append({"name": name, "file": name + ".tflite", "grid": grids, "litertInput": given, "output": outs})
         print(f"{name}: {len(data)} bytes, {len(grids)} inputs")

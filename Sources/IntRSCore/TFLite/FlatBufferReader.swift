@@ -16,8 +16,10 @@
 /// or an out-of-bounds read. Offsets are computed in `Int` (64-bit) from 32-bit values, so no arithmetic
 /// here can overflow. Vector lengths are bounded by the bytes left in the buffer (so a hostile length cannot
 /// make the reader allocate more than the file's size per vector); callers add their own, smaller caps.
-/// Reading is non-recursive: the reader only follows paths the caller names, so cyclic offsets cannot
-/// make it loop.
+/// Cycles cannot occur: a uoffset is unsigned and added to its own position, so every reference points
+/// forward (a "backward" offset wraps to a target past the end and is refused); only a table's soffset to its
+/// vtable may point backward, and a vtable holds no references. The reader is non-recursive and only follows
+/// the paths its caller names.
 public struct FlatBufferError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The field path, for example `subgraphs[0].operators[2].inputs`.
     public var path: String

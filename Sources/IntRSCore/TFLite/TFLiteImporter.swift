@@ -102,6 +102,7 @@ private struct Builder {
     }
 
     func describeTensor(_ i: Int32) -> String {
+        guard i >= 0, Int(i) < sg.tensors.count else { return "tensor \(i) (outside the subgraph's \(sg.tensors.count) tensors)" }
         let t = sg.tensors[Int(i)]
         return "tensor \(i)\(t.name.isEmpty ? "" : " \"\(t.name)\"")"
     }
@@ -113,6 +114,11 @@ private struct Builder {
         guard t.shape[0] == 1 else { throw fail("\(role) \(describeTensor(i)) has batch size \(t.shape[0]); only batch size 1 is supported") }
         let s = t.shape.dropFirst().map { Int($0) }
         guard s.allSatisfy({ $0 >= 1 }) else { throw fail("\(role) \(describeTensor(i)) has shape \(t.shape); every dimension must be >= 1") }
+        var n = 1
+        for d in s {
+            n *= d
+            guard n <= Int8Model.maxElements else { throw fail("\(role) \(describeTensor(i)) has shape \(t.shape): more than 2^24 elements") }
+        }
         return s
     }
 
