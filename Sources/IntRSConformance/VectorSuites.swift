@@ -13,6 +13,7 @@ public enum VectorSuites {
         Int8RescaleSuite.self,
         Int8OpsSuite.self,
         Int8ModelsSuite.self,
+        Int8RulesSuite.self,
         ClopperPearsonSuite.self,
         EnclosuresSuite.self,
         EndToEndSuite.self,

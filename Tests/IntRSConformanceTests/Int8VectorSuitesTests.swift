@@ -7,7 +7,7 @@ struct Int8VectorSuitesTests {
     static let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Vectors")
 
-    @Test(arguments: ["int8-rescale", "int8-ops", "int8-models"])
+    @Test(arguments: ["int8-rescale", "int8-ops", "int8-models", "int8-rules"])
     func regeneratesAndConforms(suite: String) {
         let problems = Vectors.check(directory: Self.vectors, only: [suite])
         #expect(problems.isEmpty, "\(problems.prefix(5))")

@@ -1,0 +1,90 @@
+import IntRSCore
+
+/// The requantization parameters of every requantizing layer of a network as another runtime sees them:
+/// one float32 scale per tensor, and per conv / fully connected output channel the float32 scales
+/// (S_in, S_w[c], S_out) and the integer multiplier (M0, shift).
+///
+/// Scales: when the model states them all (`input.scale`, every layer's `outputScale` or a pool/reshape
+/// inheriting it, and `filterScales` of every conv and fully connected layer) they are those values rounded
+/// to float32 (what a .tflite or ONNX file stores). Otherwise they are SYNTHESISED: every activation tensor
+/// gets scale 1 and channel c's filter scale is float32(M0[c] * 2^(shift[c] - 31)), which is exact when M0[c] is
+/// a multiple of 2^7 (24 significant bits).
+///
+/// Multipliers: `.model` keeps the model's (M0, shift) (IntRS's own view); `.fromScales` re-derives them as
+/// TFLite does from the float32 scales, QuantizeMultiplier(double(S_in) * double(S_w) / double(S_out)) (what a
+/// runtime loading the exported file uses). `rederived` lists the channels where the two differ.
+public struct Int8RequantizationPlan: Sendable {
+    public enum Multipliers: String, Sendable { case model, fromScales }
+
+    /// A channel whose re-derived multiplier differs from the model's.
+    public struct Rederived: Sendable, Equatable {
+        public var layer: Int, channel: Int
+        public var model: (multiplier: Int, shift: Int)
+        public var derived: (multiplier: Int, shift: Int)
+        public static func == (a: Rederived, b: Rederived) -> Bool {
+            a.layer == b.layer && a.channel == b.channel && a.model == b.model && a.derived == b.derived
+        }
+    }
+
+    /// Float32 scale of every tensor (tensor 0 is the quantized input).
+    public var tensorScales: [Float]
+    /// Per layer, per output channel (empty for layers that do not requantize an accumulator).
+    public var channels: [[Int8ChannelRequantization]]
+    /// Per layer: the float32 filter scales (empty for layers without weights).
+    public var filterScales: [[Float]]
+    /// True when the model stated every scale; false when they were synthesised.
+    public var statedScales: Bool
+    public var multipliers: Multipliers
+    public var rederived: [Rederived]
+
+    public enum PlanError: Error, CustomStringConvertible {
+        case underivable(layer: Int, channel: Int, real: Double)
+        public var description: String {
+            switch self {
+            case .underivable(let l, let c, let r):
+                return "layer \(l), channel \(c): the float32 scales give the real multiplier \(r), which has no (M0, shift) with shift in [-31, 29]"
+            }
+        }
+    }
+
+    public init(_ net: Int8Network, multipliers: Multipliers) throws {
+        func weights(_ L: Int8NetworkLayer) -> (m: [Int32], s: [Int32], fs: [Double]?)? {
+            switch L.kind {
+            case .conv(let p): return (p.multiplier, p.shift, p.filterScales)
+            case .fullyConnected(let p): return (p.multiplier, p.shift, p.filterScales)
+            default: return nil
+            }
+        }
+        let stated = net.tensorScales.allSatisfy { $0 != nil }
+            && net.layers.allSatisfy { L in weights(L).map { $0.fs != nil } ?? true }
+        let ts: [Float] = stated ? net.tensorScales.map { Float($0!) } : Array(repeating: 1, count: net.tensorScales.count)
+        var chans: [[Int8ChannelRequantization]] = [], fss: [[Float]] = [], red: [Rederived] = []
+        for L in net.layers {
+            guard let w = weights(L) else { chans.append([]); fss.append([]); continue }
+            let sIn = ts[L.inputs[0]], sOut = ts[L.index + 1]
+            var row: [Int8ChannelRequantization] = [], fsRow: [Float] = []
+            for c in w.m.indices {
+                let m0 = Int(w.m[c]), sh = Int(w.s[c])
+                let sw: Float = stated ? Float(w.fs![c]) : Float(Double(m0) * Double(sign: .plus, exponent: sh - 31, significand: 1))
+                let sc = Int8ChannelScales(input: sIn, filter: sw, output: sOut)
+                var q = (multiplier: m0, shift: sh)
+                if multipliers == .fromScales {
+                    guard let d = Int8Requantization.tfliteMultiplier(sc) else {
+                        throw PlanError.underivable(layer: L.index, channel: c, real: Int8Requantization.float64Multiplier(sc))
+                    }
+                    if d != q { red.append(Rederived(layer: L.index, channel: c, model: q, derived: d)) }
+                    q = d
+                }
+                row.append(Int8ChannelRequantization(multiplier: q.multiplier, shift: q.shift, scales: sc))
+                fsRow.append(sw)
+            }
+            chans.append(row); fss.append(fsRow)
+        }
+        self.tensorScales = ts
+        self.channels = chans
+        self.filterScales = fss
+        self.statedScales = stated
+        self.multipliers = multipliers
+        self.rederived = red
+    }
+}

@@ -1,0 +1,134 @@
+import IntRSCore
+
+/// Errors of the rule-parameterised evaluator.
+public enum Int8RuleError: Error, CustomStringConvertible, Equatable {
+    /// The rule says nothing about this op (e.g. a float rule and `add`, whose float requantization differs
+    /// from runtime to runtime).
+    case notDefined(rule: String, op: String, layer: Int)
+    /// An accumulator or requantization input outside the rule's domain (int32 overflow, TOSA precondition).
+    case outOfDomain(rule: String, layer: Int, element: Int, value: String)
+    case inputCount(expected: Int, got: Int)
+
+    public var description: String {
+        switch self {
+        case .notDefined(let r, let op, let l): return "layer \(l): rule \(r) is not defined for op \(op)"
+        case .outOfDomain(let r, let l, let e, let v): return "layer \(l), element \(e): value \(v) is outside the domain of rule \(r)"
+        case .inputCount(let e, let g): return "expected \(e) input values, got \(g)"
+        }
+    }
+}
+
+/// The accumulators of the requantizing ops, exactly as `Int8ReferenceOps` defines them (bias plus the
+/// in-image taps of w * (x - Z_in)), returned before any rescale.
+public enum Int8ReferenceAccumulators {
+    public static func conv(_ p: Int8ConvPlan, input: [Int], inputZeroPoint zi: Int) -> [Int] {
+        var out = [Int](repeating: 0, count: p.outH * p.outW * p.outC)
+        for oy in 0..<p.outH {
+            for ox in 0..<p.outW {
+                for oc in 0..<p.outC {
+                    var acc = Int(p.bias[oc])
+                    for ky in 0..<p.kernelH {
+                        let iy = oy * p.strideH - p.padTop + ky * p.dilationH
+                        if iy < 0 || iy >= p.inH { continue }
+                        for kx in 0..<p.kernelW {
+                            let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
+                            if ix < 0 || ix >= p.inW { continue }
+                            if p.depthwise {
+                                let w = Int(p.filter[(ky * p.kernelW + kx) * p.outC + oc])
+                                acc += w * (input[(iy * p.inW + ix) * p.inC + oc / p.depthMultiplier] - zi)
+                            } else {
+                                for ic in 0..<p.inC {
+                                    let w = Int(p.filter[((oc * p.kernelH + ky) * p.kernelW + kx) * p.inC + ic])
+                                    acc += w * (input[(iy * p.inW + ix) * p.inC + ic] - zi)
+                                }
+                            }
+                        }
+                    }
+                    out[(oy * p.outW + ox) * p.outC + oc] = acc
+                }
+            }
+        }
+        return out
+    }
+
+    public static func fullyConnected(_ p: Int8FullyConnectedPlan, input: [Int], inputZeroPoint zi: Int) -> [Int] {
+        (0..<p.outCount).map { o in
+            var acc = Int(p.bias[o])
+            for i in 0..<p.inCount { acc += Int(p.filter[o * p.inCount + i]) * (input[i] - zi) }
+            return acc
+        }
+    }
+}
+
+/// The int8 reference evaluator with the requantization rule as a parameter: what a runtime following `rule`
+/// computes for every layer. Conv2D, DepthwiseConv2D and FullyConnected requantize with `rule` and the
+/// plan's per-channel parameters; pools, reshape and flatten are rule-independent (TFLite reference
+/// semantics, `Int8ReferenceOps`); Add is defined for the two TOSA rules (with the model's multipliers) and
+/// `notDefined` for the others. With `.doubleRounding` / `.singleRounding` and a `.model` plan this equals
+/// `Int8ReferenceEvaluator` on a model of that rounding (tested).
+public enum Int8RuleEvaluator {
+    /// The element context of a requantizing layer: the accumulator and channel of every output element.
+    public struct LayerTrace: Sendable {
+        public var output: [Int]
+        /// Accumulator per output element (nil for layers that do not requantize an accumulator).
+        public var accumulators: [Int]?
+        /// Output channel per element (nil likewise).
+        public var channels: [Int]?
+    }
+
+    /// One layer, from the tensors it reads (all earlier tensors, tensor 0 the quantized input).
+    public static func evaluateLayer(_ net: Int8Network, _ L: Int8NetworkLayer, tensors t: [[Int]],
+                                     rule: Int8RequantizationRule, plan: Int8RequantizationPlan) throws -> LayerTrace {
+        let x = t[L.inputs[0]]
+        let z = Int(net.tensorZeroPoints[L.inputs[0]]), zo = Int(L.outputZeroPoint)
+        func requantize(_ acc: [Int], channelOf: (Int) -> Int) throws -> LayerTrace {
+            var out = [Int](repeating: 0, count: acc.count), ch = [Int](repeating: 0, count: acc.count)
+            for e in acc.indices {
+                let c = channelOf(e)
+                ch[e] = c
+                guard acc[e] >= Int(Int32.min), acc[e] <= Int(Int32.max),
+                      let r = Int8Requantization.apply(rule, acc[e], plan.channels[L.index][c]) else {
+                    throw Int8RuleError.outOfDomain(rule: rule.rawValue, layer: L.index, element: e, value: "\(acc[e])")
+                }
+                out[e] = min(max(zo + r, Int(L.activationMin)), Int(L.activationMax))
+            }
+            return LayerTrace(output: out, accumulators: acc, channels: ch)
+        }
+        switch L.kind {
+        case .conv(let p):
+            return try requantize(Int8ReferenceAccumulators.conv(p, input: x, inputZeroPoint: z)) { $0 % p.outC }
+        case .fullyConnected(let p):
+            return try requantize(Int8ReferenceAccumulators.fullyConnected(p, input: x, inputZeroPoint: z)) { $0 }
+        case .add(let p):
+            guard rule == .doubleRounding || rule == .singleRounding else {
+                throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
+            }
+            let out = try Int8ReferenceOps.add(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+                                               outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
+                                               rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
+            return LayerTrace(output: out, accumulators: nil, channels: nil)
+        case .averagePool(let p):
+            return LayerTrace(output: try Int8ReferenceOps.pool(p, max: false, input: x, activationMin: L.activationMin,
+                                                                activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
+        case .maxPool(let p):
+            return LayerTrace(output: try Int8ReferenceOps.pool(p, max: true, input: x, activationMin: L.activationMin,
+                                                                activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
+        default:
+            return LayerTrace(output: x, accumulators: nil, channels: nil)
+        }
+    }
+
+    /// Every tensor of the network under `rule`, from the QUANTIZED int8 input (tensor 0).
+    public static func evaluate(_ net: Int8Network, quantizedInput: [Int], rule: Int8RequantizationRule,
+                                plan: Int8RequantizationPlan) throws -> [[Int]] {
+        guard quantizedInput.count == net.inputCount else { throw Int8RuleError.inputCount(expected: net.inputCount, got: quantizedInput.count) }
+        var t = [quantizedInput]
+        for L in net.layers { t.append(try evaluateLayer(net, L, tensors: t, rule: rule, plan: plan).output) }
+        return t
+    }
+
+    /// The quantized input tensor of a grid input (the model's input stage).
+    public static func quantize(_ net: Int8Network, grid: [Int]) -> [Int] {
+        grid.map { Int8ReferenceOps.quantizeInput($0, zeroPoint: net.input.zeroPoint, gridMultiplier: net.input.gridMultiplier) }
+    }
+}
