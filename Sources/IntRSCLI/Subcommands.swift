@@ -17,4 +17,5 @@ let allSubcommands: [any ParsableCommand.Type] = [
     TableCommand.self,
     ClopperPearsonCommand.self,
     EncloseCommand.self,
+    ConformCommand.self,
 ]

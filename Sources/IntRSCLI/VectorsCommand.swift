@@ -7,7 +7,7 @@ struct VectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vectors",
         abstract: "Generate or check the language-neutral test vectors in Vectors/.",
-        subcommands: [Generate.self, Check.self, List.self]
+        subcommands: [Generate.self, Check.self, List.self, Export.self]
     )
 
     struct Options: ParsableArguments {
