@@ -113,7 +113,7 @@ public enum Int8RuleEvaluator {
         case .maxPool(let p):
             return LayerTrace(output: try Int8ReferenceOps.pool(p, max: true, input: x, activationMin: L.activationMin,
                                                                 activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
-        default:
+        case .reshape:
             return LayerTrace(output: x, accumulators: nil, channels: nil)
         }
     }
