@@ -6,10 +6,15 @@
 //   intrs ─► IntRSCLI ──► IntRSConformance ──► IntRSReference ──► IntRSExact ──► CGMP (libgmp)
 //        │                 │                   │
 //        │                 └────► IntRSRuntime ─┴──► IntRSCore (plain shared types, no GMP)
+//        │                          │
+//        │                          └──► CIntRSKernels (C: int8 GEMM/conv/requantisation kernels, portable
+//        │                               and AVX2 paths chosen at run time; no dependencies)
 //        └─────────────────────────────────────────────►
 //
 // IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices.
 // tools/check-imports.py (run by CI) checks that every import is a declared dependency and that this holds.
+// CIntRSKernels is compiled with the default flags (no global -mavx2): its AVX2 functions carry
+// per-function target attributes and run only when the CPU has AVX2 and FMA.
 import PackageDescription
 
 let package = Package(
@@ -35,7 +40,8 @@ let package = Package(
         .target(name: "IntRSCore", exclude: ["README.md"]),
         .target(name: "IntRSExact", dependencies: ["CGMP"], exclude: ["README.md"]),
         .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"], exclude: ["README.md"]),
-        .target(name: "IntRSRuntime", dependencies: ["IntRSCore"], exclude: ["README.md"]),
+        .target(name: "CIntRSKernels", exclude: ["README.md"]),
+        .target(name: "IntRSRuntime", dependencies: ["IntRSCore", "CIntRSKernels"], exclude: ["README.md"]),
         .target(
             name: "IntRSConformance",
             dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
@@ -54,7 +60,7 @@ let package = Package(
         .testTarget(name: "IntRSCoreTests", dependencies: ["IntRSCore"]),
         .testTarget(name: "IntRSExactTests", dependencies: ["IntRSExact"]),
         .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore", "IntRSRuntime"]),
-        .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "IntRSCore", "IntRSReference", "IntRSExact"]),
+        .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "CIntRSKernels", "IntRSCore", "IntRSReference", "IntRSExact"]),
         .testTarget(
             name: "IntRSConformanceTests",
             dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],

@@ -10,8 +10,8 @@ import IntRSReference
 struct FastInt8EvaluatorTests {
     static let long = ProcessInfo.processInfo.environment["INTRS_LONG_TESTS"] == "1"
 
-    @Test(arguments: RescaleRounding.allCases)
-    func randomModels(rounding: RescaleRounding) throws {
+    @Test(arguments: RescaleRounding.allCases, Int8KernelPath.supported)
+    func randomModels(rounding: RescaleRounding, path: Int8KernelPath) throws {
         let models = Self.long ? 2000 : 150
         var r = Int8SplitMix64(seed: 0xC0FFEE)
         var failures: [String] = []
@@ -19,7 +19,7 @@ struct FastInt8EvaluatorTests {
             let seed = UInt64(k) &* 7919 &+ (rounding == .double ? 1 : 2)
             let m = Int8ModelGenerator.randomModel(seed: seed, rounding: rounding)
             let net = try m.validated(file: "random")
-            let fast = FastInt8Evaluator(network: net, threads: k % 3 == 0 ? 2 : 1, chunkSize: 1 + k % 4)
+            let fast = FastInt8Evaluator(network: net, threads: k % 3 == 0 ? 2 : 1, chunkSize: 1 + k % 4, kernel: path)
             let batch = 5
             var grids: [[Int]] = []
             for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
@@ -34,7 +34,7 @@ struct FastInt8EvaluatorTests {
                 let ref = try Int8ReferenceEvaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
                 let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
                 if got != ref.logits || Int(classes[b]) != ref.classIndex {
-                    failures.append("model seed \(seed) (\(rounding)), input \(b) = \(grids[b]): fast \(got)/\(classes[b]) reference \(ref.logits)/\(ref.classIndex)")
+                    failures.append("model seed \(seed) (\(rounding), \(path)), input \(b) = \(grids[b]): fast \(got)/\(classes[b]) reference \(ref.logits)/\(ref.classIndex)")
                 }
             }
             if failures.count > 3 { break }
@@ -45,8 +45,8 @@ struct FastInt8EvaluatorTests {
 
     /// Wide convolutions exercise the 32-channel blocks of the channel-blocked kernel (and the 8-channel
     /// remainder, odd K): 3x3 conv 3 -> 45 channels, then 1x1 conv 45 -> 70, on random weights.
-    @Test(arguments: RescaleRounding.allCases)
-    func wideConvolutions(rounding: RescaleRounding) throws {
+    @Test(arguments: RescaleRounding.allCases, Int8KernelPath.supported)
+    func wideConvolutions(rounding: RescaleRounding, path: Int8KernelPath) throws {
         var r = Int8SplitMix64(seed: 0xB10C)
         func conv(_ inC: Int, _ outC: Int, _ k: Int, _ hw: Int) -> Int8Layer {
             var L = Int8Layer(op: "conv2d", outputShape: [hw, hw, outC], outputZeroPoint: r.int(-20...20))
@@ -60,7 +60,7 @@ struct FastInt8EvaluatorTests {
         let m = Int8Model(rounding: rounding, input: Int8InputSpec(shape: [5, 5, 3], zeroPoint: 3, gridMultiplier: 1),
                           layers: [conv(3, 45, 3, 5), conv(45, 70, 1, 5)])
         let net = try m.validated(file: "wide")
-        let fast = FastInt8Evaluator(network: net, threads: 2)
+        let fast = FastInt8Evaluator(network: net, threads: 2, kernel: path)
         for t in 0..<6 {
             let g = (0..<75).map { _ in t == 0 ? 1000 : r.int(-140...140) }
             let ref = try Int8ReferenceEvaluator.evaluate(net, grid: g)

@@ -9,30 +9,40 @@ import IntRSCore
 /// - Threads: `threads` (default 1) splits the batch into contiguous ranges run with
 ///   DispatchQueue.concurrentPerform. Each thread allocates its scratch (all tensors of one chunk and one
 ///   im2col patch) once per call; the per-item loops allocate nothing.
-/// - SIMD: convolutions and fully connected layers are int16 x int16 -> int32 dot products
-///   (`FastKernels.dot`), which LLVM turns into pmaddwd multiply-adds.
+/// - Kernels: conv2d and fullyConnected are packed GEMMs (weights packed once here, patches of several
+///   output pixels or items side by side, a 4 x 16 register-blocked int16 x int16 -> int32 micro-kernel,
+///   requantisation 8 channels at a time); depthwise and pools are vectorised over channels. They live in
+///   the C target CIntRSKernels, on the kernel path `kernel` (portable C, or AVX2 when the CPU has it;
+///   `Int8KernelPath.selected` by default, `INTRS_KERNEL` forces one). Every path gives the same bytes.
 /// - Exactness: accumulation wraps in int32, which is exact because `Int8Model.validated` proves every
-///   accumulator of every input lies in int32 (wrapping addition is exact modulo 2^32); rescale is
-///   `FastRescale` (proved equal to TOSA's apply_scale_32 on the validated domain).
+///   accumulator of every input lies in int32 (wrapping addition is exact modulo 2^32; Proofs/KERN-1.md);
+///   rescale is `FastRescale` or its lane-wise form (proved equal to TOSA's apply_scale_32 on the
+///   validated domain, Proofs/int8-rescale.md).
 public final class FastInt8Evaluator: Sendable {
     public let network: Int8Network
     public let threads: Int
     public let chunkSize: Int
+    /// The kernel path every layer runs on.
+    public let kernel: Int8KernelPath
     let layers: [FastLayer]
     let tensorSizes: [Int]
     let patchCapacity: Int
     let accCapacity: Int
 
     /// Validates the model (errors name the field; file "model") and prepares the kernels.
-    public convenience init(model: Int8Model, threads: Int = 1, file: String = "model") throws {
-        try self.init(network: model.validated(file: file), threads: threads)
+    public convenience init(model: Int8Model, threads: Int = 1, file: String = "model",
+                            kernel: Int8KernelPath = .selected) throws {
+        try self.init(network: model.validated(file: file), threads: threads, kernel: kernel)
     }
 
-    /// `network` must come from `Int8Model.validated` with the overflow check on.
-    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8) {
+    /// `network` must come from `Int8Model.validated` with the overflow check on. `kernel` must be supported
+    /// by this CPU (`Int8KernelPath.isSupported`; traps otherwise).
+    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8, kernel: Int8KernelPath = .selected) {
+        precondition(kernel.isSupported, "kernel path \(kernel.rawValue) is not supported by this CPU")
         self.network = network
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
+        self.kernel = kernel
         tensorSizes = network.tensorShapes.map { $0.reduce(1, *) }
         var patch = 16, acc = 16
         var ls: [FastLayer] = []
@@ -42,25 +52,32 @@ public final class FastInt8Evaluator: Sendable {
                                          secondZeroPoint: L.inputs.count > 1 ? network.tensorZeroPoints[L.inputs[1]] : 0,
                                          outputZeroPoint: L.outputZeroPoint, activationMin: L.activationMin,
                                          activationMax: L.activationMax, output: L.index + 1)
+            let rounding = network.rounding
             switch L.kind {
             case .conv(let p) where !p.depthwise:
-                let k = p.kernelH * p.kernelW * p.inC
-                let blocked = BlockedConvWeights(filter: p.filter, outChannels: p.outC, k: k)
-                patch = max(patch, 2 * blocked.kPairs + 16)
-                acc = max(acc, blocked.paddedChannels)
-                ls.append(.conv(common, p, blocked))
+                let k = Int8ConvKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
+                                       activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding)
+                patch = max(patch, k.scratchCount)
+                ls.append(.conv(common, k))
             case .conv(let p):
-                acc = max(acc, p.outC)
-                ls.append(.depthwise(common, p, p.filter.map { Int32($0) }))
+                let k = Int8DepthwiseKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
+                                            activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding)
+                acc = max(acc, k.accumulatorCount)
+                ls.append(.depthwise(common, k))
             case .fullyConnected(let p):
-                let kp = FastKernels.padded(p.inCount)
-                var w = [Int16](repeating: 0, count: p.outCount * kp)
-                for o in 0..<p.outCount { for t in 0..<p.inCount { w[o * kp + t] = Int16(p.filter[o * p.inCount + t]) } }
-                patch = max(patch, kp * self.chunkSize)
-                ls.append(.fullyConnected(common, p, kp, w))
+                let k = Int8FullyConnectedKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
+                                                 activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding)
+                patch = max(patch, k.scratchCount)
+                ls.append(.fullyConnected(common, k))
             case .add(let p): ls.append(.add(common, p))
-            case .averagePool(let p): ls.append(.pool(common, p, false))
-            case .maxPool(let p): ls.append(.pool(common, p, true))
+            case .averagePool(let p):
+                let k = Int8PoolKernel(plan: p, isMax: false, activationMin: L.activationMin, activationMax: L.activationMax)
+                acc = max(acc, k.accumulatorCount)
+                ls.append(.pool(common, k))
+            case .maxPool(let p):
+                let k = Int8PoolKernel(plan: p, isMax: true, activationMin: L.activationMin, activationMax: L.activationMax)
+                acc = max(acc, k.accumulatorCount)
+                ls.append(.pool(common, k))
             case .reshape: ls.append(.reshape(common))
             }
         }
@@ -143,34 +160,25 @@ public final class FastInt8Evaluator: Sendable {
         let dbl = network.rounding == .double
         for layer in layers {
             switch layer {
-            case .conv(let c, let p, let blocked):
+            case .conv(let c, let k):
+                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
+                k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: inSize, items: n,
+                      output: tensors + offsets[c.output], outputStride: outSize, scratch: patch)
+            case .depthwise(let c, let k):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
                 for b in 0..<n {
-                    FastInt8Kernels.conv(p, blocked: blocked, input: tensors + offsets[c.inputs[0]] + b * inSize,
-                                         output: tensors + offsets[c.output] + b * outSize, common: c, patch: patch, acc: acc, double: dbl)
+                    k.run(kernel, input: tensors + offsets[c.inputs[0]] + b * inSize, output: tensors + offsets[c.output] + b * outSize, acc: acc)
                 }
-            case .depthwise(let c, let p, let w):
-                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                w.withUnsafeBufferPointer { wb in
-                    for b in 0..<n {
-                        FastInt8Kernels.depthwise(p, weights: wb.baseAddress!, input: tensors + offsets[c.inputs[0]] + b * inSize,
-                                                  output: tensors + offsets[c.output] + b * outSize, common: c, acc: acc, double: dbl)
-                    }
-                }
-            case .fullyConnected(let c, let p, let kp, let w):
-                w.withUnsafeBufferPointer { wb in
-                    FastInt8Kernels.fullyConnected(p, kPadded: kp, weights: wb.baseAddress!, input: tensors + offsets[c.inputs[0]],
-                                                   inputStride: tensorSizes[c.inputs[0]], output: tensors + offsets[c.output],
-                                                   n: n, common: c, patch: patch, double: dbl)
-                }
+            case .fullyConnected(let c, let k):
+                k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: tensorSizes[c.inputs[0]], items: n,
+                      output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], scratch: patch)
             case .add(let c, let p):
                 FastInt8Kernels.add(p, a: tensors + offsets[c.inputs[0]], b: tensors + offsets[c.inputs[1]],
                                     output: tensors + offsets[c.output], count: n * p.count, common: c, double: dbl)
-            case .pool(let c, let p, let isMax):
+            case .pool(let c, let k):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
                 for b in 0..<n {
-                    FastInt8Kernels.pool(p, max: isMax, input: tensors + offsets[c.inputs[0]] + b * inSize,
-                                         output: tensors + offsets[c.output] + b * outSize, common: c)
+                    k.run(kernel, input: tensors + offsets[c.inputs[0]] + b * inSize, output: tensors + offsets[c.output] + b * outSize, sum: acc)
                 }
             case .reshape(let c):
                 let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
@@ -191,10 +199,10 @@ struct FastLayerCommon: Sendable {
 }
 
 enum FastLayer: Sendable {
-    case conv(FastLayerCommon, Int8ConvPlan, BlockedConvWeights)
-    case depthwise(FastLayerCommon, Int8ConvPlan, [Int32])
-    case fullyConnected(FastLayerCommon, Int8FullyConnectedPlan, Int, [Int16])
+    case conv(FastLayerCommon, Int8ConvKernel)
+    case depthwise(FastLayerCommon, Int8DepthwiseKernel)
+    case fullyConnected(FastLayerCommon, Int8FullyConnectedKernel)
     case add(FastLayerCommon, Int8AddPlan)
-    case pool(FastLayerCommon, Int8PoolPlan, Bool)
+    case pool(FastLayerCommon, Int8PoolKernel)
     case reshape(FastLayerCommon)
 }

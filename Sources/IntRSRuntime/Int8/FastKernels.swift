@@ -1,18 +1,6 @@
-/// Inner loops shared by the fast evaluators. Written so that LLVM vectorizes them: the int16 dot
-/// product becomes `pmaddwd` (SSE2) / `vpmaddwd` (AVX2) multiply-adds into int32 lanes.
+/// Inner loops of the float32 evaluator, written so that LLVM vectorizes them. (The int8 hot loops are in
+/// the C target CIntRSKernels.)
 enum FastKernels {
-    /// sum_k a[k] * b[k] over int16 operands into int32 with wrapping adds. Exact whenever the true sum
-    /// (plus whatever the caller adds) lies in int32, because wrapping int32 addition is exact modulo 2^32;
-    /// `Int8Model.validated` guarantees that for every accumulator of a validated model.
-    /// Not inlined on purpose: compiled on its own, LLVM turns the loop into full-width pmaddwd; inlined
-    /// into the convolution loops it produced half-width unpack + pmaddwd sequences (measured).
-    @inline(never)
-    static func dot(_ a: UnsafePointer<Int16>, _ b: UnsafePointer<Int16>, _ n: Int) -> Int32 {
-        var acc: Int32 = 0
-        for k in 0..<n { acc &+= Int32(a[k]) &* Int32(b[k]) }
-        return acc
-    }
-
     /// Float dot product with four SIMD8 accumulators; n must be a multiple of 8.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {

@@ -1,0 +1,135 @@
+// Entry points of CIntRSKernels: each dispatches on the kernel path the caller chose (IntRSRuntime picks it
+// once at start-up: `Int8KernelPath.selected`). The AVX2 path exists only on x86; elsewhere every path
+// runs the portable code.
+#include "CIntRSKernels.h"
+#include "kernels_internal.h"
+
+INTRS_DECLARE_PATH(portable)
+#if defined(__x86_64__) || defined(__i386__)
+#define INTRS_HAVE_AVX2_PATH 1
+INTRS_DECLARE_PATH(avx2)
+uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
+#define PICK(path, call_avx2, call_portable)                                                                     \
+    do {                                                                                                         \
+        if ((path) == INTRS_KERNEL_AVX2) {                                                                       \
+            call_avx2;                                                                                           \
+        } else {                                                                                                 \
+            call_portable;                                                                                       \
+        }                                                                                                        \
+    } while (0)
+#else
+#define INTRS_HAVE_AVX2_PATH 0
+#define PICK(path, call_avx2, call_portable) \
+    do {                                     \
+        (void)(path);                        \
+        call_portable;                       \
+    } while (0)
+#endif
+
+int intrs_cpu_has_avx2(void) {
+#if INTRS_HAVE_AVX2_PATH
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
+
+size_t intrs_packed_words(int n, int k) { return (size_t)((k + 1) / 2) * (size_t)((n + 7) & ~7); }
+
+void intrs_pack_weights(const int8_t *w, int n, int k, int32_t *packed) {
+    const int k_pairs = (k + 1) / 2;
+    const int n_pad = (n + 7) & ~7;
+    for (int c0 = 0; c0 < n_pad;) {
+        const int width = n_pad - c0 >= 16 ? 16 : 8;
+        int32_t *panel = packed + (size_t)k_pairs * (size_t)c0;
+        for (int p = 0; p < k_pairs; p++) {
+            for (int j = 0; j < width; j++) {
+                const int c = c0 + j;
+                int32_t lo = 0, hi = 0;
+                if (c < n) {
+                    lo = w[(size_t)c * (size_t)k + 2 * (size_t)p];
+                    hi = 2 * p + 1 < k ? w[(size_t)c * (size_t)k + 2 * (size_t)p + 1] : 0;
+                }
+                panel[(size_t)p * (size_t)width + (size_t)j] = (int32_t)(((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16));
+            }
+        }
+        c0 += width;
+    }
+}
+
+void intrs_requantize(intrs_kernel_path path, const int32_t *acc, int count, const intrs_requant *rq, int c0,
+                      int8_t *out) {
+    PICK(path, intrs_k_requantize_avx2(acc, count, rq, c0, out), intrs_k_requantize_portable(acc, count, rq, c0, out));
+}
+
+void intrs_rescale(intrs_kernel_path path, const int32_t *x, const int32_t *m, const int32_t *shift, int count,
+                   int double_rounding, int32_t *out) {
+    PICK(path, intrs_k_rescale_avx2(x, m, shift, count, double_rounding, out),
+         intrs_k_rescale_portable(x, m, shift, count, double_rounding, out));
+}
+
+size_t intrs_conv2d_scratch(const intrs_conv_shape *s) {
+    const int k = s->kernel_h * s->kernel_w * s->in_c;
+    return (size_t)INTRS_GEMM_MB * (size_t)(2 * ((k + 1) / 2));
+}
+
+void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
+                  const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride, int16_t *scratch) {
+    PICK(path, intrs_k_conv2d_avx2(s, in, in_stride, items, packed, rq, out, out_stride, scratch),
+         intrs_k_conv2d_portable(s, in, in_stride, items, packed, rq, out, out_stride, scratch));
+}
+
+size_t intrs_fully_connected_scratch(int in_count, int items) {
+    (void)items;
+    return (size_t)INTRS_GEMM_MB * (size_t)(2 * ((in_count + 1) / 2));
+}
+
+void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, int32_t zero_in, const int8_t *in,
+                           ptrdiff_t in_stride, int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,
+                           ptrdiff_t out_stride, int16_t *scratch) {
+    PICK(path,
+         intrs_k_fully_connected_avx2(in_count, out_count, zero_in, in, in_stride, items, packed, rq, out, out_stride,
+                                      scratch),
+         intrs_k_fully_connected_portable(in_count, out_count, zero_in, in, in_stride, items, packed, rq, out,
+                                          out_stride, scratch));
+}
+
+void intrs_gemm_s16(intrs_kernel_path path, const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k, int n,
+                    int32_t *acc) {
+    PICK(path, intrs_k_gemm_s16_avx2(a, lda, m, packed, k, n, acc), intrs_k_gemm_s16_portable(a, lda, m, packed, k, n, acc));
+}
+
+void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
+                     const int8_t *in, int8_t *out, const intrs_requant *rq, int32_t *acc) {
+    PICK(path, intrs_k_depthwise_avx2(s, depth_multiplier, w, in, out, rq, acc),
+         intrs_k_depthwise_portable(s, depth_multiplier, w, in, out, rq, acc));
+}
+
+void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
+                int32_t *sum) {
+    PICK(path, intrs_k_pool_avx2(s, is_max, in, out, sum), intrs_k_pool_portable(s, is_max, in, out, sum));
+}
+
+uint64_t intrs_dependent_add_chain(uint64_t iterations) {
+#if defined(__x86_64__)
+    uint64_t x = 0;
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0" : "+r"(x));
+    }
+    return x;
+#else
+    (void)iterations;
+    return 0;
+#endif
+}
+
+uint64_t intrs_vpmaddwd_burst(uint64_t iterations) {
+#if INTRS_HAVE_AVX2_PATH
+    if (!intrs_cpu_has_avx2()) return 0;
+    return intrs_k_vpmaddwd_burst_avx2(iterations);
+#else
+    (void)iterations;
+    return 0;
+#endif
+}

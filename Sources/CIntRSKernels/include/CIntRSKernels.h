@@ -1,0 +1,140 @@
+// CIntRSKernels: the hot loops of the fast int8 evaluator (IntRSRuntime), in C so that the AVX2 path can
+// use intrinsics in functions compiled with per-function target attributes, while the package builds
+// with plain `swift build -c release` for any x86-64 or arm64 CPU.
+//
+// Every function takes the kernel path explicitly (portable C or AVX2). The caller (IntRSRuntime's
+// `Int8KernelPath`) chooses it once at start-up from a CPU feature check, overridable with the
+// environment variable INTRS_KERNEL. Every path computes the same integers bit for bit:
+// accumulators are exact int32 sums of int16 x int16 products (wrapping int32 addition, exact because
+// `Int8Model.validated` bounds every partial sum; Proofs/KERN-1.md) and requantisation is the fixed-width
+// rescale of Proofs/int8-rescale.md evaluated lane by lane.
+//
+// No function here allocates; scratch buffers are passed in (sizes from the *_scratch functions).
+#ifndef CINTRS_KERNELS_H
+#define CINTRS_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Kernel paths. PORTABLE is plain C (any CPU); AVX2 needs x86-64 with AVX2 and FMA.
+typedef enum {
+    INTRS_KERNEL_PORTABLE = 0,
+    INTRS_KERNEL_AVX2 = 1,
+} intrs_kernel_path;
+
+/// 1 if this CPU can run the AVX2 path (x86-64 with AVX2 and FMA, checked with __builtin_cpu_supports),
+/// else 0 (always 0 on other architectures).
+int intrs_cpu_has_avx2(void);
+
+/// Micro-kernel tile: MR rows (output pixels or batch items) by up to NR = 16 output channels.
+enum { INTRS_GEMM_MR = 4, INTRS_GEMM_NR = 16, INTRS_GEMM_MB = 32 };
+
+/// Packed weights of a GEMM with N output channels and K inputs per channel: kPairs = ceil(K / 2) int16
+/// pairs; channels padded to nPad = ceil(N / 8) * 8 and cut into panels of 16 channels (the last one 8
+/// when nPad is not a multiple of 16). The panel starting at channel c0 of width w occupies the words
+/// [kPairs * c0, kPairs * (c0 + w)) laid out as [kPair][w]; word = uint16(w[c][2p]) | w[c][2p+1] << 16
+/// (0 beyond K and beyond N). Returns the number of int32 words (kPairs * nPad).
+size_t intrs_packed_words(int n, int k);
+/// Packs `w` ([N][K] int8, row-major: OHWI filters flattened, or fully connected [O][I]).
+void intrs_pack_weights(const int8_t *w, int n, int k, int32_t *packed);
+
+/// Requantisation of one layer: out[c] = clamp(Z_out + clamp(rescale_c(acc[c] + bias[c]), -512, 512)),
+/// clamp to [act_min, act_max]. rescale_c is the model's rounding variant with (multiplier[c], shift[c]):
+/// double = RoundingDivideByPOT(SRDHM(v << left, M0), right) with left = max(shift, 0),
+/// right = max(-shift, 0); single = (v * M0 + 2^(30 - shift)) >> (31 - shift) in 64 bits.
+/// All per-channel arrays have nPad entries (padding channels: bias 0, M0 2^30, shift 0).
+typedef struct {
+    const int32_t *bias;
+    const int32_t *multiplier;
+    const int32_t *shift;
+    const int32_t *left;
+    const int32_t *right;
+    int32_t zero_out;
+    int32_t act_min;
+    int32_t act_max;
+    int32_t double_rounding;  // 1: double rounding (gemmlowp), 0: single rounding
+} intrs_requant;
+
+/// Rescale + requantise `count` accumulators of channels [c0, c0 + count) (bias added here) into int8.
+/// Equals FastInt8Kernels.requantize (Swift) element by element.
+void intrs_requantize(intrs_kernel_path path, const int32_t *acc, int count, const intrs_requant *rq, int c0,
+                      int8_t *out);
+
+/// The bare rescale lane by lane (no bias, no clamp), for tests: out[i] = rescale(x[i]; m[i], shift[i]) in the
+/// given rounding variant, for i < count; count a multiple of 8. Equals FastRescale.double / .single.
+void intrs_rescale(intrs_kernel_path path, const int32_t *x, const int32_t *m, const int32_t *shift, int count,
+                   int double_rounding, int32_t *out);
+
+/// Convolution geometry (NHWC, OHWI filter, TFLite padding already resolved).
+typedef struct {
+    int in_h, in_w, in_c;
+    int out_h, out_w, out_c;
+    int kernel_h, kernel_w;
+    int stride_h, stride_w;
+    int dilation_h, dilation_w;
+    int pad_top, pad_left;
+    int32_t zero_in;
+} intrs_conv_shape;
+
+/// int16 scratch elements `intrs_conv2d` needs (patches of INTRS_GEMM_MB output pixels).
+size_t intrs_conv2d_scratch(const intrs_conv_shape *s);
+
+/// Conv2D (not depthwise) of `items` inputs (each `in_stride` bytes apart) into `items` outputs (each
+/// `out_stride` bytes apart) as a packed GEMM: M = items * out_h * out_w output pixels (patches built
+/// implicitly block by block: taps outside the image give 0 = Z_in - Z_in), K = kh * kw * in_c,
+/// N = out_c. Equals Int8ReferenceOps.conv.
+void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride,
+                  int items, const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
+                  int16_t *scratch);
+
+/// int16 scratch elements `intrs_fully_connected` needs.
+size_t intrs_fully_connected_scratch(int in_count, int items);
+
+/// FullyConnected of `items` inputs: M = items, K = in_count, N = out_count. Equals
+/// Int8ReferenceOps.fullyConnected.
+void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, int32_t zero_in,
+                           const int8_t *in, ptrdiff_t in_stride, int items, const int32_t *packed,
+                           const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride, int16_t *scratch);
+
+/// Raw GEMM for tests: acc[m][c] = sum_k A[m][k] * w[c][k] (A rows of 2 * kPairs int16, lda apart; acc
+/// rows of nPad int32). Exact when every partial sum fits int32.
+void intrs_gemm_s16(intrs_kernel_path path, const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k,
+                    int n, int32_t *acc);
+
+/// DepthwiseConv2D of one input (filter [1, kh, kw, C * mult] as int32), equals Int8ReferenceOps.conv for a
+/// depthwise plan. `acc` has out_c int32 of scratch.
+void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
+                     const int8_t *in, int8_t *out, const intrs_requant *rq, int32_t *acc);
+
+/// Pool geometry.
+typedef struct {
+    int in_h, in_w, channels;
+    int out_h, out_w;
+    int pool_h, pool_w;
+    int stride_h, stride_w;
+    int pad_top, pad_left;
+    int32_t act_min, act_max;
+} intrs_pool_shape;
+
+/// Max pool (is_max = 1) or average pool (valid taps, rounded half away from zero) of one input, then the
+/// clamp; equals Int8ReferenceOps.pool. `sum` has channels int32 of scratch.
+void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
+                int32_t *sum);
+
+/// Cycles of the current thread estimated by a chain of `iterations` dependent integer additions (one cycle
+/// each on every x86-64 core we know); the caller divides by the thread's CPU time to get the clock.
+/// Returns 0 on CPUs where the estimate is not implemented.
+uint64_t intrs_dependent_add_chain(uint64_t iterations);
+
+/// Runs `iterations` rounds of 8 independent vpmaddwd ymm instructions (AVX2 only; 0 otherwise). Timing it
+/// against `intrs_dependent_add_chain` measures vpmaddwd throughput per cycle.
+uint64_t intrs_vpmaddwd_burst(uint64_t iterations);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,52 @@
+// Internal helpers of CIntRSKernels shared by the paths (not part of the public header).
+#ifndef CINTRS_KERNELS_INTERNAL_H
+#define CINTRS_KERNELS_INTERNAL_H
+#include <stddef.h>
+#include <stdint.h>
+#include "CIntRSKernels.h"
+
+/// Double rounding, scalar: RoundingDivideByPOT(SRDHM(x << left, M0), right) with SRDHM in its floor form
+/// floor((a * M0 + 2^30) / 2^31) (Proofs/int8-rescale.md, Lemma A; M0 > 0 so the saturating case cannot occur).
+/// Equals FastRescale.double.
+static inline int32_t intrs_rescale_double(int32_t x, int32_t m, int32_t left, int32_t right) {
+    const int32_t a = (int32_t)((uint32_t)x << left);
+    const int64_t ab = (int64_t)a * (int64_t)m;
+    const int32_t h = (int32_t)((ab + ((int64_t)1 << 30)) >> 31);
+    const int32_t mask = (int32_t)((((uint32_t)1) << right) - 1u);
+    const int32_t rem = h & mask;
+    const int32_t threshold = (mask >> 1) + (h < 0 ? 1 : 0);
+    return (h >> right) + (rem > threshold ? 1 : 0);
+}
+
+/// Single rounding, scalar: (x * M0 + 2^(30 - shift)) >> (31 - shift) in 64 bits. Equals FastRescale.single.
+static inline int32_t intrs_rescale_single(int32_t x, int32_t m, int32_t shift) {
+    const int s = 31 - shift;
+    const int64_t v = (int64_t)x * (int64_t)m + ((int64_t)1 << (s - 1));
+    return (int32_t)(v >> s);
+}
+
+/// clamp(Z_out + clamp(r, -512, 512), act_min, act_max) as int8.
+static inline int8_t intrs_requant_clamp(int32_t r, const intrs_requant *rq) {
+    r = r < -512 ? -512 : (r > 512 ? 512 : r);
+    int32_t v = r + rq->zero_out;
+    v = v < rq->act_min ? rq->act_min : v;
+    v = v > rq->act_max ? rq->act_max : v;
+    return (int8_t)v;
+}
+
+#define INTRS_DECLARE_PATH(SUF)                                                                                     \
+    void intrs_k_conv2d_##SUF(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,            \
+                            const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,       \
+                            int16_t *scratch);                                                                      \
+    void intrs_k_fully_connected_##SUF(int in_count, int out_count, int32_t zero_in, const int8_t *in, ptrdiff_t in_stride, \
+                               int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,             \
+                               ptrdiff_t out_stride, int16_t *scratch);                                            \
+    void intrs_k_gemm_s16_##SUF(const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k, int n, int32_t *acc); \
+    void intrs_k_requantize_##SUF(const int32_t *acc, int count, const intrs_requant *rq, int c0, int8_t *out);            \
+    void intrs_k_depthwise_##SUF(const intrs_conv_shape *s, int mult, const int32_t *w, const int8_t *in, int8_t *out,     \
+                         const intrs_requant *rq, int32_t *acc);                                                    \
+    void intrs_k_rescale_##SUF(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr,        \
+                               int32_t *out);                                                                      \
+    void intrs_k_pool_##SUF(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);
+
+#endif

@@ -1,0 +1,13 @@
+import CIntRSKernels
+
+/// Micro-benchmarks of the CPU for `intrs bench int8` (how far a kernel is from the CPU's limit). Both return
+/// work counts; the caller times them on the thread's CPU clock.
+public enum CPUThroughputProbe {
+    /// Runs a chain of 4 * `iterations` dependent integer additions (1 cycle each on x86-64 cores) and
+    /// returns the number of additions, i.e. the cycles spent; 0 where not implemented (non-x86).
+    public static func dependentAddChain(iterations: UInt64) -> UInt64 { intrs_dependent_add_chain(iterations) }
+
+    /// Runs 8 * `iterations` `vpmaddwd ymm` instructions in 8 independent chains and returns that count;
+    /// 0 without AVX2.
+    public static func vpmaddwdBurst(iterations: UInt64) -> UInt64 { intrs_vpmaddwd_burst(iterations) }
+}

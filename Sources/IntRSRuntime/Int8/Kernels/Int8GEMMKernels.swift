@@ -1,0 +1,73 @@
+import CIntRSKernels
+import IntRSCore
+
+/// Conv2D (not depthwise) as a packed GEMM, prepared once at load: M = items x output pixels, K = kh * kw *
+/// inC, N = outC; patches of 32 output pixels are built side by side (int16 x - Z_in, 0 outside the image)
+/// and multiplied by a 4 x 16 register-blocked micro-kernel, then requantised 8 channels at a time.
+/// Equals `Int8ReferenceOps.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
+struct Int8ConvKernel: Sendable {
+    let shape: intrs_conv_shape
+    let weights: PackedInt8Weights
+    let requantization: Int8Requantization
+    /// int16 scratch elements per call.
+    let scratchCount: Int
+
+    init(plan p: Int8ConvPlan, inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32, activationMax: Int32,
+         rounding: RescaleRounding) {
+        precondition(!p.depthwise)
+        shape = intrs_conv_shape(in_h: Int32(p.inH), in_w: Int32(p.inW), in_c: Int32(p.inC), out_h: Int32(p.outH),
+                                 out_w: Int32(p.outW), out_c: Int32(p.outC), kernel_h: Int32(p.kernelH),
+                                 kernel_w: Int32(p.kernelW), stride_h: Int32(p.strideH), stride_w: Int32(p.strideW),
+                                 dilation_h: Int32(p.dilationH), dilation_w: Int32(p.dilationW),
+                                 pad_top: Int32(p.padTop), pad_left: Int32(p.padLeft), zero_in: inputZeroPoint)
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, k: p.kernelH * p.kernelW * p.inC)
+        requantization = Int8Requantization(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+                                            activationMin: activationMin, activationMax: activationMax, rounding: rounding)
+        var s = shape
+        scratchCount = intrs_conv2d_scratch(&s)
+    }
+
+    /// Runs `items` inputs (`inputStride` int8 apart) into `items` outputs (`outputStride` apart).
+    /// `scratch` has at least `scratchCount` int16.
+    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, inputStride: Int, items: Int,
+             output: UnsafeMutablePointer<Int8>, outputStride: Int, scratch: UnsafeMutablePointer<Int16>) {
+        var s = shape
+        weights.words.withUnsafeBufferPointer { w in
+            requantization.withC { rq in
+                intrs_conv2d(path.c, &s, input, inputStride, Int32(items), w.baseAddress!, rq, output, outputStride, scratch)
+            }
+        }
+    }
+}
+
+/// FullyConnected as a packed GEMM: M = the items of the chunk (the noisy copies of one input in a
+/// certification), K = I, N = O. Equals `Int8ReferenceOps.fullyConnected` for each item, on every path.
+struct Int8FullyConnectedKernel: Sendable {
+    let inCount: Int
+    let outCount: Int
+    let inputZeroPoint: Int32
+    let weights: PackedInt8Weights
+    let requantization: Int8Requantization
+    let scratchCount: Int
+
+    init(plan p: Int8FullyConnectedPlan, inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32,
+         activationMax: Int32, rounding: RescaleRounding) {
+        inCount = p.inCount
+        outCount = p.outCount
+        self.inputZeroPoint = inputZeroPoint
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, k: p.inCount)
+        requantization = Int8Requantization(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+                                            activationMin: activationMin, activationMax: activationMax, rounding: rounding)
+        scratchCount = intrs_fully_connected_scratch(Int32(p.inCount), 0)
+    }
+
+    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, inputStride: Int, items: Int,
+             output: UnsafeMutablePointer<Int8>, outputStride: Int, scratch: UnsafeMutablePointer<Int16>) {
+        weights.words.withUnsafeBufferPointer { w in
+            requantization.withC { rq in
+                intrs_fully_connected(path.c, Int32(inCount), Int32(outCount), inputZeroPoint, input, inputStride,
+                                      Int32(items), w.baseAddress!, rq, output, outputStride, scratch)
+            }
+        }
+    }
+}

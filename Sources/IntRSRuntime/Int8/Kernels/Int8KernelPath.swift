@@ -1,0 +1,71 @@
+import CIntRSKernels
+import Foundation
+
+/// Which implementation of the int8 hot loops (CIntRSKernels) runs. Every path computes the same integers
+/// bit for bit (Proofs/KERN-1.md); they differ only in speed.
+///
+/// - `portable`: plain C for any CPU (x86-64 without AVX2, arm64, ...).
+/// - `avx2`: x86-64 with AVX2 and FMA: register-blocked vpmaddwd micro-kernel, requantisation 8 channels
+///   per instruction. Compiled with per-function target attributes, so the package builds and runs on
+///   CPUs without AVX2; it is only ever called when `isSupported`.
+///
+/// `selected` is chosen once per process: the environment variable `INTRS_KERNEL` (`portable` or `avx2`)
+/// when set, else the fastest path this CPU supports. Tests and benchmarks pass a path explicitly to run
+/// every path on one machine.
+public enum Int8KernelPath: String, CaseIterable, Sendable, Codable {
+    case portable
+    case avx2
+
+    /// Whether this CPU can run the path (`__builtin_cpu_supports("avx2")` and `("fma")` for `avx2`).
+    public var isSupported: Bool {
+        switch self {
+        case .portable: return true
+        case .avx2: return Self.cpuHasAVX2
+        }
+    }
+
+    /// The paths this CPU can run, slowest first.
+    public static var supported: [Int8KernelPath] { allCases.filter(\.isSupported) }
+
+    /// The fastest supported path.
+    public static var fastest: Int8KernelPath { cpuHasAVX2 ? .avx2 : .portable }
+
+    /// The name of the environment variable that forces a path.
+    public static let environmentVariable = "INTRS_KERNEL"
+
+    /// The path named by `INTRS_KERNEL`, or `fastest` when it is unset or empty. Throws (naming the variable
+    /// and the value) for an unknown name or a path this CPU cannot run.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int8KernelPath {
+        guard let raw = environment[environmentVariable], !raw.isEmpty else { return fastest }
+        guard let path = Int8KernelPath(rawValue: raw) else {
+            throw Int8KernelPathError.unknown(raw)
+        }
+        guard path.isSupported else { throw Int8KernelPathError.unsupported(path) }
+        return path
+    }
+
+    /// The process-wide choice, made once (see the type's doc). A bad `INTRS_KERNEL` traps here with the
+    /// error's message; the command-line tool checks `fromEnvironment()` first and exits with a clear error.
+    public static let selected: Int8KernelPath = {
+        do { return try fromEnvironment() } catch { preconditionFailure("\(error)") }
+    }()
+
+    var c: intrs_kernel_path { self == .avx2 ? INTRS_KERNEL_AVX2 : INTRS_KERNEL_PORTABLE }
+
+    private static let cpuHasAVX2: Bool = intrs_cpu_has_avx2() != 0
+}
+
+/// A bad `INTRS_KERNEL` value.
+public enum Int8KernelPathError: Error, CustomStringConvertible, Equatable {
+    case unknown(String)
+    case unsupported(Int8KernelPath)
+
+    public var description: String {
+        switch self {
+        case .unknown(let v):
+            return "environment variable INTRS_KERNEL = \"\(v)\": unknown kernel path (expected one of: \(Int8KernelPath.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .unsupported(let p):
+            return "environment variable INTRS_KERNEL = \"\(p.rawValue)\": this CPU cannot run that kernel path (it lacks AVX2 or FMA)"
+        }
+    }
+}

@@ -1,0 +1,234 @@
+import CIntRSKernels
+import Foundation
+import Testing
+import IntRSCore
+import IntRSReference
+@testable import IntRSRuntime
+
+/// Every kernel path of CIntRSKernels (portable C, AVX2 when this CPU has it) equals the scalar fast
+/// rescale, the definition of the GEMM, and the reference evaluator, bit for bit. Proofs: KERN-1,
+/// INT8-RESCALE, INT8-EXACT.
+@Suite("Int8 kernel paths equal the reference")
+struct Int8KernelPathTests {
+    static let long = ProcessInfo.processInfo.environment["INTRS_LONG_TESTS"] == "1"
+    static let paths = Int8KernelPath.supported
+
+    /// `intrs_rescale` lane by lane on one path.
+    static func laneRescale(_ path: Int8KernelPath, _ x: [Int32], _ m: [Int32], _ s: [Int32], _ rounding: RescaleRounding) -> [Int32] {
+        precondition(x.count % 8 == 0)
+        var out = [Int32](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xb in m.withUnsafeBufferPointer { mb in s.withUnsafeBufferPointer { sb in
+            out.withUnsafeMutableBufferPointer { ob in
+                intrs_rescale(path.c, xb.baseAddress!, mb.baseAddress!, sb.baseAddress!, Int32(x.count), rounding == .double ? 1 : 0, ob.baseAddress!)
+            }
+        } } }
+        return out
+    }
+
+    /// The lane-wise rescale equals `FastRescale` (itself proved equal to TOSA) on: every shift in [-31, 29]
+    /// x every int16 accumulator (step 1 with INTRS_LONG_TESTS=1, else step 7 plus both ends) x 6 multipliers
+    /// including both ends of [2^30, 2^31), lanes mixing shifts and multipliers; plus random int32 in the
+    /// domain and the domain's edges. Both rounding variants.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func laneRescaleEqualsScalar(path: Int8KernelPath, rounding: RescaleRounding) {
+        let multipliers = FastRescaleTests.multipliers
+        var xs: [Int32] = [], ms: [Int32] = [], ss: [Int32] = []
+        func add(_ v: Int32, _ m: Int32, _ s: Int32) {
+            // TOSA precondition (validated models never leave it).
+            let half = Int64(1) << (30 - Int64(s))
+            guard Int64(v) >= -half && Int64(v) < half else { return }
+            xs.append(v); ms.append(m); ss.append(s)
+        }
+        let step = Self.long ? 1 : 7
+        var values = Array(stride(from: -32768, through: 32767, by: step))
+        values += Array(-32768 ..< -32704) + Array(32704...32767)
+        var lane = 0
+        for s in Int32(-31)...29 {
+            for v in values {
+                // Rotate multipliers across lanes so that one vector mixes them.
+                add(Int32(v), multipliers[lane % multipliers.count], s)
+                lane += 1
+            }
+        }
+        var r = Int8SplitMix64(seed: 0x1A4E_0001)
+        for _ in 0..<(Self.long ? 2_000_000 : 100_000) {
+            let s = Int32(r.int(-31...29))
+            let m = r.chance(30) ? r.pick(multipliers) : Int32(r.int(Int8Model.multiplierRange))
+            let half = min(Int64(1) << (30 - Int64(s)), Int64(1) << 31)
+            let v: Int64
+            switch r.int(0...5) {
+            case 0: v = -half
+            case 1: v = half - 1
+            case 2: v = Int64(r.int(-3000...3000))
+            default: v = Int64(r.int(Int(-half)...Int(half - 1)))
+            }
+            add(Int32(v), m, s)
+        }
+        while xs.count % 8 != 0 { add(0, 1 << 30, 0) }
+        let got = Self.laneRescale(path, xs, ms, ss, rounding)
+        var failures: [String] = []
+        for i in xs.indices {
+            let want = FastRescale.rescale(xs[i], multiplier: ms[i], shift: ss[i], rounding: rounding)
+            if got[i] != want { failures.append("v=\(xs[i]) M0=\(ms[i]) shift=\(ss[i]): \(got[i]) != \(want)") }
+            if failures.count > 5 { break }
+        }
+        #expect(failures.isEmpty, "\(path) \(rounding): \(failures)")
+    }
+
+    /// The packed GEMM equals its definition sum_k A[m][k] * W[n][k] for random shapes (M, N, K across the
+    /// 4-row, 16/8-channel and odd-K tails), operands at the extremes (weights +-127, x - Z in [-255, 255]).
+    @Test(arguments: Int8KernelPathTests.paths)
+    func gemmEqualsDefinition(path: Int8KernelPath) {
+        var r = Int8SplitMix64(seed: 0x6E44)
+        var failures: [String] = []
+        for trial in 0..<(Self.long ? 2000 : 200) {
+            let m = r.int(1...37), n = r.int(1...70), k = r.int(1...130)
+            let extreme = trial % 4 == 0
+            let w: [Int8] = (0..<(n * k)).map { _ in Int8(extreme ? r.pick([-127, 127]) : r.int(-127...127)) }
+            let lda = 2 * ((k + 1) / 2) + r.int(0...3)
+            var a = [Int16](repeating: 0, count: m * lda)
+            for row in 0..<m { for i in 0..<k { a[row * lda + i] = Int16(extreme ? r.pick([-255, 255]) : r.int(-255...255)) } }
+            let packed = PackedInt8Weights(filter: w, outChannels: n, k: k)
+            let nPad = (n + 7) & ~7
+            var acc = [Int32](repeating: 0, count: m * nPad)
+            a.withUnsafeBufferPointer { ab in packed.words.withUnsafeBufferPointer { wb in acc.withUnsafeMutableBufferPointer { cb in
+                intrs_gemm_s16(path.c, ab.baseAddress!, lda, Int32(m), wb.baseAddress!, Int32(k), Int32(n), cb.baseAddress!)
+            } } }
+            for row in 0..<m {
+                for c in 0..<n {
+                    var s: Int32 = 0
+                    for i in 0..<k { s += Int32(w[c * k + i]) * Int32(a[row * lda + i]) }
+                    if acc[row * nPad + c] != s { failures.append("M \(m) N \(n) K \(k) [\(row), \(c)]: \(acc[row * nPad + c]) != \(s)") }
+                }
+            }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures.prefix(4))")
+    }
+
+    /// One random conv2d / depthwise / fullyConnected / pool layer with wide channels (16- and 8-channel
+    /// panels, tails), random strides, dilations, paddings, zero points at -128 and 127, biases at the edge
+    /// of the static bound, multipliers at the ends of [2^30, 2^31), tie-heavy multipliers (2^30 with small
+    /// negative shifts: rescale is then a division by a power of two), both rounding variants.
+    static func randomLayerModel(seed: UInt64, rounding: RescaleRounding) -> Int8Model {
+        var r = Int8SplitMix64(seed: seed)
+        let op = r.pick(["conv2d", "conv2d", "conv2d", "depthwiseConv2d", "fullyConnected", "averagePool2d", "maxPool2d"])
+        let h = r.int(1...9), w = r.int(1...9), c = r.int(1...(op == "conv2d" ? 20 : 40))
+        let zin = r.pick([-128, 127, 0, r.int(-128...127)])
+        let zout = r.pick([-128, 127, r.int(-128...127)])
+        let input = Int8InputSpec(shape: [h, w, c], zeroPoint: zin, gridMultiplier: r.pick([1, 1, 3]))
+        var L = Int8Layer(op: op, outputShape: [], outputZeroPoint: zout)
+        let a = Int64(max(abs(-128 - zin), abs(127 - zin)))
+        func rescale(_ b0: [Int64]) {
+            let extreme = r.chance(30)
+            var bias: [Int32] = [], mult: [Int] = [], shift: [Int] = []
+            for b in b0 {
+                let room = Int64(Int32.max) - b
+                var bb = extreme ? room - Int64(r.int(0...2)) : Int64(r.int(-5000...5000))
+                bb = max(-room, min(room, bb))
+                if extreme && r.chance(50) { bb = -bb }
+                bias.append(Int32(bb))
+                let total = abs(bb) + b
+                let lg = total <= 1 ? 0 : 64 - (total - 1).leadingZeroBitCount
+                let ties = r.chance(30)
+                mult.append(ties ? 1 << 30 : r.pick([1 << 30, (1 << 31) - 1, r.int(Int8Model.multiplierRange)]))
+                var s = ties ? -r.int(0...6) : 8 - lg + r.int(-3...3)
+                s = min(s, 30 - lg - 1, 29); s = max(s, -31)
+                shift.append(s)
+            }
+            L.bias = Int8Tensor(int32: bias, shape: [bias.count]); L.multiplier = mult; L.shift = shift
+        }
+        switch op {
+        case "conv2d", "depthwiseConv2d":
+            let dw = op == "depthwiseConv2d"
+            let kh = r.int(1...3), kw = r.int(1...3)
+            let mult = dw ? r.int(1...3) : 1
+            let oc = dw ? c * mult : r.int(1...40)
+            L.stride = [r.int(1...3), r.int(1...3)]
+            L.dilation = r.chance(30) ? [r.int(1...3), r.int(1...3)] : [1, 1]
+            L.padding = r.pick(["same", "valid"])
+            if (kh - 1) * L.dilation![0] + 1 > h || (kw - 1) * L.dilation![1] + 1 > w { L.padding = "same" }
+            let fshape = dw ? [1, kh, kw, oc] : [oc, kh, kw, c]
+            let wmax = r.pick([127, 127, 5])
+            let f: [Int8] = (0..<fshape.reduce(1, *)).map { _ in Int8(r.chance(20) ? r.pick([-127, 127]) : r.int(-wmax...wmax)) }
+            L.filter = Int8Tensor(int8: f, shape: fshape)
+            if dw { L.depthMultiplier = mult }
+            let k = kh * kw * c
+            let b0: [Int64] = (0..<oc).map { o in
+                (dw ? (0..<(kh * kw)).map { f[$0 * oc + o] } : (0..<k).map { f[o * k + $0] }).reduce(Int64(0)) { $0 + Int64(abs(Int($1))) } * a
+            }
+            rescale(b0)
+            let p = Int8Padding(rawValue: L.padding!)!
+            L.outputShape = [int8OutputSize(input: h, kernel: kh, stride: L.stride![0], dilation: L.dilation![0], padding: p)!.out,
+                             int8OutputSize(input: w, kernel: kw, stride: L.stride![1], dilation: L.dilation![1], padding: p)!.out, oc]
+        case "fullyConnected":
+            let n = h * w * c, oc = r.int(1...40)
+            let f: [Int8] = (0..<(oc * n)).map { _ in Int8(r.chance(20) ? r.pick([-127, 127]) : r.int(-127...127)) }
+            L.filter = Int8Tensor(int8: f, shape: [oc, n])
+            rescale((0..<oc).map { o in (0..<n).reduce(Int64(0)) { $0 + Int64(abs(Int(f[o * n + $1]))) } * a })
+            L.outputShape = [oc]
+        default:
+            let kh = r.int(1...min(4, h)), kw = r.int(1...min(4, w))
+            L.poolSize = [kh, kw]
+            L.stride = [r.int(1...3), r.int(1...3)]
+            L.padding = r.pick(["same", "valid"])
+            L.outputZeroPoint = zin
+            let p = Int8Padding(rawValue: L.padding!)!
+            L.outputShape = [int8OutputSize(input: h, kernel: kh, stride: L.stride![0], dilation: 1, padding: p)!.out,
+                             int8OutputSize(input: w, kernel: kw, stride: L.stride![1], dilation: 1, padding: p)!.out, c]
+        }
+        if r.chance(40) {
+            let z = L.outputZeroPoint
+            L.fusedActivation = "relu"; L.activationMin = max(-128, z); L.activationMax = 127
+        }
+        var layers = [L]
+        if L.outputShape.count != 1 {
+            layers.append(Int8Layer(op: "flatten", outputShape: [L.outputShape.reduce(1, *)], outputZeroPoint: L.outputZeroPoint))
+        }
+        return Int8Model(name: "kernel-\(seed)", rounding: rounding, input: input, layers: layers)
+    }
+
+    /// The whole evaluator on each path equals the reference on single random layers (above), several items
+    /// per chunk so that GEMM blocks straddle items; every logit compared.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func randomLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        var r = Int8SplitMix64(seed: 0xFACE)
+        var failures: [String] = []
+        var ops: [String: Int] = [:]
+        for k in 0..<(Self.long ? 3000 : 250) {
+            let seed = UInt64(k) &* 104_729 &+ (rounding == .double ? 11 : 12)
+            let m = Self.randomLayerModel(seed: seed, rounding: rounding)
+            ops[m.layers[0].op, default: 0] += 1
+            let net = try m.validated(file: "kernel-\(seed)")
+            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 5, kernel: path)
+            let batch = 6
+            var grids: [[Int]] = []
+            for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
+            let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }
+            var logits = [Int8](repeating: 0, count: batch * fast.classCount)
+            flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
+            for b in 0..<batch {
+                let ref = try Int8ReferenceEvaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
+                let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
+                if got != ref.logits { failures.append("seed \(seed) (\(m.layers[0].op), \(rounding)), input \(b)") }
+            }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures)")
+        #expect(ops.count == 5, "\(ops)")
+    }
+
+    /// INTRS_KERNEL parsing: unset picks the fastest path; names are exact; unknown names and unsupported
+    /// paths are errors that name the variable and the value.
+    @Test func environmentSelection() throws {
+        #expect(try Int8KernelPath.fromEnvironment([:]) == Int8KernelPath.fastest)
+        #expect(try Int8KernelPath.fromEnvironment(["INTRS_KERNEL": "portable"]) == .portable)
+        #expect(throws: Int8KernelPathError.unknown("AVX2")) { try Int8KernelPath.fromEnvironment(["INTRS_KERNEL": "AVX2"]) }
+        #expect(Int8KernelPathError.unknown("x").description.contains("INTRS_KERNEL = \"x\""))
+        if Int8KernelPath.avx2.isSupported {
+            #expect(try Int8KernelPath.fromEnvironment(["INTRS_KERNEL": "avx2"]) == .avx2)
+        } else {
+            #expect(throws: Int8KernelPathError.unsupported(.avx2)) { try Int8KernelPath.fromEnvironment(["INTRS_KERNEL": "avx2"]) }
+        }
+    }
+}
