@@ -1,4 +1,5 @@
 import ArgumentParser
+import CIntRSKernels
 import Dispatch
 import Foundation
 import IntRSCore
@@ -7,41 +8,92 @@ import IntRSRuntime
 import Glibc
 #endif
 
-/// `intrs bench int8`: noisy inferences per second and GMAC/s per core, int8-fast vs float32, 1 and 2 threads.
+/// `intrs bench int8`: every int8 kernel path and float32 side by side, interleaved rounds, GMAC/s per
+/// CPU-second, and how far each is from this CPU's multiply-add limit.
 struct BenchInt8Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "int8",
-        abstract: "int8-fast vs float32 inference speed on the benchmark CNN (release build!).",
+        abstract: "int8 kernel paths vs float32 inference speed on the benchmark CNN (release build!).",
         discussion: """
-        Runs the fast int8 evaluator and the float32 baseline side by side on the same noisy inputs \
-        (an 8-bit image plus integer noise in grid units), with 1 and 2 threads, alternating the two \
-        implementations in rounds and reporting the median round. Units: inferences per second (one \
-        inference = one noisy input classified), GMAC/s per core = 1e9 multiply-adds per second divided by \
-        the thread count, peak memory = getrusage ru_maxrss (KiB, whole process). Build with \
-        `swift build -c release` (optionally `-Xswiftc -target-cpu -Xswiftc znver2` for AVX2).
+        Runs the fast int8 evaluator on every kernel path this CPU supports (portable C, AVX2) and the \
+        float32 baseline side by side on the same noisy inputs (an 8-bit image plus integer noise in grid \
+        units), interleaved: each round times one batch of every contender in turn; the median round is \
+        reported. Units: inferences per second (wall clock), GMAC/s per CPU-second = 1e9 multiply-adds per \
+        second of process CPU time (CLOCK_PROCESS_CPUTIME_ID; with t threads this is the per-thread rate, \
+        which is what a shared machine can measure honestly), and the share of this CPU's limit: \
+        --mac-per-cycle (8 on AMD Zen 1: one 256-bit vpmaddwd of 16 products every 2 cycles, which the \
+        command measures and prints; float32 FMA has the same 8 per cycle there) times the clock, which is \
+        measured by timing a chain of dependent integer additions (1 cycle each) on the thread's CPU clock. The int8 \
+        paths must give identical logits (checked; the run fails otherwise). INTRS_KERNEL does not \
+        restrict the paths measured here.
         """)
 
     @Option(help: "The model file (default: Benchmarks/cifar-cnn.model.json; generated in memory with seed 1 if missing).")
     var model: String = "Benchmarks/cifar-cnn.model.json"
-    @Option(help: "Inputs per batch call.") var batch: Int = 256
-    @Option(help: "Rounds per configuration (each round times one batch of each implementation).") var rounds: Int = 5
+    @Option(help: "Inputs per batch call.") var batch: Int = 128
+    @Option(help: "Rounds per configuration (each round times one batch of each contender).") var rounds: Int = 5
     @Option(help: "Thread counts to measure (repeatable).") var threads: [Int] = [1, 2]
     @Option(help: "Noise standard deviation in grid units (integer noise, rounded Gaussian from a fixed seed).") var sigma: Double = 32
+    @Option(help: "Multiply-adds per cycle of this CPU's limit (Zen 1 / Zen 2 / Haswell-class AVX2: 8).") var macPerCycle: Double = 8
+    @Flag(help: "Skip the float32 baseline.") var noFloat = false
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Row: Encodable {
+        var contender: String
         var threads: Int
-        var int8InferencesPerSecond: Double
-        var float32InferencesPerSecond: Double
-        var int8GMACPerSecondPerCore: Double
-        var float32GMACPerSecondPerCore: Double
-        var ratio: Double
-        var agreement: Double
+        var inferencesPerSecond: Double
+        var gmacPerCPUSecond: Double
+        var gmacPerSecondPerCore: Double
+        var shareOfLimit: Double
+        var speedupOverPortable: Double?
+        var ratioToFloat32: Double?
+    }
+
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Cycles per CPU-second of this thread: a chain of dependent additions (1 cycle each), median of 5.
+    static func measureClockHz() -> Double? {
+        var hz: [Double] = []
+        for _ in 0..<5 {
+            let t0 = threadCPUSeconds()
+            let cycles = intrs_dependent_add_chain(50_000_000)
+            let t1 = threadCPUSeconds()
+            if cycles == 0 { return nil }
+            hz.append(Double(cycles) / (t1 - t0))
+        }
+        return hz.sorted()[2]
+    }
+
+    /// vpmaddwd ymm instructions per cycle (8 independent chains), median of 5; nil without AVX2.
+    static func measureVpmaddwdPerCycle(clockHz: Double) -> Double? {
+        var rates: [Double] = []
+        for _ in 0..<5 {
+            let t0 = threadCPUSeconds()
+            let n = intrs_vpmaddwd_burst(20_000_000)
+            let t1 = threadCPUSeconds()
+            if n == 0 { return nil }
+            rates.append(Double(n) / (t1 - t0) / clockHz)
+        }
+        return rates.sorted()[2]
+    }
+
+    static func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
     }
 
     func run() throws {
-        guard batch >= 1, rounds >= 1, threads.allSatisfy({ $0 >= 1 }), sigma >= 0 else {
-            throw ValidationError("--batch, --rounds, --threads must be >= 1 and --sigma >= 0")
+        guard batch >= 1, rounds >= 1, threads.allSatisfy({ $0 >= 1 }), sigma >= 0, macPerCycle > 0 else {
+            throw ValidationError("--batch, --rounds, --threads must be >= 1, --sigma >= 0, --mac-per-cycle > 0")
         }
         let m: Int8Model
         if FileManager.default.fileExists(atPath: model) {
@@ -52,6 +104,9 @@ struct BenchInt8Command: ParsableCommand {
         let net = try m.validated(file: model)
         let macs = Double(Int8BenchmarkModel.multiplyAdds(net).reduce(0, +))
         let d = net.inputCount
+        let loadBefore = Self.loadAverage()
+        let clockHz = Self.measureClockHz()
+        let vpmaddwd = clockHz.flatMap { Self.measureVpmaddwdPerCycle(clockHz: $0) }
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
@@ -63,41 +118,91 @@ struct BenchInt8Command: ParsableCommand {
             grid[i] = Int32(image[i % d]) + Int32((z * sigma).rounded())
         }
         let gridF = grid.map { Float($0) }
+        let paths = Int8KernelPath.supported
         var rows: [Row] = []
+        var agreement: [Int: Double] = [:]
         for t in threads {
-            let fast = FastInt8Evaluator(network: net, threads: t)
-            let flt = try FloatEvaluator(network: net, threads: t)
-            var ci = [Int32](repeating: 0, count: batch), cf = [Int32](repeating: 0, count: batch)
-            var ti: [Double] = [], tf: [Double] = []
+            let evaluators = paths.map { FastInt8Evaluator(network: net, threads: t, kernel: $0) }
+            let flt = noFloat ? nil : try FloatEvaluator(network: net, threads: t)
+            let names = paths.map { "int8-\($0.rawValue)" } + (flt == nil ? [] : ["float32"])
+            var wall = [[Double]](repeating: [], count: names.count), cpu = wall
+            var logits = [[Int8]](repeating: [Int8](repeating: 0, count: batch * net.classCount), count: paths.count)
+            var cf = [Int32](repeating: 0, count: batch)
             for _ in 0..<rounds {
-                let a = DispatchTime.now().uptimeNanoseconds
-                grid.withUnsafeBufferPointer { g in ci.withUnsafeMutableBufferPointer { fast.classify(grid: g, batch: batch, classes: $0) } }
-                let b = DispatchTime.now().uptimeNanoseconds
-                gridF.withUnsafeBufferPointer { g in cf.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
-                let c = DispatchTime.now().uptimeNanoseconds
-                ti.append(Double(b - a) / 1e9); tf.append(Double(c - b) / 1e9)
+                for (i, e) in evaluators.enumerated() {
+                    let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
+                    grid.withUnsafeBufferPointer { g in logits[i].withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
+                    let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
+                    wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                }
+                if let flt {
+                    let i = paths.count
+                    let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
+                    gridF.withUnsafeBufferPointer { g in cf.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
+                    let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
+                    wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                }
             }
-            let mi = ti.sorted()[ti.count / 2], mf = tf.sorted()[tf.count / 2]
-            let agree = Double(zip(ci, cf).filter { $0 == $1 }.count) / Double(batch)
-            rows.append(Row(threads: t, int8InferencesPerSecond: Double(batch) / mi, float32InferencesPerSecond: Double(batch) / mf,
-                            int8GMACPerSecondPerCore: Double(batch) * macs / mi / 1e9 / Double(t),
-                            float32GMACPerSecondPerCore: Double(batch) * macs / mf / 1e9 / Double(t),
-                            ratio: mf / mi, agreement: agree))
+            for i in 1..<max(paths.count, 1) where logits[i] != logits[0] {
+                throw ValidationError("int8 kernel paths \(paths[0].rawValue) and \(paths[i].rawValue) disagree: a kernel defect")
+            }
+            if flt != nil {
+                let k = net.classCount
+                var same = 0
+                for b in 0..<batch {
+                    let row = logits[0][(b * k)..<((b + 1) * k)]
+                    var best = row.startIndex
+                    for j in row.indices where row[j] > row[best] { best = j }
+                    if Int32(best - row.startIndex) == cf[b] { same += 1 }
+                }
+                agreement[t] = Double(same) / Double(batch)
+            }
+            let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }
+            let perCPU = cpu.map { xs in median(xs.map { Double(batch) * macs / $0 / 1e9 }) }
+            let inf = wall.map { Double(batch) / median($0) }
+            let limit = (clockHz ?? 0) * macPerCycle / 1e9
+            for i in names.indices {
+                rows.append(Row(contender: names[i], threads: t, inferencesPerSecond: inf[i], gmacPerCPUSecond: perCPU[i],
+                                gmacPerSecondPerCore: inf[i] * macs / 1e9 / Double(t),
+                                shareOfLimit: limit > 0 ? perCPU[i] / limit : 0,
+                                speedupOverPortable: i < paths.count ? perCPU[i] / perCPU[0] : nil,
+                                ratioToFloat32: flt != nil && i < paths.count ? perCPU[i] / perCPU[paths.count] : nil))
+            }
         }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let peakKiB = Int(usage.ru_maxrss)
+        let loadAfter = Self.loadAverage()
         if json {
-            struct Out: Encodable { var model: String; var multiplyAddsPerInference: Int; var batch: Int; var rounds: Int; var sigma: Double; var rows: [Row]; var peakMemoryKiB: Int }
-            print(try CanonicalJSON.line(Out(model: model, multiplyAddsPerInference: Int(macs), batch: batch, rounds: rounds, sigma: sigma, rows: rows, peakMemoryKiB: peakKiB)))
+            struct Out: Encodable {
+                var model: String; var multiplyAddsPerInference: Int; var batch: Int; var rounds: Int; var sigma: Double
+                var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var limitGMACPerCore: Double?
+                var loadAverageBefore: String; var loadAverageAfter: String; var rows: [Row]; var peakMemoryKiB: Int
+            }
+            print(try CanonicalJSON.line(Out(model: model, multiplyAddsPerInference: Int(macs), batch: batch, rounds: rounds, sigma: sigma,
+                                             selectedKernel: Int8KernelPath.selected.rawValue, clockGHz: clockHz.map { $0 / 1e9 },
+                                             vpmaddwdPerCycle: vpmaddwd, limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
+                                             loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB)))
             return
         }
-        print("model \(model): \(Int(macs)) multiply-adds per inference; batch \(batch), \(rounds) rounds (median), noise sigma \(sigma) grid units")
-        print("threads | int8 inf/s | float32 inf/s | int8 GMAC/s/core | float32 GMAC/s/core | int8/float32 | class agreement")
-        for x in rows {
-            print(String(format: "%7d | %10.1f | %13.1f | %16.2f | %19.2f | %11.2fx | %.3f", x.threads, x.int8InferencesPerSecond, x.float32InferencesPerSecond,
-                         x.int8GMACPerSecondPerCore, x.float32GMACPerSecondPerCore, x.ratio, x.agreement))
+        print("model \(model): \(Int(macs)) multiply-adds per inference; batch \(batch), \(rounds) interleaved rounds (median), noise sigma \(sigma) grid units")
+        print("load average before / after: \(loadBefore) / \(loadAfter); kernel path selected for this process: \(Int8KernelPath.selected.rawValue) (INTRS_KERNEL or CPU check)")
+        if let hz = clockHz {
+            let vp = vpmaddwd.map { String(format: "%.2f vpmaddwd ymm per cycle measured (16 multiply-adds each)", $0) } ?? "no AVX2"
+            print(String(format: "clock %.2f GHz (dependent-add chain on the thread CPU clock); ", hz / 1e9) + vp
+                  + String(format: "; limit %.1f MAC/cycle = %.1f GMAC/s per core", macPerCycle, hz * macPerCycle / 1e9))
+        } else {
+            print("clock not measured on this CPU; no share of the limit")
         }
-        print("peak memory (ru_maxrss): \(peakKiB) KiB")
+        print("contender     | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32")
+        for x in rows {
+            let sp = x.speedupOverPortable.map { String(format: "%10.2fx", $0) } ?? String(repeating: " ", count: 11)
+            let rf = x.ratioToFloat32.map { String(format: "%13.2fx", $0) } ?? ""
+            let name = x.contender.padding(toLength: 13, withPad: " ", startingAt: 0)
+            print(name + String(format: " | %7d | %12.1f | %16.2f | %18.2f | %7.0f%% | ", x.threads, x.inferencesPerSecond,
+                                x.gmacPerCPUSecond, x.gmacPerSecondPerCore, 100 * x.shareOfLimit) + sp + " | " + rf)
+        }
+        for (t, a) in agreement.sorted(by: { $0.key < $1.key }) { print(String(format: "class agreement int8 / float32 (%d threads): %.3f", t, a)) }
+        print("int8 paths agree bit for bit on all \(batch * net.classCount) logits; peak memory (ru_maxrss): \(peakKiB) KiB")
     }
 }

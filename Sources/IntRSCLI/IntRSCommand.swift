@@ -1,4 +1,5 @@
 import ArgumentParser
+import IntRSRuntime
 import Foundation
 
 /// The root of the `intrs` command line. Each subcommand lives in its own file.
@@ -25,6 +26,11 @@ extension IntRSCommand {
     public static func runMain(_ arguments: [String]? = nil) -> Never {
         let command: ParsableCommand
         do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        // A bad INTRS_KERNEL (kernel path of the int8 runtime) is an error before any work starts.
+        do { _ = try Int8KernelPath.fromEnvironment() } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            exit(withError: ExitCode(2))
+        }
         do {
             var c = command
             try c.run()

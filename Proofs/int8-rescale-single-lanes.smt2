@@ -1,0 +1,23 @@
+; KERN-1 / INT8-RESCALE, lane-wise single rounding (CIntRSKernels avx2.c, rescale_single_avx2): AVX2 has no
+; 64-bit arithmetic shift, so the lane computes floor(v / 2^s) as (lshr(v xor 2^63, s)) - 2^(63 - s)
+; (vpxor, vpsrlvq, vpsllvq, vpsubq) and keeps the low 32 bits. Equals TOSA apply_scale_32 with
+; double_round = false. Check: z3 Proofs/int8-rescale-single-lanes.smt2 -> expect "unsat".
+(set-logic QF_BV)
+(declare-const shift (_ BitVec 64))
+(declare-const v (_ BitVec 32))
+(declare-const m (_ BitVec 32))
+(define-fun s () (_ BitVec 64) (bvsub #x000000000000001f shift))
+(assert (bvsge shift (bvneg #x000000000000001f)))
+(assert (bvsle shift #x000000000000001d))
+(assert (bvsge m #x40000000))
+(define-fun v64 () (_ BitVec 64) ((_ sign_extend 32) v))
+(define-fun half () (_ BitVec 64) (bvshl #x0000000000000001 (bvsub s #x0000000000000001)))
+(assert (bvsge v64 (bvneg half)))
+(assert (bvslt v64 half))
+(define-fun p () (_ BitVec 64) (bvmul v64 ((_ sign_extend 32) m)))
+(define-fun tosa64 () (_ BitVec 64) (bvashr (bvadd p half) s))
+(define-fun sum () (_ BitVec 64) (bvadd p (bvshl #x0000000000000001 (bvsub s #x0000000000000001))))
+(define-fun q () (_ BitVec 64) (bvsub (bvlshr (bvxor sum #x8000000000000000) s) (bvshl #x0000000000000001 (bvsub #x000000000000003f s))))
+(define-fun lane () (_ BitVec 32) ((_ extract 31 0) q))
+(assert (not (= tosa64 ((_ sign_extend 32) lane))))
+(check-sat)
