@@ -1,5 +1,4 @@
 import ArgumentParser
-import CIntRSKernels
 import Dispatch
 import Foundation
 import IntRSCore
@@ -21,9 +20,10 @@ struct BenchInt8Command: ParsableCommand {
         reported. Units: inferences per second (wall clock), GMAC/s per CPU-second = 1e9 multiply-adds per \
         second of process CPU time (CLOCK_PROCESS_CPUTIME_ID; with t threads this is the per-thread rate, \
         which is what a shared machine can measure honestly), and the share of this CPU's limit: \
-        --mac-per-cycle (8 on AMD Zen 1: one 256-bit vpmaddwd of 16 products every 2 cycles, which the \
-        command measures and prints; float32 FMA has the same 8 per cycle there) times the clock, which is \
-        measured by timing a chain of dependent integer additions (1 cycle each) on the thread's CPU clock. The int8 \
+        multiply-adds per cycle (16 products per 256-bit vpmaddwd times the vpmaddwd instructions per cycle \
+        that the command measures with 8 independent chains: 8 on AMD Zen 1, 32 on Zen 4; --mac-per-cycle \
+        overrides) times the clock, which is measured by timing a chain of dependent integer additions \
+        (1 cycle each) on the thread's CPU clock. The int8 \
         paths must give identical logits (checked; the run fails otherwise). INTRS_KERNEL does not \
         restrict the paths measured here.
         """)
@@ -34,7 +34,7 @@ struct BenchInt8Command: ParsableCommand {
     @Option(help: "Rounds per configuration (each round times one batch of each contender).") var rounds: Int = 5
     @Option(help: "Thread counts to measure (repeatable).") var threads: [Int] = [1, 2]
     @Option(help: "Noise standard deviation in grid units (integer noise, rounded Gaussian from a fixed seed).") var sigma: Double = 32
-    @Option(help: "Multiply-adds per cycle of this CPU's limit (Zen 1 / Zen 2 / Haswell-class AVX2: 8).") var macPerCycle: Double = 8
+    @Option(help: "Multiply-adds per cycle of this CPU's limit (default: 16 x the measured vpmaddwd ymm instructions per cycle, rounded; 8 when not measurable).") var macPerCycle: Double?
     @Flag(help: "Skip the float32 baseline.") var noFloat = false
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -66,7 +66,7 @@ struct BenchInt8Command: ParsableCommand {
         var hz: [Double] = []
         for _ in 0..<5 {
             let t0 = threadCPUSeconds()
-            let cycles = intrs_dependent_add_chain(50_000_000)
+            let cycles = CPUThroughputProbe.dependentAddChain(iterations: 50_000_000)
             let t1 = threadCPUSeconds()
             if cycles == 0 { return nil }
             hz.append(Double(cycles) / (t1 - t0))
@@ -79,7 +79,7 @@ struct BenchInt8Command: ParsableCommand {
         var rates: [Double] = []
         for _ in 0..<5 {
             let t0 = threadCPUSeconds()
-            let n = intrs_vpmaddwd_burst(20_000_000)
+            let n = CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
             let t1 = threadCPUSeconds()
             if n == 0 { return nil }
             rates.append(Double(n) / (t1 - t0) / clockHz)
@@ -92,7 +92,7 @@ struct BenchInt8Command: ParsableCommand {
     }
 
     func run() throws {
-        guard batch >= 1, rounds >= 1, threads.allSatisfy({ $0 >= 1 }), sigma >= 0, macPerCycle > 0 else {
+        guard batch >= 1, rounds >= 1, threads.allSatisfy({ $0 >= 1 }), sigma >= 0, (macPerCycle ?? 1) > 0 else {
             throw ValidationError("--batch, --rounds, --threads must be >= 1, --sigma >= 0, --mac-per-cycle > 0")
         }
         let m: Int8Model
@@ -107,6 +107,7 @@ struct BenchInt8Command: ParsableCommand {
         let loadBefore = Self.loadAverage()
         let clockHz = Self.measureClockHz()
         let vpmaddwd = clockHz.flatMap { Self.measureVpmaddwdPerCycle(clockHz: $0) }
+        let macPerCycle = self.macPerCycle ?? vpmaddwd.map { ($0 * 16).rounded() } ?? 8
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
