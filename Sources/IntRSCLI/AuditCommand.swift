@@ -286,7 +286,7 @@ struct AuditCommand: ParsableCommand {
         case ("binary", _), ("two-class", "rounded-gaussian"):
             // Sound iff m < R^2 with R = sigma * PhiInv(p), i.e. p > Phi(sqrt(m / sigma2)).
             if r.noise == "discrete-gaussian" {
-                notes.insert("radius mode binary under discrete-gaussian noise rests on the binary closed form for N_Z, checked but not proven (Proofs/theorem-check.md)")
+                notes.insert("radius mode binary under discrete-gaussian noise: the binary closed form is sound for N_Z by CF-2 (Proofs/CF-2.md)")
             }
             if r.radiusMode == "two-class" { notes.insert("two-class lines are checked with pB = 1 - pA (the binary form), which is what the certificate tables use") }
             var b = bits

@@ -21,8 +21,8 @@ struct CertifyCommand: ParsableCommand {
         Vectors/run-record-format.md), certify.tsv (Cohen's format, radius in real units), certify.svg, \
         and with the float baseline certify-float.jsonl (intrs-float-baseline-record lines, for `intrs merge`) and \
         certify-float.tsv. Progress goes to stderr.
-        The default radius mode (binary) for discrete-gaussian noise rests on the binary closed form for N_Z, \
-        checked but not proven (Proofs/theorem-check.md); use --radius-mode tight for the exact analysis.
+        The default radius mode (binary) for discrete-gaussian noise is the binary closed form, sound for N_Z by \
+        CF-2 (Proofs/CF-2.md); --radius-mode tight gives the exact (never smaller) radius.
         """)
 
     @OptionGroup var options: SmoothingOptions

@@ -173,7 +173,7 @@ struct RadiusCommand: ParsableCommand {
         let noiseModel = try CertificationNoise.family(family, sigma2: s2)
         let basis = family == .roundedGaussian
             ? "exactly sound for rounded-Gaussian noise (post-processing lemma)"
-            : (pBe == nil ? "binary form under N_Z: checked, not proven (Proofs/theorem-check.md)"
+            : (pBe == nil ? "binary form under N_Z: sound by CF-2, Proofs/CF-2.md"
                           : "two-class form under N_Z: NOT sound in general (Proofs/theorem-check.md)")
         var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
                          form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,

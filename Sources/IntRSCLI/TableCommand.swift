@@ -11,7 +11,7 @@ struct TableCommand: ParsableCommand {
         discussion: """
         For a run configuration (noise law, sigma2 in grid units squared, sampler, d, N estimation samples, alpha, form, mode) computes the steps (minCount, norm2Bound): a count nA >= minCount certifies, with probability >= 1 - alpha, every integer delta (grid steps, at most d nonzero entries) with |delta|^2 < norm2Bound. No count below the first minCount certifies (abstain). Format: see Vectors/certificate-table.md.
 
-        --mode tight (discrete Gaussian) is the proven exact certificate; --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise and checked but unproven for the discrete Gaussian. Rounded-Gaussian noise needs --sampler table (there is no exact rounded-Gaussian sampler); with --mode tight it falls back to the closed form (said on stderr and in the table's basis).
+        --mode tight (discrete Gaussian) is the proven exact certificate; --mode closed-form uses R = sigma * PhiInv(pA), sound for rounded-Gaussian noise (CF-3) and for the discrete Gaussian (CF-2, Proofs/CF-2.md). Rounded-Gaussian noise needs --sampler table (there is no exact rounded-Gaussian sampler); with --mode tight it falls back to the closed form (said on stderr and in the table's basis).
 
         --sampler table subtracts d * eta (the CDT table's TV bound) from pA.
 

@@ -101,7 +101,7 @@ enum SmoothingCommandRunner {
             notes = notes.map { $0.replacingOccurrences(of: "d x bound subtracted from pA", with: "PREDICT's guarantee is for the sampled law (no radius is claimed)") }
         }
         if procedure == .certify && o.radiusMode == "binary" && o.noise == "discrete-gaussian" {
-            notes.append("radius mode binary under discrete-gaussian noise rests on the binary closed form for N_Z, which is checked but not proven (Proofs/theorem-check.md); --radius-mode tight uses the exact analysis")
+            notes.append("radius mode binary under discrete-gaussian noise: the binary closed form, sound for N_Z by CF-2 (Proofs/CF-2.md); --radius-mode tight gives the exact (never smaller) radius")
         }
         let answered = records.filter { !$0.abstain }
         let summary = RunSummary(

@@ -25,7 +25,7 @@ struct SmoothingOptions: ParsableArguments {
     var n: Int = 100_000
     @Option(parsing: .unconditional, help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")
     var alpha: String = "0.001"
-    @Option(help: "Radius mode: binary (closed-form binary, default; for discrete-gaussian it rests on the checked-but-unproven binary form, Proofs/theorem-check.md), tight (exact Neyman-Pearson over integer shifts; discrete-gaussian only), two-class (rounded-gaussian only; its certificate tables take pB = 1 - pA, so it certifies exactly what binary does: a two-class mode that bounds the runner-up is not implemented, Proofs/two-class-bounded-design.md).")
+    @Option(help: "Radius mode: binary (closed-form binary, default; sound for discrete-gaussian by CF-2, Proofs/CF-2.md), tight (exact Neyman-Pearson over integer shifts; discrete-gaussian only), two-class (rounded-gaussian only; its certificate tables take pB = 1 - pA, so it certifies exactly what binary does: a two-class mode that bounds the runner-up is not implemented, Proofs/two-class-bounded-design.md).")
     var radiusMode: String = "binary"
     @Option(parsing: .unconditional, help: "Worker threads (default: all processors). Results do not depend on it.")
     var threads: Int?

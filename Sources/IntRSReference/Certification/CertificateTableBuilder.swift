@@ -191,8 +191,9 @@ public enum CertificateTableBuilder {
             s += "Closed form R = sigma * PhiInv(pA), exactly sound for rounded-Gaussian noise (post-processing lemma)"
                 + (spec.mode == .tight ? "; tight mode was requested but is not available for this law, so the closed form is used." : ".")
         } else {
-            s += "Closed form R = sigma * PhiInv(pA) under discrete Gaussian noise: NOT a proven theorem; it rests on the "
-                + "binary form being checked but unproven (Proofs/theorem-check.md). Use mode tight for a proven certificate."
+            s += "Closed form R = sigma * PhiInv(pA) under discrete Gaussian noise: sound by CF-2 (Proofs/CF-2.md: "
+                + "midCDF_T(|delta|^2) < Phi(|delta|/sigma) for every integer delta) and NP-3. Mode tight gives the exact, "
+                + "never smaller, radius."
         }
         return s
     }

@@ -6,8 +6,8 @@ import IntRSExact
 /// - two-class: R = sigma / 2 * (PhiInv(pA) - PhiInv(pB))
 ///
 /// These are theorems for continuous Gaussian noise, and exactly sound for rounded-Gaussian noise on
-/// integer inputs (post-processing lemma). Under discrete Gaussian noise the two-class form is NOT
-/// sound in general and the binary form is checked but unproven (Proofs: CF-1, Proofs/theorem-check.md).
+/// integer inputs (post-processing lemma, CF-3). Under discrete Gaussian noise and integer shifts the
+/// binary form is sound (Proofs: CF-2) and the two-class form is NOT sound in general (Proofs: CF-1).
 public enum ClosedFormRadius {
     /// Enclosure of R at `bits` (each factor enclosed to about 2^-bits). Preconditions: 0 < pA < 1,
     /// 0 < pB < 1 when given.
