@@ -9,7 +9,7 @@ struct TheoremCommand: ParsableCommand {
         commandName: "theorem",
         abstract: "Check Cohen et al.'s closed-form radii against the exact Neyman–Pearson worst case on a grid.",
         discussion: """
-        Sweeps sigma2 (grid units squared), every integer shift pattern with |delta|^2 <= --max-norm2 (grid units squared), and a fixed grid of (pA, pB). Reports (1) every two-class counterexample under discrete Gaussian noise with its witness and enclosed margin, (2) the smallest binary-form gap under discrete Gaussian noise, (3) the same for rounded-Gaussian noise (a control: no counterexample can exist). The text output lists the first 20 counterexamples; --json and --markdown list all.
+        Sweeps sigma2 (grid units squared), every integer shift pattern with |delta|^2 <= --max-norm2 (grid units squared), and a fixed grid of (pA, pB). Reports (1) every two-class counterexample under discrete Gaussian noise with its witness and enclosed margin, (2) the smallest binary-form gap under discrete Gaussian noise (CF-2 proves it > 0; this checks it), (2b) the smallest relative binary gap on patterns (k) + small rest near the largest radius the closed form certifies at pA = 0.9999, (3) the same for rounded-Gaussian noise (a control: no counterexample can exist). The text output lists the first 20 counterexamples; --json and --markdown list all.
 
         The committed report is regenerated with: intrs theorem --markdown Proofs/theorem-check.md
         """)
@@ -67,6 +67,10 @@ struct TheoremCommand: ParsableCommand {
             if let m = report.binary.filter({ $0.noise == noise }).min(by: { $0.gap.lo < $1.gap.lo }) {
                 print("smallest binary gap (\(noise)): \(m.gap.lo.scientificString()) at sigma2 = \(m.sigma2), delta = \(m.delta)")
             }
+        }
+        if let m = report.binaryLargeRadius.min(by: { $0.relativeGap.lo < $1.relativeGap.lo }) {
+            print("smallest relative binary gap near the largest certifiable radius (discrete-gaussian): "
+                  + "\(m.relativeGap.lo.scientificString()) at sigma2 = \(m.sigma2), delta = \(m.delta) (CF-2: always > 0)")
         }
         print(String(format: "%.1f s", seconds) + (markdown.map { "; report written to \($0)" } ?? ""))
     }

@@ -31,8 +31,10 @@ extension TheoremCheck.Report {
         s += counterexampleTable(c1)
         s += "\n## (2) Binary form R = sigma PhiInv(pA) under N_Z\n\n"
         s += "By NP-3 the closed form is sound for a pattern (for every pA) iff gap = Phi(|delta|/sigma) - midCDF_T(|delta|^2) >= 0; "
-            + "gap < 0 would give counterexamples for every pA in between.\n\n"
+            + "gap < 0 would give counterexamples for every pA in between. CF-2 (Proofs/CF-2.md) proves gap > 0 for every "
+            + "pattern and sigma2; this section checks it.\n\n"
         s += binarySection(dg)
+        s += largeRadiusSection()
         s += "\n## (3) Control: rounded-Gaussian noise\n\n"
         let c3 = twoClassCounterexamples.filter { $0.noise == rg }
         s += "Two-class form: \(twoClassCasesChecked[rg] ?? 0) cases; the closed form certified \(twoClassClosedFormCertified[rg] ?? 0); "
@@ -48,10 +50,11 @@ extension TheoremCheck.Report {
           witness base classifier (a lattice half-space plus a fraction of its boundary layer, NP-2) was re-checked by direct
           enumeration of the noise PMF at the clean and shifted input where the box was small enough ("valid").
           So the two-class form is NOT a theorem for N_Z.
-        - **Shown:** on this grid the binary closed form never over-certified under N_Z: every gap is >= 0 where decided
-          (smallest gaps listed above).
-        - **Not shown:** that the binary form holds for N_Z in general. The grid is finite (sigma2, |delta|^2 <= \(maxNorm2));
-          larger norms, other sigma2 and other patterns are untested. This is evidence, not a proof (CF-2 remains open).
+        - **Theorem, checked here:** the binary closed form is sound under N_Z for every integer delta, every d and every
+          sigma2 > 0 (CF-2, proved in Proofs/CF-2.md): the gap Phi(|delta|/sigma) - midCDF_T(|delta|^2) is > 0 for every
+          pattern. Sections (2) and (2b) check that theorem and the code; they are not its basis. Every gap they decide is
+          > 0 (smallest gaps listed above, (2b) near the largest certifiable radius, where the relative gap is smallest);
+          a gap <= 0 would mean a bug in the enclosures or in the proof.
         - **Control:** no counterexample was found for rounded-Gaussian noise, where none can exist; a bug that invented
           counterexamples would likely show up here.
 
@@ -72,9 +75,36 @@ extension TheoremCheck.Report {
         return s
     }
 
+    /// Section (2b): the binary form near the largest certifiable radius (TheoremCheck+LargeRadius.swift).
+    private func largeRadiusSection() -> String {
+        let rows = binaryLargeRadius
+        let bad = rows.filter { $0.gap.hi.signum < 0 }
+        let undecided = rows.filter { $0.gap.lo.signum <= 0 && $0.gap.hi.signum >= 0 }.count
+        var s = "\n## (2b) Binary form near the largest certifiable radius under N_Z\n\n"
+        s += "Patterns (k) + a small rest (rests: \(TheoremCheck.largeRadiusRests.map { "(" + $0.map(String.init).joined(separator: ",") + ")" }.joined(separator: ", "))), "
+            + "with the two largest k such that |delta|^2 < sigma2 PhiInv(\(largeRadiusPA))^2, i.e. norms the closed form certifies at "
+            + "pA = \(largeRadiusPA) and at most a few below the largest; there the gap is smallest relative to "
+            + "1 - Phi(|delta|/sigma) (one large part and a small rest, as independent probes found).\n\n"
+        s += "\(rows.count) (sigma2, pattern) pairs; **\(bad.count) with gap < 0 (counterexamples)**; \(undecided) undecided.\n\n"
+        s += "Smallest relative gap per sigma2:\n\n"
+        s += "| sigma2 | pattern | \\|delta\\|^2 | 1 - Phi(\\|delta\\|/sigma) | gap | gap / (1 - Phi) |\n|---|---|---|---|---|---|\n"
+        for s2 in sigma2s {
+            let r = rows.filter { $0.sigma2 == s2 }
+            guard let m = r.min(by: { $0.relativeGap.lo < $1.relativeGap.lo }) else { continue }
+            let n2 = m.delta.reduce(0) { $0 + $1 * $1 }
+            let tail = Interval(lo: Rational(1) - m.phi.hi, hi: Rational(1) - m.phi.lo)
+            s += "| \(s2) | (\(m.delta.map(String.init).joined(separator: ","))) | \(n2) | \(sci(tail)) | \(sci(m.gap)) | \(sci(m.relativeGap)) |\n"
+        }
+        if !bad.isEmpty {
+            s += "\nCounterexample patterns:\n\n| sigma2 | delta | gap |\n|---|---|---|\n"
+            for b in bad { s += "| \(b.sigma2) | (\(b.delta.map(String.init).joined(separator: ","))) | \(sci(b.gap)) |\n" }
+        }
+        return s
+    }
+
     private func binarySection(_ noise: String) -> String {
         let rows = binary.filter { $0.noise == noise }
-        let bad = binaryCounterexamples.filter { $0.noise == noise }
+        let bad = rows.filter { $0.gap.hi.signum < 0 }
         var s = "\(rows.count) (sigma2, pattern) pairs; **\(bad.count) with gap < 0 (counterexamples)**; \(binaryUndecided[noise] ?? 0) undecided.\n\n"
         s += "Smallest gap per sigma2 (and the least exact binary margin worstA(pA) - 1/2 over the grid pA the closed form certifies):\n\n"
         s += "| sigma2 | pattern with smallest gap | midCDF_T(n2) | Phi(\\|delta\\|/sigma) | gap | exact | least grid margin (pA) |\n|---|---|---|---|---|---|---|\n"

@@ -68,6 +68,9 @@ public enum TheoremCheck {
         public var binary: [BinaryPattern]
         public var binaryCounterexamples: [BinaryPattern]
         public var binaryUndecided: [String: Int]
+        /// Section (2b): N_Z patterns (k) + small rest near the largest certifiable radius at `largeRadiusPA`.
+        public var largeRadiusPA: Rational
+        public var binaryLargeRadius: [BinaryPattern]
     }
 
     /// All nonincreasing patterns of positive parts with norm <= maxNorm2.
@@ -93,6 +96,7 @@ public enum TheoremCheck {
         var undecidedB: [String: Int] = [:]
         var counter: [Counterexample] = []
         var binary: [BinaryPattern] = []
+        var large: [BinaryPattern] = []
         let bits = 96
         var phiInv: [Rational: Interval] = [:]
         for p in grid.pAs + grid.pBs where phiInv[p] == nil { phiInv[p] = Enclosure.phiInverse(p, bits: bits) }
@@ -103,6 +107,9 @@ public enum TheoremCheck {
                 let analyzer = ShiftAnalyzer(noise: noise)
                 let sigma = Enclosure.sqrt(s2, bits: bits)
                 let precision = Precision.ladder[1]
+                if noise.likelihoodRatioIsLayered {
+                    large += largeRadius(noise: noise, name: name, sigma2: s2, bits: bits)
+                }
                 for delta in pats {
                     let n2 = delta.reduce(0) { $0 + $1 * $1 }
                     let exact = noise.likelihoodRatioIsLayered || delta.count == 1
@@ -164,8 +171,8 @@ public enum TheoremCheck {
         return Report(sigma2s: grid.sigma2s, maxNorm2: grid.maxNorm2, pAs: grid.pAs, pBs: grid.pBs, patterns: pats,
                       twoClassCasesChecked: checked, twoClassClosedFormCertified: cfCertified,
                       twoClassCounterexamples: counter, twoClassUndecided: undecided2,
-                      binary: binary, binaryCounterexamples: binary.filter { $0.gap.hi.signum < 0 },
-                      binaryUndecided: undecidedB)
+                      binary: binary, binaryCounterexamples: (binary + large).filter { $0.gap.hi.signum < 0 },
+                      binaryUndecided: undecidedB, largeRadiusPA: largeRadiusPA, binaryLargeRadius: large)
     }
 
     static func decideClosedForm(_ r: Interval, _ n2: Int) -> Decision {
