@@ -21,7 +21,7 @@ extension TheoremCheck {
         // Norms n2 < sigma2 r^2 are certified by the closed form; take the lower end (never overshoots).
         let bound = sigma2 * r.lo * r.lo
         let c = bound.ceil
-        guard let ci = Int(exactly: c), ci >= 2 else { return [] }
+        guard let ci = c.asInt, ci >= 2 else { return [] }
         let n2max = ci - 1
         var out: [[Int]] = []
         for rest in largeRadiusRests {

@@ -81,10 +81,12 @@ extension TheoremCheck.Report {
         let bad = rows.filter { $0.gap.hi.signum < 0 }
         let undecided = rows.filter { $0.gap.lo.signum <= 0 && $0.gap.hi.signum >= 0 }.count
         var s = "\n## (2b) Binary form near the largest certifiable radius under N_Z\n\n"
-        s += "Patterns (k) + a small rest (rests: \(TheoremCheck.largeRadiusRests.map { "(" + $0.map(String.init).joined(separator: ",") + ")" }.joined(separator: ", "))), "
-            + "with the two largest k such that |delta|^2 < sigma2 PhiInv(\(largeRadiusPA))^2, i.e. norms the closed form certifies at "
-            + "pA = \(largeRadiusPA) and at most a few below the largest; there the gap is smallest relative to "
-            + "1 - Phi(|delta|/sigma) (one large part and a small rest, as independent probes found).\n\n"
+        let rests: [String] = TheoremCheck.largeRadiusRests.map { (r: [Int]) -> String in "(" + r.map(String.init).joined(separator: ",") + ")" }
+        let pa: String = largeRadiusPA.description
+        s += "Patterns (k) + a small rest (rests: \(rests.joined(separator: ", "))), "
+        s += "with the two largest k such that |delta|^2 < sigma2 PhiInv(\(pa))^2, i.e. norms the closed form certifies at "
+        s += "pA = \(pa) and at most a few below the largest; there the gap is smallest relative to "
+        s += "1 - Phi(|delta|/sigma) (one large part and a small rest, as independent probes found).\n\n"
         s += "\(rows.count) (sigma2, pattern) pairs; **\(bad.count) with gap < 0 (counterexamples)**; \(undecided) undecided.\n\n"
         s += "Smallest relative gap per sigma2:\n\n"
         s += "| sigma2 | pattern | \\|delta\\|^2 | 1 - Phi(\\|delta\\|/sigma) | gap | gap / (1 - Phi) |\n|---|---|---|---|---|---|\n"
