@@ -4,8 +4,6 @@ import IntRSConformance
 import IntRSCore
 import IntRSReference
 
-extension Int8RequantizationRule: ExpressibleByArgument {}
-
 /// `intrs conform PACK OUTPUTS`: compares another runtime's outputs with a conformance pack and names the
 /// requantization rule it follows (Vectors/conformance-pack.md).
 struct ConformCommand: ParsableCommand {
@@ -15,13 +13,13 @@ struct ConformCommand: ParsableCommand {
         discussion: """
         PACK is a directory written by `intrs vectors export`; OUTPUTS is the runtime's outputs file (format intrs-runtime-outputs, Vectors/conformance-pack.md), e.g. written by tools/conform/onnx_adapter.py. Prints, per operator and per layer: outputs compared, bit-exact count against every known rule, the histogram of differences, the first differing element with its accumulator and parameters, and the rule that explains EVERY compared output (several when the cases do not separate them), else "none of the known rules". Runs with different thread counts or batch sizes are compared with each other (determinism).
 
-        Exit status: with --rule, 0 only when that rule explains every compared output of every operator in every run and the runs agree; without --rule, 0 when the outputs are well-formed (the verdict is printed). Bad or mismatched outputs (missing tensor, wrong dtype or shape, NaN or non-integer values, unknown case) stop with an error naming the file, run, case and tensor (exit 1).
+        Exit status: with --rule, 0 only when the rule asked for (for every operator, or per operator) explains every compared output of every operator in every run and the runs agree; without --rule, 0 when the outputs are well-formed (the verdict is printed). Bad or mismatched outputs (missing tensor, wrong dtype or shape, NaN or non-integer values, unknown case) stop with an error naming the file, run, case and tensor (exit 1).
         """)
 
     @Argument(help: "The conformance pack directory (contains pack.json).") var pack: String
     @Argument(help: "The runtime's outputs (JSON, format intrs-runtime-outputs).") var outputs: String
-    @Option(help: "The rule the runtime must follow: \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var rule: Int8RequantizationRule?
+    @Option(help: "The rule the runtime must follow on every operator (\(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", "))), or one per operator: fullyConnected=float64-half-away,conv2d=double-rounding,...")
+    var rule: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Also write a Markdown report to this file.") var markdown: String?
 
@@ -31,8 +29,15 @@ struct ConformCommand: ParsableCommand {
         do { data = try Data(contentsOf: url) } catch {
             throw ConformError.io(file: outputs, detail: "cannot read: \(fileReadFailureReason(path: outputs, error))")
         }
+        var expect: Conformance.RuleExpectation? = nil
+        if let r = rule {
+            guard let e = Conformance.RuleExpectation.parse(r) else {
+                throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas")
+            }
+            expect = e
+        }
         let outs = try RuntimeOutputs.decode(data, file: outputs)
-        let report = try Conformance.check(packDirectory: URL(fileURLWithPath: pack), outputs: outs, outputsFile: outputs, rule: rule)
+        let report = try Conformance.check(packDirectory: URL(fileURLWithPath: pack), outputs: outs, outputsFile: outputs, expect: expect)
         if let md = markdown {
             do { try Data(Conformance.markdown(report).utf8).write(to: URL(fileURLWithPath: md), options: .atomic) } catch {
                 throw ConformError.io(file: md, detail: "cannot write the Markdown report: \(error.localizedDescription)")

@@ -50,9 +50,7 @@ struct ConformanceTests {
             #expect(r.conforms == true, "\(rule): \(r.byOperator.verdict)")
             #expect(r.byOperator.explainedByAll == [rule.rawValue])
             #expect(r.deterministic)
-            for other in Int8RequantizationRule.allCases where other != rule {
-                #expect(try Self.check(dir, data, rule: other).conforms == false)
-            }
+            for other in Int8RequantizationRule.allCases where other != rule { #expect(!r.byOperator.conforms(to: other)) }
         }
     }
 
@@ -107,5 +105,38 @@ struct ConformanceTests {
         expectError(Data(text.utf8), ["outs.json", "not valid JSON"])
         expectError(Data("{\"format\": \"intrs-runtime-outputs\", \"version\": 1, \"runtime\": {\"name\": \"x\"}, \"runs\": [{\"cases\": [{\"id\": 99999, \"outputs\": {}}]}]}".utf8),
                     ["outs.json", "case 99999", "no such case"])
+    }
+}
+
+@Suite("conform --rule per operator")
+struct RuleExpectationTests {
+    @Test func parsesAndJudgesPerOperator() throws {
+        #expect(Conformance.RuleExpectation.parse("double-rounding")?.description == "double-rounding")
+        #expect(Conformance.RuleExpectation.parse("conv2d=double-rounding,fullyConnected=float64-half-away")?.description
+                == "conv2d=double-rounding,fullyConnected=float64-half-away")
+        #expect(Conformance.RuleExpectation.parse("conv2d=nearest") == nil)
+        #expect(Conformance.RuleExpectation.parse("conv2d=double-rounding,conv2d=single-rounding") == nil)
+        #expect(Conformance.RuleExpectation.parse("") == nil)
+        // A LiteRT-like runtime: float64 on fullyConnected, double rounding on conv2d.
+        let (dir, p) = try ConformanceTests.pack()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var runCases: [[String: Any]] = []
+        for c in p.cases {
+            let op = p.models.first { $0.name == c.model }!.tensors[1].op!
+            let rule = op == "fullyConnected" ? "float64-half-away" : "double-rounding"
+            var outs: [String: Any] = [:]
+            for (t, v) in c.expected[rule]! { outs[t] = ["dtype": v.dtype, "shape": v.shape, "data": v.data] }
+            runCases.append(["id": c.id, "outputs": outs])
+        }
+        let data = try JSONSerialization.data(withJSONObject: ["format": "intrs-runtime-outputs", "version": 1,
+                                                               "runtime": ["name": "mixed"], "runs": [["name": "r", "cases": runCases]]])
+        let outs = try RuntimeOutputs.decode(data, file: "mixed.json")
+        func conforms(_ s: String) throws -> Bool? {
+            try Conformance.check(packDirectory: dir, outputs: outs, outputsFile: "mixed.json", expect: Conformance.RuleExpectation.parse(s)!).conforms
+        }
+        #expect(try conforms("fullyConnected=float64-half-away,conv2d=double-rounding,depthwiseConv2d=double-rounding") == true)
+        #expect(try conforms("fullyConnected=float64-half-away,conv2d=double-rounding") == false)   // an operator not named
+        #expect(try conforms("fullyConnected=float32-half-even,conv2d=double-rounding,depthwiseConv2d=double-rounding") == false)
+        #expect(try conforms("double-rounding") == false)
     }
 }

@@ -15,7 +15,7 @@ struct RuleClassifierTests {
         let f = try JSONDecoder().decode(VectorFile<Int8RulesSuite.Parameters, Int8RulesSuite.Case>.self, from: data)
         var obs: [RuleObservation] = []
         var first = true
-        for (g, c) in f.allCases where g.parameters.kind == "fully-connected" {
+        for (g, c) in f.allCases where g.parameters.kind == "models" {
             var expected: [R: [Int]] = [:]
             for r in R.allCases { expected[r] = c.outputs![r.rawValue]! }
             // Half the models are labelled "conv2d" so that a runtime can be mixed per operator.

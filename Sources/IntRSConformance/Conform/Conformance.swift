@@ -21,7 +21,8 @@ public struct ConformanceReport: Codable, Sendable {
     public var deterministic: Bool
     /// Where runs differ: "run A vs run B: case 3 t1 element 5: 12 vs 13" (first few).
     public var nondeterminism: [String]
-    /// The rule asked for, and whether the runtime conforms to it (every run, every operator, deterministic).
+    /// The rule asked for ("double-rounding", or per operator "fullyConnected=float64-half-away,conv2d=double-rounding"),
+    /// and whether the runtime conforms to it (every run, every operator, deterministic).
     public var rule: String?
     public var conforms: Bool?
 
@@ -62,6 +63,48 @@ public enum Conformance {
     /// case, missing output tensor, wrong dtype or shape, values outside int8.
     public static func check(packDirectory: URL, outputs: RuntimeOutputs, outputsFile: String,
                              rule: Int8RequantizationRule?) throws -> ConformanceReport {
+        try check(packDirectory: packDirectory, outputs: outputs, outputsFile: outputsFile, expect: rule.map { RuleExpectation.all($0) })
+    }
+
+    /// What `--rule` asks for: one rule for every operator, or one rule per operator kind.
+    public enum RuleExpectation: Sendable, CustomStringConvertible {
+        case all(Int8RequantizationRule)
+        case perOperator([String: Int8RequantizationRule])
+
+        /// Parses "double-rounding" or "fullyConnected=float64-half-away,conv2d=double-rounding".
+        public static func parse(_ text: String) -> RuleExpectation? {
+            if let r = Int8RequantizationRule(rawValue: text) { return .all(r) }
+            var m: [String: Int8RequantizationRule] = [:]
+            for part in text.split(separator: ",") {
+                let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
+                guard kv.count == 2, !kv[0].isEmpty, let r = Int8RequantizationRule(rawValue: kv[1]), m[kv[0]] == nil else { return nil }
+                m[kv[0]] = r
+            }
+            return m.isEmpty ? nil : .perOperator(m)
+        }
+
+        public var description: String {
+            switch self {
+            case .all(let r): return r.rawValue
+            case .perOperator(let m): return m.keys.sorted().map { "\($0)=\(m[$0]!.rawValue)" }.joined(separator: ",")
+            }
+        }
+
+        /// True when every compared group is explained by the rule asked for it (and a per-operator
+        /// expectation names exactly the operators compared).
+        func holds(_ c: RuleClassification) -> Bool {
+            guard !c.groups.isEmpty, c.groups.allSatisfy({ $0.compared > 0 }) else { return false }
+            switch self {
+            case .all(let r): return c.conforms(to: r)
+            case .perOperator(let m):
+                return Set(m.keys) == Set(c.groups.map(\.group))
+                    && c.groups.allSatisfy { g in g.explainedBy.contains(m[g.group]!.rawValue) }
+            }
+        }
+    }
+
+    public static func check(packDirectory: URL, outputs: RuntimeOutputs, outputsFile: String,
+                             expect: RuleExpectation?) throws -> ConformanceReport {
         let (pack, nets) = try loadPack(packDirectory)
         let models = Dictionary(uniqueKeysWithValues: pack.models.map { ($0.name, $0) })
         var plans: [String: Int8RequantizationPlan] = [:]
@@ -143,10 +186,10 @@ public enum Conformance {
             }
         }
         let byOp = RuleClassifier.classify(opObs), byLayer = RuleClassifier.classify(layerObs)
-        let conforms = rule.map { byOp.conforms(to: $0) && nd.isEmpty }
+        let conforms = expect.map { $0.holds(byOp) && nd.isEmpty }
         return ConformanceReport(runtime: [outputs.runtime.name, outputs.runtime.version, outputs.runtime.configuration].compactMap { $0 }.joined(separator: " "),
                                  pack: packDirectory.path, byOperator: byOp, byLayer: byLayer, runs: runReports,
-                                 deterministic: nd.isEmpty, nondeterminism: nd, rule: rule?.rawValue, conforms: conforms)
+                                 deterministic: nd.isEmpty, nondeterminism: nd, rule: expect?.description, conforms: conforms)
     }
 
     /// The Markdown report.

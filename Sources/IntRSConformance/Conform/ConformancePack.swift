@@ -172,14 +172,14 @@ public enum ConformancePackBuilder {
         }
     }
 
-    /// The items of a vector suite: `int8-rules` (its fully-connected group) or `int8-ops` (every case).
+    /// The items of a vector suite: `int8-rules` (its models group) or `int8-ops` (every case).
     public static func items(suite: String, vectors: URL) throws -> [Item] {
         switch suite {
         case Int8RulesSuite.name:
             let url = vectors.appendingPathComponent(Int8RulesSuite.fileName)
             let f = try VectorFile<Int8RulesSuite.Parameters, Int8RulesSuite.Case>.decode(try readFile(url), file: url.path)
             return f.allCases.compactMap { g, c in
-                guard g.parameters.kind == "fully-connected", let m = c.model, let x = c.input else { return nil }
+                guard g.parameters.kind == "models", let m = c.model, let x = c.input else { return nil }
                 return Item(model: m, inputs: [x], flags: c.flags, separates: c.separates)
             }
         case Int8OpsSuite.name:
