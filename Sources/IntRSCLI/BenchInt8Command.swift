@@ -28,13 +28,16 @@ struct BenchInt8Command: ParsableCommand {
         restrict the paths measured here.
         """)
 
-    @Option(help: "The model file (default: Benchmarks/cifar-cnn.model.json; generated in memory with seed 1 if missing).")
-    var model: String = "Benchmarks/cifar-cnn.model.json"
-    @Option(help: "Inputs per batch call.") var batch: Int = 128
-    @Option(help: "Rounds per configuration (each round times one batch of each contender).") var rounds: Int = 5
-    @Option(help: "Thread counts to measure (repeatable).") var threads: [Int] = [1, 2]
-    @Option(help: "Noise standard deviation in grid units (integer noise, rounded Gaussian from a fixed seed).") var sigma: Double = 32
-    @Option(help: "Multiply-adds per cycle of this CPU's limit (default: 16 x the measured vpmaddwd ymm instructions per cycle, rounded; 8 when not measurable).") var macPerCycle: Double?
+    @Option(help: "The model file (default: Benchmarks/cifar-cnn.model.json, or the same model generated in memory with seed 1 when that file is missing). A file given here must exist.")
+    var model: String?
+    @Option(parsing: .unconditional, help: "Inputs per batch call (1 ... 65536).") var batch: Int = 128
+    @Option(parsing: .unconditional, help: "Rounds per configuration (each round times one batch of each contender; 1 ... 10000).") var rounds: Int = 5
+    @Option(parsing: .unconditionalSingleValue, help: "Thread counts to measure (repeatable; 1 ... 1024).") var threads: [Int] = [1, 2]
+    @Option(parsing: .unconditional, help: "Noise variance in grid units squared, as everywhere in intrs (default 1024: sigma = 32 grid units); integer noise, a rounded Gaussian from a fixed seed; 0 ... 2^32.")
+    var sigma2: Double = 1024
+    @Option(parsing: .unconditional, help: ArgumentHelp("Not accepted here: elsewhere --sigma is in real units; give --sigma2 in grid units squared.", visibility: .hidden))
+    var sigma: String?
+    @Option(parsing: .unconditional, help: "Multiply-adds per cycle of this CPU's limit (default: 16 x the measured vpmaddwd ymm instructions per cycle, rounded; 8 when not measurable).") var macPerCycle: Double?
     @Flag(help: "Skip the float32 baseline.") var noFloat = false
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -92,11 +95,21 @@ struct BenchInt8Command: ParsableCommand {
     }
 
     func run() throws {
-        guard batch >= 1, rounds >= 1, threads.allSatisfy({ $0 >= 1 }), sigma >= 0, (macPerCycle ?? 1) > 0 else {
-            throw ValidationError("--batch, --rounds, --threads must be >= 1, --sigma >= 0, --mac-per-cycle > 0")
+        if let s = sigma {
+            throw ValidationError("--sigma \(s): bench int8 takes --sigma2 in grid units squared (--sigma means real units in intrs certify); e.g. --sigma2 1024 for sigma 32 grid units")
         }
+        guard (1...65536).contains(batch) else { throw ValidationError("--batch \(batch): must be in 1 ... 65536") }
+        guard (1...10_000).contains(rounds) else { throw ValidationError("--rounds \(rounds): must be in 1 ... 10000") }
+        if let t = threads.first(where: { !(1...1024).contains($0) }) { throw ValidationError("--threads \(t): must be in 1 ... 1024") }
+        // Noisy grid values are Int32; sigma <= 2^16 grid units keeps them far inside it.
+        guard sigma2.isFinite, sigma2 >= 0, sigma2 <= 4_294_967_296 else {
+            throw ValidationError("--sigma2 \(sigma2): must be in 0 ... 2^32 grid units squared (sigma at most 65536 grid units)")
+        }
+        if let c = macPerCycle, !(c.isFinite && c > 0) { throw ValidationError("--mac-per-cycle \(c): must be > 0") }
+        let sigma = sigma2.squareRoot()
+        let model = self.model ?? "Benchmarks/cifar-cnn.model.json"
         let m: Int8Model
-        if FileManager.default.fileExists(atPath: model) {
+        if self.model != nil || FileManager.default.fileExists(atPath: model) {
             do { m = try Int8ModelFile.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
         } else {
             m = Int8BenchmarkModel.cifarCNN(seed: 1)

@@ -15,9 +15,9 @@ struct BenchSmoothingCommand: ParsableCommand {
 
     @Option(help: "Model file (default: the shipped digits CNN).")
     var model: String?
-    @Option(help: "Noise variance in grid units squared.")
+    @Option(parsing: .unconditional, help: "Noise variance in grid units squared (an exact rational, in [1/1024, 65536]).")
     var sigma2: String = "16"
-    @Option(help: "Noisy inputs per measurement.")
+    @Option(parsing: .unconditional, help: "Noisy inputs per measurement (1 ... 2^31).")
     var samples: Int = 100_000
     @Flag(help: "Print the results as JSON.")
     var json = false
@@ -25,12 +25,23 @@ struct BenchSmoothingCommand: ParsableCommand {
     struct Result: Codable { var name: String; var threads: Int; var seconds: Double; var perSecond: Double }
 
     func run() throws {
+        guard samples >= 1 && samples <= 1 << 31 else { throw ValidationError("--samples \(samples): must be in 1 ... 2^31") }
+        let s2: Rational
+        do { s2 = try Rational(parsing: sigma2) } catch {
+            throw ValidationError("--sigma2 \"\(sigma2)\": not an exact decimal or rational (grid units squared)")
+        }
+        do { try Sigma2Domain.check(s2) } catch { throw ValidationError("\(error)") }
+        let cks: FastDiscreteGaussianSampler
+        do {
+            guard let p = s2.numerator.asInt, let q = s2.denominator.asInt, p > 0, q > 0 else {
+                throw CLIError("numerator or denominator too large")
+            }
+            cks = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(p), sigma2Denominator: UInt64(q))
+        } catch { throw ValidationError("--sigma2 \(s2): not accepted by the fast CKS sampler: \(error)") }
         let path = try SmoothingParts.shippedPath(model, resource: SmoothingDefaults.modelResource, option: "--model")
         let m = try Int8ModelFile.decode(try SmoothingParts.readFile(path, what: "model"), file: path)
         let eval = try FastInt8Evaluator(model: m, threads: 1, file: path)
-        let s2 = try Rational(parsing: sigma2)
         let seed = try Seed(hex: SmoothingDefaults.seedHex)
-        let cks = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(s2.numerator.asInt!), sigma2Denominator: UInt64(s2.denominator.asInt!))
         let law = try TableLaw(family: .discreteGaussian, sigma2: s2, bits: 64)
         let table = try FastTableSampler(table: law.noiseTable)
         let x = [Int32](repeating: 8, count: eval.inputCount)

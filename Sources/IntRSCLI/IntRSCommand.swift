@@ -1,6 +1,7 @@
 import ArgumentParser
 import IntRSRuntime
 import Foundation
+import IntRSCore
 
 /// The root of the `intrs` command line. Each subcommand lives in its own file.
 public struct IntRSCommand: ParsableCommand {
@@ -25,7 +26,13 @@ extension IntRSCommand {
     /// 64 (EX_USAGE) for a `ValidationError`, the code of an `ExitCode`, 1 for any other error.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
         let command: ParsableCommand
-        do { command = try parseAsRoot(arguments) } catch { exit(withError: error) }
+        do { command = try parseAsRoot(arguments) } catch {
+            // Help and version keep argument-parser's behaviour; usage errors are printed with long numbers
+            // abbreviated (`--n 1e1000`-style values would otherwise fill the screen).
+            if exitCode(for: error).isSuccess { exit(withError: error) }
+            FileHandle.standardError.write(Data((PrintedValue.abbreviatingLongNumbers(in: fullMessage(for: error)) + "\n").utf8))
+            exit(withError: ExitCode(exitCode(for: error).rawValue))
+        }
         // A bad INTRS_KERNEL (kernel path of the int8 runtime) is an error before any work starts.
         do { _ = try Int8KernelPath.fromEnvironment() } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
@@ -39,7 +46,7 @@ extension IntRSCommand {
             let code = exitCode(for: error)
             // Clean exits (help, version, ExitCode.success) keep argument-parser's behaviour.
             if code.isSuccess { exit(withError: error) }
-            let message = message(for: error)
+            let message = PrintedValue.abbreviatingLongNumbers(in: message(for: error))
             var text = message.isEmpty ? "" : "Error: \(message)\n"
             if error is ValidationError {
                 let sub = type(of: command)

@@ -93,12 +93,19 @@ enum RunReports {
         return s
     }
 
+    /// The most ticks on the SVG's radius axis (plus the one at 0).
+    static let maxTicks = 40
+
     /// Certified accuracy against radius (real units) as an SVG step plot; the float baseline dashed.
+    /// Radius-axis ticks every 0.125 real units up to 2, every 0.5 above, doubled until at most `maxTicks`.
     static func svg(records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational, title: String) -> String {
         let scale = gridScale.doubleApproximation
         let intRadii = records.map { ($0.correct && !$0.abstain) ? $0.radiusReal : -1 }
         let floatRadii = float?.map { ($0.correct && $0.outcome.radius != nil) ? $0.outcome.radius! * scale : -1 }
-        let maxR = max(1.0, (intRadii + (floatRadii ?? [])).max() ?? 1) * 1.05
+        // A record's radius can be huge (gridScale up to 2^64 - 1, or a merged record's radiusReal), so the axis
+        // is bounded: a finite maxR, and at most maxTicks + 1 ticks (the step doubles until they fit).
+        let largest = (intRadii + (floatRadii ?? [])).filter { $0.isFinite }.max() ?? 1
+        let maxR = min(max(1.0, largest) * 1.05, Double.greatestFiniteMagnitude / 4)
         let w = 640.0, h = 420.0, left = 60.0, right = 20.0, top = 40.0, bottom = 50.0
         func x(_ r: Double) -> Double { left + (w - left - right) * r / maxR }
         func y(_ a: Double) -> Double { top + (h - top - bottom) * (1 - a) }
@@ -123,12 +130,12 @@ enum RunReports {
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", left, y(a), w - right, y(a))
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n", left - 6, y(a) + 4, a)
         }
-        var tick = 0.0
-        let step = maxR > 2 ? 0.5 : 0.125
-        while tick <= maxR {
+        var step = maxR > 2 ? 0.5 : 0.125
+        while maxR / step > Double(maxTicks) { step *= 2 }
+        for i in 0...Int((maxR / step).rounded(.down)) {
+            let tick = Double(i) * step
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", x(tick), top, x(tick), h - bottom)
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%.3g</text>\n", x(tick), h - bottom + 16, tick)
-            tick += step
         }
         s += String(format: "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">radius (real units; grid units = real / %@)</text>\n", (left + w - right) / 2, h - 12, gridScale.description)
         s += String(format: "<text x=\"16\" y=\"%.1f\" text-anchor=\"middle\" transform=\"rotate(-90 16 %.1f)\">certified accuracy</text>\n", (top + h - bottom) / 2, (top + h - bottom) / 2)

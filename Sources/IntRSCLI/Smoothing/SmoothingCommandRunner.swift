@@ -39,6 +39,7 @@ enum SmoothingCommandRunner {
     static func run(procedure: SmoothingProcedure, options o: SmoothingOptions, floatBaseline: Bool) throws {
         try o.checkCounts()
         let alpha = try o.parsedAlpha()
+        if procedure == .certify && floatBaseline { try o.checkFloatBaselineAlpha(alpha) }
         let (seed, seedHex) = try o.parsedSeed()
         let shard = try o.shard.map(Shard.parse)
         let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }

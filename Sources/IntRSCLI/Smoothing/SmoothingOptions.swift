@@ -87,6 +87,16 @@ extension SmoothingOptions {
         return a
     }
 
+    /// The float baseline runs Cohen's procedure in doubles: alpha must be a double strictly inside (0, 1) and the
+    /// largest Clopper–Pearson bound it can produce, alpha^(1/N), must stay below 1 (PhiInv(1) is infinite).
+    /// Checked before any work, so a run is never lost after its int8 phase (issue 16).
+    func checkFloatBaselineAlpha(_ alpha: Rational) throws {
+        let a = alpha.doubleApproximation
+        guard a > 0, a < 1, Foundation.pow(a, 1 / Double(n)) < 1 else {
+            throw ValidationError("--alpha \(PrintedValue.abbreviated(self.alpha)): the float baseline computes in doubles and cannot represent this alpha (as a double it is \(a)\(a > 0 && a < 1 ? ", and alpha^(1/N) rounds to 1" : "")); pass --no-float-baseline to certify without it")
+        }
+    }
+
     func parsedSeed() throws -> (Seed, String) {
         let text = seed ?? SmoothingDefaults.seedHex
         if text == "random" {
@@ -118,7 +128,8 @@ extension SmoothingOptions {
     }
 
     func checkCounts() throws {
-        guard n0 >= 1 else { throw ValidationError("--n0 \(n0): must be >= 1") }
+        // Sample indices are 32-bit stream ids (Vectors/stream-spec.md), so both counts stay within 2^31.
+        guard n0 >= 1 && n0 <= 1 << 31 else { throw ValidationError("--n0 \(n0): must be in 1 ... 2^31") }
         guard n >= 1 && n <= 1 << 31 else { throw ValidationError("--n \(n): must be in 1 ... 2^31") }
         if let t = threads, t < 1 { throw ValidationError("--threads \(t): must be >= 1") }
         if let e = every, e < 1 { throw ValidationError("--every \(e): must be >= 1") }

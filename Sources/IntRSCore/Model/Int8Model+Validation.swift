@@ -7,6 +7,8 @@ extension Int8Model {
     public static let shiftRange: ClosedRange<Int> = -31...29
     public static let gridMultiplierRange: ClosedRange<Int> = 1...65536
     public static let maxElements = 1 << 24
+    /// The most taps (KH * KW) of an averagePool2d window: the int32 sum of 2^23 int8 values plus n/2 fits.
+    public static let maxAveragePoolTaps = 1 << 23
     public static let knownOps = ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d",
                                   "maxPool2d", "reshape", "flatten"]
 
@@ -309,6 +311,11 @@ private struct Validator {
                     throw fail("\(f).outputZeroPoint", L.outputZeroPoint, "pools keep the input's quantization: expected \(xz)")
                 }
                 let (kh, kw) = try pair("\(f).poolSize", L.poolSize, default: nil)
+                // The fast kernel sums up to KH * KW int8 values in int32 and adds n/2 to round:
+                // 128.5 * n < 2^31 needs n < 16,711,936; 2^23 taps is the documented bound.
+                guard L.op == "maxPool2d" || kh * kw <= Int8Model.maxAveragePoolTaps else {
+                    throw fail("\(f).poolSize", [kh, kw], "an average pool window holds at most 2^23 = \(Int8Model.maxAveragePoolTaps) taps (KH * KW = \(kh * kw)): its int32 sum could overflow")
+                }
                 let (sh, sw) = try pair("\(f).stride", L.stride, default: [1, 1])
                 let pad = try padding("\(f).padding", L.padding)
                 guard let (oh, ph) = int8OutputSize(input: xs[0], kernel: kh, stride: sh, dilation: 1, padding: pad),

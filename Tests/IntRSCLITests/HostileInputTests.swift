@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import IntRSCore
+import IntRSExact
+@testable import IntRSCLI
+
+/// Issue 16: inputs found by a hostile test pass that crashed (Swift traps) or hung; each is now refused
+/// with a usage error (exit 64) naming the option and value, before any work.
+@Suite("hostile input: crashes and hangs (issue 16)")
+struct HostileInputTests {
+    @Test("numeric options that used to trap are usage errors naming the option", arguments: [
+        (["certify", "--n0", "4294967297"], "--n0 4294967297"),
+        (["certify", "--n0", "2147483649"], "--n0 2147483649"),
+        (["certify", "--alpha", "1e-400"], "--no-float-baseline"),
+        (["certify", "--alpha", "0.99999999999999999999"], "--no-float-baseline"),
+        (["bench", "int8", "--sigma2", "1e300"], "--sigma2"),
+        (["bench", "int8", "--sigma", "32"], "--sigma2 in grid units squared"),
+        (["bench", "int8", "--threads", "-1"], "--threads -1"),
+        (["bench", "smoothing", "--sigma2", "1e999"], "outside the supported domain"),
+        (["bench", "smoothing", "--sigma2", "123456789012345/1234567890123"], "fast CKS sampler"),
+        (["bench", "smoothing", "--samples", "-5"], "--samples -5"),
+    ])
+    func numericOptions(_ args: [String], _ expected: String) throws {
+        let f = try #require(CLITest.failure(args), "\(args) succeeded")
+        #expect(f.exitCode == 64, "exit \(f.exitCode) for \(args): \(f.message)")
+        #expect(f.message.contains(expected), "\(args): \(f.message)")
+    }
+
+    @Test("bench int8 --model with a missing file is an error, not the built-in model")
+    func benchModelMissing() throws {
+        let f = try #require(CLITest.failure(["bench", "int8", "--model", "/nonexistent/model.json"]))
+        #expect(f.message.contains("/nonexistent/model.json") && f.message.contains("no such file"), "\(f.message)")
+    }
+
+    @Test("the SVG's radius axis has a bounded number of ticks whatever the radii")
+    func svgTicksBounded() throws {
+        var recs = try SmoothingRun.certify(try RunStandIns.setup(threads: 1), examples: RunStandIns.examples, progress: { _ in })
+        for huge in [1e4, 1.8e19, 1e300, Double.infinity] {
+            recs[0].correct = true; recs[0].abstain = false; recs[0].radiusReal = huge
+            let t0 = Date()
+            let s = RunReports.svg(records: recs, float: nil, gridScale: Rational(1, 16), title: "t")
+            #expect(Date().timeIntervalSince(t0) < 5)
+            #expect(s.utf8.count < 20_000, "\(huge): \(s.utf8.count) bytes")
+            #expect(s.components(separatedBy: "text-anchor=\"middle\">").count - 1 <= RunReports.maxTicks + 3, "\(huge)")
+        }
+    }
+
+    @Test("the SVG keeps its ticks for ordinary radii (0.125 steps up to 2 real units)")
+    func svgTicksUnchanged() throws {
+        var recs = try SmoothingRun.certify(try RunStandIns.setup(threads: 1), examples: RunStandIns.examples, progress: { _ in })
+        recs[0].correct = true; recs[0].abstain = false; recs[0].radiusReal = 1.5
+        let s = RunReports.svg(records: recs, float: nil, gridScale: Rational(1, 16), title: "t")
+        // maxR = 1.575: ticks 0, 0.125, ..., 1.5 (13 ticks).
+        #expect(s.contains(">1.5</text>") && s.contains(">0.125</text>") && !s.contains(">1.62</text>"))
+    }
+
+    @Test("long numbers in error messages are abbreviated")
+    func longNumbersAbbreviated() {
+        let big = "1" + String(repeating: "0", count: 1000)
+        let s = PrintedValue.abbreviatingLongNumbers(in: "--sigma2 \(big)/3: outside")
+        #expect(s == "--sigma2 10000000000000000000...(973 digits)...00000000/3: outside")
+        let seed = String(repeating: "7", count: 64)
+        #expect(PrintedValue.abbreviatingLongNumbers(in: seed) == seed)
+    }
+}
