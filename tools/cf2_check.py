@@ -3,7 +3,7 @@
 discrete Gaussian noise N_Z(0, sigma2)^d for integer shifts.
 
 Shares no code with the Swift package. Needs mpmath only (pinned: pip install mpmath==1.3.0; Debian's
-python3-mpmath also works). Run by CI (.ci/run) as:  python3 tools/cf2_check.py   (about 30 s on one core).
+python3-mpmath also works). Run by CI (.ci/run) as:  python3 tools/cf2_check.py   (about 20 s of CPU; add -v for per-case times).
 Exit status 0 iff every check passes; each failure is printed with its case.
 
 Notation: eps ~ N_Z(0, s2)^d, P[eps_i = z] = exp(-z^2/(2 s2)) / Z(s2); delta integer, n2 = |delta|^2,

@@ -174,7 +174,7 @@ struct RadiusCommand: ParsableCommand {
         let basis = family == .roundedGaussian
             ? "exactly sound for rounded-Gaussian noise (post-processing lemma)"
             : (pBe == nil ? "binary form under N_Z: sound by CF-2, Proofs/CF-2.md"
-                          : "two-class form under N_Z: NOT sound in general (Proofs/theorem-check.md)")
+                          : "two-class form under N_Z: NOT sound in general (CF-1, Proofs/theorem-check.md); a weaker sound two-class form is CF-4, Proofs/closed-forms.md")
         var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
                          form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,
                          pBEffective: pBe?.description, decision: "certified", abstainReason: nil,
