@@ -134,6 +134,18 @@ struct TFLiteReaderTests {
         #expect(e?.contains("vector") == true, "\(e ?? "accepted")")
     }
 
+    @Test("fused RELU_N1_TO_1 imports as the clamp TFLite computes; the validator checks it contains Z")
+    func reluN1To1() throws {
+        let m = try TFLiteImporter.importModel(try Self.bytes("conv-relu-n1-to-1.tflite"), file: "x").model
+        let L = m.layers[0]
+        // S_out = 1/50 (float32), Z_out = 10: [10 + round(-50), 10 + round(50)].
+        #expect(L.fusedActivation == "relu_n1_to_1" && L.activationMin == -40 && L.activationMax == 60)
+        var bad = m
+        bad.layers[0].activationMin = 11
+        #expect(throws: Int8ModelError.self) { _ = try bad.validated(file: "x") }
+        do { _ = try bad.validated(file: "x") } catch { #expect("\(error)".contains("relu_n1_to_1 needs a clamp containing outputZeroPoint 10")) }
+    }
+
     @Test("errors name the field path")
     func fieldPaths() throws {
         var b = try Self.bytes("conv-same-relu-perchannel.tflite")

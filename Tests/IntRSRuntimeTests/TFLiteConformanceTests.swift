@@ -20,7 +20,7 @@ struct TFLiteConformanceTests {
     static let fixtures = root.appendingPathComponent("Tests/Fixtures/tflite")
 
     struct Record: Decodable {
-        struct Fixture: Decodable { var name: String; var file: String; var grid: [[Int]]; var output: [[Int]] }
+        struct Fixture: Decodable { var name: String; var file: String; var grid: [[Int]]; var output: [[Int]]; var headOutput: [[Int]]? }
         struct Refusal: Decodable { var file: String; var operatorIndex: Int?; var operatorName: String; var reasonContains: String }
         struct Digits: Decodable { var file: String; var grid: [[Int]]; var output: [[Int]] }
         var fixtures: [Fixture]
@@ -95,11 +95,34 @@ struct TFLiteConformanceTests {
             let imp = try Self.importFile(Self.fixtures.appendingPathComponent(f.file))
             let (n, d) = try Self.compare(imp, name: f.name, grids: f.grid, outputs: f.output)
             total += n; diffs += d
+            if let head = f.headOutput { try Self.checkHead(imp, name: f.name, grids: f.grid, logits: f.output, head: head) }
             // The tie-heavy FC fixture exists to exercise the deviation: it must occur there.
             if f.name == "fc-tie-heavy" { #expect(d > 0, "fc-tie-heavy: no FULLY_CONNECTED deviation observed") }
         }
         print("TFLite conformance: \(total) outputs compared with LiteRT, \(diffs) FULLY_CONNECTED outputs differ by 1 at documented near-ties")
         #expect(total > 1500)
+    }
+
+    /// A dropped SOFTMAX/LOGISTIC head (Proofs/tflite-classifier-head.md): LiteRT's int8 head output is
+    /// non-decreasing in the logits, so IntRS's class (ArgMax of the logits) always has the largest head output;
+    /// the head's own ArgMax (lowest index) differs exactly when a lower index ties it there.
+    static func checkHead(_ imp: TFLiteImport, name: String, grids: [[Int]], logits: [[Int]], head: [[Int]]) throws {
+        let net = try imp.model.validated(file: name)
+        var differ = 0
+        for (i, g) in grids.enumerated() {
+            let c = try Int8ReferenceEvaluator.evaluate(net, grid: g).classIndex
+            let x = logits[i], y = head[i]
+            for a in x.indices { for b in x.indices where x[a] > x[b] { #expect(y[a] >= y[b], "\(name) input \(i): head output not monotone in the logits") } }
+            let top = y.max()!
+            #expect(y[c] == top, "\(name) input \(i): IntRS class \(c) does not have the largest head output \(y)")
+            let headArgMax = y.firstIndex(of: top)!
+            if headArgMax != c {
+                differ += 1
+                #expect(headArgMax < c && x[headArgMax] < x[c], "\(name) input \(i)")
+            }
+        }
+        if name == "fc-logistic-head" { #expect(differ > 0, "the saturating LOGISTIC fixture is meant to show head ties") }
+        print("\(name): the head's own ArgMax differs from IntRS's class on \(differ) of \(grids.count) inputs (ties in the int8 head output)")
     }
 
     @Test("the ops and options the fixtures cover")
@@ -118,7 +141,7 @@ struct TFLiteConformanceTests {
             }
         }
         #expect(ops == ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape"])
-        #expect(acts == ["none", "relu", "relu6"])
+        #expect(acts == ["none", "relu", "relu6", "relu_n1_to_1"])
         #expect(pads == ["same", "valid"])
         #expect(perChannel && perTensor && dilated && strided)
         #expect(multiplier.isSuperset(of: [1, 2, 3]))

@@ -31,10 +31,10 @@ SEED = 20261206
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "tflite")
 
-OP = {"ADD": 0, "AVERAGE_POOL_2D": 1, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "DEQUANTIZE": 6,
+OP = {"LOGISTIC": 14, "SOFTMAX": 25, "ADD": 0, "AVERAGE_POOL_2D": 1, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "DEQUANTIZE": 6,
       "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "MUL": 18, "RESHAPE": 22, "QUANTIZE": 114}
 TYPE = {"float32": 0, "int32": 2, "uint8": 3, "int8": 9}
-ACT = {"none": 0, "relu": 1, "relu_n1_to_1": 2, "relu6": 3}
+ACT = {"none": 0, "relu": 1, "relu_n1_to_1": 2, "relu6": 3, "tanh": 4}
 PAD = {"same": 0, "valid": 1}
 
 
@@ -219,6 +219,14 @@ def reshape_opts(shape):
     return (17, f)
 
 
+def softmax_opts(beta):
+    def f(b):
+        tflite.SoftmaxOptionsStart(b)
+        tflite.SoftmaxOptionsAddBeta(b, beta)
+        return tflite.SoftmaxOptionsEnd(b)
+    return (9, f)
+
+
 def mul_opts(act):
     def f(b):
         tflite.MulOptionsStart(b)
@@ -260,6 +268,8 @@ def conv_fixture(rng, name, in_shape, out_c, k, stride, dil, pad, act, per_chann
     fx = Fixture(rng, name)
     s_in, z_in = f32(rng.uniform(0.01, 0.05)), int(rng.integers(-20, 21))
     s_out, z_out = (f32(6.0 / 100.0), -90) if act == "relu6" else (f32(rng.uniform(0.02, 0.2)), int(rng.integers(-30, 31)))
+    if act == "relu_n1_to_1":
+        s_out, z_out = f32(1.0 / 50.0), 10
     h, w, c = in_shape
     x = fx.act("input", [1, h, w, c], s_in, z_in)
     if depthwise:
@@ -400,6 +410,29 @@ def tie_heavy_fixture(rng, name, kind):
     return fx.g
 
 
+def classifier_head_fixture(rng, name, head):
+    """input [1, 16] -> FULLY_CONNECTED 16 -> 10 -> SOFTMAX or LOGISTIC (output scale 1/256, zero point -128,
+    as TFLite's int8 kernels require) -> DEQUANTIZE. The importer drops the head and the DEQUANTIZE and takes the
+    class on the logits; the test checks that this class has the largest int8 head output in LiteRT."""
+    fx = Fixture(rng, name)
+    s_in, z_in = f32(0.03), 4
+    s_l, z_l = f32(0.12), -6
+    x = fx.act("input", [1, 16], s_in, z_in)
+    wt, _ = fx.weights("weights", [10, 16], 10, 0, True, s_in, s_l, 16)
+    bt = fx.bias("bias", 10, s_in, fx.g.tensors[wt]["scale"], 2000)
+    lg = fx.act("logits", [1, 10], s_l, z_l)
+    fx.g.op("FULLY_CONNECTED", [x, wt, bt], [lg], fc_opts("none"))
+    p = fx.act("probabilities", [1, 10], 1.0 / 256.0, -128)
+    if head == "softmax":
+        fx.g.op("SOFTMAX", [lg], [p], softmax_opts(1.0))
+    else:
+        fx.g.op("LOGISTIC", [lg], [p])
+    pf = fx.g.tensor("probabilities_float", [1, 10], "float32")
+    fx.g.op("DEQUANTIZE", [p], [pf])
+    fx.g.inputs, fx.g.outputs = [x], [pf]
+    return fx.g
+
+
 def refusal_fixtures(rng):
     """Models the importer must refuse: (name, graph, operator index or None, words the reason must contain)."""
     out = []
@@ -436,9 +469,9 @@ def refusal_fixtures(rng):
     fx.g.op("ADD", [x, x2], [y], add_opts("none"))
     fx.g.inputs, fx.g.outputs = [x, x2], [y]
     out.append(("two-inputs", fx.g, None, "", "2 inputs"))
-    # fused RELU_N1_TO_1 on a conv (operator 0).
-    g = conv_fixture(rng, "refuse-relu-n1-to-1", (3, 3, 1), 1, (1, 1), (1, 1), (1, 1), "same", "relu_n1_to_1", False)
-    out.append(("relu-n1-to-1", g, 0, "CONV_2D", "RELU_N1_TO_1"))
+    # fused TANH on a conv (operator 0).
+    g = conv_fixture(rng, "refuse-fused-tanh", (3, 3, 1), 1, (1, 1), (1, 1), (1, 1), "same", "tanh", False)
+    out.append(("fused-tanh", g, 0, "CONV_2D", "fused activation 4"))
     return out
 
 
@@ -491,8 +524,9 @@ def digits_from_json(path):
 
 # ---- running LiteRT ----------------------------------------------------------------------------------------
 
-def run_litert(model_bytes, inputs):
-    """Runs the reference kernels; returns the int8 output (the tensor before a trailing DEQUANTIZE)."""
+def run_litert(model_bytes, inputs, head=False):
+    """Runs the reference kernels; returns the int8 output (the tensor before a trailing DEQUANTIZE), and with
+    `head` also the int8 input of the SOFTMAX/LOGISTIC that produced it (the logits)."""
     it = litert.Interpreter(model_content=model_bytes,
                             experimental_op_resolver_type=litert.OpResolverType.BUILTIN_REF,
                             experimental_preserve_all_tensors=True)
@@ -505,12 +539,20 @@ def run_litert(model_bytes, inputs):
         for d in it._get_ops_details():
             if d["op_name"] == "DEQUANTIZE" and list(d["outputs"]) == [out["index"]]:
                 int8_index = d["inputs"][0]
+    logits_index = None
+    if head:
+        for d in it._get_ops_details():
+            if d["op_name"] in ("SOFTMAX", "LOGISTIC") and list(d["outputs"]) == [int8_index]:
+                logits_index = d["inputs"][0]
     results = []
+    logits = []
     for v in inputs:
         it.set_tensor(inp["index"], np.array(v, dtype=inp["dtype"]).reshape(inp["shape"]))
         it.invoke()
         results.append([int(q) for q in it.get_tensor(int8_index).reshape(-1)])
-    return results
+        if logits_index is not None:
+            logits.append([int(q) for q in it.get_tensor(logits_index).reshape(-1)])
+    return (results, logits) if head else results
 
 
 def inputs_for(g, rng, count):
@@ -551,6 +593,9 @@ def main():
         ("float-io-conv-pool-fc", float_io_fixture(rng, "float-io-conv-pool-fc")),
         ("fc-tie-heavy", tie_heavy_fixture(rng, "fc-tie-heavy", "fc")),
         ("conv-tie-heavy", tie_heavy_fixture(rng, "conv-tie-heavy", "conv")),
+        ("conv-relu-n1-to-1", conv_fixture(rng, "conv-relu-n1-to-1", (4, 4, 2), 3, (3, 3), (1, 1), (1, 1), "same", "relu_n1_to_1", True)),
+        ("fc-softmax-head", classifier_head_fixture(rng, "fc-softmax-head", "softmax")),
+        ("fc-logistic-head", classifier_head_fixture(rng, "fc-logistic-head", "logistic")),
     ]
     record = {"generator": "tools/tflite/make_fixtures.py", "seed": SEED,
               "litert": "ai-edge-litert 2.3.0, OpResolverType.BUILTIN_REF",
@@ -561,9 +606,13 @@ def main():
         data = g.serialize()
         with open(os.path.join(FIXTURES, name + ".tflite"), "wb") as f:
             f.write(data)
-        grids, given = inputs_for(g, rng, 60 if "tie-heavy" in name else 12)
-        outs = run_litert(data, given)
-        record["fixtures"].append({"name": name, "file": name + ".tflite", "grid": grids, "litertInput": given, "output": outs})
+        grids, given = inputs_for(g, rng, 60 if "tie-heavy" in name or name.endswith("-head") else 12)
+        entry = {"name": name, "file": name + ".tflite", "grid": grids, "litertInput": given}
+        if name.endswith("-head"):
+            entry["headOutput"], entry["output"] = run_litert(data, given, head=True)
+        else:
+            entry["output"] = run_litert(data, given)
+        record["fixtures"].append(entry)
         print(f"{name}: {len(data)} bytes, {len(grids)} inputs")
     for name, g, op, opname, words in refusal_fixtures(rng):
         data = g.serialize()

@@ -153,8 +153,14 @@ private struct Validator {
                     throw fail("\(f).activationMin", amin, "\(fused) needs activationMin = max(-128, outputZeroPoint) = \(max(-128, L.outputZeroPoint))")
                 }
                 if fused == "relu", amax != 127 { throw fail("\(f).activationMax", amax, "relu needs activationMax = 127") }
+            case "relu_n1_to_1":
+                // TFLite: [max(-128, Z + round(-1 / S)), min(127, Z + round(1 / S))], which contains Z; the exact
+                // bounds need the scale, as for relu6.
+                guard amin <= L.outputZeroPoint, L.outputZeroPoint <= amax else {
+                    throw fail("\(f).activationMin", amin, "relu_n1_to_1 needs a clamp containing outputZeroPoint \(L.outputZeroPoint), got [\(amin), \(amax)]")
+                }
             default:
-                throw fail("\(f).fusedActivation", "\"\(fused)\"", "expected \"none\", \"relu\" or \"relu6\"")
+                throw fail("\(f).fusedActivation", "\"\(fused)\"", "expected \"none\", \"relu\", \"relu6\" or \"relu_n1_to_1\"")
             }
             if let s = L.outputScale, !(s > 0 && s.isFinite) { throw fail("\(f).outputScale", s, "must be positive and finite") }
             let z = Int32(L.outputZeroPoint)

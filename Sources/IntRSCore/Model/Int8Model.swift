@@ -60,9 +60,9 @@ public struct Int8Layer: Codable, Sendable, Equatable {
     /// [-128, 127]. Defaults -128 and 127.
     public var activationMin: Int?
     public var activationMax: Int?
-    /// "none", "relu" or "relu6": informational name of the clamp (checked where it can be:
+    /// "none", "relu", "relu6" or "relu_n1_to_1": informational name of the clamp (checked where it can be:
     /// relu and relu6 need activationMin = max(-128, outputZeroPoint); none needs the full range;
-    /// relu needs activationMax = 127). Default "none".
+    /// relu needs activationMax = 127; relu_n1_to_1 needs a clamp containing outputZeroPoint). Default "none".
     public var fusedActivation: String?
 
     // conv2d, depthwiseConv2d, fullyConnected

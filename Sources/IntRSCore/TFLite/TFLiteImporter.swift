@@ -36,7 +36,7 @@ public struct TFLiteImport: Sendable {
 /// Mapping (see Vectors/model-format.md, "Importing TFLite"):
 /// - CONV_2D, DEPTHWISE_CONV_2D (depth multiplier = output channels / input channels; the option is ignored
 ///   as TFLite >= 2 does), FULLY_CONNECTED (weights_format DEFAULT), ADD (equal shapes), AVERAGE_POOL_2D,
-///   MAX_POOL_2D, RESHAPE; fused activations NONE, RELU, RELU6 become clamps exactly as TFLite's
+///   MAX_POOL_2D, RESHAPE; fused activations NONE, RELU, RELU6, RELU_N1_TO_1 become clamps exactly as TFLite's
 ///   CalculateActivationRangeQuantized computes them (Z + round(f / S) in float32, ties away from zero).
 /// - Every multiplier is `TFLiteQuantizeMultiplier.quantize` of the double the TFLite kernel computes:
 ///   conv/depthwise/FC: double(S_in) * double(S_w[c]) / double(S_out); ADD: left shift 20,
@@ -47,7 +47,7 @@ public struct TFLiteImport: Sendable {
 ///   LiteRT's QUANTIZE computes Z + round(x / S)), so one grid step is S real units (`gridScale` = S).
 /// - The output: the int8 tensor produced by the last operator, or a float32 tensor produced from it by a
 ///   trailing DEQUANTIZE (monotone, so the ArgMax is taken before it and is unchanged).
-/// Refused, with the operator index, name and reason: any other operator, a fused RELU_N1_TO_1/TANH, uint8
+/// Refused, with the operator index, name and reason: any other operator, a fused TANH/SIGN_BIT, uint8
 /// or other non-int8 activations, a batch size above 1, several inputs or outputs or subgraphs, custom or
 /// sparse tensors, weight zero points other than 0, weights equal to -128, multipliers IntRS cannot represent.
 /// The result is checked with `Int8Model.validated`. Deterministic: the same bytes give the same model.
@@ -199,7 +199,9 @@ private struct Builder {
         case 3:
             L.fusedActivation = "relu6"; L.activationMin = max(-128, q.zeroPoint); L.activationMax = min(127, quantize(6))
             guard L.activationMin! <= L.activationMax! else { throw fail("fused RELU6 gives an empty clamp [\(L.activationMin!), \(L.activationMax!)]") }
-        case 2: throw fail("fused activation RELU_N1_TO_1 is not supported yet")
+        case 2:
+            L.fusedActivation = "relu_n1_to_1"; L.activationMin = max(-128, quantize(-1)); L.activationMax = min(127, quantize(1))
+            guard L.activationMin! <= L.activationMax! else { throw fail("fused RELU_N1_TO_1 gives an empty clamp [\(L.activationMin!), \(L.activationMax!)]") }
         default: throw fail("fused activation \(code) (TANH, SIGN_BIT or unknown) is not supported")
         }
     }
@@ -208,6 +210,12 @@ private struct Builder {
         if op.optionsType == 0 { return nil }
         guard op.optionsType == tag else { throw fail("builtin_options has union type \(op.optionsType); expected \(tag) (\(name))") }
         return op.options
+    }
+
+    /// One scalar of an operator's options table (the default when the options or the field are absent).
+    func op0<T: FlatBufferScalar>(_ op: TFLiteOperator, _ tag: UInt8, _ name: String, id: Int, _ field: String, _ d: T) throws(TFLiteImportError) -> T {
+        guard let o = try options(op, tag, name) else { return d }
+        return try opt(o, id, field, d)
     }
 
     func padding(_ p: UInt8) throws(TFLiteImportError) -> String {
@@ -279,6 +287,24 @@ private struct Builder {
             skip.insert(last)
             notes.append("output: operator \(last) (DEQUANTIZE) dropped; the class is the ArgMax of its int8 input (DEQUANTIZE is increasing, so the ArgMax is unchanged)")
             outIndex = ops[last].inputs[0]
+        }
+
+        // A trailing SOFTMAX or LOGISTIC (a classifier head) is dropped too: the class is the ArgMax of its input
+        // (Proofs/tflite-classifier-head.md says why, and where TFLite's int8 head output can tie).
+        if let last = ops.indices.last(where: { !skip.contains($0) }), ops[last].outputs == [outIndex], ops[last].inputs.count == 1 {
+            let c = try code(last)
+            if c == TFLiteSchema.SOFTMAX || c == TFLiteSchema.LOGISTIC {
+                opIndex = last; opName = TFLiteSchema.operatorName(c)
+                if c == TFLiteSchema.SOFTMAX {
+                    let beta: Float = try op0(ops[last], TFLiteSchema.softmaxOptions, "SoftmaxOptions", id: 0, "beta", Float(0))
+                    guard beta.isFinite, beta > 0 else { throw fail("SOFTMAX with beta \(beta): only beta > 0 keeps the order of the logits") }
+                }
+                _ = try activationQuant(ops[last].inputs[0], "input")
+                opIndex = nil; opName = nil
+                skip.insert(last)
+                notes.append("output: operator \(last) (\(TFLiteSchema.operatorName(c))) dropped; the class is the ArgMax of its int8 input logits (lowest index on ties); TFLite's int8 \(TFLiteSchema.operatorName(c)) output can tie where the logits do not (Proofs/tflite-classifier-head.md)")
+                outIndex = ops[last].inputs[0]
+            }
         }
 
         for k in ops.indices where !skip.contains(k) {

@@ -40,7 +40,8 @@ public final class FloatEvaluator: Sendable {
         var patch = 16
         var ls: [FloatLayer] = []
         for L in network.layers {
-            let act: FloatActivation = L.fusedActivation == "relu" ? .relu : L.fusedActivation == "relu6" ? .relu6 : .none
+            let act: FloatActivation = L.fusedActivation == "relu" ? .relu : L.fusedActivation == "relu6" ? .relu6
+                : L.fusedActivation == "relu_n1_to_1" ? .reluN1To1 : .none
             let common = FloatLayerCommon(inputs: L.inputs, output: L.index + 1, activation: act)
             func weights(_ q: [Int8], _ f: [Float]?, _ qb: [Int32], _ fb: [Float]?, _ scales: [Double]?, perChannel: (Int) -> Int) throws -> ([Float], [Float]) {
                 let sIn = network.tensorScales[L.inputs[0]]
@@ -141,6 +142,7 @@ public final class FloatEvaluator: Sendable {
         case .none: return x
         case .relu: return max(0, x)
         case .relu6: return min(max(0, x), 6)
+        case .reluN1To1: return min(max(-1, x), 1)
         }
     }
 
@@ -248,7 +250,7 @@ public final class FloatEvaluator: Sendable {
     }
 }
 
-enum FloatActivation: Sendable { case none, relu, relu6 }
+enum FloatActivation: Sendable { case none, relu, relu6, reluN1To1 }
 
 struct FloatLayerCommon: Sendable {
     var inputs: [Int]
