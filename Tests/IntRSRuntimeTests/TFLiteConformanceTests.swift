@@ -140,7 +140,7 @@ struct TFLiteConformanceTests {
                 if let d = L.depthMultiplier { multiplier.insert(d) }
             }
         }
-        #expect(ops == ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape"])
+        #expect(ops == ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape", "pad"])
         #expect(acts == ["none", "relu", "relu6", "relu_n1_to_1"])
         #expect(pads == ["same", "valid"])
         #expect(perChannel && perTensor && dilated && strided)

@@ -15,5 +15,5 @@ export OMP_NUM_THREADS=1 PYTHONHASHSEED=0
 "$venv/bin/python" "$root/tools/tflite/make_fixtures.py"
 if [ "${1:-}" = "--check" ]; then
   cd "$root"
-  git diff --exit-code --stat -- Tests/Fixtures/tflite Sources/IntRSCLI/Resources/digits-cnn.v1.tflite && echo "same"
+  git diff --exit-code --stat -- Tests/Fixtures/tflite Sources/IntRSCLI/Resources/digits-cnn.v1.tflite Fuzz/corpus/tflite && echo "same"
 fi

@@ -66,7 +66,7 @@ public enum Int8OpsSuite: VectorSuite {
         groups.append(VectorGroup(description: "TFLite per-channel int8 conv test cases (double rounding)", parameters: NoParameters(), cases: perTensor + perChannel))
         // Every op, both rounding variants, a few random instances each.
         var r = Int8SplitMix64(seed: 0x1A78_0005)
-        for op in ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape", "flatten"] {
+        for op in ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape", "flatten", "pad"] {
             var cases: [Case] = []
             for rounding in RescaleRounding.allCases {
                 for k in 0..<4 {

@@ -10,7 +10,7 @@ extension Int8Model {
     /// The most taps (KH * KW) of an averagePool2d window: the int32 sum of 2^23 int8 values plus n/2 fits.
     public static let maxAveragePoolTaps = 1 << 23
     public static let knownOps = ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d",
-                                  "maxPool2d", "reshape", "flatten"]
+                                  "maxPool2d", "reshape", "flatten", "pad"]
 
     /// Checks the whole model and returns its evaluable form.
     ///
@@ -174,6 +174,7 @@ private struct Validator {
             try absent("\(f).filterScales", L.filterScales != nil && !usesWeights, L.op)
             try absent("\(f).floatFilter", L.floatFilter != nil && !usesWeights, L.op)
             try absent("\(f).floatBias", L.floatBias != nil && !usesWeights, L.op)
+            try absent("\(f).pads", L.pads != nil && L.op != "pad", L.op)
             try absent("\(f).stride", L.stride != nil && !(usesConv || usesPool), L.op)
             try absent("\(f).padding", L.padding != nil && !(usesConv || usesPool), L.op)
             try absent("\(f).dilation", L.dilation != nil && !usesConv, L.op)
@@ -334,6 +335,36 @@ private struct Validator {
                 kind = L.op == "maxPool2d" ? .maxPool(p) : .averagePool(p)
                 outRange = max(xr.lowerBound, Int32(amin))...max(min(xr.upperBound, Int32(amax)), max(xr.lowerBound, Int32(amin)))
 
+            case "pad":
+                guard L.outputZeroPoint == Int(xz) else {
+                    throw fail("\(f).outputZeroPoint", L.outputZeroPoint, "pad keeps the input's quantization: expected \(xz)")
+                }
+                guard amin == -128, amax == 127 else { throw fail("\(f).activationMin", amin, "pad has no activation") }
+                guard let pads = L.pads else { throw fail("\(f).pads", "absent", "required for this op") }
+                guard pads.count == xs.count else { throw fail("\(f).pads", pads, "expected one [before, after] pair per input dimension (\(xs.count))") }
+                var before: [Int] = []
+                outShape = []
+                for (d, p) in pads.enumerated() {
+                    guard p.count == 2 else { throw fail("\(f).pads[\(d)]", p, "expected [before, after]") }
+                    try requireRange("\(f).pads[\(d)][0]", p[0], 0...4096)
+                    try requireRange("\(f).pads[\(d)][1]", p[1], 0...4096)
+                    before.append(p[0]); outShape.append(xs[d] + p[0] + p[1])
+                }
+                let total = try count("\(f).outputShape", outShape)
+                // Row-major gather map: output element -> input element or -1.
+                var src = [Int32](repeating: -1, count: total)
+                let inCount = xs.reduce(1, *)
+                for j in 0..<inCount {
+                    var rem = j, o = 0, step = 1
+                    for d in (0..<xs.count).reversed() {
+                        o += (rem % xs[d] + before[d]) * step
+                        rem /= xs[d]; step *= outShape[d]
+                    }
+                    src[o] = Int32(j)
+                }
+                kind = .pad(Int8PadPlan(inShape: xs, outShape: outShape, before: before, sourceIndex: src))
+                outRange = min(xr.lowerBound, xz)...max(xr.upperBound, xz)
+
             default: // reshape, flatten
                 guard L.outputZeroPoint == Int(xz) else {
                     throw fail("\(f).outputZeroPoint", L.outputZeroPoint, "\(L.op) keeps the input's quantization: expected \(xz)")
@@ -350,13 +381,13 @@ private struct Validator {
             guard L.outputShape == outShape else {
                 throw fail("\(f).outputShape", L.outputShape, "shapes do not chain: the op computes \(outShape)")
             }
-            guard outShape.count == 1 || outShape.count == 3 || L.op == "reshape" else {
+            guard outShape.count == 1 || outShape.count == 3 || L.op == "reshape" || L.op == "pad" else {
                 throw fail("\(f).outputShape", outShape, "expected [H, W, C] or [n]")
             }
             shapes.append(outShape)
             zps.append(z)
             ranges.append(outRange)
-            scales.append(L.outputScale ?? (["averagePool2d", "maxPool2d", "reshape", "flatten"].contains(L.op) ? scales[x] : nil))
+            scales.append(L.outputScale ?? (["averagePool2d", "maxPool2d", "reshape", "flatten", "pad"].contains(L.op) ? scales[x] : nil))
             out.append(Int8NetworkLayer(op: L.op, kind: kind, inputs: inputs, index: i, outputShape: outShape,
                                         outputZeroPoint: z, activationMin: Int32(amin), activationMax: Int32(amax),
                                         fusedActivation: fused))

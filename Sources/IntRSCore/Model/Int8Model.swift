@@ -44,7 +44,7 @@ public struct Int8InputSpec: Codable, Sendable, Equatable {
 /// reads two. The classifier output is the last layer's output; the class is its ArgMax (lowest index
 /// wins ties).
 public struct Int8Layer: Codable, Sendable, Equatable {
-    /// One of: conv2d, depthwiseConv2d, fullyConnected, add, averagePool2d, maxPool2d, reshape, flatten.
+    /// One of: conv2d, depthwiseConv2d, fullyConnected, add, averagePool2d, maxPool2d, reshape, flatten, pad.
     public var op: String
     /// Free text for people.
     public var name: String?
@@ -93,6 +93,11 @@ public struct Int8Layer: Codable, Sendable, Equatable {
     // averagePool2d, maxPool2d
     /// [KH, KW], each >= 1.
     public var poolSize: [Int]?
+
+    // pad
+    /// pad: one [before, after] pair per input dimension, each in [0, 4096]; the new elements hold the zero point
+    /// (the real value 0), which the output keeps (TFLite PAD).
+    public var pads: [[Int]]?
 
     // add
     /// add: the left shift applied to each zero-point-removed input (TFLite int8 uses 20), in [0, 22].

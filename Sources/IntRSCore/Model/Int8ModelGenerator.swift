@@ -164,6 +164,11 @@ public enum Int8ModelGenerator {
                 L.outputZeroPoint = Int(net.tensorZeroPoints[t])
                 let n = xs.reduce(1, *)
                 L.outputShape = op == "flatten" ? [n] : (xs.count == 3 ? [xs[0] * xs[1], xs[2]] : [1, n, 1])
+            case "pad":
+                // Only when asked for (`ops`): the random op list above does not pick it, so existing seeds keep their models.
+                L.outputZeroPoint = Int(net.tensorZeroPoints[t])
+                L.pads = xs.map { _ in [r.int(0...2), r.int(0...2)] }
+                L.outputShape = zip(xs, L.pads!).map { $0 + $1[0] + $1[1] }
             default: // add
                 let same = net.tensorShapes.indices.filter { net.tensorShapes[$0] == xs }
                 L.inputs = [t, r.pick(same)]

@@ -34,6 +34,8 @@ public struct Int8NetworkLayer: Sendable {
         case maxPool(Int8PoolPlan)
         /// reshape and flatten: the row-major element order is unchanged.
         case reshape
+        /// pad: constant padding with the zero point.
+        case pad(Int8PadPlan)
     }
     public var op: String
     public var kind: Kind
@@ -92,6 +94,16 @@ public struct Int8AddPlan: Sendable {
     public var inputShifts: [Int32]
     public var outputMultiplier: Int32
     public var outputShift: Int32
+}
+
+/// Pad (TFLite PAD on int8): the input placed at offset `before` in a tensor of `outShape` filled with the zero
+/// point (input and output share it). `sourceIndex[o]` is the input element copied to output element o, or -1
+/// for a padded element (row-major); the fast evaluator gathers with it, the reference uses coordinates.
+public struct Int8PadPlan: Sendable {
+    public var inShape: [Int]
+    public var outShape: [Int]
+    public var before: [Int]
+    public var sourceIndex: [Int32]
 }
 
 /// AveragePool2D / MaxPool2D over HxW per channel.

@@ -36,7 +36,7 @@ public struct TFLiteImport: Sendable {
 /// Mapping (see Vectors/model-format.md, "Importing TFLite"):
 /// - CONV_2D, DEPTHWISE_CONV_2D (depth multiplier = output channels / input channels; the option is ignored
 ///   as TFLite >= 2 does), FULLY_CONNECTED (weights_format DEFAULT), ADD (equal shapes), AVERAGE_POOL_2D,
-///   MAX_POOL_2D, RESHAPE; fused activations NONE, RELU, RELU6, RELU_N1_TO_1 become clamps exactly as TFLite's
+///   MAX_POOL_2D, RESHAPE, PAD (constant zero-point padding, int32 or int64 paddings); fused activations NONE, RELU, RELU6, RELU_N1_TO_1 become clamps exactly as TFLite's
 ///   CalculateActivationRangeQuantized computes them (Z + round(f / S) in float32, ties away from zero).
 /// - Every multiplier is `TFLiteQuantizeMultiplier.quantize` of the double the TFLite kernel computes:
 ///   conv/depthwise/FC: double(S_in) * double(S_w[c]) / double(S_out); ADD: left shift 20,
@@ -430,6 +430,35 @@ private struct Builder {
                 }
                 var L = Int8Layer(op: "reshape", outputShape: outShape, outputZeroPoint: outQ.zeroPoint)
                 L.inputs = [x]
+                add(L, output: out, q: outQ, op: k, name: opName!)
+            case TFLiteSchema.PAD:
+                guard op.inputs.count == 2 else { throw fail("has \(op.inputs.count) inputs; expected the input and the paddings") }
+                let x = try input(op.inputs[0])
+                guard quants[x].zeroPoint == outQ.zeroPoint, quants[x].scale == outQ.scale else {
+                    throw fail("input and output quantization differ (scale \(quants[x].scale) vs \(outQ.scale), zero point \(quants[x].zeroPoint) vs \(outQ.zeroPoint)); TFLite's int8 PAD keeps them")
+                }
+                let pt = try tensor(op.inputs[1], "paddings")
+                let wide = pt.type == 4 // INT64
+                let pd = try constant(op.inputs[1], "paddings", type: wide ? 4 : TFLiteSchema.int32, width: wide ? 8 : 4)
+                let inRank = (x == 0 ? inShape : layers[x - 1].outputShape).count + 1
+                guard pd.shape == [inRank, 2] else { throw fail("paddings have shape \(pd.shape); expected [\(inRank), 2]") }
+                var vals: [Int64] = []
+                for i in 0..<(inRank * 2) {
+                    var v: UInt64 = 0
+                    let w = wide ? 8 : 4
+                    for k in 0..<w { v |= UInt64(pd.bytes[i * w + k]) << (8 * UInt64(k)) }
+                    vals.append(wide ? Int64(bitPattern: v) : Int64(Int32(truncatingIfNeeded: v)))
+                }
+                guard vals[0] == 0, vals[1] == 0 else { throw fail("pads the batch dimension by [\(vals[0]), \(vals[1])]; only batch size 1 is supported") }
+                var pads: [[Int]] = []
+                for d in 1..<inRank {
+                    let (b, a) = (vals[2 * d], vals[2 * d + 1])
+                    guard (0...4096).contains(b), (0...4096).contains(a) else { throw fail("paddings [\(b), \(a)] of dimension \(d) outside [0, 4096]") }
+                    pads.append([Int(b), Int(a)])
+                }
+                var L = Int8Layer(op: "pad", outputShape: outShape, outputZeroPoint: outQ.zeroPoint)
+                L.inputs = [x]
+                L.pads = pads
                 add(L, output: out, q: outQ, op: k, name: opName!)
             case TFLiteSchema.QUANTIZE:
                 throw fail("QUANTIZE inside the graph (int8 requantisation) is not supported yet; only a leading float32 -> int8 QUANTIZE of the model input")

@@ -48,6 +48,7 @@ public enum TFLiteSchema {
     public static func operatorName(_ code: Int32) -> String { operatorNames[code] ?? "builtin operator \(code)" }
     public static let ADD: Int32 = 0, AVERAGE_POOL_2D: Int32 = 1, CONV_2D: Int32 = 3, DEPTHWISE_CONV_2D: Int32 = 4
     public static let DEQUANTIZE: Int32 = 6, FULLY_CONNECTED: Int32 = 9, MAX_POOL_2D: Int32 = 17, RESHAPE: Int32 = 22
+    public static let PAD: Int32 = 34
     public static let QUANTIZE: Int32 = 114, SOFTMAX: Int32 = 25, LOGISTIC: Int32 = 14
 
     /// BuiltinOptions union tags (schema union order, NONE = 0).

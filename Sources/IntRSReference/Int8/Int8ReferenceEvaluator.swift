@@ -36,6 +36,8 @@ public enum Int8ReferenceEvaluator {
                 out = try Int8ReferenceOps.pool(p, max: true, input: x, activationMin: L.activationMin, activationMax: L.activationMax, layer: L.index)
             case .reshape:
                 out = x
+            case .pad(let p):
+                out = Int8ReferenceOps.pad(p, input: x, zeroPoint: z)
             }
             t.append(out)
         }

@@ -134,6 +134,27 @@ public enum Int8ReferenceOps {
         return out
     }
 
+    /// Pad (TFLite PAD, int8): out[c] = in[c - before] where that coordinate lies inside the input, else the
+    /// zero point `z` (the real value 0). Coordinates are walked directly (the plan's gather map is not used).
+    public static func pad(_ p: Int8PadPlan, input: [Int], zeroPoint z: Int) -> [Int] {
+        let total = p.outShape.reduce(1, *)
+        var out = [Int](repeating: z, count: total)
+        let rank = p.outShape.count
+        for o in 0..<total {
+            // Output coordinates (row-major), then the input coordinates.
+            var rem = o, inIndex = 0, inStep = 1, inside = true
+            for d in (0..<rank).reversed() {
+                let c = rem % p.outShape[d] - p.before[d]
+                rem /= p.outShape[d]
+                if c < 0 || c >= p.inShape[d] { inside = false; break }
+                inIndex += c * inStep
+                inStep *= p.inShape[d]
+            }
+            if inside { out[o] = input[inIndex] }
+        }
+        return out
+    }
+
     /// ArgMax: the index of the largest value; ties go to the LOWEST index.
     public static func argMax(_ x: [Int]) -> Int {
         var best = 0

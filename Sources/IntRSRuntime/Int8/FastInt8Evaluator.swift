@@ -79,6 +79,7 @@ public final class FastInt8Evaluator: Sendable {
                 acc = max(acc, k.accumulatorCount)
                 ls.append(.pool(common, k))
             case .reshape: ls.append(.reshape(common))
+            case .pad(let p): ls.append(.gather(common, p.sourceIndex))
             }
         }
         layers = ls
@@ -183,6 +184,9 @@ public final class FastInt8Evaluator: Sendable {
             case .reshape(let c):
                 let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
                 dst.update(from: src, count: n * tensorSizes[c.output])
+            case .gather(let c, let map):
+                FastGather.run(map, input: tensors + offsets[c.inputs[0]], inputSize: tensorSizes[c.inputs[0]],
+                               output: tensors + offsets[c.output], n: n, fill: Int8(truncatingIfNeeded: c.outputZeroPoint))
             }
         }
     }
@@ -205,4 +209,6 @@ enum FastLayer: Sendable {
     case add(FastLayerCommon, Int8AddPlan)
     case pool(FastLayerCommon, Int8PoolKernel)
     case reshape(FastLayerCommon)
+    /// pad: output element o = input element map[o], or the output zero point where map[o] < 0 (FastGather).
+    case gather(FastLayerCommon, [Int32])
 }

@@ -83,6 +83,7 @@ public final class FloatEvaluator: Sendable {
             case .averagePool(let p): ls.append(.pool(common, p, false))
             case .maxPool(let p): ls.append(.pool(common, p, true))
             case .reshape: ls.append(.reshape(common))
+            case .pad(let p): ls.append(.gather(common, p.sourceIndex))
             }
         }
         layers = ls
@@ -245,6 +246,11 @@ public final class FloatEvaluator: Sendable {
                 }
             case .reshape(let c):
                 (tensors + offsets[c.output]).update(from: tensors + offsets[c.inputs[0]], count: n * tensorSizes[c.output])
+            case .gather(let c, let map):
+                // pad in real units: padded elements are the real value 0.
+                let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
+                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
+                for b in 0..<n { for o in 0..<outSize { let s = Int(map[o]); dst[b * outSize + o] = s < 0 ? 0 : src[b * inSize + s] } }
             }
         }
     }
@@ -265,4 +271,6 @@ enum FloatLayer: Sendable {
     case add(FloatLayerCommon, Int)
     case pool(FloatLayerCommon, Int8PoolPlan, Bool)
     case reshape(FloatLayerCommon)
+    /// pad: output element o = input element map[o], or 0.0 where map[o] < 0.
+    case gather(FloatLayerCommon, [Int32])
 }
