@@ -115,6 +115,9 @@ public enum Int8RuleEvaluator {
                                                                 activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
         case .reshape:
             return LayerTrace(output: x, accumulators: nil, channels: nil)
+        case .pad(let p):
+            // No requantization: the same under every rule.
+            return LayerTrace(output: Int8ReferenceOps.pad(p, input: x, zeroPoint: z), accumulators: nil, channels: nil)
         }
     }
 
