@@ -52,6 +52,8 @@ struct AuditCommand: ParsableCommand {
     var slack: String = "1e-9"
     @Option(parsing: .unconditional, help: "Enclosure precision in bits (JSONL mode: raised automatically up to 4x when undecided).")
     var bits: Int = 96
+    @Option(help: "List at most this many findings (the rest are counted: the summary says how many were not shown).")
+    var maxFindings: Int = 1000
     @Flag(help: "Print the findings as JSON.")
     var json = false
 
@@ -90,9 +92,12 @@ struct AuditCommand: ParsableCommand {
         var failures: Int
         var findings: [Finding]
         var notes: [String]
+        /// Findings counted but not listed (beyond --max-findings); 0 when all are listed.
+        var findingsNotShown: Int = 0
     }
 
     func run() throws {
+        guard maxFindings >= 0 else { throw ValidationError("--max-findings \(maxFindings): must be >= 0") }
         let report: Report
         if let tsv = cohenTsv {
             if file != nil { throw ValidationError("give either a .jsonl FILE or --cohen-tsv, not both") }
@@ -114,7 +119,7 @@ struct AuditCommand: ParsableCommand {
                 print("\(report.file):\(f.line)\(f.index.map { " (example \($0))" } ?? ""): \(f.kind.uppercased()): \(reason)")
             }
             for n in report.notes { print("note: \(n)") }
-            print("\(report.linesChecked) lines checked, \(report.failures) failed")
+            print("\(report.linesChecked) lines checked, \(report.failures) failed\(report.findingsNotShown > 0 ? " (\(report.findingsNotShown) findings not shown)" : "")")
         }
         if report.failures > 0 { throw ExitCode.failure }
     }
@@ -122,46 +127,74 @@ struct AuditCommand: ParsableCommand {
     // MARK: JSONL
 
     func auditJSONL(_ path: String) throws -> Report {
-        let lines = try RunRecordReader.read(path)
-        guard !lines.isEmpty else { throw CLIError("\(path): no run records (the file is empty or blank): nothing to audit") }
-        return try auditLines(lines, path: path)
+        var auditor = JSONLAuditor(audit: self, path: path)
+        try RunRecordReader.forEachLine(path) { n, t in auditor.add(RunRecordReader.parse(t, number: n, path: path)) }
+        guard auditor.linesChecked > 0 else { throw CLIError("\(path): no run records (the file is empty or blank): nothing to audit") }
+        return auditor.report()
     }
 
     /// The JSONL audit of lines already read (also used by `intrs certify` to re-derive its own certificates).
     func auditLines(_ lines: [RunRecordReader.Line], path: String) throws -> Report {
+        var auditor = JSONLAuditor(audit: self, path: path)
+        for l in lines { auditor.add(l) }
+        return auditor.report()
+    }
+
+    /// The JSONL audit, one line at a time, with memory bounded whatever the file's length: findings beyond
+    /// `--max-findings` are counted, not kept (`Report.findingsNotShown`); the caches are capped.
+    struct JSONLAuditor {
+        let audit: AuditCommand
+        let path: String
         var findings: [Finding] = []
+        var findingsNotShown = 0
+        var failures = 0
+        var linesChecked = 0
         var notes = Set<String>()
         var cpCache: [String: Rational] = [:]
-        var tightCache: [String: (maxNorm2: Int, g: [Int: Rational])] = [:]
-        // Tight lines: enumerate shift patterns once, up to the largest claimed n* per (sigma2, d).
-        for l in lines { if let r = l.record, r.radiusMode == "tight", r.noise == "discrete-gaussian", r.certifiedNorm2 >= 2,
-                            let s2 = Rational(r.sigma2), s2 > Rational(0) {
-            let key = "\(s2)|\(r.dimension)"
-            if (tightCache[key]?.maxNorm2 ?? 0) < r.certifiedNorm2 - 1 { tightCache[key] = (r.certifiedNorm2 - 1, [:]) }
-        } }
-        for (key, v) in tightCache {
-            let parts = key.split(separator: "|")
-            tightCache[key] = (v.maxNorm2, try SmoothingCertification.tightMaxMidCDF(sigma2: Rational(String(parts[0]))!, dimension: Int(parts[1])!, maxNorm2: v.maxNorm2))
-        }
+        var tightCache = AuditMath.TightCache()
+        /// Lines whose streamSpec is not this build's, by value ("absent" for version 1), at most 16 values.
         var specLines: [String: (first: Int, count: Int)] = [:]
-        for line in lines {
-            if let r = line.record, r.streamSpec != StreamSpecification.version {
-                let key = r.streamSpec.map(String.init) ?? "absent"
-                specLines[key] = (specLines[key]?.first ?? line.number, (specLines[key]?.count ?? 0) + 1)
+        var otherSpecLines = 0
+
+        init(audit: AuditCommand, path: String) { self.audit = audit; self.path = path }
+
+        mutating func add(_ line: RunRecordReader.Line) {
+            linesChecked += 1
+            var found: [Finding]
+            if let r = line.record {
+                if r.streamSpec != StreamSpecification.version {
+                    let key = r.streamSpec.map(String.init) ?? "absent"
+                    if let s = specLines[key] { specLines[key] = (s.first, s.count + 1) }
+                    else if specLines.count < 16 { specLines[key] = (line.number, 1) }
+                    else { otherSpecLines += 1 }
+                }
+                if cpCache.count > 100_000 { cpCache.removeAll() }
+                do {
+                    found = try audit.check(r, line: line.number, notes: &notes, cpCache: &cpCache, tightCache: &tightCache)
+                } catch {
+                    found = [Finding(line: line.number, index: r.index, kind: "malformed", reason: "\(error)")]
+                }
+            } else {
+                found = [Finding(line: line.number, index: nil, kind: "malformed", reason: line.error ?? "malformed")]
             }
-            guard let r = line.record else {
-                findings.append(Finding(line: line.number, index: nil, kind: "malformed", reason: line.error ?? "malformed"))
-                continue
-            }
-            do {
-                findings += try check(r, line: line.number, notes: &notes, cpCache: &cpCache, tightCache: &tightCache)
-            } catch {
-                findings.append(Finding(line: line.number, index: r.index, kind: "malformed", reason: "\(error)"))
+            if found.contains(where: { $0.kind != "note" }) { failures += 1 }
+            for f in found {
+                if findings.count < audit.maxFindings { findings.append(f) } else { findingsNotShown += 1 }
             }
         }
-        for (spec, at) in specLines { notes.insert(Self.streamSpecNote(spec, firstLine: at.first, lines: at.count)) }
-        let failures = Set(findings.filter { $0.kind != "note" }.map { $0.line }).count
-        return Report(file: path, linesChecked: lines.count, failures: failures, findings: findings, notes: notes.sorted())
+
+        func report() -> Report {
+            var notes = self.notes
+            for (spec, at) in specLines { notes.insert(AuditCommand.streamSpecNote(spec, firstLine: at.first, lines: at.count)) }
+            if otherSpecLines > 0 {
+                notes.insert("\(otherSpecLines) more records have streamSpec values this build does not know (besides the \(specLines.count) values named)")
+            }
+            if findingsNotShown > 0 {
+                notes.insert("\(findingsNotShown) more findings not shown (the first \(audit.maxFindings) are; --max-findings raises the cap); every line was checked and counted")
+            }
+            return Report(file: path, linesChecked: linesChecked, failures: failures, findings: findings,
+                          notes: notes.sorted(), findingsNotShown: findingsNotShown)
+        }
     }
 
     /// The note for records whose stream specification is not this build's ("absent": version 1 records).
@@ -188,7 +221,7 @@ struct AuditCommand: ParsableCommand {
 
     /// Every check of one record. Returns the findings (empty when the line is sound and consistent).
     func check(_ r: RunRecord, line: Int, notes: inout Set<String>, cpCache: inout [String: Rational],
-               tightCache: inout [String: (maxNorm2: Int, g: [Int: Rational])]) throws -> [Finding] {
+               tightCache: inout AuditMath.TightCache) throws -> [Finding] {
         var out: [Finding] = []
         func bad(_ kind: String, _ reason: String) { out.append(Finding(line: line, index: r.index, kind: kind, reason: reason)) }
         let alpha = try parse(r.alpha, field: "alpha")
@@ -197,8 +230,12 @@ struct AuditCommand: ParsableCommand {
         guard alpha > Rational(0), alpha < Rational(1) else { bad("inconsistent", "alpha \(r.alpha) not in (0, 1)"); return out }
         guard sigma2 > Rational(0) else { bad("inconsistent", "sigma2 \(r.sigma2) not > 0"); return out }
         guard r.n >= 1, r.nA >= 0, r.nA <= r.n else { bad("inconsistent", "nA = \(r.nA) not in 0...N = \(r.n)"); return out }
+        // The reader refuses these (RunRecordValidation); checked again for records given in memory.
+        guard let example = UInt32(exactly: r.index) else { bad("inconsistent", "index \(r.index) outside 0 ... 2^32 - 1"); return out }
         guard r.candidate >= 0, r.candidate < r.counts.count else { bad("inconsistent", "candidate \(r.candidate) outside the \(r.counts.count) classes"); return out }
-        if r.counts.reduce(0, +) != r.n { bad("inconsistent", "counts sum to \(r.counts.reduce(0, +)), not N = \(r.n)") }
+        // Summed without overflow (each count is in 0...N, but a line may hold many).
+        let total = r.counts.reduce(into: BigInt(0)) { $0 += BigInt($1) }
+        if total != BigInt(r.n) { bad("inconsistent", "counts sum to \(total), not N = \(r.n)") }
         if r.counts[r.candidate] != r.nA { bad("inconsistent", "nA = \(r.nA) but counts[\(r.candidate)] = \(r.counts[r.candidate])") }
         if r.abstain != (r.prediction == -1) { bad("inconsistent", "abstain = \(r.abstain) but prediction = \(r.prediction)") }
         if !r.abstain && r.prediction != r.candidate { bad("inconsistent", "prediction \(r.prediction) is not the candidate \(r.candidate)") }
@@ -216,7 +253,7 @@ struct AuditCommand: ParsableCommand {
             let nB = sorted.count > 1 ? sorted[1].element : 0
             if r.nB != nB { bad("inconsistent", "nB = \(r.nB.map(String.init) ?? "missing") but the runner-up count is \(nB)") }
             if r.certifiedNorm2 != 0 { bad("unsound", "predict claims certifiedNorm2 = \(r.certifiedNorm2); PREDICT certifies nothing") }
-            if r.streams != [StreamRange(example: UInt32(r.index), phase: 2, first: 0, count: r.n)] {
+            if r.streams != [StreamRange(example: example, phase: 2, first: 0, count: r.n)] {
                 bad("inconsistent", "streams \(r.streams) are not example \(r.index), phase 2, indices 0..<\(r.n)")
             }
             let rejects = try TwoSidedBinomialTest.rejects(successes: r.nA, trials: r.nA + nB, alpha: alpha)
@@ -226,15 +263,16 @@ struct AuditCommand: ParsableCommand {
             }
         case "certify":
             guard let n0 = r.n0, let sel = r.selectionCounts else { bad("inconsistent", "certify record without n0 / selectionCounts"); return out }
-            if sel.reduce(0, +) != n0 { bad("inconsistent", "selectionCounts sum to \(sel.reduce(0, +)), not N0 = \(n0)") }
+            let selTotal = sel.reduce(into: BigInt(0)) { $0 += BigInt($1) }
+            if selTotal != BigInt(n0) { bad("inconsistent", "selectionCounts sum to \(selTotal), not N0 = \(n0)") }
             if sel.count != r.counts.count { bad("inconsistent", "selectionCounts has \(sel.count) classes, counts \(r.counts.count)") }
             else {
                 var best = 0
                 for i in 1..<max(sel.count, 1) where sel[i] > sel[best] { best = i }
                 if best != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the selection argmax \(best) (lowest index on ties)") }
             }
-            let expectStreams = [StreamRange(example: UInt32(r.index), phase: 0, first: 0, count: n0),
-                                 StreamRange(example: UInt32(r.index), phase: 1, first: 0, count: r.n)]
+            let expectStreams = [StreamRange(example: example, phase: 0, first: 0, count: n0),
+                                 StreamRange(example: example, phase: 1, first: 0, count: r.n)]
             if r.streams != expectStreams { bad("inconsistent", "streams are not example \(r.index), phase 0 indices 0..<\(n0) and phase 1 indices 0..<\(r.n)") }
             let key = "\(r.nA)/\(r.n)/\(r.alpha)"
             let lower: Rational
@@ -251,7 +289,9 @@ struct AuditCommand: ParsableCommand {
                 if recordedTV < derived { bad("unsound", "tvBoundPerCoordinate \(r.tvBoundPerCoordinate) is below the sampler's bound \(derived)") }
                 tv = Rational.max(derived, recordedTV)
             } else {
-                notes.insert("the \(r.sampler) sampler's total-variation bound could not be re-derived by this build; the recorded value was used")
+                // Unreachable for records the reader accepted (RunRecordValidation): exact, or table with tableBits.
+                bad("undecided", "the \(r.sampler) sampler's total-variation bound cannot be re-derived by this build; treated as unsound (conservative)")
+                return out
             }
             let effective = Rational.max(Rational(0), lower - Rational(r.dimension) * tv)
             if let e = r.pAEffective, try parse(e, field: "pAEffective") != effective {
@@ -267,7 +307,7 @@ struct AuditCommand: ParsableCommand {
     /// The certificate itself: abstain iff p <= 1/2; a claimed n* >= 2 needs every integer delta with
     /// |delta|^2 <= n* - 1 certified under the recorded radius mode.
     func checkCertificate(_ r: RunRecord, p: Rational, sigma2: Rational, notes: inout Set<String>,
-                          tightCache: inout [String: (maxNorm2: Int, g: [Int: Rational])],
+                          tightCache: inout AuditMath.TightCache,
                           bad: (String, String) -> Void) throws {
         let half = Rational(1, 2)
         if r.abstain {
@@ -306,10 +346,8 @@ struct AuditCommand: ParsableCommand {
                 b *= 2
             }
         case ("tight", "discrete-gaussian"):
-            if let ok = try AuditMath.tightCertifies(p: p, norm2: r.certifiedNorm2, sigma2: sigma2, dimension: r.dimension, cache: &tightCache) {
-                if !ok { bad("unsound", "the exact Neyman-Pearson analysis finds an integer delta with |delta|^2 < \(r.certifiedNorm2) that is not certified at pA_eff = \(p.decimalString(digits: 12))") }
-            } else {
-                bad("undecided", "this build cannot re-derive tight radii; treated as unsound (conservative)")
+            if try !AuditMath.tightCertifies(p: p, norm2: r.certifiedNorm2, sigma2: sigma2, dimension: r.dimension, cache: &tightCache) {
+                bad("unsound", "the exact Neyman-Pearson analysis finds an integer delta with |delta|^2 < \(r.certifiedNorm2) that is not certified at pA_eff = \(p.decimalString(digits: 12))")
             }
         default:
             bad("inconsistent", "radius mode \"\(r.radiusMode)\" with noise \"\(r.noise)\" is not a sound configuration")

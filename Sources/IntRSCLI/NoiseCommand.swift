@@ -87,7 +87,7 @@ struct NoiseCommand: ParsableCommand {
                 try NoiseTableFile.write(t.noiseTable, to: path)
                 printError("wrote the \(bits)-bit noise table (\(t.thresholds.count + 1) values) to \(path)")
             }
-            let tv = t.totalVariationBound(bits: bits + 24)
+            let tv = t.certificationTotalVariationBound  // the bound certificates charge (TableLaw.certificationPrecision)
             tableOut = TableOutput(
                 bits: bits, minValue: t.minValue, maxValue: t.maxValue,
                 masses: t.masses.enumerated().map { TableMass(k: t.minValue + $0.offset, mass: $0.element.description, decimal: $0.element.scientificString(significant: 12)) },

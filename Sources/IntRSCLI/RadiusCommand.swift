@@ -163,7 +163,7 @@ struct RadiusCommand: ParsableCommand {
             do { law = try TableLaw(family: family, sigma2: s2, bits: tableBits) } catch {
                 throw ValidationError("--table-bits \(tableBits): \(error)")
             }
-            eta = law.totalVariationBound(bits: 128)
+            eta = law.certificationTotalVariationBound
             _ = dim
         default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
         }

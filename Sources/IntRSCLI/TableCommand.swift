@@ -54,7 +54,7 @@ struct TableCommand: ParsableCommand {
         switch sampler {
         case "exact": break
         case "table":
-            do { eta = try TableLaw(family: family, sigma2: s2, bits: tableBits).totalVariationBound(bits: 128) } catch {
+            do { eta = try TableLaw(family: family, sigma2: s2, bits: tableBits).certificationTotalVariationBound } catch {
                 throw ValidationError("--table-bits \(tableBits): \(error)")
             }
             bitsUsed = tableBits

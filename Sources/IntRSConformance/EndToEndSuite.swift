@@ -118,7 +118,7 @@ public enum EndToEndSuite: VectorSuite {
                 let nA = est[cand]
                 let lower = try SmoothingCertification.clopperPearsonLower(successes: nA, trials: c.n, alpha: c.alpha)
                 let eta: Rational = c.sampler == "table"
-                    ? try TableLaw(family: c.noise, sigma2: c.sigma2, bits: c.tableBits!).totalVariationBound(bits: max(2 * c.tableBits!, 128))
+                    ? try TableLaw(family: c.noise, sigma2: c.sigma2, bits: c.tableBits!).certificationTotalVariationBound
                     : Rational(0)
                 let table = try SmoothingCertification.table(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits,
                                                              eta: eta, dimension: x.count, estimationSamples: c.n, alpha: c.alpha,

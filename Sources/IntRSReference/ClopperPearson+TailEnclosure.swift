@@ -27,7 +27,7 @@ extension ClopperPearson {
         let one = BigInt(1) << bits
         precondition(m.signum > 0 && m < one, "tailEnclosure: need 0 < p < 1")
         let qm = one - m // 2^bits * q
-        let anchor = Swift.min(n, ((BigInt(n + 1) * m) >> bits).asInt!)
+        let anchor = Swift.min(n, (((BigInt(n) + BigInt(1)) * m) >> bits).asInt!)   // n + 1 in BigInt: n may be Int.max
         let unit = BigInt(1) << w
         var aLo = BigInt(0), aHi = BigInt(0), bLo = BigInt(0), bHi = BigInt(0)
         func add(_ j: Int, _ lo: BigInt, _ hi: BigInt) {

@@ -54,9 +54,13 @@ struct MainJobTests {
         recs[i].radiusReal = recs[i].radius / 16
         lines[i] = try recs[i].jsonLine()
         // 2. A changed count on another line: nA and counts raised together, pA bound left as it was.
-        let j = (i + 1) % recs.count
+        // (the vote is taken from a class that has one: a negative count is refused by the reader as malformed)
+        func donor(_ r: RunRecord) -> Int? { r.counts.indices.first { $0 != r.candidate && r.counts[$0] > 0 } }
+        guard let j = recs.indices.first(where: { $0 != i && donor(recs[$0]) != nil }) else {
+            Issue.record("every line gave every vote to its candidate"); return
+        }
         recs[j].counts[recs[j].candidate] += 1
-        recs[j].counts[(recs[j].candidate + 1) % recs[j].counts.count] -= 1
+        recs[j].counts[donor(recs[j])!] -= 1
         recs[j].nA += 1
         lines[j] = try recs[j].jsonLine()
         // 3. A malformed line.

@@ -14,7 +14,7 @@ struct ShippedCertificateTableTests {
         let model = try Int8Model.load(from: ShippedDefaults.url(SmoothingDefaults.modelResource)!)
         let d = model.input.shape.reduce(1, *)
         let law = try TableLaw(family: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2), bits: o.tableBits)
-        let eta = law.totalVariationBound(bits: max(2 * o.tableBits, 128))
+        let eta = law.certificationTotalVariationBound
         let spec = try SmoothingCertification.spec(noise: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2),
                                                    sampler: o.sampler, tableBits: o.tableBits, eta: eta, dimension: d,
                                                    estimationSamples: o.n, alpha: try o.parsedAlpha(), radiusMode: o.radiusMode)

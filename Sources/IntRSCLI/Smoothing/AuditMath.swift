@@ -28,18 +28,39 @@ enum AuditMath {
         guard sampler == "table", let bits = tableBits else { return nil }
         let family: NoiseFamily = noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
         // The same law and precision `intrs certify` uses (SmoothingNoise.make).
-        return try TableLaw(family: family, sigma2: sigma2, bits: bits).totalVariationBound(bits: max(2 * bits, 128))
+        return try TableLaw(family: family, sigma2: sigma2, bits: bits).certificationTotalVariationBound
     }
 
+    /// What the tight audit keeps per (sigma2, d): the per-norm maxima of the pattern enumeration up to
+    /// `maxNorm2`, and the single-part enclosures already computed.
+    struct TightEntry { var maxNorm2: Int = 0; var g: [Int: Rational] = [:]; var law: EnclosedLaw? = nil }
+    typealias TightCache = [String: TightEntry]
+
     /// Tight mode: is every integer delta with |delta|^2 < norm2 certified for pA = p (binary form) under
-    /// N_Z(0, sigma2)^d? nil when this build cannot decide.
+    /// N_Z(0, sigma2)^d, by the table builder's analysis (pA_eff > M(norm2), the maximum of upper ends)?
+    ///
+    /// Work is bounded by what p can certify, not by the claim: the single-part pattern (k), k = isqrt(norm2 - 1),
+    /// is tried first (a sum over the one-coordinate law): when p does not exceed a lower bound of its midCDF the
+    /// claim fails at once (every analysis needs p above it). Only a claim that passes it enumerates the patterns, up to norm2 - 1, and the
+    /// enumeration is shared by the lines of one (sigma2, d): it grows to the largest such claim (by at least a
+    /// quarter each time, so a file costs a few times its largest enumeration at most).
     static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int,
-                               cache: inout [String: (maxNorm2: Int, g: [Int: Rational])]) throws -> Bool? {
+                               cache: inout TightCache) throws -> Bool {
+        let m = norm2 - 1
+        if m < 1 { return p > Rational(1, 2) }
         let key = "\(sigma2)|\(dimension)"
-        if cache[key] == nil || cache[key]!.maxNorm2 < norm2 - 1 {
-            // Enumerate once up to a generous norm, so later lines reuse it.
-            let m = max(norm2 - 1, 2 * (cache[key]?.maxNorm2 ?? 0))
-            cache[key] = (m, try SmoothingCertification.tightMaxMidCDF(sigma2: sigma2, dimension: dimension, maxNorm2: m))
+        if cache[key] == nil {
+            if cache.count >= 16 { cache.removeAll() }   // bounded memory on files with many configurations
+            cache[key] = TightEntry()
+        }
+        if cache[key]!.law == nil { cache[key]!.law = try SmoothingCertification.discreteGaussianEnclosed(sigma2: sigma2) }
+        let single = SmoothingCertification.tightSinglePartMidCDFLower(cache[key]!.law!, part: TightRadius.isqrt(m))
+        if p <= single { return false }
+        if cache[key]!.maxNorm2 < m {
+            let old = cache[key]!.maxNorm2
+            let target = max(m, old + old / 4)
+            cache[key]!.g = try SmoothingCertification.tightMaxMidCDF(sigma2: sigma2, dimension: dimension, maxNorm2: target)
+            cache[key]!.maxNorm2 = target
         }
         return p > SmoothingCertification.tightThreshold(maxMidCDF: cache[key]!.g, norm2: norm2)
     }

@@ -3,41 +3,88 @@ import IntRSCore
 import IntRSConformance
 
 /// Reads a JSON Lines file of run records. A malformed line does not stop the others: each line yields a
-/// record or a message naming the line number and the field.
+/// record or a message naming the line number and the field. Every record is checked field by field
+/// (``RunRecordValidation``) before it is returned, the same checks for `intrs audit` and `intrs merge`.
 enum RunRecordReader {
-    struct Line { var number: Int; var text: String; var record: RunRecord?; var error: String? }
+    struct Line { var number: Int; var record: RunRecord?; var error: String? }
 
-    static func read(_ path: String) throws -> [Line] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+    /// Longest line read, bytes (a run record is about 1 KiB; longer lines are reported, not held in memory).
+    static let maxLineBytes = 1 << 20
+
+    /// Calls `body` with each non-blank line (1-based number, text) of the file in order, reading it in chunks:
+    /// memory is bounded by `maxLineBytes` whatever the file's size. A line longer than that is passed as nil
+    /// (its bytes are skipped).
+    static func forEachLine(_ path: String, _ body: (Int, String?) throws -> Void) throws {
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
             throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        var out: [Line] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let t = String(raw)
-            if t.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            // The format field first, so another kind of JSON line (e.g. a float-baseline record) is named as such.
-            struct Head: Decodable { var format: String? }
-            if let h = try? JSONDecoder().decode(Head.self, from: Data(t.utf8)), let f = h.format, f != RunRecord.formatName {
-                let hint = f == "intrs-float-baseline-record"
-                    ? " (a float-baseline file: it holds no certificates to audit; check its -float.tsv with `intrs audit --cohen-tsv ... --radius-format floor:6`)" : ""
-                out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field format is \"\(f)\", expected \"\(RunRecord.formatName)\"\(hint)"))
-                continue
+        defer { try? handle.close() }
+        var buffer: [UInt8] = []
+        var overlong = false
+        var number = 0
+        func emit() throws {
+            number += 1
+            if overlong { try body(number, nil) }
+            else {
+                let t = String(decoding: buffer, as: UTF8.self)
+                if !t.trimmingCharacters(in: .whitespaces).isEmpty { try body(number, t) }
             }
-            do {
-                let r = try JSONDecoder().decode(RunRecord.self, from: Data(t.utf8))
-                if r.format != RunRecord.formatName {
-                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): field format is \"\(r.format)\", expected \"\(RunRecord.formatName)\""))
-                } else if let e = versionError(version: r.version, streamSpec: r.streamSpec, readable: RunRecord.readableVersions) {
-                    out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): \(e)"))
-                } else {
-                    out.append(Line(number: i + 1, text: t, record: r, error: nil))
+            buffer.removeAll(keepingCapacity: true); overlong = false
+        }
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 1 << 16) ?? Data() } catch {
+                throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
+            }
+            if chunk.isEmpty { break }
+            var start = chunk.startIndex
+            while start < chunk.endIndex {
+                let nl = chunk[start...].firstIndex(of: 0x0A)
+                let end = nl ?? chunk.endIndex
+                if !overlong {
+                    if buffer.count + (end - start) > maxLineBytes { overlong = true; buffer.removeAll() }
+                    else { buffer.append(contentsOf: chunk[start..<end]) }
                 }
-            } catch {
-                out.append(Line(number: i + 1, text: t, record: nil, error: "\(path):\(i + 1): malformed run record: \(describeDecodingError(error))"))
+                guard let nl else { break }
+                try emit()
+                start = chunk.index(after: nl)
             }
         }
+        if overlong || !buffer.isEmpty { try emit() }
+    }
+
+    /// One line's record, or its error ("file:line: ...").
+    static func parse(_ text: String?, number: Int, path: String) -> Line {
+        guard let t = text else {
+            return Line(number: number, record: nil, error: "\(path):\(number): line longer than \(maxLineBytes) bytes: not a run record")
+        }
+        // The format field first, so another kind of JSON line (e.g. a float-baseline record) is named as such.
+        struct Head: Decodable { var format: String? }
+        if let h = try? JSONDecoder().decode(Head.self, from: Data(t.utf8)), let f = h.format, f != RunRecord.formatName {
+            let hint = f == "intrs-float-baseline-record"
+                ? " (a float-baseline file: it holds no certificates to audit; check its -float.tsv with `intrs audit --cohen-tsv ... --radius-format floor:6`)" : ""
+            return Line(number: number, record: nil, error: "\(path):\(number): field format is \"\(f.prefix(80))\", expected \"\(RunRecord.formatName)\"\(hint)")
+        }
+        do {
+            let r = try JSONDecoder().decode(RunRecord.self, from: Data(t.utf8))
+            if r.format != RunRecord.formatName {
+                return Line(number: number, record: nil, error: "\(path):\(number): field format is \"\(r.format.prefix(80))\", expected \"\(RunRecord.formatName)\"")
+            } else if let e = versionError(version: r.version, streamSpec: r.streamSpec, readable: RunRecord.readableVersions) {
+                return Line(number: number, record: nil, error: "\(path):\(number): \(e)")
+            } else if let e = RunRecordValidation.problem(r) {
+                return Line(number: number, record: nil, error: "\(path):\(number): \(e)")
+            }
+            return Line(number: number, record: r, error: nil)
+        } catch {
+            return Line(number: number, record: nil, error: "\(path):\(number): malformed run record: \(describeDecodingError(error))")
+        }
+    }
+
+    /// Every line of the file (for `intrs merge`, which holds the records anyway).
+    static func read(_ path: String) throws -> [Line] {
+        var out: [Line] = []
+        try forEachLine(path) { n, t in out.append(parse(t, number: n, path: path)) }
         return out
     }
 

@@ -53,8 +53,9 @@ enum RunReports {
     }
 
     /// Cohen's time format: str(datetime.timedelta(seconds=t)), e.g. "0:00:01.234567".
+    /// Total: a time outside [0, RunRecordValidation.maxTime] (which the readers refuse) is printed clamped.
     static func cohenTime(_ t: Double) -> String {
-        let micro = Int((t * 1e6).rounded())
+        let micro = Int((min(max(t.isNaN ? 0 : t, 0), RunRecordValidation.maxTime) * 1e6).rounded())
         let h = micro / 3_600_000_000, m = (micro / 60_000_000) % 60, sec = (micro / 1_000_000) % 60, f = micro % 1_000_000
         return f == 0 ? String(format: "%d:%02d:%02d", h, m, sec) : String(format: "%d:%02d:%02d.%06d", h, m, sec, f)
     }

@@ -149,7 +149,7 @@ enum SmoothingCommandRunner {
             log("tight certificates are not re-derived during the run; `intrs audit` re-derives them from the JSONL")
             return
         }
-        let lines = records.enumerated().map { RunRecordReader.Line(number: $0.offset + 1, text: "", record: $0.element, error: nil) }
+        let lines = records.enumerated().map { RunRecordReader.Line(number: $0.offset + 1, record: $0.element, error: nil) }
         let report = try AuditCommand.parse([]).auditLines(lines, path: "this run")
         let bad = report.findings.filter { $0.kind != "note" }
         guard bad.isEmpty else {

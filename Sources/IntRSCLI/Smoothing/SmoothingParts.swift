@@ -142,7 +142,7 @@ enum SmoothingNoise {
                 throw ValidationError("--sampler table --table-bits \(o.tableBits) --sigma2 \(sigma2): \(error)")
             }
             let sampler = try FastTableSampler(table: law.noiseTable)
-            let tv = law.totalVariationBound(bits: max(2 * o.tableBits, 128))
+            let tv = law.certificationTotalVariationBound
             return Made(source: AnyGridNoiseSource(StreamNoiseSource(seed: seed, sampler: sampler)), tvBound: tv,
                         notes: ["\(o.tableBits)-bit table sampler: per-coordinate total-variation bound \(tv.scientificString()) (exact \"\(tv)\"), d x bound subtracted from pA"])
         }

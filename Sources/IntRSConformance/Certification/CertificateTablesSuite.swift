@@ -32,7 +32,7 @@ public enum CertificateTablesSuite: VectorSuite {
         var cases: [Case] = []
         for c in configs {
             let s2 = CertVectors.q(c.sigma2)
-            let eta = try c.bits.map { try TableLaw(family: NoiseFamily(rawValue: c.noise)!, sigma2: s2, bits: $0).totalVariationBound(bits: 128) } ?? Rational(0)
+            let eta = try c.bits.map { try TableLaw(family: NoiseFamily(rawValue: c.noise)!, sigma2: s2, bits: $0).certificationTotalVariationBound } ?? Rational(0)
             let spec = CertificateTableBuilder.Spec(noise: try CertVectors.noise(c.noise, s2), noiseName: c.noise, sampler: c.sampler,
                                                     eta: eta, samplerBits: c.bits, dimension: c.d, estimationSamples: c.n,
                                                     alpha: alpha, form: .binary, mode: c.mode)

@@ -406,11 +406,13 @@ public enum TightRadius {
     }
 
     /// floor(sqrt(x)) for x >= 0 (0 for negative x).
-    static func isqrt(_ x: Int) -> Int {
+    public static func isqrt(_ x: Int) -> Int {
         if x <= 0 { return 0 }
         var r = Int(Double(x).squareRoot())
-        while r * r > x { r -= 1 }
-        while (r + 1) * (r + 1) <= x { r += 1 }
+        // v * v > x, without overflow (an overflowing square exceeds every Int).
+        func above(_ v: Int) -> Bool { let (q, o) = v.multipliedReportingOverflow(by: v); return o || q > x }
+        while above(r) { r -= 1 }
+        while !above(r + 1) { r += 1 }
         return r
     }
 }

@@ -106,6 +106,21 @@ public struct TableLaw: Sendable {
         return v
     }
 
+    /// THE precision rule for the total-variation charge of a table sampler: wherever a table sampler's bound
+    /// eta enters a certificate (`intrs certify` and its run records, `intrs audit`, `intrs table`, `intrs
+    /// radius`, certificate tables and the end-to-end vectors) it is ``totalVariationBound(bits:)`` computed at
+    /// max(2 x table bits, 128) bits. One rule, so that a certificate table built by one command for a
+    /// configuration is the table another command expects (its configuration records eta exactly). The bound is
+    /// sound at any precision; this one makes the rounding of the 2^-precision grid negligible against the
+    /// table's own 2^-bits quantisation.
+    public static func certificationPrecision(tableBits: Int) -> Int { Swift.max(2 * tableBits, 128) }
+
+    /// The total-variation bound eta charged per coordinate in certificates:
+    /// ``totalVariationBound(bits:)`` at ``certificationPrecision(tableBits:)``.
+    public var certificationTotalVariationBound: Rational {
+        totalVariationBound(bits: Self.certificationPrecision(tableBits: bits))
+    }
+
     /// A rigorous upper bound (dyadic, denominator 2^bits) on the total-variation distance
     /// TV(table law, ideal law) = 1/2 sum_k |Q(k) - P(k)|: every term is bounded by the larger
     /// distance from Q(k) to the ends of P(k)'s enclosure, and the ideal law's mass outside the

@@ -53,6 +53,26 @@ public enum SmoothingCertification {
         return CertificateTableBuilder.maxMidCDFByNorm(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2)
     }
 
+    /// The per-coordinate law N_Z(0, sigma2) enclosed at `bits` bits (for ``tightSinglePartMidCDFLower(_:part:)``).
+    public static func discreteGaussianEnclosed(sigma2: Rational, bits: Int = 64) throws -> EnclosedLaw {
+        try certificationNoise(.discreteGaussian, sigma2: sigma2).enclosed(bits)
+    }
+
+    /// Tight mode: a rigorous LOWER bound on midCDF_(k)(k^2) = P[eps < k] + P[eps = k] / 2 (eps ~ `law`), the
+    /// worst-case probability of the single-part shift (k) (NP-3; T = k eps, and T < k^2 iff eps < k). Sums the
+    /// lower ends of the window's masses: O(window), whatever k. Since every analysis that certifies |delta|^2 < n
+    /// needs pA_eff > midCDF_(k)(k^2) for k^2 < n (the table builder's M(n) maximises upper ends of the same
+    /// quantity), pA_eff <= this bound refutes any such claim at once: audits try it first, so that the work
+    /// of checking a claimed n* is bounded by what pA_eff can certify, not by the claim.
+    public static func tightSinglePartMidCDFLower(_ law: EnclosedLaw, part k: Int) -> Rational {
+        var sum = Rational(0)
+        for (i, m) in law.masses.enumerated() {
+            let j = law.offset + i
+            if j < k { sum += m.lo } else if j == k { sum += m.lo / Rational(2) } else { break }
+        }
+        return sum
+    }
+
     /// M(n) from precomputed per-norm maxima (which must cover every norm below n).
     public static func tightThreshold(maxMidCDF g: [Int: Rational], norm2 n: Int) -> Rational {
         var m = Rational(1, 2)
