@@ -220,8 +220,11 @@ struct AuditCommand: ParsableCommand {
     }
 
     /// Every check of one record. Returns the findings (empty when the line is sound and consistent).
+    /// `consistencyOnly` (`intrs merge`): the line's internal consistency (counts, candidate, prediction, radius =
+    /// sqrt(n*), radiusReal = radius x gridScale, stream ids; predict's binomial test) without re-deriving the
+    /// certificate (Clopper-Pearson, total variation, radius analysis), which is `intrs audit`'s.
     func check(_ r: RunRecord, line: Int, notes: inout Set<String>, cpCache: inout [String: Rational],
-               tightCache: inout AuditMath.TightCache) throws -> [Finding] {
+               tightCache: inout AuditMath.TightCache, consistencyOnly: Bool = false) throws -> [Finding] {
         var out: [Finding] = []
         func bad(_ kind: String, _ reason: String) { out.append(Finding(line: line, index: r.index, kind: kind, reason: reason)) }
         let alpha = try parse(r.alpha, field: "alpha")
@@ -274,6 +277,12 @@ struct AuditCommand: ParsableCommand {
             let expectStreams = [StreamRange(example: example, phase: 0, first: 0, count: n0),
                                  StreamRange(example: example, phase: 1, first: 0, count: r.n)]
             if r.streams != expectStreams { bad("inconsistent", "streams are not example \(r.index), phase 0 indices 0..<\(n0) and phase 1 indices 0..<\(r.n)") }
+            if consistencyOnly {
+                // (checkCertificate says these too, with the certificate)
+                if r.abstain && r.certifiedNorm2 != 0 { bad("inconsistent", "abstains but claims certifiedNorm2 = \(r.certifiedNorm2)") }
+                if !r.abstain && r.certifiedNorm2 < 1 { bad("inconsistent", "answers with certifiedNorm2 = \(r.certifiedNorm2); an answer needs n* >= 1") }
+                return out
+            }
             let key = "\(r.nA)/\(r.n)/\(r.alpha)"
             let lower: Rational
             if let c = cpCache[key] { lower = c } else { lower = try AuditMath.clopperPearsonLower(successes: r.nA, trials: r.n, alpha: alpha); cpCache[key] = lower }
@@ -384,6 +393,7 @@ struct AuditCommand: ParsableCommand {
         let rmax = try engine.radius(n)!
         var verdicts: [String: CohenAchievability.Verdict] = [:]
         var findings: [Finding] = []
+        var failures = 0, findingsNotShown = 0      // listed up to --max-findings, every line counted
         var checked = 0, justified = 0, undecided = 0
         var radii: [Int: NearestCount] = [:]
         func nearest(_ k: Int) throws -> NearestCount {
@@ -404,8 +414,12 @@ struct AuditCommand: ParsableCommand {
             let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if lineNo == 1 && cols.first == "idx" { continue }
             checked += 1
+            var lineFailed = false
             func bad(_ kind: String, _ index: Int?, _ reason: String, printed: Bounds? = nil, nearest: [NearestCount]? = nil) {
-                findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason, printed: printed, nearest: nearest))
+                if kind != "undecided" && !lineFailed { lineFailed = true; failures += 1 }
+                if findings.count < maxFindings {
+                    findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason, printed: printed, nearest: nearest))
+                } else { findingsNotShown += 1 }
             }
             guard cols.count == 6 else {
                 bad("malformed", nil, "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)")
@@ -446,10 +460,11 @@ struct AuditCommand: ParsableCommand {
             }
         }
         guard checked > 0 else { throw CLIError("\(path): no data lines (empty, or only the header): nothing to audit") }
-        let failures = Set(findings.filter { $0.kind != "undecided" }.map { $0.line }).count
-        return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: [
+        return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: (findingsNotShown > 0 ? [
+            "\(findingsNotShown) more findings not shown (the first \(maxFindings) are; --max-findings raises the cap); every line was checked and counted",
+        ] : []) + [
             "largest achievable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))",
             "achievability (radius = sigma x PhiInv(CP_lower(k, N, alpha)) for some count k, printed as \(format), slack \(self.slack) x (radius + sigma)): \(justified) answered lines justified by a count, \(undecided) undecided (not flagged), \(verdicts.count) distinct radii, \(engine.tailDecisions) exact tail decisions",
-        ])
+        ], findingsNotShown: findingsNotShown)
     }
 }

@@ -21,7 +21,7 @@ struct BenchTightRadiusCommand: ParsableCommand {
     @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Custom case: limit on |delta|^2.") var maxNorm2: Int = 400
     @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Custom case: pattern budget (same work for every variant).") var maxPatterns: Int?
 
-    struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var collapse: Bool; var fastRung: Bool; var nStar: Int?; var complete: Bool; var certifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var collapsedPatterns: Int; var searchedByClass: Bool; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
+    struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var collapse: Bool; var fastRung: Bool; var nStar: Int?; var complete: Bool; var maxCertifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var collapsedPatterns: Int; var searchedByClass: Bool; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
 
     func run() throws {
         // (sigma2, pA, d, limit, budget seconds for the exhaustive variants)
@@ -51,7 +51,7 @@ struct BenchTightRadiusCommand: ParsableCommand {
                 cpus.append(cpu)
                 let t = Date().timeIntervalSince(start)
                 rows.append(Row(sigma2: s, pA: p, dimension: dim, maxNorm2: limit, collapse: collapse, fastRung: fast, nStar: r.nStar,
-                                complete: r.complete, certifiedNorm2: r.certifiedNorm2, renyiFloor: r.renyiFloor, patterns: r.patternsVisited,
+                                complete: r.complete, maxCertifiedNorm2: r.certifiedNorm2, renyiFloor: r.renyiFloor, patterns: r.patternsVisited,
                                 collapsedPatterns: r.collapsedPatterns, searchedByClass: r.searchedByClass, seconds: t, cpuSeconds: cpu,
                                 patternsPerSecond: Double(r.patternsVisited) / max(cpu, 1e-9)))
                 if !json {

@@ -19,7 +19,11 @@ struct MergeCommand: ParsableCommand {
         baseline in the .svg. Because every record depends only on the example index and the configuration, \
         the merged files equal a single run's byte for byte except for the wall-clock `time` fields (identical \
         too when both runs used --no-time; the float baseline on the same build and platform, since libm may \
-        differ in the last ulp elsewhere). Radii: grid units; real units = grid units x gridScale.
+        differ in the last ulp elsewhere). Radii: grid units; real units = grid units x gridScale. Every record \
+        is read as `intrs audit` reads it (the format's ranges and enumerations) and checked for internal \
+        consistency as audit checks it (counts, candidate, prediction, radius = sqrt(n*), radiusReal, stream \
+        ids); an inconsistent record stops the merge with its file, line and reason. The certificates \
+        themselves are not re-derived: run `intrs audit` on the merged file.
         """)
 
     @Argument(help: "The shards' .jsonl files (and, optionally, their -float.jsonl files).")
@@ -52,7 +56,22 @@ struct MergeCommand: ParsableCommand {
                 }
             }
         }
-        if !problems.isEmpty { throw CLIError("cannot merge:\n" + problems.joined(separator: "\n")) }
+        // Each record's internal consistency, as `intrs audit` checks it (not the certificate itself: audit the
+        // merged file for that), so that no inconsistent radius reaches the merged TSV or plot.
+        let auditor = try AuditCommand.parse([])
+        var notes = Set<String>(), cp: [String: Rational] = [:], tight = AuditMath.TightCache()
+        for (r, at) in zip(records, origin) {
+            let line = Int(at.split(separator: ":").last ?? "0") ?? 0
+            for f in try auditor.check(r, line: line, notes: &notes, cpCache: &cp, tightCache: &tight, consistencyOnly: true)
+            where f.kind != "note" {
+                problems.append("\(at) (example \(r.index)): \(f.kind): \(f.reason)")
+            }
+        }
+        if !problems.isEmpty {
+            let shown = problems.prefix(20)
+            throw CLIError("cannot merge:\n" + shown.joined(separator: "\n")
+                + (problems.count > shown.count ? "\n... and \(problems.count - shown.count) more problems" : ""))
+        }
         guard let first = records.first else {
             throw CLIError(floats.isEmpty ? "the shards hold no records" : "only float-baseline files given (\(floatFiles.joined(separator: ", "))): give the run's int8 .jsonl shards too")
         }

@@ -11,7 +11,7 @@ struct RadiusCommand: ParsableCommand {
         discussion: """
         Units: sigma2 is the noise variance parameter in grid units squared (exact, e.g. 65025/16); radii and shifts are in grid units (one step of the integer input grid). pA is a lower bound on the top class's probability, pB an upper bound on the runner-up's; both exact decimals (0.7) or rationals (7/10).
 
-        Without --pb the binary form is used (pB := 1 - pA: certified iff worstA(pA) > 1/2). When pA <= 1/2 (binary) or pA <= pB (two-class), after the d*eta accounting where relevant, the answer is \"abstain: not certified\" (JSON \"decision\": \"abstain\") and no radius is printed.
+        Without --pb the binary form is used (pB := 1 - pA: certified iff worstA(pA) > 1/2). With --pb, pA + pB >= 1 is answered in the binary form too (said in the output and JSON "note"): pB := 1 - pA is still an upper bound on every other class (P(B) <= 1 - P(A) <= 1 - pA) and no larger than the given pB, so the answer is sound and at least as strong; the two-class witness construction needs pA + pB < 1 (Proofs/neyman-pearson.md, NP-2). When pA <= 1/2 (binary) or pA <= pB (two-class), after the d*eta accounting where relevant, the answer is \"abstain: not certified\" (JSON \"outcome\": \"abstain\"; otherwise \"outcome\": \"top-class\", the smoothed classifier returns the top class at x; whether a shift is certified is the shift's own \"decision\") and no radius is printed.
 
         --delta 1,-2,0 analyses one integer shift: exact margin enclosure, rigorous decision, and when the margin is <= 0 a witness base classifier checked by direct enumeration. --tight --dimension D finds n*: every integer delta with at most D nonzero entries and |delta|^2 < n* is certified.
 
@@ -23,13 +23,13 @@ struct RadiusCommand: ParsableCommand {
 
         Lattice collapse (discrete Gaussian only; Proofs/COL-1.md): the law of <delta, eps> depends, up to a total variation tau that is proven tiny at large sigma2, only on the class (g, m) of delta (g = gcd, m = |delta/g|^2). The tight search decides each class once against the one-dimensional law N_Z(0, sigma2 m) shifted by g m, with pA and pB moved by tau: a class proven certified needs no convolution, whatever d; a class proven NOT certified gives n*, and its shortest pattern is the witness, analysed exactly. Patterns whose class is undecided are analysed exactly as before. --no-collapse turns it off (exhaustive exact search, for auditing; same n*). JSON "collapsedPatterns", "collapsedClasses", "collapseLargestTau".
 
-        --max-seconds S / --max-patterns P bound the tight search. When the budget runs out the answer is NOT the tight radius but a sound partial certificate: every integer delta with at most D nonzero entries and |delta|^2 <= m, where m = max(n_R, the largest norm below which every pattern was examined); JSON "complete": false, "certifiedNorm2": m.
+        --max-seconds S / --max-patterns P bound the tight search. When the budget runs out the answer is NOT the tight radius but a sound partial certificate: every integer delta with at most D nonzero entries and |delta|^2 <= m, where m = max(n_R, the largest norm below which every pattern was examined); JSON "complete": false, "maxCertifiedNorm2": m (complete searches: n* - 1, or the limit; run records' certifiedNorm2 is n* itself).
         """)
 
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
     @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
     @Option(name: .customLong("pa"), parsing: .unconditional, help: "Lower bound on the top class probability, in (0, 1).") var pa: String
-    @Option(name: .customLong("pb"), parsing: .unconditional, help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form).") var pb: String?
+    @Option(name: .customLong("pb"), parsing: .unconditional, help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form; pA + pB >= 1 is answered in the binary form, pB := 1 - pA).") var pb: String?
     @Option(parsing: .unconditional, help: "An integer shift, comma separated grid steps, e.g. 1,1 or 2,-1,0.") var delta: String?
     @Flag(help: "Find the tight radius n* (needs --dimension).") var tight = false
     @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates).") var dimension: Int?
@@ -50,8 +50,12 @@ struct RadiusCommand: ParsableCommand {
         var eta: String
         var pAEffective: String
         var pBEffective: String?
-        /// "certified" or "abstain" (pA - d*eta <= 1/2 binary, or pA - d*eta <= pB + d*eta two-class).
-        var decision: String
+        /// "top-class" (the smoothed classifier returns the top class at x: certified at delta = 0) or "abstain"
+        /// (pA - d*eta <= 1/2 binary, or pA - d*eta <= pB + d*eta two-class). Says nothing about a shift: a shift's
+        /// decision is `shift.decision`.
+        var outcome: String
+        /// Present when the input was changed before the analysis (pA + pB >= 1: answered in the binary form).
+        var note: String?
         var abstainReason: String?
         /// Present only when certified (never a non-positive radius presented as a certificate).
         var closedFormRadius: CertEnclosureJSON?
@@ -102,10 +106,11 @@ struct RadiusCommand: ParsableCommand {
         var method: String
         /// n_R used by the search (0 when not applicable).
         var renyiFloor: Int
-        /// False when --max-seconds/--max-patterns stopped the search: then nStar is null and the certificate is certifiedNorm2.
+        /// False when --max-seconds/--max-patterns stopped the search: then nStar is null and the certificate is maxCertifiedNorm2.
         var complete: Bool
-        /// Every integer delta with at most `dimension` nonzero entries and |delta|^2 <= certifiedNorm2 is certified.
-        var certifiedNorm2: Int?
+        /// Every integer delta with at most `dimension` nonzero entries and |delta|^2 <= maxCertifiedNorm2 is certified
+        /// (n* - 1 for a complete search). Not the run records' `certifiedNorm2`, which is n* ("|delta|^2 < n*").
+        var maxCertifiedNorm2: Int?
         /// A non-certified pattern's norm found before a budget stop (n* <= this).
         var nStarUpperBound: Int?
         /// Patterns decided by the lattice collapse (COL-1) without a convolution, the classes it certified, and the
@@ -131,11 +136,27 @@ struct RadiusCommand: ParsableCommand {
     }
 
     func run() throws {
+        let out = try compute()
+        if json { try CertArgs.printJSON(out); return }
+        printText(out)
+    }
+
+    /// The whole answer (what --json prints).
+    func compute() throws -> Output {
         let family = try CertArgs.noise(noise)
         let s2 = try CertArgs.sigma2(sigma2)
         let pA = try CertArgs.probability(pa, option: "--pa")
-        let pB = try pb.map { try CertArgs.probability($0, option: "--pb") }
-        if let pB, pA <= pB { throw ValidationError("--pa \(pa) must be greater than --pb \(pb!)") }
+        var pB = try pb.map { try CertArgs.probability($0, option: "--pb") }
+        if let b = pB, pA <= b { throw ValidationError("--pa \(pa) must be greater than --pb \(pb!)") }
+        // NP-2's hypothesis (Proofs/neyman-pearson.md): the two-class witness needs pA + pB < 1. When pA + pB >= 1,
+        // pB := 1 - pA is still an upper bound on every other class (P(B) <= 1 - P(A) <= 1 - pA), no larger than the
+        // given pB, and with it the two-class question is the binary one (bestB(1 - pA) = 1 - worstA(pA)).
+        var note: String? = nil
+        let givenPB = pB
+        if let b = pB, pA + b >= Rational(1) {
+            note = "pA + pB = \((pA + b).decimalString(digits: 12)) >= 1: answered in the binary form (pB := 1 - pA, an upper bound on every other class since P(B) <= 1 - P(A) <= 1 - pA, and no larger than the given pB; NP-2's two-class construction needs pA + pB < 1)"
+            pB = nil
+        }
         let d = try delta.map(CertArgs.delta)
         if tight && d != nil { throw ValidationError("give either --delta or --tight, not both") }
         if let dim = dimension, dim < 1 { throw ValidationError("--dimension \(dim): must be >= 1") }
@@ -175,18 +196,14 @@ struct RadiusCommand: ParsableCommand {
             ? "exactly sound for rounded-Gaussian noise (post-processing lemma)"
             : (pBe == nil ? "binary form under N_Z: sound by CF-2, Proofs/CF-2.md"
                           : "two-class form under N_Z: NOT sound in general (CF-1, Proofs/theorem-check.md); a weaker sound two-class form is CF-4, Proofs/closed-forms.md")
-        var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: pB?.description,
+        var out = Output(noise: family.rawValue, sigma2: s2.description, pA: pA.description, pB: givenPB?.description,
                          form: pB == nil ? "binary" : "two-class", eta: eta.description, pAEffective: pAe.description,
-                         pBEffective: pBe?.description, decision: "certified", abstainReason: nil,
+                         pBEffective: pBe?.description, outcome: "top-class", note: note, abstainReason: nil,
                          closedFormRadius: nil, closedFormBasis: basis)
         if let reason = Self.abstainReason(pAEffective: pAe, pBEffective: pBe, shiftTV: shiftTV) {
-            out.decision = "abstain"
+            out.outcome = "abstain"
             out.abstainReason = reason
-            if json { try CertArgs.printJSON(out); return }
-            print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
-                  + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
-            print("abstain: not certified (\(reason)); no radius, no shift is certified")
-            return
+            return out
         }
         let r = ClosedFormRadius.radius(sigma2: s2, pA: pAe, pB: pBe, bits: 128)
         out.closedFormRadius = CertEnclosureJSON(r)
@@ -217,7 +234,7 @@ struct RadiusCommand: ParsableCommand {
             let start = Date()
             var t = TightOutput(dimension: dim, maxNorm2: maxNorm2, nStar: nil, witnessPattern: nil, witnessMargin: nil,
                                 statement: "", patternsVisited: 0, undecidedPatterns: [], seconds: "", method: "",
-                                renyiFloor: 0, complete: true, certifiedNorm2: nil, nStarUpperBound: nil)
+                                renyiFloor: 0, complete: true, maxCertifiedNorm2: nil, nStarUpperBound: nil)
             if noiseModel.likelihoodRatioIsLayered {
                 var lastReport = Date()
                 let res = TightRadius.search(analyzer: analyzer, pA: pAe, pB: pBe, dimension: dim, maxNorm2: maxNorm2,
@@ -235,7 +252,10 @@ struct RadiusCommand: ParsableCommand {
                 t.witnessMargin = res.witnessAnalysis.map { CertEnclosureJSON($0.margin) }
                 if let a = res.witnessAnalysis, let w = a.witness {
                     let checkBits = max(Precision.ladder[1].noiseBits, a.precision.noiseBits)
-                    if let c = w.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pAe, pB: pBe) {
+                    if let s = maxSeconds, Date().timeIntervalSince(start) >= s {
+                        // The budget holds for the check too (it sums up to 200,000 noise points per coordinate box).
+                        t.witnessCheck = "skipped (the --max-seconds budget ran out before the direct check of the witness)"
+                    } else if let c = w.check(noise: analyzer.enclosedLaw(bits: checkBits), pA: pAe, pB: pBe) {
                         t.witnessCheck = c.valid ? "valid (direct sum of the noise PMF over \(c.points) noise points)" : "INVALID"
                     } else { t.witnessCheck = "skipped (enumeration box too large: more than 200,000 points in all coordinates but the last)" }
                 }
@@ -250,21 +270,34 @@ struct RadiusCommand: ParsableCommand {
                        : "")
                 t.collapsedPatterns = res.collapsedPatterns; t.collapsedClasses = res.collapsedClasses; t.searchedByClass = res.searchedByClass
                 t.collapseLargestTau = res.collapseLargestTau?.description
-                t.renyiFloor = res.renyiFloor; t.complete = res.complete; t.certifiedNorm2 = res.certifiedNorm2
+                t.renyiFloor = res.renyiFloor; t.complete = res.complete; t.maxCertifiedNorm2 = res.certifiedNorm2
                 t.nStarUpperBound = res.nStarUpperBound
             } else {
                 let n = ClosedFormRadius.norm2Bound(sigma2: s2, pA: pAe, pB: pBe)
                 t.nStar = n
-                t.certifiedNorm2 = n.map { $0 - 1 }
+                t.maxCertifiedNorm2 = n.map { $0 - 1 }
                 t.statement = n.map { "robust for every integer delta with |delta|^2 < \($0) (closed form; sound, not claimed tight)" } ?? "not certified (R <= 0)"
                 t.method = "closed form (rounded Gaussian: post-processing lemma); the exact tight radius is not computed for this law"
             }
             t.seconds = String(format: "%.3f", Date().timeIntervalSince(start))
             out.tight = t
         }
-        if json { try CertArgs.printJSON(out); return }
+        return out
+    }
+
+    /// The answer for people.
+    func printText(_ out: Output) {
+        let q = { (t: String) in (try? Rational(parsing: t)) ?? Rational(0) }
+        let pA = q(out.pA), eta = q(out.eta), pAe = q(out.pAEffective), pBe = out.pBEffective.map(q)
+        let pB = out.form == "two-class" ? out.pB.map(q) : nil
         print("noise \(out.noise), sigma2 = \(out.sigma2), \(out.form) form, pA = \(pA.decimalString(digits: 6))"
               + (pB.map { ", pB = \($0.decimalString(digits: 6))" } ?? ""))
+        if let n = out.note { print("note: \(n)") }
+        if let reason = out.abstainReason {
+            print("abstain: not certified (\(reason)); no radius, no shift is certified")
+            return
+        }
+        let basis = out.closedFormBasis
         if !eta.isZero {
             print("table sampler: eta = \(eta.scientificString()), pA - d*eta = \(pAe.decimalString(digits: 12))"
                   + (pBe.map { ", pB + d*eta = \($0.decimalString(digits: 12))" } ?? ""))
@@ -295,7 +328,7 @@ struct RadiusCommand: ParsableCommand {
                 print("tight radius (d = \(t.dimension)): n* = \(t.nStar.map(String.init) ?? "> \(t.maxNorm2)")"
                       + (t.witnessPattern.map { ", witness pattern \($0)" } ?? ""))
             } else {
-                print("tight radius (d = \(t.dimension)): NOT computed (search budget exhausted); partial certificate |delta|^2 <= \(t.certifiedNorm2 ?? 0)"
+                print("tight radius (d = \(t.dimension)): NOT computed (search budget exhausted); partial certificate |delta|^2 <= \(t.maxCertifiedNorm2 ?? 0)"
                       + (t.nStarUpperBound.map { "; n* <= \($0)" } ?? "") + (t.witnessPattern.map { ", non-certified pattern \($0)" } ?? ""))
             }
             print("  \(t.statement)")

@@ -92,6 +92,29 @@ struct RunRecordHostileInputTests {
         }
     }
 
+    @Test("merge refuses an internally inconsistent record (a radius that is not sqrt(n*) x gridScale) instead of writing it")
+    func mergeChecksConsistency() throws {
+        let dir = try RunRecordStreamSpecTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let recs = try SmoothingRun.certify(RunStandIns.setup(threads: 1), examples: Array(RunStandIns.examples.prefix(2)), progress: { _ in })
+        var bad = recs[0]; bad.radiusReal = 1000
+        let a = dir.appendingPathComponent("certify.shard-0-of-2.jsonl"), b = dir.appendingPathComponent("certify.shard-1-of-2.jsonl")
+        try RunRecordStreamSpecTests.write([try bad.jsonLine()], a)
+        try RunRecordStreamSpecTests.write([try recs[1].jsonLine()], b)
+        let out = dir.appendingPathComponent("out")
+        do {
+            try MergeCommand.parse([a.path, b.path, "--output-dir", out.path]).run()
+            Issue.record("merged a record whose radiusReal is 1000")
+        } catch {
+            #expect("\(error)".contains("\(a.path):1 (example \(bad.index)): inconsistent: radiusReal 1000.0 is not radius x gridScale"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        // The consistent shards merge.
+        try RunRecordStreamSpecTests.write([try recs[0].jsonLine()], a)
+        try MergeCommand.parse([a.path, b.path, "--output-dir", out.path]).run()
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("certify.tsv").path))
+    }
+
     @Test("clopper-pearson --trials 2^63 - 1 answers (n + 1 used to overflow)")
     func clopperPearsonHugeN() throws {
         #expect(CLITest.failure(["clopper-pearson", "--trials", "9223372036854775807", "--successes", "9223372036854775000", "--alpha", "0.001"]) == nil)
@@ -120,6 +143,20 @@ struct RunRecordHostileInputTests {
         let all = try AuditCommand.parse([path.path, "--max-findings", "100000"]).auditJSONL(path.path)
         #expect(all.findings.contains { $0.line == 20_002 && $0.reason.contains("line longer than") })
         #expect(!all.findings.contains { $0.line == 20_003 && $0.kind != "note" })
+    }
+
+    @Test("audit --cohen-tsv: the same cap on listed findings, every line counted")
+    func boundedTSVFindings() throws {
+        let dir = try RunRecordStreamSpecTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("many.tsv")
+        var text = "idx\tlabel\tpredict\tradius\tcorrect\ttime\n"
+        for i in 0 ..< 5_000 { text += "\(i)\tbad\n" }
+        try Data(text.utf8).write(to: path)
+        let report = try AuditCommand.parse(["--cohen-tsv", path.path, "--sigma", "0.25", "--n", "1000", "--alpha", "0.001", "--max-findings", "7"])
+            .auditTSV(path.path, sigmaText: "0.25", n: 1000, alphaText: "0.001")
+        #expect(report.linesChecked == 5_000 && report.failures == 5_000)
+        #expect(report.findings.count == 7 && report.findingsNotShown == 4_993)
     }
 
     @Test("tight audit: a raised n* is refuted by a single-part shift without enumerating up to the claim")

@@ -141,12 +141,12 @@ enum SmoothingCommandRunner {
     /// Re-derives the run's certificates with the exact reference (the `intrs audit` checks) before anything is
     /// written, so a stale or corrupt certificate table (cached tables are keyed by configuration only, not by
     /// the build that made them) cannot put unsound certificates into the outputs. Cheap for the closed forms
-    /// (one Clopper-Pearson bound per distinct nA); tight certificates would need the pattern enumeration
-    /// again, so they are left to `intrs audit` (said on stderr).
+    /// (one Clopper-Pearson bound per distinct nA). Tight tables are verified step by step when they are read
+    /// (SmoothingCertificates.lookup), before any work, so their certificates are not re-derived again here.
     static func selfAudit(_ records: [RunRecord], radiusMode: String, log: (String) -> Void) throws {
         guard !records.isEmpty else { return }
         if radiusMode == "tight" {
-            log("tight certificates are not re-derived during the run; `intrs audit` re-derives them from the JSONL")
+            log("tight certificates: the table was verified step by step when it was read (or built by this run); `intrs audit` re-derives them from the JSONL")
             return
         }
         let lines = records.enumerated().map { RunRecordReader.Line(number: $0.offset + 1, record: $0.element, error: nil) }

@@ -155,7 +155,10 @@ enum SmoothingNoise {
 /// bounds), so tables are cached by their configuration: `--certificate-table PATH` (checked against the
 /// run's configuration), then the tables shipped in the resource bundle (`certificate-tables/`), then
 /// `<output-dir>/tables/`; a table built afresh is written there. A cached table is only an input: `intrs
-/// audit` re-derives every certificate from the counts without it, and `--rebuild-table` ignores caches.
+/// audit` re-derives every certificate from the counts without it, a tight table is verified step by step before
+/// it is used (``CertificateTableBuilder/verify(table:spec:lowerBound:phiUpper:)``: a rejected cache is rebuilt,
+/// a rejected `--certificate-table` is an error), closed-form certificates are re-derived after the run
+/// (``SmoothingCommandRunner/selfAudit(_:radiusMode:log:)``), and `--rebuild-table` ignores caches.
 enum SmoothingCertificates {
     static func cacheName(_ c: CertificateConfiguration) throws -> String {
         "table-" + String(SHA256.hex(try CanonicalJSON.encode(c)).prefix(24)) + ".json"
@@ -169,12 +172,27 @@ enum SmoothingCertificates {
                                                    dimension: dimension, estimationSamples: o.n, alpha: alpha,
                                                    radiusMode: o.radiusMode)
         let expected = spec.configuration
+        let lowerBound: CertificateTableBuilder.LowerBound = { k in try SmoothingCertification.clopperPearsonLower(successes: k, trials: o.n, alpha: alpha) }
+        // A table read from a file is only an input. Closed-form certificates are re-derived after the run (selfAudit,
+        // one Clopper-Pearson bound per distinct count); tight tables are verified step by step here, before any
+        // work, since re-deriving tight certificates afterwards would cost the pattern enumeration for every run.
+        let tight = spec.effectiveMode == .tight
+        func verified(_ t: CertificateTable) throws -> [String] {
+            guard tight else { return [] }
+            return try CertificateTableBuilder.verify(table: t, spec: spec, lowerBound: lowerBound, phiUpper: SmoothingCertification.phiOfSqrtUpper)
+        }
+        let verifiedNote = tight ? "every step re-derived by the exact analysis at minCount and minCount - 1" : "`intrs audit` re-derives every certificate without it"
         if let path = o.certificateTable {
             let t = try CertificateTable.load(from: URL(fileURLWithPath: path))
             guard t.configuration == expected else {
                 throw CLIError("--certificate-table \(path): built for \(describe(t.configuration)), but this run is \(describe(expected))")
             }
-            log("certificate table: \(path)")
+            let problems = try verified(t)
+            guard problems.isEmpty else {
+                throw CLIError("--certificate-table \(path): the exact re-derivation rejects the table (nothing was computed):\n"
+                    + problems.prefix(5).joined(separator: "\n") + (problems.count > 5 ? "\n... and \(problems.count - 5) more" : ""))
+            }
+            log("certificate table: \(path) (\(verifiedNote))")
             return t
         }
         let name = try cacheName(expected)
@@ -183,15 +201,18 @@ enum SmoothingCertificates {
             for u in [ShippedDefaults.url("certificate-tables/" + name), cacheURL] {
                 guard let u, FileManager.default.fileExists(atPath: u.path) else { continue }
                 if let t = try? CertificateTable.load(from: u), t.configuration == expected {
-                    log("certificate table: \(u.path) (cached; `intrs audit` re-derives every certificate without it)")
-                    return t
+                    let problems = try verified(t)
+                    if problems.isEmpty {
+                        log("certificate table: \(u.path) (cached; \(verifiedNote))")
+                        return t
+                    }
+                    log("certificate table: \(u.path) is rejected by the exact re-derivation (\(problems[0])\(problems.count > 1 ? "; \(problems.count - 1) more problems" : "")); building a new one")
                 }
             }
         }
         log("building the certificate table (exact reference; minutes for N = 100,000, then cached) ...")
         let t0 = DispatchTime.now()
-        let t = try CertificateTableBuilder.build(spec: spec,
-                                                  lowerBound: { k in try SmoothingCertification.clopperPearsonLower(successes: k, trials: o.n, alpha: alpha) },
+        let t = try CertificateTableBuilder.build(spec: spec, lowerBound: lowerBound,
                                                   phiUpper: SmoothingCertification.phiOfSqrtUpper,
                                                   generator: "intrs certify \(IntRSVersion.string)")
         log(String(format: "built the certificate table in %.1f s; cached at %@", SmoothingRun.seconds(since: t0), cacheURL.path))

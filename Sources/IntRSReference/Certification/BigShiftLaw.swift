@@ -95,6 +95,13 @@ public struct BigShiftLaw: Sendable, Equatable {
     /// Negative k uses the reflected noise law. `trimBudget`: at most this many units 2^-F of core mass are
     /// moved into the tail from each edge. Same arithmetic as ``ShiftLaw/adding(part:of:trimBudget:)``.
     public func adding(part k: Int, of noise: BigShiftLaw, trimBudget: BigInt = BigInt(16)) -> BigShiftLaw {
+        adding(part: k, of: noise, trimBudget: trimBudget, stop: nil)!
+    }
+
+    /// ``adding(part:of:trimBudget:)`` that can be interrupted: `stop` is asked before each row of the convolution
+    /// (one noise value times the whole law, about `lo.count` products), and nil is returned as soon as it says
+    /// true. At 512 bits and large sigma2 one convolution can take many seconds; a time budget holds to one row.
+    public func adding(part k: Int, of noise: BigShiftLaw, trimBudget: BigInt = BigInt(16), stop: (() -> Bool)?) -> BigShiftLaw? {
         precondition(k != 0, "BigShiftLaw.adding: zero part")
         precondition(noise.fractionBits == fractionBits, "BigShiftLaw.adding: mixed fraction bits")
         var nlo = noise.lo, nhi = noise.hi
@@ -108,6 +115,7 @@ public struct BigShiftLaw: Sendable, Equatable {
         for j in 0 ..< nlo.count {
             let el = nlo[j], eh = nhi[j]
             if eh.isZero { continue }
+            if let stop, stop() { return nil }
             for i in 0 ..< lo.count {
                 let s = i + step * j
                 if !el.isZero && !lo[i].isZero { accLo[s].addProduct(lo[i], el) }

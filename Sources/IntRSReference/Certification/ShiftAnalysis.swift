@@ -125,6 +125,51 @@ public final class ShiftAnalyzer: @unchecked Sendable {
         BigShiftLaw.ofShift(delta, noise: coordinateBigLaw(precision))
     }
 
+    /// ``lawOfT(_:precision:)`` that can be interrupted: `stop` is asked before each convolution; nil once it says true.
+    public func lawOfT(_ delta: [Int], precision: Precision, stop: () -> Bool) -> ShiftLaw? {
+        if stop() { return nil }
+        let noise = coordinateLaw(precision)
+        var t = ShiftLaw(fractionBits: noise.fractionBits)
+        for k in delta where k != 0 {
+            if stop() { return nil }
+            t = t.adding(part: k, of: noise)
+        }
+        return t
+    }
+
+    /// ``bigLawOfT(_:precision:)`` that can be interrupted: `stop` is asked before the noise law is enclosed at a
+    /// new precision and before each row of each convolution (``BigShiftLaw/adding(part:of:trimBudget:stop:)``);
+    /// nil once it says true.
+    public func bigLawOfT(_ delta: [Int], precision: Precision, stop: @escaping () -> Bool) -> BigShiftLaw? {
+        if stop() { return nil }
+        let noise = coordinateBigLaw(precision)
+        var t = BigShiftLaw(fractionBits: noise.fractionBits)
+        for k in delta where k != 0 {
+            guard let next = t.adding(part: k, of: noise, stop: stop) else { return nil }
+            t = next
+        }
+        return t
+    }
+
+    /// ``analyse(delta:pA:pB:)`` that can be interrupted (a time budget): nil when `stop` said true before a rung
+    /// decided. The laws are the same as ``lawOfT(_:precision:)`` / ``bigLawOfT(_:precision:)`` build, so a result
+    /// is the uninterrupted one.
+    public func analyse(delta: [Int], pA: Rational, pB: Rational?, stop: @escaping () -> Bool) -> ShiftAnalysis? {
+        let n2 = delta.reduce(0) { $0 + $1 * $1 }
+        var result: ShiftAnalysis? = nil
+        for p in ladder {
+            if p.isFixedWidth {
+                guard let law = lawOfT(delta, precision: p, stop: stop) else { return nil }
+                result = ShiftAnalysis.evaluate(law: law, delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
+            } else {
+                guard let law = bigLawOfT(delta, precision: p, stop: stop) else { return nil }
+                result = ShiftAnalysis.evaluate(law: law, delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
+            }
+            if result!.decision != .undecided { break }
+        }
+        return result
+    }
+
     /// Enclosure of midCDF_T(|delta|^2) (NP-3) at one rung (``ShiftLaw`` or ``BigShiftLaw`` by its width).
     public func midCDF(_ delta: [Int], precision p: Precision) -> Interval {
         let n2 = delta.reduce(0) { $0 + $1 * $1 }

@@ -40,8 +40,8 @@ public enum TightRadius {
         /// order. Either way `witnessAnalysis` is its exact analysis.
         public var witnessPattern: [Int]?
         /// The full analysis of the witness pattern (margins, witness classifier). nil when there is no witness, and
-        /// for a search stopped by its time budget whose non-certified pattern was decided during the search (its
-        /// exact decision stands; only this re-analysis, which can take seconds, is skipped).
+        /// when the time budget ran out before or during this analysis (the pattern's non-certification was decided
+        /// during the search, exactly or by COL-1, and stands; only this re-analysis, which can take seconds, is left out).
         public var witnessAnalysis: ShiftAnalysis?
         /// Patterns whose sign was undecided at every rung of the analyzer's ladder, up to its cap (counted as not
         /// certified).
@@ -165,21 +165,40 @@ public enum TightRadius {
             return stopped
         }
 
-        /// `finer`: the same pattern's law at the first ladder rung (only asked when the fast rung is undecided).
-        func decide(_ lawOf: () -> RungLaw, _ parts: [Int], _ n2: Int, finer: () -> ShiftLaw) -> Decision {
+        /// The time budget alone, without marking the search stopped (for the witness analysis after a search that
+        /// finished).
+        func timeUp() -> Bool {
+            guard let s = budget.maxSeconds else { return false }
+            return seconds(clock.now - started) >= s
+        }
+        /// `finer`: the same pattern's law at the first ladder rung (only asked when the fast rung is undecided; nil
+        /// when the time ran out while building it).
+        /// nil: the time budget ran out before the pattern was decided (it then counts as not examined). The time is
+        /// checked before every rung, between the convolutions that build a rung's law, and (arbitrary precision)
+        /// between the rows of each convolution, so a near-tie stuck on the 128- to 512-bit rungs cannot hold the
+        /// search past its budget by more than one such step.
+        func decide(_ lawOf: () -> RungLaw, _ parts: [Int], _ n2: Int, finer: () -> ShiftLaw?) -> Decision? {
             if n2 <= nR { return .certified } // REN-1
             let law = lawOf()
             let first = decideOn(law.shiftLaw, n2)
             if first != .undecided { return first }
             if case .fast = law {
-                let second = decideOn(finer(), n2)
+                guard !outOfBudget(patterns: false), let f = finer() else { stopped = true; return nil }
+                let second = decideOn(f, n2)
                 if second != .undecided { return second }
             }
             // Raise the precision: rebuild the law at each finer rung, fixed-width then arbitrary-precision
             // (BigShiftLaw) up to the analyzer's cap.
+            let stop = { outOfBudget(patterns: false) }
             for p in analyzer.ladder.dropFirst() {
-                let d = p.isFixedWidth ? decideOn(analyzer.lawOfT(parts, precision: p), n2)
-                                       : decideOn(analyzer.bigLawOfT(parts, precision: p), n2)
+                let d: Decision
+                if p.isFixedWidth {
+                    guard let l = analyzer.lawOfT(parts, precision: p, stop: stop) else { stopped = true; return nil }
+                    d = decideOn(l, n2)
+                } else {
+                    guard let l = analyzer.bigLawOfT(parts, precision: p, stop: stop) else { stopped = true; return nil }
+                    d = decideOn(l, n2)
+                }
                 if d != .undecided { return d }
             }
             undecided.append(parts)
@@ -207,7 +226,10 @@ public enum TightRadius {
         while m * m <= maxNorm2 {
             if outOfBudget() { stoppedInSingleParts = true; break }
             visited += 1
-            if !decide({ extend(root, m) }, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }).isCertified { best = m * m; bestPattern = [m]; break }
+            guard let dm = decide({ extend(root, m) }, [m], m * m, finer: { ShiftLaw.ofShift([m], noise: coord) }) else {
+                visited -= 1; stoppedInSingleParts = true; break
+            }
+            if !dm.isCertified { best = m * m; bestPattern = [m]; break }
             progress?(visited, best, [m])
             m += 1
         }
@@ -239,11 +261,17 @@ public enum TightRadius {
             }
             return true
         }
-        func finerLaw(_ depth: Int) -> ShiftLaw {
-            if let l = finerStack[depth] { return l }
-            let l = finerLaw(depth - 1).adding(part: parts[depth - 1], of: coord)
-            finerStack[depth] = l
-            return l
+        /// The first ladder rung's law of parts[0 ..< depth], one convolution at a time with the time checked between
+        /// them; nil when the time ran out first.
+        func finerLaw(_ depth: Int) -> ShiftLaw? {
+            var i = depth
+            while finerStack[i] == nil { i -= 1 }
+            while i < depth {
+                if outOfBudget(patterns: false) { return nil }
+                finerStack[i + 1] = finerStack[i]!.adding(part: parts[i], of: coord)
+                i += 1
+            }
+            return finerStack[depth]
         }
         func dfs(_ norm: Int, _ g: Int) {
             guard parts.count < d else { return }
@@ -267,9 +295,14 @@ public enum TightRadius {
                     // Out of budget before this pattern was decided: it counts as not examined.
                     visited -= 1; parts.removeLast(); frontier = min(frontier, n2); return
                 }
-                let certified = byClass == .undecided
-                    ? decide({ lawAt(depth) }, parts, n2, finer: { finerLaw(depth) }).isCertified
-                    : byClass == .certified
+                var certified = byClass == .certified
+                if byClass == .undecided {
+                    guard let dp = decide({ lawAt(depth) }, parts, n2, finer: { finerLaw(depth) }) else {
+                        // Out of time while deciding this pattern: it counts as not examined.
+                        visited -= 1; parts.removeLast(); frontier = min(frontier, n2); return
+                    }
+                    certified = dp.isCertified
+                }
                 if !certified {
                     best = n2; bestPattern = parts
                 } else {
@@ -286,19 +319,23 @@ public enum TightRadius {
 
         var analysis: ShiftAnalysis? = nil
         if let p = bestPattern, p.count > 1, let o = oracle, let (shortest, _) = o.witnessClass(n2: best, dimension: d) {
-            // COL-1 proved a whole class of norm n* non-certified: its shortest pattern is the witness, analysed exactly.
-            let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB)
-            if a.decision != .certified {
-                bestPattern = shortest; analysis = a
-            } else {
-                // Never expected (COL-1 is a theorem): distrust the collapse and search exhaustively.
-                return search(analyzer: analyzer, pA: pA, pB: pB, dimension: d, maxNorm2: maxNorm2, budget: budget,
-                              fastRung: fastRung, collapse: false, progress: progress)
+            // COL-1 proved a whole class of norm n* non-certified: its shortest pattern is the witness, analysed exactly
+            // (within the time budget: when it runs out, the pattern found by the search stays the witness, its
+            // decision already made, without the analysis).
+            if let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB, stop: timeUp) {
+                if a.decision != .certified {
+                    bestPattern = shortest; analysis = a
+                } else {
+                    // Never expected (COL-1 is a theorem): distrust the collapse and search exhaustively.
+                    return search(analyzer: analyzer, pA: pA, pB: pB, dimension: d, maxNorm2: maxNorm2, budget: budget,
+                                  fastRung: fastRung, collapse: false, progress: progress)
+                }
             }
         } else if let p = bestPattern, !(stopped && budget.maxSeconds != nil) {
             // (A search stopped by its TIME budget skips this analysis, which can take seconds for a long pattern; the
-            // pattern's non-certification was already decided exactly during the search.)
-            analysis = analyzer.analyse(delta: p, pA: pA, pB: pB)
+            // pattern's non-certification was already decided exactly during the search. Within the budget it is
+            // interrupted when the time runs out, and then left out the same way.)
+            analysis = analyzer.analyse(delta: p, pA: pA, pB: pB, stop: timeUp)
         }
         func withCollapse(_ r: Result) -> Result {
             var r = r
@@ -333,6 +370,10 @@ public enum TightRadius {
         let clock = ContinuousClock()
         let started = clock.now
         var examined = 0
+        func timeUp() -> Bool {
+            guard let s = budget.maxSeconds else { return false }
+            return seconds(clock.now - started) >= s
+        }
         func outOfBudget() -> Bool {
             if let m = budget.maxPatterns, examined >= m { return true }
             if let s = budget.maxSeconds {
@@ -351,7 +392,9 @@ public enum TightRadius {
         while m * m <= maxNorm2 {
             if outOfBudget() { stoppedAt = nR + 1; break }
             examined += 1
-            let a = analyzer.analyse(delta: [m], pA: pA, pB: pB)
+            guard let a = analyzer.analyse(delta: [m], pA: pA, pB: pB, stop: timeUp) else {
+                examined -= 1; stoppedAt = nR + 1; break   // out of time while deciding (m): not examined
+            }
             if a.decision == .undecided { undecided.append([m]) }
             if a.decision != .certified { best = m * m; witness = [m]; analysis = a; break }
             progress?(examined, best, [m])
@@ -376,7 +419,11 @@ public enum TightRadius {
                 }
                 if provenNotCertified {
                     guard let (shortest, _) = oracle.witnessClass(n2: n, dimension: d) else { return nil }
-                    let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB)
+                    guard let a = analyzer.analyse(delta: shortest, pA: pA, pB: pB, stop: timeUp) else {
+                        // Out of time analysing the witness: COL-1 has proven n* <= n; everything below n is certified.
+                        best = n; witness = shortest; stoppedAt = n
+                        break
+                    }
                     guard a.decision != .certified else { return nil }
                     best = n; witness = shortest; analysis = a
                     break
