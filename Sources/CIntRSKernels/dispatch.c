@@ -8,22 +8,29 @@ INTRS_DECLARE_PATH(portable)
 #if defined(__x86_64__) || defined(__i386__)
 #define INTRS_HAVE_AVX2_PATH 1
 INTRS_DECLARE_PATH(avx2)
+INTRS_DECLARE_PATH(vnni)
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
-#define PICK(path, call_avx2, call_portable)                                                                     \
+/// PICK3 runs the path's own code; PICK runs the AVX2 code for the VNNI path too (functions whose VNNI
+/// version would be identical, or that only exist in the pair layout).
+#define PICK3(path, call_vnni, call_avx2, call_portable)                                                         \
     do {                                                                                                         \
-        if ((path) == INTRS_KERNEL_AVX2) {                                                                       \
+        if ((path) == INTRS_KERNEL_AVX512_VNNI) {                                                                \
+            call_vnni;                                                                                           \
+        } else if ((path) == INTRS_KERNEL_AVX2) {                                                                \
             call_avx2;                                                                                           \
         } else {                                                                                                 \
             call_portable;                                                                                       \
         }                                                                                                        \
     } while (0)
+#define PICK(path, call_avx2, call_portable) PICK3(path, call_avx2, call_avx2, call_portable)
 #else
 #define INTRS_HAVE_AVX2_PATH 0
-#define PICK(path, call_avx2, call_portable) \
-    do {                                     \
-        (void)(path);                        \
-        call_portable;                       \
+#define PICK3(path, call_vnni, call_avx2, call_portable) \
+    do {                                                 \
+        (void)(path);                                    \
+        call_portable;                                   \
     } while (0)
+#define PICK(path, call_avx2, call_portable) PICK3(path, call_avx2, call_avx2, call_portable)
 #endif
 
 int intrs_cpu_has_avx2(void) {
@@ -33,6 +40,47 @@ int intrs_cpu_has_avx2(void) {
 #else
     return 0;
 #endif
+}
+
+int intrs_cpu_has_avx512vnni(void) {
+#if INTRS_HAVE_AVX2_PATH
+    __builtin_cpu_init();
+    return intrs_cpu_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}
+
+size_t intrs_packed_words_path(intrs_kernel_path path, int n, int k) {
+    if (path == INTRS_KERNEL_AVX512_VNNI) return (size_t)((k + 3) / 4) * (size_t)((n + 7) & ~7);
+    return intrs_packed_words(n, k);
+}
+
+void intrs_pack_weights_path(intrs_kernel_path path, const int8_t *w, int n, int k, int32_t *packed) {
+    if (path != INTRS_KERNEL_AVX512_VNNI) {
+        intrs_pack_weights(w, n, k, packed);
+        return;
+    }
+    const int k_quads = (k + 3) / 4;
+    const int n_pad = (n + 7) & ~7;
+    for (int c0 = 0; c0 < n_pad;) {
+        const int width = n_pad - c0 >= 16 ? 16 : 8;
+        int32_t *panel = packed + (size_t)k_quads * (size_t)c0;
+        for (int q = 0; q < k_quads; q++) {
+            for (int j = 0; j < width; j++) {
+                const int c = c0 + j;
+                uint32_t word = 0;
+                for (int b = 0; b < 4; b++) {
+                    const int kk = 4 * q + b;
+                    const uint8_t byte = (c < n && kk < k) ? (uint8_t)w[(size_t)c * (size_t)k + (size_t)kk] : 0;
+                    word |= (uint32_t)byte << (8 * b);
+                }
+                panel[(size_t)q * (size_t)width + (size_t)j] = (int32_t)word;
+            }
+        }
+        c0 += width;
+    }
 }
 
 size_t intrs_packed_words(int n, int k) { return (size_t)((k + 1) / 2) * (size_t)((n + 7) & ~7); }
@@ -76,7 +124,8 @@ size_t intrs_conv2d_scratch(const intrs_conv_shape *s) {
 
 void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
                   const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride, int16_t *scratch) {
-    PICK(path, intrs_k_conv2d_avx2(s, in, in_stride, items, packed, rq, out, out_stride, scratch),
+    PICK3(path, intrs_k_conv2d_vnni(s, in, in_stride, items, packed, rq, out, out_stride, scratch),
+         intrs_k_conv2d_avx2(s, in, in_stride, items, packed, rq, out, out_stride, scratch),
          intrs_k_conv2d_portable(s, in, in_stride, items, packed, rq, out, out_stride, scratch));
 }
 
@@ -88,7 +137,9 @@ size_t intrs_fully_connected_scratch(int in_count, int items) {
 void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, int32_t zero_in, const int8_t *in,
                            ptrdiff_t in_stride, int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,
                            ptrdiff_t out_stride, int16_t *scratch) {
-    PICK(path,
+    PICK3(path,
+         intrs_k_fully_connected_vnni(in_count, out_count, zero_in, in, in_stride, items, packed, rq, out, out_stride,
+                                      scratch),
          intrs_k_fully_connected_avx2(in_count, out_count, zero_in, in, in_stride, items, packed, rq, out, out_stride,
                                       scratch),
          intrs_k_fully_connected_portable(in_count, out_count, zero_in, in, in_stride, items, packed, rq, out,

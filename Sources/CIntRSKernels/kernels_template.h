@@ -11,8 +11,18 @@
 
 #include <string.h>
 
+// Patch element type and products per accumulator word: int16 pairs (vpmaddwd; default) or uint8 quads
+// (vpdpbusd: KELEM uint8_t, KGROUP 4). KIN(x, z) is the patch value of an input x inside the image, KOUT(z)
+// that of a tap outside it (z = Z_in).
+#ifndef KGROUP
+#define KELEM int16_t
+#define KGROUP 2
+#define KIN(x, z) ((int16_t)((int16_t)(x) - (z)))
+#define KOUT(z) ((int16_t)0)
+#endif
+
 /// GEMM of `rows` (<= INTRS_GEMM_MB) patch rows against every panel, requantised into the output rows.
-static KATTR void KSUF(gemm_block)(const int16_t *a, ptrdiff_t lda, int rows, const int32_t *packed, int k_pairs,
+static KATTR void KSUF(gemm_block)(const KELEM *a, ptrdiff_t lda, int rows, const int32_t *packed, int k_pairs,
                                    int n, const intrs_requant *rq, int8_t *const *orow) {
     const int n_pad = (n + 7) & ~7;
     int32_t tile[INTRS_GEMM_MR * INTRS_GEMM_NR];
@@ -21,7 +31,7 @@ static KATTR void KSUF(gemm_block)(const int16_t *a, ptrdiff_t lda, int rows, co
         const int32_t *wp = packed + (size_t)k_pairs * (size_t)c0;
         const int valid = n - c0 < width ? n - c0 : width;
         for (int r0 = 0; r0 < rows; r0 += INTRS_GEMM_MR) {
-            const int16_t *ap[INTRS_GEMM_MR];
+            const KELEM *ap[INTRS_GEMM_MR];
             for (int i = 0; i < INTRS_GEMM_MR; i++) {
                 const int r = r0 + i < rows ? r0 + i : rows - 1;  // tail rows repeat the last one (discarded)
                 ap[i] = a + (ptrdiff_t)r * lda;
@@ -34,13 +44,14 @@ static KATTR void KSUF(gemm_block)(const int16_t *a, ptrdiff_t lda, int rows, co
     }
 }
 
-/// One im2col row: (x - Z_in) as int16 in OHWI tap order, 0 for taps outside the image and for the pad
-/// element when K is odd.
-static inline KATTR void KSUF(im2col_row)(const intrs_conv_shape *s, const int8_t *in, int oy, int ox, int16_t *d,
-                                          int k) {
+/// One im2col row in OHWI tap order: KIN(x, Z_in) for taps inside the image, KOUT(Z_in) outside, 0 for the
+/// pad elements from K up to the row length `lda`.
+static inline KATTR void KSUF(im2col_row)(const intrs_conv_shape *s, const int8_t *in, int oy, int ox, KELEM *d,
+                                          int k, ptrdiff_t lda) {
     const int c = s->in_c;
     const int16_t z = (int16_t)s->zero_in;
-    int16_t *const start = d;
+    (void)z;
+    KELEM *const start = d;
     for (int ky = 0; ky < s->kernel_h; ky++) {
         const int iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
         const int row_in = iy >= 0 && iy < s->in_h;
@@ -48,22 +59,23 @@ static inline KATTR void KSUF(im2col_row)(const intrs_conv_shape *s, const int8_
             const int ix = ox * s->stride_w - s->pad_left + kx * s->dilation_w;
             if (row_in && ix >= 0 && ix < s->in_w) {
                 const int8_t *src = in + ((ptrdiff_t)iy * s->in_w + ix) * c;
-                for (int i = 0; i < c; i++) d[i] = (int16_t)((int16_t)src[i] - z);
+                for (int i = 0; i < c; i++) d[i] = KIN(src[i], z);
             } else {
-                for (int i = 0; i < c; i++) d[i] = 0;
+                for (int i = 0; i < c; i++) d[i] = KOUT(z);
             }
             d += c;
         }
     }
-    if (k & 1) start[k] = 0;
+    for (ptrdiff_t i = k; i < lda; i++) start[i] = 0;
 }
 
 KATTR void KSUF(conv2d)(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
                         const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
                         int16_t *scratch) {
     const int k = s->kernel_h * s->kernel_w * s->in_c;
-    const int k_pairs = (k + 1) / 2;
-    const ptrdiff_t lda = 2 * (ptrdiff_t)k_pairs;
+    const int k_pairs = (k + KGROUP - 1) / KGROUP;  // accumulator words per channel (pairs or quads)
+    const ptrdiff_t lda = KGROUP * (ptrdiff_t)k_pairs;
+    KELEM *const rows_buf = (KELEM *)(void *)scratch;
     const long pix = (long)s->out_h * s->out_w;
     const long m = (long)items * pix;
     int8_t *orow[INTRS_GEMM_MB];
@@ -73,33 +85,36 @@ KATTR void KSUF(conv2d)(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t i
             const long p = m0 + r;
             const long b = p / pix, q = p % pix;
             const int oy = (int)(q / s->out_w), ox = (int)(q % s->out_w);
-            KSUF(im2col_row)(s, in + b * in_stride, oy, ox, scratch + r * lda, k);
+            KSUF(im2col_row)(s, in + b * in_stride, oy, ox, rows_buf + r * lda, k, lda);
             orow[r] = out + b * out_stride + q * s->out_c;
         }
-        KSUF(gemm_block)(scratch, lda, rows, packed, k_pairs, s->out_c, rq, orow);
+        KSUF(gemm_block)(rows_buf, lda, rows, packed, k_pairs, s->out_c, rq, orow);
     }
 }
 
 KATTR void KSUF(fully_connected)(int in_count, int out_count, int32_t zero_in, const int8_t *in, ptrdiff_t in_stride,
                                  int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,
                                  ptrdiff_t out_stride, int16_t *scratch) {
-    const int k_pairs = (in_count + 1) / 2;
-    const ptrdiff_t lda = 2 * (ptrdiff_t)k_pairs;
+    const int k_pairs = (in_count + KGROUP - 1) / KGROUP;
+    const ptrdiff_t lda = KGROUP * (ptrdiff_t)k_pairs;
     const int16_t z = (int16_t)zero_in;
+    (void)z;  // unused by the uint8 patch values
+    KELEM *const rows_buf = (KELEM *)(void *)scratch;
     int8_t *orow[INTRS_GEMM_MB];
     for (int m0 = 0; m0 < items; m0 += INTRS_GEMM_MB) {
         const int rows = items - m0 < INTRS_GEMM_MB ? items - m0 : INTRS_GEMM_MB;
         for (int r = 0; r < rows; r++) {
             const int8_t *src = in + (ptrdiff_t)(m0 + r) * in_stride;
-            int16_t *d = scratch + r * lda;
-            for (int i = 0; i < in_count; i++) d[i] = (int16_t)((int16_t)src[i] - z);
-            if (in_count & 1) d[in_count] = 0;
+            KELEM *d = rows_buf + r * lda;
+            for (int i = 0; i < in_count; i++) d[i] = KIN(src[i], z);
+            for (ptrdiff_t i = in_count; i < lda; i++) d[i] = 0;
             orow[r] = out + (ptrdiff_t)(m0 + r) * out_stride;
         }
-        KSUF(gemm_block)(scratch, lda, rows, packed, k_pairs, out_count, rq, orow);
+        KSUF(gemm_block)(rows_buf, lda, rows, packed, k_pairs, out_count, rq, orow);
     }
 }
 
+#if KGROUP == 2
 KATTR void KSUF(gemm_s16)(const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k, int n, int32_t *acc) {
     const int k_pairs = (k + 1) / 2;
     const int n_pad = (n + 7) & ~7;
@@ -117,6 +132,8 @@ KATTR void KSUF(gemm_s16)(const int16_t *a, ptrdiff_t lda, int m, const int32_t 
         c0 += width;
     }
 }
+
+#endif
 
 KATTR void KSUF(requantize)(const int32_t *acc, int count, const intrs_requant *rq, int c0, int8_t *out) {
     KSUF(requant)(acc, count, rq, c0, out);

@@ -20,15 +20,20 @@
 extern "C" {
 #endif
 
-/// Kernel paths. PORTABLE is plain C (any CPU); AVX2 needs x86-64 with AVX2 and FMA.
+/// Kernel paths. PORTABLE is plain C (any CPU); AVX2 needs x86-64 with AVX2 and FMA; AVX512_VNNI needs
+/// AVX2, FMA, AVX512F/BW/VL and AVX512_VNNI (it uses vpdpbusd on 256-bit registers and a different weight
+/// layout: `intrs_pack_weights_path`).
 typedef enum {
     INTRS_KERNEL_PORTABLE = 0,
     INTRS_KERNEL_AVX2 = 1,
+    INTRS_KERNEL_AVX512_VNNI = 2,
 } intrs_kernel_path;
 
 /// 1 if this CPU can run the AVX2 path (x86-64 with AVX2 and FMA, checked with __builtin_cpu_supports),
 /// else 0 (always 0 on other architectures).
 int intrs_cpu_has_avx2(void);
+/// 1 if this CPU can run the AVX512_VNNI path, else 0.
+int intrs_cpu_has_avx512vnni(void);
 
 /// Micro-kernel tile: MR rows (output pixels or batch items) by up to NR = 16 output channels.
 enum { INTRS_GEMM_MR = 4, INTRS_GEMM_NR = 16, INTRS_GEMM_MB = 32 };
@@ -41,6 +46,13 @@ enum { INTRS_GEMM_MR = 4, INTRS_GEMM_NR = 16, INTRS_GEMM_MB = 32 };
 size_t intrs_packed_words(int n, int k);
 /// Packs `w` ([N][K] int8, row-major: OHWI filters flattened, or fully connected [O][I]).
 void intrs_pack_weights(const int8_t *w, int n, int k, int32_t *packed);
+
+/// The weight layout of a path: the pair layout above for PORTABLE and AVX2; for AVX512_VNNI quads:
+/// kQuads = ceil(K / 4), word = the 4 bytes w[c][4q .. 4q+3] (little-endian, 0 beyond K and N), same panels.
+/// The VNNI path reads activations as u = x + 128, so the caller must pass bias[c] - (Z_in + 128) * sum_k
+/// w[c][k] (wrapping int32) as the requantisation bias of that path.
+size_t intrs_packed_words_path(intrs_kernel_path path, int n, int k);
+void intrs_pack_weights_path(intrs_kernel_path path, const int8_t *w, int n, int k, int32_t *packed);
 
 /// Requantisation of one layer: out[c] = clamp(Z_out + clamp(rescale_c(acc[c] + bias[c]), -512, 512)),
 /// clamp to [act_min, act_max]. rescale_c is the model's rounding variant with (multiplier[c], shift[c]):
@@ -100,7 +112,7 @@ void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, 
                            const int8_t *in, ptrdiff_t in_stride, int items, const int32_t *packed,
                            const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride, int16_t *scratch);
 
-/// Raw GEMM for tests: acc[m][c] = sum_k A[m][k] * w[c][k] (A rows of 2 * kPairs int16, lda apart; acc
+/// Raw GEMM for tests (pair layout; the AVX512_VNNI path runs the AVX2 code here): acc[m][c] = sum_k A[m][k] * w[c][k] (A rows of 2 * kPairs int16, lda apart; acc
 /// rows of nPad int32). Exact when every partial sum fits int32.
 void intrs_gemm_s16(intrs_kernel_path path, const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k,
                     int n, int32_t *acc);

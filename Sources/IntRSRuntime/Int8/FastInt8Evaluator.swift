@@ -12,7 +12,7 @@ import IntRSCore
 /// - Kernels: conv2d and fullyConnected are packed GEMMs (weights packed once here, patches of several
 ///   output pixels or items side by side, a 4 x 16 register-blocked int16 x int16 -> int32 micro-kernel,
 ///   requantisation 8 channels at a time); depthwise and pools are vectorised over channels. They live in
-///   the C target CIntRSKernels, on the kernel path `kernel` (portable C, or AVX2 when the CPU has it;
+///   the C target CIntRSKernels, on the kernel path `kernel` (portable C, AVX2, or AVX-512 VNNI when the CPU has it;
 ///   `Int8KernelPath.selected` by default, `INTRS_KERNEL` forces one). Every path gives the same bytes.
 /// - Exactness: accumulation wraps in int32, which is exact because `Int8Model.validated` proves every
 ///   accumulator of every input lies in int32 (wrapping addition is exact modulo 2^32; Proofs/KERN-1.md);
@@ -56,7 +56,7 @@ public final class FastInt8Evaluator: Sendable {
             switch L.kind {
             case .conv(let p) where !p.depthwise:
                 let k = Int8ConvKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
-                                       activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding)
+                                       activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding, path: kernel)
                 patch = max(patch, k.scratchCount)
                 ls.append(.conv(common, k))
             case .conv(let p):
@@ -66,7 +66,7 @@ public final class FastInt8Evaluator: Sendable {
                 ls.append(.depthwise(common, k))
             case .fullyConnected(let p):
                 let k = Int8FullyConnectedKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
-                                                 activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding)
+                                                 activationMin: L.activationMin, activationMax: L.activationMax, rounding: rounding, path: kernel)
                 patch = max(patch, k.scratchCount)
                 ls.append(.fullyConnected(common, k))
             case .add(let p): ls.append(.add(common, p))

@@ -3,7 +3,8 @@ import IntRSCore
 
 /// Conv2D (not depthwise) as a packed GEMM, prepared once at load: M = items x output pixels, K = kh * kw *
 /// inC, N = outC; patches of 32 output pixels are built side by side (int16 x - Z_in, 0 outside the image)
-/// and multiplied by a 4 x 16 register-blocked micro-kernel, then requantised 8 channels at a time.
+/// and multiplied by a 4 x 16 register-blocked micro-kernel, then requantised 8 channels at a time. The
+/// weights are packed for the kernel path given at init, which must be the path `run` is called with.
 /// Equals `Int8ReferenceOps.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
 struct Int8ConvKernel: Sendable {
     let shape: intrs_conv_shape
@@ -13,15 +14,15 @@ struct Int8ConvKernel: Sendable {
     let scratchCount: Int
 
     init(plan p: Int8ConvPlan, inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32, activationMax: Int32,
-         rounding: RescaleRounding) {
+         rounding: RescaleRounding, path: Int8KernelPath) {
         precondition(!p.depthwise)
         shape = intrs_conv_shape(in_h: Int32(p.inH), in_w: Int32(p.inW), in_c: Int32(p.inC), out_h: Int32(p.outH),
                                  out_w: Int32(p.outW), out_c: Int32(p.outC), kernel_h: Int32(p.kernelH),
                                  kernel_w: Int32(p.kernelW), stride_h: Int32(p.strideH), stride_w: Int32(p.strideW),
                                  dilation_h: Int32(p.dilationH), dilation_w: Int32(p.dilationW),
                                  pad_top: Int32(p.padTop), pad_left: Int32(p.padLeft), zero_in: inputZeroPoint)
-        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, k: p.kernelH * p.kernelW * p.inC)
-        requantization = Int8Requantization(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, k: p.kernelH * p.kernelW * p.inC, path: path)
+        requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         var s = shape
         scratchCount = intrs_conv2d_scratch(&s)
@@ -51,12 +52,12 @@ struct Int8FullyConnectedKernel: Sendable {
     let scratchCount: Int
 
     init(plan p: Int8FullyConnectedPlan, inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32,
-         activationMax: Int32, rounding: RescaleRounding) {
+         activationMax: Int32, rounding: RescaleRounding, path: Int8KernelPath) {
         inCount = p.inCount
         outCount = p.outCount
         self.inputZeroPoint = inputZeroPoint
-        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, k: p.inCount)
-        requantization = Int8Requantization(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, k: p.inCount, path: path)
+        requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         scratchCount = intrs_fully_connected_scratch(Int32(p.inCount), 0)
     }

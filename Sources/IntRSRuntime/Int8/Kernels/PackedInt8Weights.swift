@@ -1,24 +1,37 @@
 import CIntRSKernels
 
-/// The weights of a conv2d or fullyConnected layer packed once at load for the GEMM micro-kernel
-/// (`intrs_pack_weights`): int16 pairs (k, k+1) of each output channel in one int32 word, channels in
-/// panels of 16 (the last one 8), a panel's words laid out [k-pair][channel], zero beyond K and N.
+/// The weights of a conv2d or fullyConnected layer packed once at load for the GEMM micro-kernel of one
+/// kernel path (`intrs_pack_weights_path`): for portable and AVX2, int16 pairs (k, k+1) of each output
+/// channel in one int32 word; for AVX-512 VNNI, int8 quads (k .. k+3). Channels in panels of 16 (the last
+/// one 8), a panel's words laid out [k-group][channel], zero beyond K and N. `weightSums[c]` = sum_k w[c][k]
+/// (for the zero-point folding of the VNNI path).
 struct PackedInt8Weights: Sendable {
     /// Output channels N.
     let outChannels: Int
     /// Inputs per output channel K (kh * kw * inC for conv2d, I for fullyConnected).
     let k: Int
     let words: [Int32]
+    let weightSums: [Int32]
 
     /// `filter` is [N][K] row-major int8 (OHWI flattened, or [O][I]).
-    init(filter: [Int8], outChannels: Int, k: Int) {
+    init(filter: [Int8], outChannels: Int, k: Int, path: Int8KernelPath = .portable) {
         precondition(filter.count == outChannels * k)
         self.outChannels = outChannels
         self.k = k
-        let count = intrs_packed_words(Int32(outChannels), Int32(k))
+        let count = intrs_packed_words_path(path.c, Int32(outChannels), Int32(k))
         words = [Int32](unsafeUninitializedCapacity: count) { buf, n in
-            filter.withUnsafeBufferPointer { f in intrs_pack_weights(f.baseAddress!, Int32(outChannels), Int32(k), buf.baseAddress!) }
+            filter.withUnsafeBufferPointer { f in
+                intrs_pack_weights_path(path.c, f.baseAddress!, Int32(outChannels), Int32(k), buf.baseAddress!)
+            }
             n = count
         }
+        weightSums = (0..<outChannels).map { c in filter[(c * k)..<((c + 1) * k)].reduce(Int32(0)) { $0 &+ Int32($1) } }
+    }
+
+    /// The requantisation bias of `path`: `bias` itself, or for a zero-point-folding path (VNNI, activations
+    /// u = x + 128) bias[c] - (Z_in + 128) * sum_k w[c][k] in wrapping int32 (exact modulo 2^32, KERN-1).
+    func bias(_ bias: [Int32], inputZeroPoint: Int32, path: Int8KernelPath) -> [Int32] {
+        guard path.foldsZeroPointIntoBias else { return bias }
+        return zip(bias, weightSums).map { b, s in b &- (inputZeroPoint &+ 128) &* s }
     }
 }
