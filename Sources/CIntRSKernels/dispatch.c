@@ -10,6 +10,7 @@ INTRS_DECLARE_PATH(portable)
 INTRS_DECLARE_PATH(avx2)
 INTRS_DECLARE_PATH(vnni)
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
+uint64_t intrs_k_vpdpbusd_burst_vnni(uint64_t iterations);
 /// PICK3 runs the path's own code; PICK runs the AVX2 code for the VNNI path too (functions whose VNNI
 /// version would be identical, or that only exist in the pair layout).
 #define PICK3(path, call_vnni, call_avx2, call_portable)                                                         \
@@ -179,6 +180,16 @@ uint64_t intrs_vpmaddwd_burst(uint64_t iterations) {
 #if INTRS_HAVE_AVX2_PATH
     if (!intrs_cpu_has_avx2()) return 0;
     return intrs_k_vpmaddwd_burst_avx2(iterations);
+#else
+    (void)iterations;
+    return 0;
+#endif
+}
+
+uint64_t intrs_vpdpbusd_burst(uint64_t iterations) {
+#if INTRS_HAVE_AVX2_PATH
+    if (!intrs_cpu_has_avx512vnni()) return 0;
+    return intrs_k_vpdpbusd_burst_vnni(iterations);
 #else
     (void)iterations;
     return 0;

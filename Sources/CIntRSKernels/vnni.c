@@ -86,4 +86,24 @@ static inline KATTR void intrs_k_ukernel_vnni(const uint8_t *const a[INTRS_GEMM_
 #include "avx2_requant.h"
 
 #include "kernels_template.h"
+
+/// 8 independent chains of vpdpbusd ymm, `iterations` rounds (for measuring throughput per cycle).
+KATTR uint64_t intrs_k_vpdpbusd_burst_vnni(uint64_t iterations) {
+    for (uint64_t i = 0; i < iterations; i++) {
+        __asm__ volatile(
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm0\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm1\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm2\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm3\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm4\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm5\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm6\n\t"
+            "vpdpbusd %%ymm8, %%ymm9, %%ymm7\n\t"
+            :
+            :
+            : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
+    }
+    __asm__ volatile("vzeroupper" ::: "memory");
+    return iterations * 8;
+}
 #endif

@@ -14,7 +14,7 @@ struct BenchInt8Command: ParsableCommand {
         commandName: "int8",
         abstract: "int8 kernel paths vs float32 inference speed on the benchmark CNN (release build!).",
         discussion: """
-        Runs the fast int8 evaluator on every kernel path this CPU supports (portable C, AVX2) and the \
+        Runs the fast int8 evaluator on every kernel path this CPU supports (portable C, AVX2, AVX-512 VNNI) and the \
         float32 baseline side by side on the same noisy inputs (an 8-bit image plus integer noise in grid \
         units), interleaved: each round times one batch of every contender in turn; the median round is \
         reported. Units: inferences per second (wall clock), GMAC/s per CPU-second = 1e9 multiply-adds per \
@@ -22,7 +22,7 @@ struct BenchInt8Command: ParsableCommand {
         which is what a shared machine can measure honestly), and the share of this CPU's limit: \
         multiply-adds per cycle (16 products per 256-bit vpmaddwd times the vpmaddwd instructions per cycle \
         that the command measures with 8 independent chains: 8 on AMD Zen 1, 32 on Zen 4; --mac-per-cycle \
-        overrides) times the clock, which is measured by timing a chain of dependent integer additions \
+        overrides; for the AVX-512 VNNI row 64 products per vpdpbusd times its measured rate) times the clock, which is measured by timing a chain of dependent integer additions \
         (1 cycle each) on the thread's CPU clock. The int8 \
         paths must give identical logits (checked; the run fails otherwise). INTRS_KERNEL does not \
         restrict the paths measured here.
@@ -77,12 +77,13 @@ struct BenchInt8Command: ParsableCommand {
         return hz.sorted()[2]
     }
 
-    /// vpmaddwd ymm instructions per cycle (8 independent chains), median of 5; nil without AVX2.
-    static func measureVpmaddwdPerCycle(clockHz: Double) -> Double? {
+    /// vpmaddwd (or vpdpbusd) ymm instructions per cycle (8 independent chains), median of 5; nil when the
+    /// CPU lacks the instruction.
+    static func measurePerCycle(clockHz: Double, vnni: Bool = false) -> Double? {
         var rates: [Double] = []
         for _ in 0..<5 {
             let t0 = threadCPUSeconds()
-            let n = CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
+            let n = vnni ? CPUThroughputProbe.vpdpbusdBurst(iterations: 20_000_000) : CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
             let t1 = threadCPUSeconds()
             if n == 0 { return nil }
             rates.append(Double(n) / (t1 - t0) / clockHz)
@@ -119,8 +120,11 @@ struct BenchInt8Command: ParsableCommand {
         let d = net.inputCount
         let loadBefore = Self.loadAverage()
         let clockHz = Self.measureClockHz()
-        let vpmaddwd = clockHz.flatMap { Self.measureVpmaddwdPerCycle(clockHz: $0) }
+        let vpmaddwd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0) }
+        let vpdpbusd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, vnni: true) }
         let macPerCycle = self.macPerCycle ?? vpmaddwd.map { ($0 * 16).rounded() } ?? 8
+        // The VNNI path's own limit: 64 multiply-adds per vpdpbusd ymm.
+        let vnniMacPerCycle = vpdpbusd.map { ($0 * 64).rounded() }
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
@@ -174,8 +178,9 @@ struct BenchInt8Command: ParsableCommand {
             let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }
             let perCPU = cpu.map { xs in median(xs.map { Double(batch) * macs / $0 / 1e9 }) }
             let inf = wall.map { Double(batch) / median($0) }
-            let limit = (clockHz ?? 0) * macPerCycle / 1e9
             for i in names.indices {
+                let perCycle = i < paths.count && paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle
+                let limit = (clockHz ?? 0) * perCycle / 1e9
                 rows.append(Row(contender: names[i], threads: t, inferencesPerSecond: inf[i], gmacPerCPUSecond: perCPU[i],
                                 gmacPerSecondPerCore: inf[i] * macs / 1e9 / Double(t),
                                 shareOfLimit: limit > 0 ? perCPU[i] / limit : 0,
@@ -190,12 +195,13 @@ struct BenchInt8Command: ParsableCommand {
         if json {
             struct Out: Encodable {
                 var model: String; var multiplyAddsPerInference: Int; var batch: Int; var rounds: Int; var sigma: Double
-                var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var limitGMACPerCore: Double?
+                var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var vpdpbusdPerCycle: Double?
+                var limitGMACPerCore: Double?
                 var loadAverageBefore: String; var loadAverageAfter: String; var rows: [Row]; var peakMemoryKiB: Int
             }
             print(try CanonicalJSON.line(Out(model: model, multiplyAddsPerInference: Int(macs), batch: batch, rounds: rounds, sigma: sigma,
                                              selectedKernel: Int8KernelPath.selected.rawValue, clockGHz: clockHz.map { $0 / 1e9 },
-                                             vpmaddwdPerCycle: vpmaddwd, limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
+                                             vpmaddwdPerCycle: vpmaddwd, vpdpbusdPerCycle: vpdpbusd, limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
                                              loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB)))
             return
         }
@@ -205,14 +211,18 @@ struct BenchInt8Command: ParsableCommand {
             let vp = vpmaddwd.map { String(format: "%.2f vpmaddwd ymm per cycle measured (16 multiply-adds each)", $0) } ?? "no AVX2"
             print(String(format: "clock %.2f GHz (dependent-add chain on the thread CPU clock); ", hz / 1e9) + vp
                   + String(format: "; limit %.1f MAC/cycle = %.1f GMAC/s per core", macPerCycle, hz * macPerCycle / 1e9))
+            if let v = vpdpbusd, let m = vnniMacPerCycle {
+                print(String(format: "AVX-512 VNNI: %.2f vpdpbusd ymm per cycle measured (64 multiply-adds each); the avx512vnni row's limit is %.1f MAC/cycle = %.1f GMAC/s per core",
+                             v, m, hz * m / 1e9))
+            }
         } else {
             print("clock not measured on this CPU; no share of the limit")
         }
-        print("contender     | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32")
+        print("contender         | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32")
         for x in rows {
             let sp = x.speedupOverPortable.map { String(format: "%10.2fx", $0) } ?? String(repeating: " ", count: 11)
             let rf = x.ratioToFloat32.map { String(format: "%13.2fx", $0) } ?? ""
-            let name = x.contender.padding(toLength: 13, withPad: " ", startingAt: 0)
+            let name = x.contender.padding(toLength: 17, withPad: " ", startingAt: 0)
             print(name + String(format: " | %7d | %12.1f | %16.2f | %18.2f | %7.0f%% | ", x.threads, x.inferencesPerSecond,
                                 x.gmacPerCPUSecond, x.gmacPerSecondPerCore, 100 * x.shareOfLimit) + sp + " | " + rf)
         }

@@ -146,6 +146,9 @@ uint64_t intrs_dependent_add_chain(uint64_t iterations);
 /// against `intrs_dependent_add_chain` measures vpmaddwd throughput per cycle.
 uint64_t intrs_vpmaddwd_burst(uint64_t iterations);
 
+/// Runs `iterations` rounds of 8 independent vpdpbusd ymm instructions (AVX512_VNNI only; 0 otherwise).
+uint64_t intrs_vpdpbusd_burst(uint64_t iterations);
+
 #ifdef __cplusplus
 }
 #endif

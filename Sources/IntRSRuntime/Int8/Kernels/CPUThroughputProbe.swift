@@ -10,4 +10,8 @@ public enum CPUThroughputProbe {
     /// Runs 8 * `iterations` `vpmaddwd ymm` instructions in 8 independent chains and returns that count;
     /// 0 without AVX2.
     public static func vpmaddwdBurst(iterations: UInt64) -> UInt64 { intrs_vpmaddwd_burst(iterations) }
+
+    /// Runs 8 * `iterations` `vpdpbusd ymm` instructions (AVX-512 VNNI) in 8 independent chains and returns
+    /// that count; 0 without AVX-512 VNNI.
+    public static func vpdpbusdBurst(iterations: UInt64) -> UInt64 { intrs_vpdpbusd_burst(iterations) }
 }
