@@ -52,6 +52,23 @@ static inline KATTR void KSUF(im2col_row)(const intrs_conv_shape *s, const int8_
     const int16_t z = (int16_t)s->zero_in;
     (void)z;
     KELEM *const start = d;
+    const int x0 = ox * s->stride_w - s->pad_left;
+    if (s->dilation_w == 1 && x0 >= 0 && x0 + s->kernel_w <= s->in_w) {
+        // Every column of the window is inside the image: each kernel row is kw * c contiguous inputs.
+        const int run = s->kernel_w * c;
+        for (int ky = 0; ky < s->kernel_h; ky++) {
+            const int iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
+            if (iy >= 0 && iy < s->in_h) {
+                const int8_t *src = in + ((ptrdiff_t)iy * s->in_w + x0) * c;
+                for (int i = 0; i < run; i++) d[i] = KIN(src[i], z);
+            } else {
+                for (int i = 0; i < run; i++) d[i] = KOUT(z);
+            }
+            d += run;
+        }
+        for (ptrdiff_t i = k; i < lda; i++) start[i] = 0;
+        return;
+    }
     for (int ky = 0; ky < s->kernel_h; ky++) {
         const int iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
         const int row_in = iy >= 0 && iy < s->in_h;
