@@ -72,3 +72,13 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzzing (Fuzz/README.md): the libFuzzer harness exists only when INTRS_FUZZ=1, so a plain
+// `swift build` / `swift test` never compiles it; scripts/fuzz builds it into .build-fuzz with
+// -sanitize=fuzzer,address.
+if Context.environment["INTRS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(
+        name: "IntRSFuzz",
+        dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
+        path: "Fuzz/Harness"))
+}

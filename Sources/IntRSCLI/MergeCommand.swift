@@ -73,7 +73,7 @@ struct MergeCommand: ParsableCommand {
                 + (problems.count > shown.count ? "\n... and \(problems.count - shown.count) more problems" : ""))
         }
         guard let first = records.first else {
-            throw CLIError(floats.isEmpty ? "the shards hold no records" : "only float-baseline files given (\(floatFiles.joined(separator: ", "))): give the run's int8 .jsonl shards too")
+            throw CLIError(floats.isEmpty ? "\(files.joined(separator: ", ")): no run records (empty or blank): nothing to merge" : "only float-baseline files given (\(floatFiles.joined(separator: ", "))): give the run's int8 .jsonl shards too")
         }
         func config(_ r: RunRecord) -> [(String, String)] {
             [("procedure", r.procedure), ("modelSHA256", r.modelSHA256), ("dataSHA256", r.dataSHA256), ("noise", r.noise),

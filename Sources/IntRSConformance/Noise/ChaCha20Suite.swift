@@ -60,15 +60,29 @@ public enum ChaCha20Suite: VectorSuite {
         return try CanonicalJSON.encode(f)
     }
 
+    /// The bytes of `hex` when it is exactly `count` bytes of hex digits (either case), else nil.
+    static func checkedBytes(_ hex: String, count: Int) -> [UInt8]? {
+        let digits = hex.compactMap { $0.isASCII ? $0.hexDigitValue : nil }
+        guard digits.count == 2 * count, hex.utf8.count == 2 * count else { return nil }
+        return stride(from: 0, to: digits.count, by: 2).map { UInt8(digits[$0] << 4 | digits[$0 + 1]) }
+    }
+
     public static func conform(_ data: Data) throws -> [String] {
         let f = try File.decode(data, file: fileName)
         var problems: [String] = []
         for (_, c) in f.allCases {
             if let key = c.key, let nonce = c.nonce, let counter = c.counter, let block = c.serializedBlock {
+                // The file is outside input: a key or nonce that is not 32 / 12 bytes of hex is a problem, not a trap.
+                guard let kb = checkedBytes(key, count: 32) else {
+                    problems.append("case \(c.id): field key is \"\(key.prefix(80))\", expected 64 hex digits"); continue
+                }
+                guard let nb = checkedBytes(nonce, count: 12) else {
+                    problems.append("case \(c.id): field nonce is \"\(nonce.prefix(80))\", expected 24 hex digits"); continue
+                }
                 // The SIMD block function used by the stream.
                 var buf = [UInt32](repeating: 0, count: 64)
-                let k = ChaCha20.littleEndianWords(ChaCha20KnownAnswers.bytes(key))
-                let n = ChaCha20.littleEndianWords(ChaCha20KnownAnswers.bytes(nonce))
+                let k = ChaCha20.littleEndianWords(kb)
+                let n = ChaCha20.littleEndianWords(nb)
                 buf.withUnsafeMutableBufferPointer {
                     ChaCha20.blocks4(key: SIMD8(k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7]), counter: counter, nonce: SIMD3(n[0], n[1], n[2]), into: $0.baseAddress!)
                 }

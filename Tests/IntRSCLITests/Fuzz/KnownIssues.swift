@@ -1,0 +1,1 @@
+../../../Fuzz/Harness/KnownIssues.swift
