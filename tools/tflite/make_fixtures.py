@@ -458,6 +458,16 @@ def pad_fixture(rng, name):
     return fx.g
 
 
+def requantize_fixture(rng, name, shape, s_in, z_in, s_out, z_out):
+    """int8 input -> QUANTIZE (int8 -> int8 requantisation) -> int8 output."""
+    fx = Fixture(rng, name)
+    x = fx.act("input", [1] + shape, s_in, z_in)
+    y = fx.act("output", [1] + shape, s_out, z_out)
+    fx.g.op("QUANTIZE", [x], [y])
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    return fx.g
+
+
 def refusal_fixtures(rng):
     """Models the importer must refuse: (name, graph, operator index or None, words the reason must contain)."""
     out = []
@@ -621,6 +631,9 @@ def main():
         ("conv-relu-n1-to-1", conv_fixture(rng, "conv-relu-n1-to-1", (4, 4, 2), 3, (3, 3), (1, 1), (1, 1), "same", "relu_n1_to_1", True)),
         ("pad-only", pad_fixture(rng, "pad-only")),
         ("pad-conv", pad_fixture(rng, "pad-conv")),
+        ("requantize-hwc", requantize_fixture(rng, "requantize-hwc", [4, 4, 2], 0.03, 5, 0.05, -7)),
+        ("requantize-flat-ties", requantize_fixture(rng, "requantize-flat-ties", [12], 0.5, 3, 1.0, -2)),
+        ("requantize-upscale", requantize_fixture(rng, "requantize-upscale", [3, 2, 5], 0.037, -1, 0.01, 4)),
         ("fc-softmax-head", classifier_head_fixture(rng, "fc-softmax-head", "softmax")),
         ("fc-logistic-head", classifier_head_fixture(rng, "fc-logistic-head", "logistic")),
     ]
@@ -633,7 +646,7 @@ def main():
         data = g.serialize()
         with open(os.path.join(FIXTURES, name + ".tflite"), "wb") as f:
             f.write(data)
-        grids, given = inputs_for(g, rng, 60 if "tie-heavy" in name or name.endswith("-head") else 12)
+        grids, given = inputs_for(g, rng, 60 if "tie" in name or name.endswith("-head") else 12)
         entry = {"name": name, "file": name + ".tflite", "grid": grids, "litertInput": given}
         if name.endswith("-head"):
             entry["headOutput"], entry["output"] = run_litert(data, given, head=True)

@@ -36,7 +36,8 @@ public struct TFLiteImport: Sendable {
 /// Mapping (see Vectors/model-format.md, "Importing TFLite"):
 /// - CONV_2D, DEPTHWISE_CONV_2D (depth multiplier = output channels / input channels; the option is ignored
 ///   as TFLite >= 2 does), FULLY_CONNECTED (weights_format DEFAULT), ADD (equal shapes), AVERAGE_POOL_2D,
-///   MAX_POOL_2D, RESHAPE, PAD (constant zero-point padding, int32 or int64 paddings); fused activations NONE, RELU, RELU6, RELU_N1_TO_1 become clamps exactly as TFLite's
+///   MAX_POOL_2D, RESHAPE, PAD (constant zero-point padding, int32 or int64 paddings), int8 -> int8 QUANTIZE
+///   (as a 1x1 depthwise convolution with weight 1); fused activations NONE, RELU, RELU6, RELU_N1_TO_1 become clamps exactly as TFLite's
 ///   CalculateActivationRangeQuantized computes them (Z + round(f / S) in float32, ties away from zero).
 /// - Every multiplier is `TFLiteQuantizeMultiplier.quantize` of the double the TFLite kernel computes:
 ///   conv/depthwise/FC: double(S_in) * double(S_w[c]) / double(S_out); ADD: left shift 20,
@@ -461,7 +462,41 @@ private struct Builder {
                 L.pads = pads
                 add(L, output: out, q: outQ, op: k, name: opName!)
             case TFLiteSchema.QUANTIZE:
-                throw fail("QUANTIZE inside the graph (int8 requantisation) is not supported yet; only a leading float32 -> int8 QUANTIZE of the model input")
+                // int8 -> int8 requantisation (TFLite Requantize: clamp(Z_out + MultiplyByQuantizedMultiplier(x - Z_in,
+                // M0, shift)), (M0, shift) = QuantizeMultiplier(double(S_in) / double(S_out))) is exactly a 1x1
+                // depthwise convolution with weight 1, no bias and that multiplier; a flat tensor is reshaped to
+                // [1, 1, n] around it.
+                guard op.inputs.count == 1 else { throw fail("has \(op.inputs.count) inputs; expected 1") }
+                guard let x = mapped[Int(op.inputs[0])] else {
+                    throw fail("QUANTIZE of \(describeTensor(op.inputs[0])) inside the graph: only int8 -> int8 requantisation, or a float32 model input, is supported")
+                }
+                let xQ = quants[x]
+                let xs = x == 0 ? inShape : layers[x - 1].outputShape
+                guard xs == outShape else { throw fail("output shape \(outShape) differs from the input's \(xs)") }
+                let (m, s) = try multiplier(Double(xQ.scale) / Double(outQ.scale), "requantisation")
+                let n = xs.reduce(1, *), c = xs.count == 3 ? xs[2] : n
+                var src = x
+                if xs.count != 3 {
+                    var r = Int8Layer(op: "reshape", outputShape: [1, 1, n], outputZeroPoint: xQ.zeroPoint)
+                    r.inputs = [x]; r.name = (sg.tensors[Int(out)].name) + "/as-hwc"; r.outputScale = Double(xQ.scale)
+                    layers.append(r); quants.append(xQ); sourceOps.append(k); sourceNames.append(opName!); deviations.append(nil)
+                    src = layers.count
+                }
+                var L = Int8Layer(op: "depthwiseConv2d", outputShape: xs.count == 3 ? xs : [1, 1, n], outputZeroPoint: outQ.zeroPoint)
+                L.inputs = [src]
+                L.filter = Int8Tensor(int8: [Int8](repeating: 1, count: c), shape: [1, 1, 1, c])
+                L.multiplier = [Int](repeating: m, count: c); L.shift = [Int](repeating: s, count: c)
+                L.filterScales = [Double](repeating: 1, count: c)
+                L.stride = [1, 1]; L.dilation = [1, 1]; L.padding = "valid"; L.depthMultiplier = 1
+                if xs.count == 3 {
+                    add(L, output: out, q: outQ, op: k, name: opName!)
+                } else {
+                    L.name = (sg.tensors[Int(out)].name) + "/requantize"; L.outputScale = Double(outQ.scale)
+                    layers.append(L); quants.append(outQ); sourceOps.append(k); sourceNames.append(opName!); deviations.append(nil)
+                    var r = Int8Layer(op: "reshape", outputShape: xs, outputZeroPoint: outQ.zeroPoint)
+                    r.inputs = [layers.count]
+                    add(r, output: out, q: outQ, op: k, name: opName!)
+                }
             case TFLiteSchema.DEQUANTIZE:
                 throw fail("DEQUANTIZE is supported only as the last operator, producing the model output")
             default:
