@@ -115,6 +115,29 @@ struct RunRecordHostileInputTests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("certify.tsv").path))
     }
 
+    @Test("merge refuses a float-baseline record with time 1e300 (it used to trap printing the TSV)")
+    func mergeRefusesFloatTime() throws {
+        let dir = try RunRecordStreamSpecTests.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try SmoothingRun.certify(RunStandIns.setup(threads: 1), examples: Array(RunStandIns.examples.prefix(1)), progress: { _ in })[0]
+        let f = FloatBaselineRecord(index: r.index, label: r.label, prediction: -1, abstain: true, correct: false, candidate: 0,
+                                    counts: r.counts, selectionCounts: r.selectionCounts ?? [], nA: r.counts[0], n: r.n, n0: r.n0 ?? 0,
+                                    alpha: r.alpha, pALower: 0.1, radius: nil, sigma: 3, gridScale: r.gridScale, seed: r.seed,
+                                    modelSHA256: r.modelSHA256, dataSHA256: r.dataSHA256, time: 1e300)
+        let a = dir.appendingPathComponent("certify.jsonl"), fa = dir.appendingPathComponent("certify-float.jsonl")
+        try RunRecordStreamSpecTests.write([try r.jsonLine()], a)
+        try RunRecordStreamSpecTests.write([try f.jsonLine()], fa)
+        let out = dir.appendingPathComponent("out")
+        do {
+            try MergeCommand.parse([a.path, fa.path, "--output-dir", out.path]).run()
+            Issue.record("merged a float-baseline record with time 1e300")
+        } catch {
+            #expect("\(error)".contains("\(fa.path):1: field time is 1e+300"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(RunReports.cohenTime(1e300) == "277777777:46:40")   // clamped to 1e12 s, never a trap   // clamped, never a trap
+    }
+
     @Test("clopper-pearson --trials 2^63 - 1 answers (n + 1 used to overflow)")
     func clopperPearsonHugeN() throws {
         #expect(CLITest.failure(["clopper-pearson", "--trials", "9223372036854775807", "--successes", "9223372036854775000", "--alpha", "0.001"]) == nil)

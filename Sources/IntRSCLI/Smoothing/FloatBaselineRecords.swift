@@ -58,7 +58,7 @@ extension RunRecordReader {
                 } else if let e = versionError(version: r.version, streamSpec: r.streamSpec, readable: FloatBaselineRecord.readableVersions) {
                     out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): \(e)"))
                 } else if !(r.time.isFinite && r.time >= 0 && r.time <= RunRecordValidation.maxTime) {
-                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field time is \(r.time): expected seconds in [0, \(Int(RunRecordValidation.maxTime))] (what Cohen's timedelta format can print)"))
+                    out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field time is \(r.time): expected seconds in [0, 1e12] (wall-clock seconds; the TSV prints them in microseconds)"))
                 } else if !(0...Int(UInt32.max)).contains(r.index) {
                     out.append(FloatLine(number: i + 1, record: nil, error: "\(path):\(i + 1): field index is \(r.index): expected 0 ... 2^32 - 1"))
                 } else {

@@ -9,7 +9,7 @@ import IntRSReference
 ///
 /// What is checked here is what a record must satisfy to be read at all: values a later computation could trap
 /// on (an example index outside the 32-bit stream ids, counts that overflow when summed, N = 2^63 - 1, a time no
-/// timedelta can print) and configurations that do not determine a sound certificate (an unknown noise, sampler
+/// TSV can print in microseconds) and configurations that do not determine a sound certificate (an unknown noise, sampler
 /// or radius mode; a table sampler without its `tableBits`, so that its total-variation charge cannot be
 /// re-derived; the exact sampler for rounded-gaussian noise; tight mode for rounded-gaussian or two-class for
 /// discrete-gaussian noise). Whether the record's numbers agree with each other and with the exact reference
@@ -18,8 +18,9 @@ import IntRSReference
 enum RunRecordValidation {
     /// Largest N and N0: the stream ids are 32-bit (Vectors/stream-spec.md), so one phase has at most 2^32 draws.
     static let maxSamples = 1 << 32
-    /// Largest `time`, seconds: Python's timedelta (Cohen's TSV time format) stops at 999,999,999 days.
-    static let maxTime = 999_999_999.0 * 86_400
+    /// Largest `time`, seconds (about 31,700 years): the TSV's time column is printed from whole microseconds in a
+    /// 64-bit integer (``RunReports/cohenTime(_:)``), which holds up to about 9.2e12 s.
+    static let maxTime = 1e12
     static let procedures = ["certify", "predict"]
     static let noises = ["discrete-gaussian", "rounded-gaussian"]
     static let samplers = ["exact", "table"]
@@ -53,7 +54,7 @@ enum RunRecordValidation {
         guard r.dimension >= 1 else { return "field dimension is \(r.dimension): expected >= 1" }
         guard r.certifiedNorm2 >= 0 else { return "field certifiedNorm2 is \(r.certifiedNorm2): expected >= 0" }
         guard r.time.isFinite, r.time >= 0, r.time <= maxTime else {
-            return "field time is \(r.time): expected seconds in [0, \(Int(maxTime))] (what Cohen's timedelta format can print)"
+            return "field time is \(r.time): expected seconds in [0, 1e12] (wall-clock seconds; the TSV prints them in microseconds)"
         }
         guard r.radius.isFinite, r.radiusReal.isFinite else { return "fields radius / radiusReal must be finite" }
         guard noises.contains(r.noise) else {
