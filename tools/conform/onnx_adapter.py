@@ -44,6 +44,9 @@ class Unsupported(Exception):
     pass
 
 
+FORM = "qlinear"
+
+
 def pads_for(size, kernel, stride, dilation, padding):
     """TFLite output size and padding (before, after) of one spatial dimension."""
     eff = (kernel - 1) * dilation + 1
@@ -101,11 +104,23 @@ def build_onnx(model, info):
                 xin = f"{dst}_nchw_in"
                 attrs = dict(kernel_shape=[kh, kw], strides=[sh, sw], dilations=[dh, dw], pads=[pt, pl, pb, pr], group=group)
                 after = ("Transpose", None)
-            nodes.append(helper.make_node(
-                "QLinearConv",
-                [xin, scale(src), zp(src), const(f"{dst}_w", np.ascontiguousarray(w)), const(f"{dst}_ws", fs),
-                 const(f"{dst}_wz", np.zeros(len(fs), dtype=np.int8)), scale(dst), zp(dst), const(f"{dst}_b", bias)],
-                [f"{dst}_conv"], **attrs))
+            if FORM == "qlinear":
+                nodes.append(helper.make_node(
+                    "QLinearConv",
+                    [xin, scale(src), zp(src), const(f"{dst}_w", np.ascontiguousarray(w)), const(f"{dst}_ws", fs),
+                     const(f"{dst}_wz", np.zeros(len(fs), dtype=np.int8)), scale(dst), zp(dst), const(f"{dst}_b", bias)],
+                    [f"{dst}_conv"], **attrs))
+            else:
+                # QDQ: DequantizeLinear (activation per tensor, weights and int32 bias per channel) -> float Conv
+                # -> QuantizeLinear. The bias scale is float32(S_in * S_w[c]).
+                s_in = np.float32(f32(tinfo[src]["scale"]))
+                nodes.append(helper.make_node("DequantizeLinear", [xin, scale(src), zp(src)], [f"{dst}_xf"]))
+                nodes.append(helper.make_node("DequantizeLinear", [const(f"{dst}_w", np.ascontiguousarray(w)), const(f"{dst}_ws", fs),
+                                                                   const(f"{dst}_wz", np.zeros(len(fs), dtype=np.int8))], [f"{dst}_wf"], axis=0))
+                nodes.append(helper.make_node("DequantizeLinear", [const(f"{dst}_b", bias), const(f"{dst}_bs", (s_in * fs).astype(np.float32)),
+                                                                   const(f"{dst}_bz", np.zeros(len(fs), dtype=np.int32))], [f"{dst}_bf"], axis=0))
+                nodes.append(helper.make_node("Conv", [f"{dst}_xf", f"{dst}_wf", f"{dst}_bf"], [f"{dst}_yf"], **attrs))
+                nodes.append(helper.make_node("QuantizeLinear", [f"{dst}_yf", scale(dst), zp(dst)], [f"{dst}_conv"]))
             if after[0] == "Reshape":
                 nodes.append(helper.make_node("Reshape", [f"{dst}_conv", const(f"{dst}_s2", after[1])], [raw]))
             else:
@@ -151,7 +166,13 @@ def main():
     ap.add_argument("--output", required=True)
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--save-onnx", help="also write each ONNX model into this directory")
+    ap.add_argument("--form", choices=["qlinear", "qdq"], default="qlinear",
+                    help="QLinearConv nodes, or QDQ (DequantizeLinear -> Conv -> QuantizeLinear)")
+    ap.add_argument("--optimization", choices=["all", "disable"], default="all",
+                    help="ONNX Runtime graph optimization level (all: default, fuses QDQ into QLinear kernels; disable: none)")
     a = ap.parse_args()
+    global FORM
+    FORM = a.form
     pack_dir = pathlib.Path(a.pack)
     pack = json.loads((pack_dir / "pack.json").read_text())
     sessions, skipped = {}, {}
@@ -171,6 +192,8 @@ def main():
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
+        opts.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_ALL if a.optimization == "all"
+                                          else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
         live = {n: ort.InferenceSession(b, opts, providers=["CPUExecutionProvider"]) for n, (b, _) in sessions.items()}
         for batch in ("1", "N"):
             out_cases, copy_mismatch = [], 0
@@ -205,7 +228,8 @@ def main():
             runs.append(run)
     doc = {"format": "intrs-runtime-outputs", "version": 1,
            "runtime": {"name": "onnxruntime", "version": ort.__version__,
-                       "configuration": f"CPUExecutionProvider, QLinearConv graph (onnx {onnx.__version__}), default graph optimizations",
+                       "configuration": f"CPUExecutionProvider, {'QLinearConv' if a.form == 'qlinear' else 'QDQ'} graph (onnx {onnx.__version__}), "
+                                        + ("default graph optimizations" if a.optimization == "all" else "graph optimizations disabled"),
                        "skipped": skipped},
            "runs": runs}
     pathlib.Path(a.output).write_text(json.dumps(doc, indent=1) + "\n")
