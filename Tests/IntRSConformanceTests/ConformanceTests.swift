@@ -103,6 +103,25 @@ struct ConformanceTests {
         let r = text.range(of: "\"data\":[")!
         text.replaceSubrange(r, with: "\"data\":[NaN,")
         expectError(Data(text.utf8), ["outs.json", "not valid JSON"])
+        // A hand-edited pack.json: a case naming no model, and an expected tensor of the wrong length.
+        let manifest = dir.appendingPathComponent("pack.json")
+        let original = try Data(contentsOf: manifest)
+        var doc = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+        var cases = doc["cases"] as! [[String: Any]]
+        cases[0]["model"] = "nope"
+        doc["cases"] = cases
+        try JSONSerialization.data(withJSONObject: doc).write(to: manifest)
+        expectError(try Self.outputs(p, rule: .doubleRounding), ["pack.json", "no model named nope"])
+        doc = try JSONSerialization.jsonObject(with: original) as! [String: Any]
+        cases = doc["cases"] as! [[String: Any]]
+        var exp = cases[0]["expected"] as! [String: Any]
+        var perRule = exp["double-rounding"] as! [String: Any]
+        var t1 = perRule["t1"] as! [String: Any]
+        t1["data"] = [1, 2]
+        perRule["t1"] = t1; exp["double-rounding"] = perRule; cases[0]["expected"] = exp; doc["cases"] = cases
+        try JSONSerialization.data(withJSONObject: doc).write(to: manifest)
+        expectError(try Self.outputs(p, rule: .doubleRounding), ["pack.json", "tensor t1"])
+        try original.write(to: manifest)
         expectError(Data("{\"format\": \"intrs-runtime-outputs\", \"version\": 1, \"runtime\": {\"name\": \"x\"}, \"runs\": [{\"cases\": [{\"id\": 99999, \"outputs\": {}}]}]}".utf8),
                     ["outs.json", "case 99999", "no such case"])
     }

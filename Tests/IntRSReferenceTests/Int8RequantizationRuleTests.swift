@@ -44,6 +44,18 @@ struct Int8RequantizationRuleTests {
         #expect(Int8Requantization.apply(.doubleRounding, -4, Self.channel(1 << 30, -2)) == -1)
     }
 
+    /// Parameters read from a file may be anything: out-of-domain shifts are refused (nil), never trapped on.
+    @Test func hostileParametersAreRefused() {
+        let sc = Int8ChannelScales(input: 1, filter: 0.5, output: 1)
+        for shift in [Int.min, Int.max, -32, 30] {
+            let c = Int8ChannelRequantization(multiplier: 1 << 30, shift: shift, scales: sc)
+            for r in R.allCases where !r.usesScales { #expect(Int8Requantization.apply(r, 5, c) == nil) }
+            #expect(Int8Requantization.apply(.float32HalfEven, 5, c) == 2)
+        }
+        let c = Int8ChannelRequantization(multiplier: Int.max, shift: 0, scales: Int8ChannelScales(input: .infinity, filter: .nan, output: 0))
+        for r in R.allCases { #expect(Int8Requantization.apply(r, Int.max, c) == nil) }
+    }
+
     /// The integer rules agree with TOSA apply_scale_32 and the project's rescale where they should.
     @Test func integerRulesMatchTheRescaleDefinition() {
         var r = Int8SplitMix64(seed: 0xC0DE)

@@ -49,12 +49,38 @@ public enum Conformance {
             throw ConformError.malformed(file: url.path, detail: "format \(pack.format) version \(pack.version), expected \(ConformancePack.formatName) version 1")
         }
         var nets: [String: Int8Network] = [:]
+        func bad(_ d: String) -> ConformError { .malformed(file: url.path, detail: d) }
+        guard Set(pack.models.map(\.name)).count == pack.models.count else { throw bad("two models share a name") }
+        guard Set(pack.cases.map(\.id)).count == pack.cases.count else { throw bad("two cases share an id") }
         for m in pack.models {
             let murl = dir.appendingPathComponent(m.file)
             let bytes = try ConformancePackBuilder.readFile(murl)
             guard SHA256.hex(bytes) == m.sha256 else { throw ConformError.mismatch(file: murl.path, where: "model \(m.name)", detail: "SHA-256 differs from pack.json") }
             let model = try Int8Model.decode(bytes, file: murl.path)
-            nets[m.name] = try model.validated(file: murl.path)
+            let net = try model.validated(file: murl.path)
+            // The manifest's tensors must be the network's: t0 ... tL, batch 1, the network's shapes.
+            guard m.tensors.count == net.tensorShapes.count,
+                  m.tensors.enumerated().allSatisfy({ $0.element.name == "t\($0.offset)" && $0.element.shape == [1] + net.tensorShapes[$0.offset] }),
+                  m.output == "t\(net.tensorShapes.count - 1)" else {
+                throw bad("model \(m.name): tensors do not match \(m.file) (expected t0 ... t\(net.tensorShapes.count - 1) with shapes [1] + the model's)")
+            }
+            nets[m.name] = net
+        }
+        for c in pack.cases {
+            guard let net = nets[c.model] else { throw bad("case \(c.id): no model named \(c.model)") }
+            guard let x = c.inputs["t0"], x.shape == [1] + net.tensorShapes[0], x.data.count == net.inputCount,
+                  x.data.allSatisfy({ (-128...127).contains($0) }) else {
+                throw bad("case \(c.id): input t0 must be \(net.inputCount) int8 values of shape \([1] + net.tensorShapes[0])")
+            }
+            for (r, ts) in c.expected {
+                guard Int8RequantizationRule(rawValue: r) != nil else { throw bad("case \(c.id): unknown rule \(r)") }
+                for k in 1..<net.tensorShapes.count {
+                    guard let t = ts["t\(k)"], t.shape == [1] + net.tensorShapes[k], t.data.count == net.tensorShapes[k].reduce(1, *),
+                          t.data.allSatisfy({ (-128...127).contains($0) }) else {
+                        throw bad("case \(c.id), rule \(r): tensor t\(k) missing or not \(net.tensorShapes[k].reduce(1, *)) int8 values")
+                    }
+                }
+            }
         }
         return (pack, nets)
     }

@@ -128,7 +128,9 @@ public enum Int8Requantization {
     /// Returns nil when an integer rule's input violates TOSA's precondition (|v| < 2^(s-1)) or the
     /// parameters are outside their domain, or when a float rule's result is not finite.
     public static func apply(_ rule: Int8RequantizationRule, _ v: Int, _ c: Int8ChannelRequantization) -> Int? {
-        let s = 31 - c.shift
+        // Any Int may arrive here from a file: the shift is range-checked before it is used in arithmetic.
+        let s = (-31...29).contains(c.shift) ? 31 - c.shift : 0
+        if !rule.usesScales && s == 0 { return nil }
         switch rule {
         case .doubleRounding, .singleRounding:
             return Int8ReferenceRescale.applyScale32(value: v, multiplier: c.multiplier, shift: s, doubleRound: rule == .doubleRounding)

@@ -125,6 +125,9 @@ public enum Int8RuleEvaluator {
     public static func evaluate(_ net: Int8Network, quantizedInput: [Int], rule: Int8RequantizationRule,
                                 plan: Int8RequantizationPlan) throws -> [[Int]] {
         guard quantizedInput.count == net.inputCount else { throw Int8RuleError.inputCount(expected: net.inputCount, got: quantizedInput.count) }
+        if let k = quantizedInput.firstIndex(where: { $0 < -128 || $0 > 127 }) {
+            throw Int8RuleError.outOfDomain(rule: rule.rawValue, layer: -1, element: k, value: "input \(quantizedInput[k]) (not int8)")
+        }
         var t = [quantizedInput]
         for L in net.layers { t.append(try evaluateLayer(net, L, tensors: t, rule: rule, plan: plan).output) }
         return t
