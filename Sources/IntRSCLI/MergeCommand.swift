@@ -95,8 +95,12 @@ struct MergeCommand: ParsableCommand {
         for k in 1..<max(order.count, 1) where records[order[k]].index == records[order[k - 1]].index {
             throw CLIError("example \(records[order[k]].index) appears in more than one shard (\(origin[order[k - 1]]) and \(origin[order[k]])); overlapping shards, or the same shard twice")
         }
-        try Self.checkShardSet(self.files.filter { !floatFiles.contains($0) })
-        records = order.map { records[$0] }
+        if records.contains(where: { $0.shard != nil }) {
+            try ShardCompleteness.check(records, origin: origin)
+        } else {
+            try Self.checkShardSet(self.files.filter { !floatFiles.contains($0) })
+        }
+        records = order.map { records[$0].withoutShard }
         let procedure = first.procedure
         let float = floatFiles.isEmpty ? nil : try Self.checkedFloat(floats, against: records, first: first, files: floatFiles)
         let dir = URL(fileURLWithPath: outputDir)
@@ -120,8 +124,8 @@ struct MergeCommand: ParsableCommand {
 
     /// When the int8 files carry the names `certify` / `predict` give shards (`<procedure>.shard-i-of-n.jsonl`),
     /// they must all be shards of the same n and cover every i in 0..<n exactly once: a merge of an incomplete
-    /// set would write a file that looks like a whole run. (Records do not carry the shard, so files renamed
-    /// by hand are not checked.)
+    /// set would write a file that looks like a whole run. Only for records without the `shard` field (older
+    /// builds'): records that carry it are checked from the records by ``ShardCompleteness``.
     static func checkShardSet(_ files: [String]) throws {
         var shards: [(file: String, i: Int, n: Int)] = []
         for f in files {

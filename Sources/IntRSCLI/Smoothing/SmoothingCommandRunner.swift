@@ -36,12 +36,14 @@ struct RunSummary: Codable {
 }
 
 enum SmoothingCommandRunner {
-    static func run(procedure: SmoothingProcedure, options o: SmoothingOptions, floatBaseline: Bool) throws {
+    /// `environment`: where `--shard auto` reads the job array's variables (the process's; tests inject theirs).
+    static func run(procedure: SmoothingProcedure, options o: SmoothingOptions, floatBaseline: Bool,
+                    environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         try o.checkCounts()
         let alpha = try o.parsedAlpha()
         if procedure == .certify && floatBaseline { try o.checkFloatBaselineAlpha(alpha) }
         let (seed, seedHex) = try o.parsedSeed()
-        let shard = try o.shard.map(Shard.parse)
+        let shard = try o.resolvedShard(environment: environment)
         let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }
 
         do {
@@ -61,9 +63,9 @@ enum SmoothingCommandRunner {
         let parts = try SmoothingParts.resolve(options: o, procedure: procedure, alpha: alpha, seed: seed,
                                                floatBaseline: floatBaseline, checkSelection: checkSelection, log: log)
         let examples = o.select(parts.examples, shard: shard)
-        if examples.isEmpty { log("shard \(o.shard ?? ""): no examples fall in this shard; writing empty outputs") }
+        if examples.isEmpty { log("shard \(shard?.text ?? ""): no examples fall in this shard; writing empty outputs") }
         if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
-        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(o.shard.map { ", shard \($0)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), stream spec = \(StreamSpecification.version) (Vectors/stream-spec.md), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(shard.map { ", shard \($0.text)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), stream spec = \(StreamSpecification.version) (Vectors/stream-spec.md), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
 
         var setup = SmoothingRunSetup(
             classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,
@@ -76,6 +78,7 @@ enum SmoothingCommandRunner {
             n0: o.n0, n: o.n, threads: o.threadCount)
         setup.recordTime = !o.noTime
         setup.floatBaseline = parts.floatBaseline
+        setup.shard = o.recordedShard(shard, of: parts.examples)
 
         let t0 = DispatchTime.now()
         let records = procedure == .certify
@@ -106,7 +109,7 @@ enum SmoothingCommandRunner {
         }
         let answered = records.filter { !$0.abstain }
         let summary = RunSummary(
-            procedure: procedure.rawValue, examples: records.count, shard: o.shard,
+            procedure: procedure.rawValue, examples: records.count, shard: shard?.text,
             model: parts.modelPath, data: parts.dataPath, noise: o.noise, sigma2: parts.sigma2.description,
             sampler: o.sampler, radiusMode: procedure == .certify ? o.radiusMode : "none",
             n0: procedure == .certify ? o.n0 : nil, n: o.n, alpha: alpha.description, seed: seedHex,

@@ -29,8 +29,10 @@ struct SmoothingOptions: ParsableArguments {
     var radiusMode: String = "binary"
     @Option(parsing: .unconditional, help: "Worker threads (default: all processors). Results do not depend on it.")
     var threads: Int?
-    @Option(parsing: .unconditional, help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n. Join shards with `intrs merge`.")
+    @Option(parsing: .unconditional, help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n; or \"auto\": i and n from a Slurm job array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --shard-count). Join shards with `intrs merge`.")
     var shard: String?
+    @Option(parsing: .unconditional, help: "With --shard auto: the number of shards (a Kubernetes Indexed Job's spec.completions, not exported to the pod); or set INTRS_SHARD_COUNT. Must agree with SLURM_ARRAY_TASK_COUNT when that is set.")
+    var shardCount: Int?
     @Option(help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
     var seed: String?
     @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every), chosen so the default run (N = 100,000, float baseline included) finishes in about 2 minutes on 2 cores; --every 1 for the whole test set.")
@@ -77,6 +79,8 @@ struct Shard: Equatable {
         return Shard(index: i, count: n)
     }
     var suffix: String { ".shard-\(index)-of-\(count)" }
+    /// "i/n".
+    var text: String { "\(index)/\(count)" }
 }
 
 extension SmoothingOptions {
@@ -153,6 +157,17 @@ extension SmoothingOptions {
     }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// The shard to run: from `--shard i/n`, or with `--shard auto` from the job-array variables in
+    /// `environment` (``ShardEnvironment``); nil when unsharded.
+    func resolvedShard(environment: [String: String]) throws -> Shard? {
+        try ShardEnvironment.resolve(option: shard, count: shardCount, environment: environment)
+    }
+
+    /// The `shard` field of the records of shard `shard` of a run over `all` (nil when unsharded).
+    func recordedShard(_ shard: Shard?, of all: [RunExample]) -> RunShard? {
+        shard.map { RunShard(index: $0.index, count: $0.count, every: every ?? SmoothingDefaults.every, selected: select(all, shard: nil).count) }
+    }
 
     /// The examples this run (or shard) processes, in index order.
     func select(_ all: [RunExample], shard: Shard?) -> [RunExample] {

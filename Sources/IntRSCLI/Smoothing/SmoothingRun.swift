@@ -62,6 +62,8 @@ struct SmoothingRunSetup: Sendable {
     /// Record time as 0 (for byte-identical files across runs).
     var recordTime: Bool = true
     var floatBaseline: FloatBaselineSetup?
+    /// Sharded runs: written into every record (`RunRecord.shard`); nil for an unsharded run.
+    var shard: RunShard?
 }
 
 enum SmoothingRun {
@@ -104,7 +106,7 @@ enum SmoothingRun {
             progress(progressLine("certify", done: i + 1, of: examples.count, elapsed: seconds(since: start),
                                   correctCertified: records.filter { $0.correct }.count))
         }
-        return records
+        return tagged(records, s.shard)
     }
 
     /// PREDICT every example.
@@ -134,7 +136,7 @@ enum SmoothingRun {
             progress(progressLine("predict", done: i + 1, of: examples.count, elapsed: seconds(since: start),
                                   correctCertified: records.filter { $0.correct }.count))
         }
-        return records
+        return tagged(records, s.shard)
     }
 
     /// The float32 baseline (Cohen's CERTIFY in doubles) on the same examples and stream ids.
@@ -153,6 +155,12 @@ enum SmoothingRun {
                                   correctCertified: out.filter { $0.correct }.count))
         }
         return out
+    }
+
+    /// The records with the run's shard recorded (unchanged when unsharded).
+    static func tagged(_ records: [RunRecord], _ shard: RunShard?) -> [RunRecord] {
+        guard let shard else { return records }
+        return records.map { var r = $0; r.shard = shard; return r }
     }
 
     static func progressLine(_ what: String, done: Int, of total: Int, elapsed: Double, correctCertified: Int) -> String {

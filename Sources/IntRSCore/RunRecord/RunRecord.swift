@@ -88,6 +88,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var dataSHA256: String
     /// Wall-clock seconds spent on this example (not part of the byte-identity of sharded runs).
     public var time: Double
+    /// Sharded runs only: the shard that wrote this record and the run's selection (``RunShard``). Absent in
+    /// unsharded runs and removed by `intrs merge`, so merged files equal an unsharded run's byte for byte.
+    public var shard: RunShard?
 
     public init(procedure: String, index: Int, label: Int, prediction: Int, abstain: Bool, correct: Bool,
                 candidate: Int, counts: [Int], selectionCounts: [Int]?, nA: Int, nB: Int?, n: Int, n0: Int?,
@@ -110,6 +113,9 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     /// The record with `time` set to 0: the part that sharded and single runs must reproduce byte for byte.
     public var withoutTime: RunRecord { var r = self; r.time = 0; return r }
+
+    /// The record without its `shard` field: the record an unsharded run writes.
+    public var withoutShard: RunRecord { var r = self; r.shard = nil; return r }
 
     /// The record as one JSON line (no trailing newline).
     public func jsonLine() throws -> String { try CanonicalJSON.line(self) }
