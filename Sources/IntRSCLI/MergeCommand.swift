@@ -11,7 +11,9 @@ struct MergeCommand: ParsableCommand {
         discussion: """
         Checks that every shard used the same configuration (procedure, model and data SHA-256, noise, sigma2, \
         sampler, N0, N, alpha, radius mode, seed, record version and stream specification streamSpec: shards \
-        whose noise was drawn under different versions of Vectors/stream-spec.md are different runs), that no example appears twice, then writes the records \
+        whose noise was drawn under different versions of Vectors/stream-spec.md are different runs), that no example appears twice, \
+        and from the records' shard field that every shard of one split and every example of the run's selection \
+        is present (what is missing is named), then writes the records without the shard field \
         sorted by example index: <output-dir>/<procedure>.jsonl, .tsv (Cohen's format, radius in real units) \
         and for certify .svg. Float baseline: give the shards' certify.shard-i-of-n-float.jsonl files too (in \
         any order; recognised by their format field); they must come from the same run and cover the same \

@@ -21,6 +21,9 @@ enum ShardCompleteness {
             guard let s = r.shard else {
                 throw CLIError("\(at) (example \(r.index)) has no field shard but \(origin[0]) (example \(first.index)) has: an unsharded run's records (or an older build's) cannot be merged with a sharded run's")
             }
+            guard wellFormed(s) else {
+                throw CLIError("\(at) (example \(r.index)): field shard is \(describe(s)): malformed (expected 1 <= count, 0 <= index < count, 1 <= every, 1 <= selected, each at most 2^31)")
+            }
             guard s.count == s0.count, s.every == s0.every, s.selected == s0.selected else {
                 throw CLIError("\(at) (example \(r.index)): field shard is \(describe(s)) but \(origin[0]) has \(describe(s0)): shards of different splits or selections are not one run")
             }
@@ -31,21 +34,41 @@ enum ShardCompleteness {
                 throw CLIError("\(at): example \(r.index) belongs to shard \(owner)/\(s.count) of the selection (\(selection(s0))) but field shard.index is \(s.index)")
             }
         }
+        // Every record is a distinct example of the selection (duplicates were refused), so what is missing is
+        // the difference in counts; it is named shard by shard (at most 8 shards, 10 examples each: the loops
+        // are bounded by the records given, whatever count and selected say).
+        let missingCount = s0.selected - records.count
+        guard missingCount > 0 else { return }
         let present = Set(records.map { $0.index / s0.every })
+        var perShard: [Int: Int] = [:]
+        for r in records { perShard[r.shard!.index, default: 0] += 1 }
         var missing: [String] = []
-        for i in 0..<min(s0.count, s0.selected) {
-            let want = Array(stride(from: i, to: s0.selected, by: s0.count))
-            let absent = want.filter { !present.contains($0) }.map { $0 * s0.every }
-            guard !absent.isEmpty else { continue }
-            let list = absent.prefix(10).map(String.init).joined(separator: ", ") + (absent.count > 10 ? ", ..." : "")
-            missing.append(absent.count == want.count
-                ? "shard \(i)/\(s0.count) (no records given: its \(absent.count) example\(absent.count > 1 ? "s" : "") \(list))"
-                : "shard \(i)/\(s0.count) lacks \(absent.count) of its \(want.count) examples: \(list)")
+        var i = 0
+        while i < min(s0.count, s0.selected) && missing.count < 8 {
+            defer { i += 1 }
+            let want = (s0.selected - i + s0.count - 1) / s0.count, have = perShard[i] ?? 0
+            guard have < want else { continue }
+            var absent: [Int] = []
+            var k = i
+            while k < s0.selected && absent.count < 10 {
+                if !present.contains(k) { absent.append(k * s0.every) }
+                k += s0.count
+            }
+            let list = absent.map(String.init).joined(separator: ", ") + (want - have > absent.count ? ", ..." : "")
+            missing.append(have == 0
+                ? "shard \(i)/\(s0.count) (no records given: its \(want) example\(want > 1 ? "s" : "") \(list))"
+                : "shard \(i)/\(s0.count) lacks \(want - have) of its \(want) examples: \(list)")
         }
-        if !missing.isEmpty {
-            throw CLIError("incomplete run (\(selection(s0)), \(s0.count) shards; \(records.count) records given): missing "
-                + missing.joined(separator: "; ") + "; a merge of part of a run would look like a whole run")
-        }
+        throw CLIError("incomplete run (\(selection(s0)), \(s0.count) shards; \(records.count) records given, \(missingCount) missing): missing "
+            + missing.joined(separator: "; ") + (missing.count == 8 ? "; ..." : "")
+            + "; a merge of part of a run would look like a whole run")
+    }
+
+    /// The field's ranges (each bounded so that `every * selected` cannot overflow).
+    static func wellFormed(_ s: RunShard) -> Bool {
+        let limit = 1 << 31
+        return (1...limit).contains(s.count) && (0..<s.count).contains(s.index)
+            && (1...limit).contains(s.every) && (1...limit).contains(s.selected)
     }
 
     static func describe(_ s: RunShard) -> String {

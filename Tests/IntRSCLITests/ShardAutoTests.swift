@@ -183,5 +183,15 @@ struct ShardAutoTests {
         var outside = shards[3]; outside[0].index = 11
         fails([files[0], files[1], files[2], try write("outside.jsonl", outside)], "example 11 is not in the run's selection")
         fails([files[0], files[1], files[2], try write("plain.jsonl", shards[3].map(\.withoutShard))], "has no field shard")
+        for (field, value) in [("count", 0), ("index", -1), ("every", 0), ("selected", Int.max)] {
+            var bad = shards[3]
+            switch field {
+            case "count": bad[0].shard!.count = value
+            case "index": bad[0].shard!.index = value
+            case "every": bad[0].shard!.every = value
+            default: bad[0].shard!.selected = value
+            }
+            fails([try write("bad-\(field).jsonl", bad), files[0], files[1], files[2]], "malformed")
+        }
     }
 }
