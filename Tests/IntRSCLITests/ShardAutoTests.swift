@@ -181,6 +181,7 @@ struct ShardAutoTests {
         var other = shards[3]; other[0].shard!.selected = 8
         fails([files[0], files[1], files[2], try write("other.jsonl", other)], "field shard is {index 3, count 4, every 1, selected 8}")
         var outside = shards[3]; outside[0].index = 11
+        outside[0].streams = outside[0].streams.map { var r = $0; r.example = 11; return r }  // consistent, as merge checks
         fails([files[0], files[1], files[2], try write("outside.jsonl", outside)], "example 11 is not in the run's selection")
         fails([files[0], files[1], files[2], try write("plain.jsonl", shards[3].map(\.withoutShard))], "has no field shard")
         for (field, value) in [("count", 0), ("index", -1), ("every", 0), ("selected", Int.max)] {
