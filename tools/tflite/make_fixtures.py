@@ -30,7 +30,8 @@ from ai_edge_litert import interpreter as litert
 
 SEED = 20261206
 FUZZ_SEEDS = ["conv-same-relu-perchannel", "float-io-conv-pool-fc", "add-relu", "pad-conv",
-              "depthwise-mult2-valid-stride2-dilation2", "fc-softmax-head", "digits-cnn.v1"]
+              "depthwise-mult2-valid-stride2-dilation2", "fc-softmax-head", "digits-cnn.v1",
+              "avgpool-same-stride2", "fc-relu-pertensor", "maxpool-same-3x2-relu6", "reshape-fc"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "tflite")
 
