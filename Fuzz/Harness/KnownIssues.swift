@@ -1,7 +1,6 @@
 import Foundation
 @testable import IntRSCLI
 import IntRSCore
-import IntRSExact
 
 /// Inputs that reach a defect already listed in issue 16 ("Defects to fix", items 1-22) and being fixed
 /// elsewhere: the fuzz targets refuse them up front (throwing `Skipped`, which counts as a clean refusal) so
@@ -23,7 +22,6 @@ enum KnownIssues {
         4: "audit traps summing huge counts",
         5: "audit traps on n + 1 overflow (n = 2^63 - 1)",
         6: "merge traps converting a huge time to an integer",
-        9: "a huge gridScale makes the SVG axis loop run (nearly) forever",
         10: "audit of a tight record with a raised certifiedNorm2 runs for minutes",
     ]
 
@@ -48,9 +46,6 @@ enum KnownIssues {
     static func mergeGuard(_ lines: [RunRecordReader.Line]) throws {
         for r in lines.compactMap(\.record) {
             if !(r.time.magnitude < 1e15) { try skip(6, "time \(r.time)") }
-            if let g = Rational(r.gridScale), g > Rational(1000) || r.radiusReal.magnitude > 1e6 || r.radius.magnitude > 1e6 {
-                try skip(9, "gridScale \(r.gridScale)")
-            }
         }
     }
 

@@ -123,6 +123,13 @@ public enum Int8ModelsSuite: VectorSuite {
                 }
                 do {
                     let fast = try FastInt8Evaluator(model: m, threads: 2, file: where_)
+                    // The file is outside input (`vectors check`): shapes and ranges the evaluator would trap on are problems.
+                    if let b = inputs.firstIndex(where: { $0.count != fast.inputCount || $0.contains { Int32(exactly: $0) == nil } }) {
+                        problems.append("case \(c.id): field inputs[\(b)] has \(inputs[b].count) values (the model expects \(fast.inputCount), each within Int32)"); continue
+                    }
+                    if logits.count != inputs.count || classes.count != inputs.count {
+                        problems.append("case \(c.id): fields inputs, logits and classes have \(inputs.count), \(logits.count) and \(classes.count) entries; expected equal"); continue
+                    }
                     let flat = inputs.flatMap { $0.map { Int32($0) } }
                     var out = [Int8](repeating: 0, count: inputs.count * fast.classCount)
                     var cls = [Int32](repeating: 0, count: inputs.count)
