@@ -63,3 +63,23 @@ struct HostileInputTests {
         #expect(PrintedValue.abbreviatingLongNumbers(in: seed) == seed)
     }
 }
+
+@Suite("hostile input: wrong pairings (issue 16)")
+struct HostileInputPairingTests {
+    @Test("a data set whose class count differs from the model's outputs is refused before any work")
+    func classCountMismatch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("intrs-i16-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try #require(ShippedDefaults.url(SmoothingDefaults.dataResource))
+        var d = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        d["numberOfClasses"] = 11
+        d.removeValue(forKey: "classNames")
+        let path = dir.appendingPathComponent("d.json")
+        try JSONSerialization.data(withJSONObject: d).write(to: path)
+        let f = try #require(CLITest.failure(["certify", "--data", path.path, "--n", "10", "--n0", "5", "--limit", "1",
+                                              "--output-dir", dir.path, "--quiet"]))
+        #expect(f.message.contains("numberOfClasses = 11") && f.message.contains("10 outputs"), "\(f.message)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("certify.jsonl").path))
+    }
+}

@@ -63,6 +63,9 @@ struct SmoothingParts {
         guard classifier.inputCount == data.inputCount else {
             throw CLIError("\(dataPath): examples have \(data.inputCount) grid values but model \(modelPath) expects \(classifier.inputCount)")
         }
+        guard data.dataset.numberOfClasses == classifier.classCount else {
+            throw CLIError("\(dataPath): field numberOfClasses = \(data.dataset.numberOfClasses), but model \(modelPath) has \(classifier.classCount) outputs (classes); give a data set for this model")
+        }
         try checkSelection(data.examples)
         let gridScale = data.gridScale
         let sigma2 = try o.parsedSigma2(gridScale: gridScale)

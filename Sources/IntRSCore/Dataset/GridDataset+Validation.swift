@@ -2,38 +2,42 @@ import Foundation
 
 /// Validation of a `GridDataset`: every rule of Vectors/dataset-format.md, "Validation". The first problem
 /// found is thrown.
-extension GridDataset {
-    static let topLevelKeys: Set<String> = [
-        "format", "version", "schema", "name", "description", "provenance", "shape", "layout", "gridMin",
-        "gridMax", "gridScale", "numberOfClasses", "classNames", "numberOfExamples", "examples",
-    ]
-    static let provenanceKeys: Set<String> = [
-        "source", "split", "seed", "sourceLibrary", "sourceLibraryVersion", "loader", "sourceExamples",
-        "sourceIndexMeaning", "generator",
-    ]
-    static let exampleKeys: Set<String> = ["index", "sourceIndex", "label", "grid"]
+extension GridExample: ClosedJSONShaped {
+    static let closedShape = ClosedJSONObject(reflecting: GridExample(index: 0, label: 0, grid: []))
+    public static var closedJSONShape: ClosedJSONObject.Value { .object(closedShape) }
+}
 
-    /// Rejects keys the format does not define (a misspelt key would otherwise be silently ignored).
-    static func checkKeys(_ data: Data, file: String) throws {
-        let any: Any
-        do { any = try JSONSerialization.jsonObject(with: data) } catch {
-            throw GridDatasetError.malformed(file: file, field: "", detail: "not valid JSON: \(error.localizedDescription)")
+extension GridDatasetProvenance: ClosedJSONShaped {
+    static let closedShape = ClosedJSONObject(reflecting: GridDatasetProvenance(source: "", split: ""))
+    public static var closedJSONShape: ClosedJSONObject.Value { .object(closedShape) }
+}
+
+extension GridDataset {
+    /// The format's closed JSON shape (Vectors/dataset.v1.schema.json), derived from the format types by
+    /// reflection (`ClosedJSONObject`, the mechanism model files use too).
+    static let closedShape = ClosedJSONObject(reflecting: GridDataset(
+        name: "", provenance: GridDatasetProvenance(source: "", split: ""), shape: [], gridMin: 0, gridMax: 0,
+        gridScale: "", numberOfClasses: 0, examples: []))
+    static var topLevelKeys: Set<String> { Set(closedShape.fields.keys) }
+    static var provenanceKeys: Set<String> { Set(GridDatasetProvenance.closedShape.fields.keys) }
+    static var exampleKeys: Set<String> { Set(GridExample.closedShape.fields.keys) }
+
+    /// Parses the JSON and rejects keys the format does not define (a misspelt key would otherwise be
+    /// silently ignored). Returns the parsed JSON.
+    @discardableResult
+    static func checkKeys(_ data: Data, file: String) throws -> Any {
+        let json: Any
+        switch ClosedJSONText.parse(data) {
+        case .success(let j): json = j
+        case .failure(let e): throw GridDatasetError.malformed(file: file, field: "", detail: e.description)
         }
-        guard let top = any as? [String: Any] else {
+        guard json is [String: Any] else {
             throw GridDatasetError.malformed(file: file, field: "", detail: "the top level must be a JSON object")
         }
-        func unknown(_ obj: [String: Any], _ allowed: Set<String>, _ prefix: String) throws {
-            if let k = obj.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw GridDatasetError.malformed(file: file, field: prefix + k, detail: "unknown field")
-            }
+        if let field = closedShape.firstUnknownKey(in: json) {
+            throw GridDatasetError.malformed(file: file, field: field, detail: "unknown field")
         }
-        try unknown(top, topLevelKeys, "")
-        if let p = top["provenance"] as? [String: Any] { try unknown(p, provenanceKeys, "provenance.") }
-        if let ex = top["examples"] as? [Any] {
-            for (i, e) in ex.enumerated() {
-                if let o = e as? [String: Any] { try unknown(o, exampleKeys, "examples[\(i)].") }
-            }
-        }
+        return json
     }
 
     /// Checks every rule; `file` names the source in errors.

@@ -107,11 +107,14 @@ public struct GridDataset: Codable, Sendable, Equatable {
 
     /// Parses and validates dataset bytes; `file` names the source in errors.
     public static func decode(_ data: Data, file: String) throws -> GridDataset {
-        try checkKeys(data, file: file)
+        let json = try checkKeys(data, file: file)
         let d: GridDataset
         do {
             d = try JSONDecoder().decode(GridDataset.self, from: data)
         } catch let e as DecodingError {
+            if case .dataCorrupted(let c) = e, c.codingPath.isEmpty, let p = closedShape.firstIntegerProblem(in: json) {
+                throw GridDatasetError.malformed(file: file, field: p.field, detail: "\(PrintedValue.abbreviated(p.value)): \(p.problem)")
+            }
             let (field, detail) = GridDatasetError.describe(e)
             throw GridDatasetError.malformed(file: file, field: field, detail: detail)
         } catch {

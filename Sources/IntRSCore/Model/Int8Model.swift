@@ -151,10 +151,23 @@ public struct Int8Model: Codable, Sendable, Equatable {
     }
 
     /// Parses a model file (no validation beyond JSON structure). Errors name the file and field.
+    /// Unknown keys are rejected (the format is closed, `Int8Model.closedShape`), and a number that does not
+    /// fit an integer field is named with its field and value.
     public static func decode(_ data: Data, file: String) throws -> Int8Model {
+        let json: Any
+        switch ClosedJSONText.parse(data) {
+        case .success(let j): json = j
+        case .failure(let e): throw Int8ModelError.decoding(file: file, detail: e.description)
+        }
+        if let field = closedShape.firstUnknownKey(in: json) {
+            throw Int8ModelError.decoding(file: file, detail: "field \(field): unknown field (Vectors/model-format.md defines every key; misspelt?)")
+        }
         do {
             return try JSONDecoder().decode(Int8Model.self, from: data)
         } catch let e as DecodingError {
+            if case .dataCorrupted(let c) = e, c.codingPath.isEmpty, let p = closedShape.firstIntegerProblem(in: json) {
+                throw Int8ModelError.invalid(file: file, field: p.field, value: PrintedValue.abbreviated(p.value), problem: p.problem)
+            }
             throw Int8ModelError.decoding(file: file, detail: Int8ModelError.describe(e))
         } catch {
             throw Int8ModelError.decoding(file: file, detail: "\(error)")
