@@ -64,19 +64,12 @@ struct TableCommand: ParsableCommand {
                                                 sampler: sampler, eta: eta, samplerBits: bitsUsed, dimension: dimension,
                                                 estimationSamples: n, alpha: a, form: f, mode: m)
         let start = Date()
-        var lastReport = start
-        var passes = 0, lastLimit = -1
-        let table = try CertificateTableBuilder.build(spec: spec, alpha: a,
-                                                      maxNorm2: maxNorm2 ?? CertificateTableBuilder.defaultMaxNorm2,
-                                                      progress: { count, limit, parts in
-            if limit != lastLimit { passes += 1; lastLimit = limit }
-            let now = Date()
-            guard now.timeIntervalSince(lastReport) >= 1 else { return }
-            lastReport = now
-            let n2 = parts.reduce(0) { $0 + $1 * $1 }
-            FileHandle.standardError.write(Data(("table --mode tight: pass \(passes) (every pattern with |delta|^2 <= \(limit)), "
-                + "\(count) patterns, current |delta|^2 = \(n2) (pattern \(parts)), \(String(format: "%.0f", now.timeIntervalSince(start))) s elapsed\n").utf8))
-        })
+        let progress = TableBuildProgress(prefix: "table: building") { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let table = try CertificateTableBuilder.build(
+            spec: spec,
+            lowerBound: { k in progress.bound(); return try ClopperPearson.lowerBound(successes: k, trials: n, alpha: a) },
+            phiUpper: { CertificateTableBuilder.phiOfSqrtUpper($0) }, generator: "intrs table \(IntRSVersion.string)",
+            maxNorm2: maxNorm2 ?? CertificateTableBuilder.defaultMaxNorm2, progress: progress.pattern)
         let seconds = Date().timeIntervalSince(start)
         let data = try CanonicalJSON.encode(table)
         if let output {

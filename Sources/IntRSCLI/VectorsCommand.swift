@@ -56,6 +56,11 @@ struct VectorsCommand: ParsableCommand {
 
         func run() throws {
             let only = try options.validateSuites()
+            var isDir: ObjCBool = false
+            let dir = URL(fileURLWithPath: options.directory)
+            guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
+                throw ValidationError("--directory \(options.directory): no vectors directory at \(dir.standardizedFileURL.path) (the checked-in vectors live in the repository's Vectors/; run from the repository root or pass --directory PATH/TO/Vectors)")
+            }
             let problems = Vectors.check(directory: URL(fileURLWithPath: options.directory), only: only) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }

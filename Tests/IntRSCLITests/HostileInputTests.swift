@@ -83,3 +83,32 @@ struct HostileInputPairingTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("certify.jsonl").path))
     }
 }
+
+@Suite("hostile input: small ones (issue 16)")
+struct HostileInputSmallTests {
+    @Test("predict refuses certificate options instead of ignoring them", arguments: [
+        ["predict", "--radius-mode", "tight"], ["predict", "--rebuild-table"], ["predict", "--certificate-table", "t.json"],
+    ])
+    func predictRefusesCertificateOptions(_ args: [String]) throws {
+        let f = try #require(CLITest.failure(args))
+        #expect(f.exitCode == 64 && f.message.contains("intrs predict"), "\(f.message)")
+    }
+
+    @Test("vectors check without a Vectors directory says so and where it looked")
+    func vectorsCheckOutsideRepository() throws {
+        let f = try #require(CLITest.failure(["vectors", "check", "--directory", "/nonexistent/Vectors"]))
+        #expect(f.message.contains("no vectors directory at /nonexistent/Vectors"), "\(f.message)")
+    }
+
+    @Test("non-regular files are named for what they are")
+    func nonRegularFiles() {
+        #expect(fileReadFailureReason(path: "/dev/null", CocoaError(.fileReadNoPermission)).contains("character device"))
+        #expect(nonRegularFileKind("/tmp") == nil)
+    }
+
+    @Test("ordinals read as English")
+    func ordinals() {
+        #expect([1, 2, 3, 4, 11, 12, 13, 20, 21, 22, 101, 111].map(SmoothingCommandRunner.ordinal)
+                == ["example", "2nd", "3rd", "4th", "11th", "12th", "13th", "20th", "21st", "22nd", "101st", "111th"])
+    }
+}

@@ -94,10 +94,6 @@ extension RunReports {
         return files
     }
 
-    /// Writes every file or none (no partial set of outputs that looks valid): each file is first written in
-    /// full to a temporary file beside its destination; only when all of them succeeded are they renamed into
-    /// place (a rename within a directory is atomic). On any failure the temporaries are removed and the
-    /// destinations keep their previous contents. Returns the paths.
     /// Checks before a long run that every output path looks writable (the path is not a directory; its
     /// nearest existing ancestor is a writable directory), so a run does not compute for minutes and then
     /// fail at the end. Creates nothing.
@@ -118,33 +114,10 @@ extension RunReports {
         }
     }
 
-    static func write(_ files: [(URL, String)]) throws -> [String] {
-        let fm = FileManager.default
-        let tag = ".intrs-tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        var staged: [(tmp: URL, dest: URL)] = []
-        func discard() { for s in staged { try? fm.removeItem(at: s.tmp) } }
-        for (url, text) in files {
-            let tmp = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + tag)
-            do {
-                var isDir: ObjCBool = false
-                if fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
-                    throw CLIError("it is a directory")
-                }
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(text.utf8).write(to: tmp)
-                staged.append((tmp, url))
-            } catch {
-                discard()
-                throw CLIError("\(url.path): cannot write: \(error is CLIError ? "\(error)" : error.localizedDescription) (no output file was written)")
-            }
-        }
-        for (i, s) in staged.enumerated() {
-            if rename(s.tmp.path, s.dest.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                for t in staged[i...] { try? fm.removeItem(at: t.tmp) }
-                throw CLIError("\(s.dest.path): cannot write: \(reason)")
-            }
-        }
-        return files.map { $0.0.path }
+    /// Writes every file or none (no partial set of outputs that looks valid), then removes `remove`
+    /// (`OutputCommit`: staged temporaries renamed into place, signals held off, directories locked).
+    /// On any failure the temporaries are removed and the destinations keep their previous contents.
+    static func write(_ files: [(URL, String)], remove: [URL] = []) throws -> [String] {
+        try OutputCommit.commit(files, remove: remove)
     }
 }

@@ -40,6 +40,12 @@ enum SmoothingCommandRunner {
     static func run(procedure: SmoothingProcedure, options o: SmoothingOptions, floatBaseline: Bool,
                     environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         try o.checkCounts()
+        if procedure == .predict {
+            // PREDICT certifies no radius: certificate options would be silently ignored.
+            if o.radiusMode != "binary" { throw ValidationError("--radius-mode \(o.radiusMode): intrs predict certifies no radius (it answers or abstains); radius modes are for intrs certify") }
+            if let t = o.certificateTable { throw ValidationError("--certificate-table \(t): intrs predict uses no certificate table (it certifies no radius); the option is for intrs certify") }
+            if o.rebuildTable { throw ValidationError("--rebuild-table: intrs predict builds no certificate table; the option is for intrs certify") }
+        }
         let alpha = try o.parsedAlpha()
         if procedure == .certify && floatBaseline { try o.checkFloatBaselineAlpha(alpha) }
         let (seed, seedHex) = try o.parsedSeed()
@@ -49,9 +55,21 @@ enum SmoothingCommandRunner {
         do {
             let dir = URL(fileURLWithPath: o.outputDir)
             let base = procedure.rawValue + (shard?.suffix ?? "")
-            try RunReports.preflight([o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl"),
-                                      o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv"),
-                                      dir.appendingPathComponent(base + ".svg")])
+            let jsonl = o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl")
+            let tsv = o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv")
+            var outputs: [(String, String)] = [(o.jsonl == nil ? "JSONL" : "--jsonl", jsonl.path), (o.tsv == nil ? "TSV" : "--tsv", tsv.path)]
+            if procedure == .certify {
+                outputs.append(("SVG", dir.appendingPathComponent(base + ".svg").path))
+                outputs.append(("float-baseline JSONL", dir.appendingPathComponent(base + "-float.jsonl").path))
+                outputs.append(("float-baseline TSV", dir.appendingPathComponent(base + "-float.tsv").path))
+            }
+            var inputs: [(String, String)] = [
+                ("the model (--model)", try SmoothingParts.shippedPath(o.model, resource: SmoothingDefaults.modelResource, option: "--model")),
+                ("the data set (--data)", try SmoothingParts.shippedPath(o.data, resource: SmoothingDefaults.dataResource, option: "--data")),
+            ]
+            if let t = o.certificateTable { inputs.append(("the certificate table (--certificate-table)", t)) }
+            try OutputPaths.checkDistinct(outputs: outputs, inputs: inputs)
+            try RunReports.preflight(outputs.prefix(procedure == .certify ? 3 : 2).map { URL(fileURLWithPath: $0.1) })
         }
         // Checked as soon as the data set is read (before a certificate table is built, which can take minutes).
         // An empty shard is not an error (more shards than examples): it writes empty outputs for `intrs merge`.
@@ -65,7 +83,7 @@ enum SmoothingCommandRunner {
         let examples = o.select(parts.examples, shard: shard)
         if examples.isEmpty { log("shard \(shard?.text ?? ""): no examples fall in this shard; writing empty outputs") }
         if o.seed == "random" { log("seed (random, recorded in every line): \(seedHex)") }
-        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(o.every ?? SmoothingDefaults.every)th by index\(o.limit.map { ", at most \($0)" } ?? "")\(shard.map { ", shard \($0.text)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), stream spec = \(StreamSpecification.version) (Vectors/stream-spec.md), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
+        log("\(procedure.rawValue): \(examples.count) examples of \(parts.examples.count) (every \(ordinal(o.every ?? SmoothingDefaults.every)) by index\(o.limit.map { ", at most \($0)" } ?? "")\(shard.map { ", shard \($0.text)" } ?? "")), \(procedure == .certify ? "N0 = \(o.n0), " : "")N = \(o.n), alpha = \(alpha), noise = \(o.noise), sigma2 = \(parts.sigma2) grid units^2, sampler = \(o.sampler), stream spec = \(StreamSpecification.version) (Vectors/stream-spec.md), \(procedure == .certify ? "radius mode = \(o.radiusMode), " : "")threads = \(o.threadCount)")
 
         var setup = SmoothingRunSetup(
             classifier: parts.classifier, noise: parts.noise, certificate: parts.certificate,
@@ -125,6 +143,13 @@ enum SmoothingCommandRunner {
         }
     }
 
+    /// "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", ... ("every 1th" read badly).
+    static func ordinal(_ k: Int) -> String {
+        let tens = (k / 10) % 10, ones = k % 10
+        if k == 1 { return "example" }
+        return "\(k)" + (tens == 1 ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th")
+    }
+
     static func humanSummary(_ s: RunSummary, procedure: SmoothingProcedure, gridScale: Rational) -> String {
         var t = ""
         t += "\(s.procedure): \(s.examples) examples; N0 = \(s.n0.map(String.init) ?? "-"), N = \(s.n), alpha = \(s.alpha), \(s.noise) sigma2 = \(s.sigma2) grid units^2 (grid scale \(gridScale) real units), sampler \(s.sampler), seed \(s.seed)\n"
@@ -170,19 +195,19 @@ enum SmoothingCommandRunner {
         let base = procedure.rawValue + (shard?.suffix ?? "")
         let jsonl = o.jsonl.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".jsonl")
         let tsv = o.tsv.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent(base + ".tsv")
+        // A previous run's baseline files beside this run's outputs would look like this run's baseline
+        // (`intrs merge`, the SVG), so a run without a baseline removes them, in the same all-or-none commit,
+        // and says so on stderr (README, "Outputs").
+        let stale = procedure == .certify && float == nil
+            ? [base + "-float.jsonl", base + "-float.tsv"].map { dir.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
+            : []
         let written = try RunReports.write(try RunReports.outputFiles(procedure: procedure.rawValue, dir: dir, base: base, jsonl: jsonl, tsv: tsv,
-                                                                      records: records, float: float, gridScale: gridScale))
-        if procedure == .certify && float == nil {
-            // A previous run's baseline files beside this run's outputs would look like this run's baseline.
-            for name in [base + "-float.jsonl", base + "-float.tsv"] {
-                let u = dir.appendingPathComponent(name)
-                if FileManager.default.fileExists(atPath: u.path) {
-                    try? FileManager.default.removeItem(at: u)
-                    FileManager.default.fileExists(atPath: u.path)
-                        ? FileHandle.standardError.write(Data("warning: \(u.path) is from an earlier run and could not be removed\n".utf8))
-                        : FileHandle.standardError.write(Data("removed \(u.path): an earlier run's float baseline (this run has none)\n".utf8))
-                }
-            }
+                                                                      records: records, float: float, gridScale: gridScale),
+                                           remove: stale)
+        for u in stale {
+            FileManager.default.fileExists(atPath: u.path)
+                ? FileHandle.standardError.write(Data("warning: \(u.path) is from an earlier run and could not be removed\n".utf8))
+                : FileHandle.standardError.write(Data("removed \(u.path): an earlier run's float baseline (this run has none, --no-float-baseline)\n".utf8))
         }
         return written
     }

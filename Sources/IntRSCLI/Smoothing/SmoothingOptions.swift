@@ -37,7 +37,7 @@ struct SmoothingOptions: ParsableArguments {
     var seed: String?
     @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every), chosen so the default run (N = 100,000, float baseline included) finishes in about 2 minutes on 2 cores; --every 1 for the whole test set.")
     var every: Int?
-    @Option(parsing: .unconditional, help: "Use at most this many examples (after --every).")
+    @Option(parsing: .unconditional, help: "Use at most this many examples, counted AFTER --every (the default --every 20 still applies: --limit 50 alone selects 18 of the 360 digits; add --every 1 for the first 50).")
     var limit: Int?
     @Option(help: "Output directory for the default output files.")
     var outputDir: String = "intrs-out"

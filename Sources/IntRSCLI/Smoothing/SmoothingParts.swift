@@ -203,7 +203,16 @@ enum SmoothingCertificates {
         if !o.rebuildTable {
             for u in [ShippedDefaults.url("certificate-tables/" + name), cacheURL] {
                 guard let u, FileManager.default.fileExists(atPath: u.path) else { continue }
-                if let t = try? CertificateTable.load(from: u), t.configuration == expected {
+                let t: CertificateTable
+                do { t = try CertificateTable.load(from: u) } catch {
+                    FileHandle.standardError.write(Data("warning: cached certificate table \(u.path) is unreadable or corrupt (\(error)); building afresh and replacing it\n".utf8))
+                    continue
+                }
+                guard t.configuration == expected else {
+                    FileHandle.standardError.write(Data("warning: cached certificate table \(u.path) was built for another configuration (\(describe(t.configuration))); building afresh\n".utf8))
+                    continue
+                }
+                do {
                     let problems = try verified(t)
                     if problems.isEmpty {
                         log("certificate table: \(u.path) (cached; \(verifiedNote))")
@@ -215,12 +224,19 @@ enum SmoothingCertificates {
         }
         log("building the certificate table (exact reference; minutes for N = 100,000, then cached) ...")
         let t0 = DispatchTime.now()
-        let t = try CertificateTableBuilder.build(spec: spec, lowerBound: lowerBound,
+        let t = try withoutActuallyEscaping(log) { log in
+            let progress = TableBuildProgress(prefix: "building the certificate table", write: log)
+            return try CertificateTableBuilder.build(spec: spec, lowerBound: { k in progress.bound(); return try lowerBound(k) },
                                                   phiUpper: SmoothingCertification.phiOfSqrtUpper,
-                                                  generator: "intrs certify \(IntRSVersion.string)")
+                                                  generator: "intrs certify \(IntRSVersion.string)", progress: progress.pattern)
+        }
         log(String(format: "built the certificate table in %.1f s; cached at %@", SmoothingRun.seconds(since: t0), cacheURL.path))
-        try FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try CanonicalJSON.encode(t).write(to: cacheURL, options: .atomic)
+        do {
+            try FileManager.default.createDirectory(at: cacheURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try CanonicalJSON.encode(t).write(to: cacheURL, options: .atomic)
+        } catch {
+            throw CLIError("\(cacheURL.path): cannot write the certificate table cache: \(fileWriteFailureReason(path: cacheURL.path, error))")
+        }
         return t
     }
 

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Progress of a certificate-table build on stderr, at most once per second (issue 16: a build can take
+/// minutes, in `intrs table` and inside `intrs certify`): the exact Clopper–Pearson bounds computed so far
+/// and, in tight mode, the pattern enumeration's pass, norm limit, patterns and current pattern.
+final class TableBuildProgress {
+    let prefix: String
+    let write: (String) -> Void
+    let start = Date()
+    var lastReport: Date
+    var bounds = 0
+    var passes = 0, lastLimit = -1, patterns = 0, limit = 0, current: [Int] = []
+
+    init(prefix: String, write: @escaping (String) -> Void) {
+        self.prefix = prefix
+        self.write = write
+        lastReport = start
+    }
+
+    /// Call once per exact Clopper–Pearson bound.
+    func bound() { bounds += 1; report() }
+
+    /// The tight enumeration's progress callback.
+    func pattern(_ count: Int, _ limit: Int, _ parts: [Int]) {
+        if limit != lastLimit { passes += 1; lastLimit = limit }
+        patterns = count; self.limit = limit; current = parts
+        report()
+    }
+
+    private func report() {
+        let now = Date()
+        guard now.timeIntervalSince(lastReport) >= 1 else { return }
+        lastReport = now
+        var s = "\(prefix): \(bounds) exact Clopper-Pearson bounds"
+        if passes > 0 {
+            let n2 = current.reduce(0) { $0 + $1 * $1 }
+            s += "; tight search pass \(passes) (every pattern with |delta|^2 <= \(limit)), \(patterns) patterns, current |delta|^2 = \(n2) (pattern \(current))"
+        }
+        write(s + String(format: "; %.0f s elapsed", now.timeIntervalSince(start)))
+    }
+}
