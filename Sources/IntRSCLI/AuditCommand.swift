@@ -465,11 +465,11 @@ struct AuditCommand: ParsableCommand {
         let int8Hint = findings.contains { $0.kind == "unachievable" || $0.kind == "unreachable" }
             ? ["if this is intrs certify's int8 TSV (certify.tsv, not certify-float.tsv): its radii are sqrt(n*) x gridScale for integer perturbations, not Cohen's continuous sigma x PhiInv(CP_lower(k)), so --cohen-tsv flags them; audit the run's JSONL instead (intrs audit \(URL(fileURLWithPath: path).deletingPathExtension().path).jsonl), which re-derives every integer certificate"]
             : []
-        return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: int8Hint + (findingsNotShown > 0 ? [
+        return Report(file: path, linesChecked: checked, failures: failures, findings: findings, notes: (findingsNotShown > 0 ? [
             "\(findingsNotShown) more findings not shown (the first \(maxFindings) are; --max-findings raises the cap); every line was checked and counted",
         ] : []) + [
             "largest achievable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))",
             "achievability (radius = sigma x PhiInv(CP_lower(k, N, alpha)) for some count k, printed as \(format), slack \(self.slack) x (radius + sigma)): \(justified) answered lines justified by a count, \(undecided) undecided (not flagged), \(verdicts.count) distinct radii, \(engine.tailDecisions) exact tail decisions",
-        ], findingsNotShown: findingsNotShown)
+        ] + int8Hint, findingsNotShown: findingsNotShown)
     }
 }
