@@ -17,7 +17,7 @@ import IntRSRuntime
 enum FuzzTargets {
     /// The target names, in the order scripts/fuzz runs them. Each has a seed corpus in Fuzz/corpus/NAME.
     static let names = ["model", "tflite", "infer-input", "dataset", "run-records", "audit", "merge", "cohen-tsv", "noise-table",
-                        "certificate-table", "vectors"]
+                        "certificate-table", "vectors", "conform-pack", "runtime-outputs"]
 
     /// Where path-based readers find the input: a per-process file in a per-process directory (tmpfs when
     /// there is one), written afresh for every input.
@@ -61,8 +61,48 @@ enum FuzzTargets {
         case "noise-table": try noiseTable(data)
         case "certificate-table": try certificateTable(data)
         case "vectors": try vectors(data)
+        case "conform-pack": try conformPack(data)
+        case "runtime-outputs": try runtimeOutputs(data)
         default: throw UnknownTarget(name: target)
         }
+    }
+
+    // MARK: conformance packs and runtime outputs (`intrs conform`)
+
+    /// A conformance pack built once per process from `inferModel` (one random input, seed 1), as
+    /// `intrs vectors export --model M --count 1 --seed 1` writes it.
+    static let referencePack: URL = {
+        let dir = scratch.appendingPathComponent("conform-pack")
+        do {
+            let m = scratch.appendingPathComponent("conform-model.json")
+            try Data(inferModel.utf8).write(to: m)
+            let items = try ConformancePackBuilder.items(model: m, count: 1, seed: 1)
+            try ConformancePackBuilder.write(try ConformancePackBuilder.build(source: "fuzz", items: items), to: dir)
+        } catch { fatalError("the fuzz harness cannot build its reference conformance pack: \(error)") }
+        return dir
+    }()
+
+    /// `intrs conform PACK OUTPUTS`, the pack side: the input is pack.json, read beside the reference pack's
+    /// model files (so a pack.json that names them and their SHA-256 reaches the per-case checks).
+    static func conformPack(_ data: Data) throws {
+        let dir = scratch.appendingPathComponent("conform-fuzz")
+        let fm = FileManager.default
+        if !fm.fileExists(atPath: dir.appendingPathComponent("models").path) {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try fm.copyItem(at: referencePack.appendingPathComponent("models"), to: dir.appendingPathComponent("models"))
+        }
+        try data.write(to: dir.appendingPathComponent("pack.json"))
+        _ = try Conformance.loadPack(dir)
+    }
+
+    /// `intrs conform PACK OUTPUTS`, the outputs side: `RuntimeOutputs.decode`, the comparison with the
+    /// reference pack under a rule, and both report renderings.
+    static func runtimeOutputs(_ data: Data) throws {
+        let outputs = try RuntimeOutputs.decode(data, file: "fuzz-outputs.json")
+        let report = try Conformance.check(packDirectory: referencePack, outputs: outputs, outputsFile: "fuzz-outputs.json",
+                                           rule: .doubleRounding)
+        _ = Conformance.markdown(report)
+        _ = try JSONEncoder().encode(report)
     }
 
     // MARK: model
