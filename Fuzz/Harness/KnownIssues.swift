@@ -18,10 +18,6 @@ enum KnownIssues {
 
     /// The guarded items, for scripts/fuzz's summary.
     static let items: [Int: String] = [
-        3: "audit traps on a record index outside 0..<2^32",
-        4: "audit traps summing huge counts",
-        5: "audit traps on n + 1 overflow (n = 2^63 - 1)",
-        6: "merge traps converting a huge time to an integer",
         10: "audit of a tight record with a raised certifiedNorm2 runs for minutes",
     ]
 
@@ -29,25 +25,16 @@ enum KnownIssues {
         if !disabled { throw Skipped(item: item, reason: reason) }
     }
 
-    static let big = 1 << 40
-
-    /// `intrs audit` of these lines.
+    /// `intrs audit` of these lines. Items 3, 4 and 5 are fixed (RunRecordValidation) and no longer guarded;
+    /// item 10 is only partly fixed (a raised claim that survives the single-shift refutation is still enumerated).
     static func auditGuard(_ lines: [RunRecordReader.Line]) throws {
         for r in lines.compactMap(\.record) {
-            if r.index < 0 || r.index > Int(UInt32.max) { try skip(3, "index \(r.index)") }
-            let counts = r.counts + (r.selectionCounts ?? []) + [r.nA, r.nB ?? 0]
-            if counts.contains(where: { $0 > big || $0 < -big }) { try skip(4, "a count beyond 2^40") }
-            if r.n > big || (r.n0 ?? 0) > big { try skip(5, "n \(r.n), n0 \(r.n0 ?? 0)") }
             if r.radiusMode == "tight" && r.certifiedNorm2 > 64 { try skip(10, "tight certifiedNorm2 \(r.certifiedNorm2)") }
         }
     }
 
-    /// `intrs merge` of these lines.
-    static func mergeGuard(_ lines: [RunRecordReader.Line]) throws {
-        for r in lines.compactMap(\.record) {
-            if !(r.time.magnitude < 1e15) { try skip(6, "time \(r.time)") }
-        }
-    }
+    /// `intrs merge` of these lines (no guard: items 3-6 and 18 are fixed, and the fuzzer checks the fixes).
+    static func mergeGuard(_ lines: [RunRecordReader.Line]) throws {}
 
     /// `vectors check` of one suite's file (no guard yet).
     static func vectorsGuard(suite: String, _ data: Data) throws {}
