@@ -56,6 +56,12 @@ public enum Conformance {
             let murl = dir.appendingPathComponent(m.file)
             let bytes = try ConformancePackBuilder.readFile(murl)
             guard SHA256.hex(bytes) == m.sha256 else { throw ConformError.mismatch(file: murl.path, where: "model \(m.name)", detail: "SHA-256 differs from pack.json") }
+            for e in m.exports ?? [] {
+                let eurl = dir.appendingPathComponent(e.file)
+                guard SHA256.hex(try ConformancePackBuilder.readFile(eurl)) == e.sha256 else {
+                    throw ConformError.mismatch(file: eurl.path, where: "model \(m.name), format \(e.format)", detail: "SHA-256 differs from pack.json")
+                }
+            }
             let model = try Int8Model.decode(bytes, file: murl.path)
             let net = try model.validated(file: murl.path)
             // The manifest's tensors must be the network's: t0 ... tL, batch 1, the network's shapes.

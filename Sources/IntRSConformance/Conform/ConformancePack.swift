@@ -58,6 +58,19 @@ public struct ConformancePack: Codable, Sendable {
         public var rederivedChannels: Int
         /// Whether the scales were stated by the model or synthesised (activation scales 1).
         public var statedScales: Bool
+        /// The model written in runtime formats ("tflite", "onnx-qlinear", "onnx-qdq"), each a file relative
+        /// to the pack directory with its SHA-256 (absent in packs written before these formats existed).
+        public var exports: [ExportedFile]?
+        /// Formats this model could not be written in, with the reason (e.g. a clamp no TFLite fused
+        /// activation gives).
+        public var notExported: [String: String]?
+    }
+
+    /// A model file in a runtime format.
+    public struct ExportedFile: Codable, Sendable, Equatable {
+        public var format: String
+        public var file: String
+        public var sha256: String
     }
 
     public struct Case: Codable, Sendable {
@@ -137,8 +150,15 @@ public enum ConformancePackBuilder {
             }
             var fs: [String: [PackFloat32]] = [:]
             for (l, row) in plan.filterScales.enumerated() where !row.isEmpty { fs["\(l)"] = row.map { PackFloat32($0) } }
+            var exports: [ConformancePack.ExportedFile] = [], notExported: [String: String] = [:]
+            for (format, bytes) in runtimeFiles(it.model, plan: plan, notExported: &notExported) {
+                let rel = "models/\(name).\(format == "tflite" ? "tflite" : format + ".onnx")"
+                files[rel] = Data(bytes)
+                exports.append(.init(format: format, file: rel, sha256: SHA256.hex(Data(bytes))))
+            }
             models.append(.init(name: name, file: file, sha256: SHA256.hex(bytes), tensors: tensors, output: "t\(net.tensorShapes.count - 1)",
-                                filterScales: fs, rederivedChannels: plan.rederived.count, statedScales: plan.statedScales))
+                                filterScales: fs, rederivedChannels: plan.rederived.count, statedScales: plan.statedScales,
+                                exports: exports, notExported: notExported))
             for x in it.inputs {
                 var expected: [String: [String: PackTensor]] = [:], undefined: [String: String] = [:]
                 for rule in Int8RequantizationRule.allCases {
@@ -158,6 +178,19 @@ public enum ConformancePackBuilder {
             }
         }
         return (ConformancePack(source: source, models: models, cases: cases), files)
+    }
+
+    /// The model in the runtime formats (format name -> bytes), with the plan's float32 scales; a format the
+    /// model cannot be written in goes to `notExported` with the reason.
+    static func runtimeFiles(_ model: Int8Model, plan: Int8RequantizationPlan, notExported: inout [String: String]) -> [(String, [UInt8])] {
+        var out: [(String, [UInt8])] = []
+        do {
+            out.append(("tflite", try TFLiteWriter.write(model, tensorScales: plan.tensorScales, filterScales: plan.filterScales,
+                                                         description: "IntRS conformance pack model \(model.name ?? "") (intrs vectors export)")))
+        } catch {
+            notExported["tflite"] = "\(error)"
+        }
+        return out
     }
 
     /// Writes the pack into `directory` (created if needed): pack.json and models/.

@@ -35,38 +35,17 @@ public enum Int8ReferenceOps {
         return x
     }
 
-    /// Conv2D and DepthwiseConv2D: acc = bias + sum over in-image taps of w * (x - Z_in);
-    /// out = clamp(Z_out + rescale_c(acc)). Taps outside the image are skipped.
+    /// Conv2D and DepthwiseConv2D: acc = bias + sum over in-image taps of w * (x - Z_in)
+    /// (`Int8ReferenceAccumulators.conv`); out = clamp(Z_out + rescale_c(acc)). Taps outside the image are
+    /// skipped. Elements are checked in order, so the first failing element is the one reported.
     public static func conv(_ p: Int8ConvPlan, input: [Int], inputZeroPoint zi: Int, outputZeroPoint zo: Int,
                             activationMin lo: Int32, activationMax hi: Int32, rounding: RescaleRounding, layer: Int) throws -> [Int] {
-        var out = [Int](repeating: 0, count: p.outH * p.outW * p.outC)
-        for oy in 0..<p.outH {
-            for ox in 0..<p.outW {
-                for oc in 0..<p.outC {
-                    var acc = Int(p.bias[oc])
-                    for ky in 0..<p.kernelH {
-                        let iy = oy * p.strideH - p.padTop + ky * p.dilationH
-                        if iy < 0 || iy >= p.inH { continue }
-                        for kx in 0..<p.kernelW {
-                            let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
-                            if ix < 0 || ix >= p.inW { continue }
-                            if p.depthwise {
-                                let ic = oc / p.depthMultiplier
-                                let w = Int(p.filter[(ky * p.kernelW + kx) * p.outC + oc])
-                                acc += w * (input[(iy * p.inW + ix) * p.inC + ic] - zi)
-                            } else {
-                                for ic in 0..<p.inC {
-                                    let w = Int(p.filter[((oc * p.kernelH + ky) * p.kernelW + kx) * p.inC + ic])
-                                    acc += w * (input[(iy * p.inW + ix) * p.inC + ic] - zi)
-                                }
-                            }
-                        }
-                    }
-                    let e = (oy * p.outW + ox) * p.outC + oc
-                    acc = try checkedAccumulator(acc, layer: layer, element: e)
-                    out[e] = clamp(zo + (try checkedRescale(acc, p.multiplier[oc], p.shift[oc], rounding, layer: layer, element: e)), lo, hi)
-                }
-            }
+        let accs = Int8ReferenceAccumulators.conv(p, input: input, inputZeroPoint: zi)
+        var out = [Int](repeating: 0, count: accs.count)
+        for e in accs.indices {
+            let oc = e % p.outC
+            let acc = try checkedAccumulator(accs[e], layer: layer, element: e)
+            out[e] = clamp(zo + (try checkedRescale(acc, p.multiplier[oc], p.shift[oc], rounding, layer: layer, element: e)), lo, hi)
         }
         return out
     }
@@ -74,11 +53,10 @@ public enum Int8ReferenceOps {
     /// FullyConnected: acc[o] = bias[o] + sum_i w[o, i] * (x[i] - Z_in); out = clamp(Z_out + rescale_o(acc)).
     public static func fullyConnected(_ p: Int8FullyConnectedPlan, input: [Int], inputZeroPoint zi: Int, outputZeroPoint zo: Int,
                                       activationMin lo: Int32, activationMax hi: Int32, rounding: RescaleRounding, layer: Int) throws -> [Int] {
+        let accs = Int8ReferenceAccumulators.fullyConnected(p, input: input, inputZeroPoint: zi)
         var out = [Int](repeating: 0, count: p.outCount)
         for o in 0..<p.outCount {
-            var acc = Int(p.bias[o])
-            for i in 0..<p.inCount { acc += Int(p.filter[o * p.inCount + i]) * (input[i] - zi) }
-            acc = try checkedAccumulator(acc, layer: layer, element: o)
+            let acc = try checkedAccumulator(accs[o], layer: layer, element: o)
             out[o] = clamp(zo + (try checkedRescale(acc, p.multiplier[o], p.shift[o], rounding, layer: layer, element: o)), lo, hi)
         }
         return out

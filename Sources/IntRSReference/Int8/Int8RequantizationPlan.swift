@@ -13,6 +13,11 @@ import IntRSCore
 /// Multipliers: `.model` keeps the model's (M0, shift) (IntRS's own view); `.fromScales` re-derives them as
 /// TFLite does from the float32 scales, QuantizeMultiplier(double(S_in) * double(S_w) / double(S_out)) (what a
 /// runtime loading the exported file uses). `rederived` lists the channels where the two differ.
+///
+/// Add: `.model` keeps the model's parameters; `.fromScales` re-derives them as LiteRT's int8 ADD does from
+/// the three float32 scales (`TFLiteAddMultipliers`: left shift 20, then QuantizeMultiplier of each real
+/// multiplier), listed in `rederived` as channels 0 (input a), 1 (input b) and 2 (output) when they differ
+/// (all three when the model's left shift is not 20).
 public struct Int8RequantizationPlan: Sendable {
     public enum Multipliers: String, Sendable { case model, fromScales }
 
@@ -36,6 +41,8 @@ public struct Int8RequantizationPlan: Sendable {
     public var statedScales: Bool
     public var multipliers: Multipliers
     public var rederived: [Rederived]
+    /// Per layer: the add parameters a runtime uses (nil for other layers).
+    public var add: [Int8AddPlan?]
 
     public enum PlanError: Error, CustomStringConvertible {
         case underivable(layer: Int, channel: Int, real: Double)
@@ -58,8 +65,34 @@ public struct Int8RequantizationPlan: Sendable {
         let stated = net.tensorScales.allSatisfy { $0 != nil }
             && net.layers.allSatisfy { L in weights(L).map { $0.fs != nil } ?? true }
         let ts: [Float] = stated ? net.tensorScales.map { Float($0!) } : Array(repeating: 1, count: net.tensorScales.count)
-        var chans: [[Int8ChannelRequantization]] = [], fss: [[Float]] = [], red: [Rederived] = []
+        var chans: [[Int8ChannelRequantization]] = [], fss: [[Float]] = [], red: [Rederived] = [], adds: [Int8AddPlan?] = []
         for L in net.layers {
+            var addPlan: Int8AddPlan? = nil
+            if case .add(let p) = L.kind {
+                addPlan = p
+                if multipliers == .fromScales {
+                    let r = TFLiteAddMultipliers.reals(a: ts[L.inputs[0]], b: ts[L.inputs[1]], output: ts[L.index + 1])
+                    var derived: [(multiplier: Int, shift: Int)] = []
+                    for (c, x) in [r.a, r.b, r.output].enumerated() {
+                        guard let d = Int8Requantization.quantizeMultiplier(x) else { throw PlanError.underivable(layer: L.index, channel: c, real: x) }
+                        derived.append(d)
+                    }
+                    let model: [(multiplier: Int, shift: Int)] = [(Int(p.inputMultipliers[0]), Int(p.inputShifts[0])),
+                                                                  (Int(p.inputMultipliers[1]), Int(p.inputShifts[1])),
+                                                                  (Int(p.outputMultiplier), Int(p.outputShift))]
+                    let shiftDiffers = Int(p.leftShift) != TFLiteAddMultipliers.leftShift
+                    for c in 0..<3 where model[c] != derived[c] || shiftDiffers {
+                        red.append(Rederived(layer: L.index, channel: c, model: model[c], derived: derived[c]))
+                    }
+                    var q = p
+                    q.leftShift = Int32(TFLiteAddMultipliers.leftShift)
+                    q.inputMultipliers = [Int32(derived[0].multiplier), Int32(derived[1].multiplier)]
+                    q.inputShifts = [Int32(derived[0].shift), Int32(derived[1].shift)]
+                    q.outputMultiplier = Int32(derived[2].multiplier); q.outputShift = Int32(derived[2].shift)
+                    addPlan = q
+                }
+            }
+            adds.append(addPlan)
             guard let w = weights(L) else { chans.append([]); fss.append([]); continue }
             let sIn = ts[L.inputs[0]], sOut = ts[L.index + 1]
             var row: [Int8ChannelRequantization] = [], fsRow: [Float] = []
@@ -86,5 +119,6 @@ public struct Int8RequantizationPlan: Sendable {
         self.statedScales = stated
         self.multipliers = multipliers
         self.rederived = red
+        self.add = adds
     }
 }

@@ -18,52 +18,11 @@ public enum Int8RuleError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The accumulators of the requantizing ops, exactly as `Int8ReferenceOps` defines them (bias plus the
-/// in-image taps of w * (x - Z_in)), returned before any rescale.
-public enum Int8ReferenceAccumulators {
-    public static func conv(_ p: Int8ConvPlan, input: [Int], inputZeroPoint zi: Int) -> [Int] {
-        var out = [Int](repeating: 0, count: p.outH * p.outW * p.outC)
-        for oy in 0..<p.outH {
-            for ox in 0..<p.outW {
-                for oc in 0..<p.outC {
-                    var acc = Int(p.bias[oc])
-                    for ky in 0..<p.kernelH {
-                        let iy = oy * p.strideH - p.padTop + ky * p.dilationH
-                        if iy < 0 || iy >= p.inH { continue }
-                        for kx in 0..<p.kernelW {
-                            let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
-                            if ix < 0 || ix >= p.inW { continue }
-                            if p.depthwise {
-                                let w = Int(p.filter[(ky * p.kernelW + kx) * p.outC + oc])
-                                acc += w * (input[(iy * p.inW + ix) * p.inC + oc / p.depthMultiplier] - zi)
-                            } else {
-                                for ic in 0..<p.inC {
-                                    let w = Int(p.filter[((oc * p.kernelH + ky) * p.kernelW + kx) * p.inC + ic])
-                                    acc += w * (input[(iy * p.inW + ix) * p.inC + ic] - zi)
-                                }
-                            }
-                        }
-                    }
-                    out[(oy * p.outW + ox) * p.outC + oc] = acc
-                }
-            }
-        }
-        return out
-    }
-
-    public static func fullyConnected(_ p: Int8FullyConnectedPlan, input: [Int], inputZeroPoint zi: Int) -> [Int] {
-        (0..<p.outCount).map { o in
-            var acc = Int(p.bias[o])
-            for i in 0..<p.inCount { acc += Int(p.filter[o * p.inCount + i]) * (input[i] - zi) }
-            return acc
-        }
-    }
-}
-
 /// The int8 reference evaluator with the requantization rule as a parameter: what a runtime following `rule`
 /// computes for every layer. Conv2D, DepthwiseConv2D and FullyConnected requantize with `rule` and the
 /// plan's per-channel parameters; pools, reshape and flatten are rule-independent (TFLite reference
-/// semantics, `Int8ReferenceOps`); Add is defined for the two TOSA rules (with the model's multipliers) and
+/// semantics, `Int8ReferenceOps`); Add is defined for the two TOSA rules (with the plan's parameters: the model's,
+/// or with a `.fromScales` plan those LiteRT derives from the scales) and
 /// `notDefined` for the others. With `.doubleRounding` / `.singleRounding` and a `.model` plan this equals
 /// `Int8ReferenceEvaluator` on a model of that rounding (tested).
 public enum Int8RuleEvaluator {
@@ -103,7 +62,7 @@ public enum Int8RuleEvaluator {
             guard rule == .doubleRounding || rule == .singleRounding else {
                 throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
             }
-            let out = try Int8ReferenceOps.add(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+            let out = try Int8ReferenceOps.add(plan.add[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
                                                outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
                                                rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
             return LayerTrace(output: out, accumulators: nil, channels: nil)
