@@ -17,21 +17,15 @@ enum KnownIssues {
     static let disabled = ProcessInfo.processInfo.environment["INTRS_FUZZ_NO_KNOWN_ISSUES"] == "1"
 
     /// The guarded items, for scripts/fuzz's summary.
-    static let items: [Int: String] = [
-        10: "audit of a tight record with a raised certifiedNorm2 runs for minutes",
-    ]
+    static let items: [Int: String] = [:]
 
     static func skip(_ item: Int, _ reason: String) throws {
         if !disabled { throw Skipped(item: item, reason: reason) }
     }
 
-    /// `intrs audit` of these lines. Items 3, 4 and 5 are fixed (RunRecordValidation) and no longer guarded;
-    /// item 10 is only partly fixed (a raised claim that survives the single-shift refutation is still enumerated).
-    static func auditGuard(_ lines: [RunRecordReader.Line]) throws {
-        for r in lines.compactMap(\.record) {
-            if r.radiusMode == "tight" && r.certifiedNorm2 > 64 { try skip(10, "tight certifiedNorm2 \(r.certifiedNorm2)") }
-        }
-    }
+    /// `intrs audit` of these lines (no guard: items 3, 4 and 5 are fixed in RunRecordValidation, item 10 in
+    /// AuditMath.tightCertifies, and the fuzzer checks the fixes).
+    static func auditGuard(_ lines: [RunRecordReader.Line]) throws {}
 
     /// `intrs merge` of these lines (no guard: items 3-6 and 18 are fixed, and the fuzzer checks the fixes).
     static func mergeGuard(_ lines: [RunRecordReader.Line]) throws {}

@@ -374,6 +374,10 @@ struct AuditCommand: ParsableCommand {
 
     // MARK: Cohen TSV
 
+    /// Most distinct printed radii (and nearest counts) whose verdicts `--cohen-tsv` keeps: memory stays bounded
+    /// on files with many distinct radii (the others are decided again when they recur).
+    static let tsvCacheLimit = 1 << 16
+
     func auditTSV(_ path: String, sigmaText: String, n: Int, alphaText: String) throws -> Report {
         let sigma: Rational, alpha: Rational, slack: Rational
         do { sigma = try Rational(parsing: sigmaText) } catch { throw ValidationError("--sigma \"\(sigmaText)\": not an exact decimal or rational") }
@@ -387,8 +391,6 @@ struct AuditCommand: ParsableCommand {
             throw ValidationError("--radius-format \"\(radiusFormat)\": expected cohen, python:P (1 <= P <= 17) or floor:D (0 <= D <= 17)")
         }
         guard (32...1024).contains(bits) else { throw ValidationError("--bits \(bits): must be in 32...1024") }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))") }
         let engine = CohenAchievability(sigma: sigma, n: n, alpha: alpha, bits: bits, slack: slack)
         let rmax = try engine.radius(n)!
         var verdicts: [String: CohenAchievability.Verdict] = [:]
@@ -399,21 +401,17 @@ struct AuditCommand: ParsableCommand {
         func nearest(_ k: Int) throws -> NearestCount {
             if let c = radii[k] { return c }
             let c = NearestCount(k: k, radius: try engine.radius(k).map { Bounds($0.lo, $0.hi) })
-            radii[k] = c
+            if radii.count < Self.tsvCacheLimit { radii[k] = c }
             return c
         }
         func show(_ k: Int) throws -> String {
             guard let r = try engine.radius(k) else { return "k = \(k) abstains (p_L < 1/2)" }
             return "k = \(k) gives \(r.lo.decimalString(digits: 6))"
         }
-        let text = String(decoding: data, as: UTF8.self)
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let lineNo = i + 1
-            let t = raw.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            if lineNo == 1 && cols.first == "idx" { continue }
-            checked += 1
+        var distinctRadiiOverflow = false
+        // Streamed in chunks (RunRecordReader.forEachLine): memory is bounded whatever the file's length (the
+        // findings by --max-findings, the caches by tsvCacheLimit); a line longer than maxLineBytes is reported.
+        try RunRecordReader.forEachLine(path) { lineNo, raw in
             var lineFailed = false
             func bad(_ kind: String, _ index: Int?, _ reason: String, printed: Bounds? = nil, nearest: [NearestCount]? = nil) {
                 if kind != "undecided" && !lineFailed { lineFailed = true; failures += 1 }
@@ -421,29 +419,43 @@ struct AuditCommand: ParsableCommand {
                     findings.append(Finding(line: lineNo, index: index, kind: kind, reason: reason, printed: printed, nearest: nearest))
                 } else { findingsNotShown += 1 }
             }
+            guard let raw else {
+                checked += 1
+                bad("malformed", nil, "line longer than \(RunRecordReader.maxLineBytes) bytes: not a Cohen certify line")
+                return
+            }
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return }
+            let cols = t.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            if lineNo == 1 && cols.first == "idx" { return }
+            checked += 1
             guard cols.count == 6 else {
                 bad("malformed", nil, "expected 6 tab-separated columns (idx label predict radius correct time), got \(cols.count)")
-                continue
+                return
             }
             guard let idx = Int(cols[0]), let label = Int(cols[1]), let pred = Int(cols[2]), let correct = Int(cols[4]) else {
-                bad("malformed", nil, "idx, label, predict and correct must be integers: \(cols.prefix(5).joined(separator: " | "))")
-                continue
+                bad("malformed", nil, "idx, label, predict and correct must be integers: \(PrintedValue.abbreviated(cols.prefix(5).joined(separator: " | ")))")
+                return
             }
             guard let printed = format.interval(of: cols[3]) else {
-                bad("malformed", idx, "radius \"\(cols[3])\" is not a non-negative number as \(format) prints it (--radius-format \(radiusFormat); intrs's own TSVs need --radius-format floor:6)")
-                continue
+                bad("malformed", idx, "radius \"\(PrintedValue.abbreviated(cols[3]))\" is not a non-negative number as \(format) prints it (--radius-format \(radiusFormat); intrs's own TSVs need --radius-format floor:6)")
+                return
             }
             if correct != ((pred == label && pred != -1) ? 1 : 0) {
                 bad("inconsistent", idx, "correct = \(correct) but predict = \(pred), label = \(label)")
             }
             if pred == -1 {
-                if !printed.value.isZero { bad("inconsistent", idx, "abstains (predict -1) with radius \(cols[3]) > 0") }
-                continue
+                if !printed.value.isZero { bad("inconsistent", idx, "abstains (predict -1) with radius \(PrintedValue.abbreviated(cols[3])) > 0") }
+                return
             }
             if pred < -1 { bad("inconsistent", idx, "predict \(pred) is neither a class nor -1 (abstain)") }
             let v: CohenAchievability.Verdict
-            if let c = verdicts[cols[3]] { v = c } else { v = try engine.verdict(lo: printed.lo, hi: printed.hi); verdicts[cols[3]] = v }
-            let stands = "\(cols[3]) stands for [\(printed.lo.decimalString(digits: 8)), \(printed.hi.decimalString(digits: 8))]"
+            if let c = verdicts[cols[3]] { v = c } else {
+                v = try engine.verdict(lo: printed.lo, hi: printed.hi)
+                // Keys are the printed text: only short ones are kept (a radius can be a line's whole length).
+                if verdicts.count < Self.tsvCacheLimit && cols[3].utf8.count <= 64 { verdicts[cols[3]] = v } else { distinctRadiiOverflow = true }
+            }
+            let stands = "\(PrintedValue.abbreviated(cols[3])) stands for [\(printed.lo.decimalString(digits: 8)), \(printed.hi.decimalString(digits: 8))]"
             let iv = Bounds(printed.lo, printed.hi)
             switch v {
             case .justified: justified += 1
@@ -469,7 +481,7 @@ struct AuditCommand: ParsableCommand {
             "\(findingsNotShown) more findings not shown (the first \(maxFindings) are; --max-findings raises the cap); every line was checked and counted",
         ] : []) + [
             "largest achievable radius sigma x PhiInv(alpha^(1/N)) enclosed in {\"lo\": \"\(rmax.lo)\", \"hi\": \"\(rmax.hi)\"} (about \(rmax.hi.decimalString(digits: 6)))",
-            "achievability (radius = sigma x PhiInv(CP_lower(k, N, alpha)) for some count k, printed as \(format), slack \(self.slack) x (radius + sigma)): \(justified) answered lines justified by a count, \(undecided) undecided (not flagged), \(verdicts.count) distinct radii, \(engine.tailDecisions) exact tail decisions",
+            "achievability (radius = sigma x PhiInv(CP_lower(k, N, alpha)) for some count k, printed as \(format), slack \(self.slack) x (radius + sigma)): \(justified) answered lines justified by a count, \(undecided) undecided (not flagged), \(distinctRadiiOverflow ? "more than \(verdicts.count)" : "\(verdicts.count)") distinct radii, \(engine.tailDecisions) exact tail decisions",
         ] + int8Hint, findingsNotShown: findingsNotShown)
     }
 }

@@ -39,7 +39,10 @@ final class CohenAchievability {
     let bits: Int
     /// Relative slack: eps = slack * (hi + sigma).
     let slack: Rational
+    /// Exact tail decisions per window end x (cleared when it holds `cacheLimit` ends).
     private var below: [Rational: [Int: Bool]] = [:]
+    /// Most window ends kept in the decision cache.
+    static let cacheLimit = 4096
     private(set) var tailDecisions = 0
     private let alphaDouble: Double
     private let zAlpha: Double
@@ -55,6 +58,8 @@ final class CohenAchievability {
         if let v = below[x]?[k] { return v }
         tailDecisions += 1
         let v = try ClopperPearson.lowerBoundIsBelow(successes: k, trials: n, alpha: alpha, dyadic: x)
+        // Bounded memory on files with many distinct radii (each adds two window ends): start afresh.
+        if below.count >= Self.cacheLimit && below[x] == nil { below.removeAll() }
         below[x, default: [:]][k] = v
         return v
     }

@@ -99,18 +99,37 @@ public enum CertificateTableBuilder {
     /// of the upper end of midCDF_P(m) (all patterns enumerated, depth first, one convolution each).
     public static func maxMidCDFByNorm(analyzer: ShiftAnalyzer, dimension d: Int, maxNorm2: Int,
                                        progress: Progress? = nil) -> [Int: Rational] {
+        enumerateMaxMidCDF(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2, progress: progress, stop: nil)!
+    }
+
+    /// ``maxMidCDFByNorm(analyzer:dimension:maxNorm2:progress:)`` that stops at the first pattern P with
+    /// |P|^2 <= `stopNorm2` whose upper end of midCDF_P(|P|^2) is >= `p` (a shift the analysis does not
+    /// certify at p): nil then, the maxima otherwise. The depth-first order (largest part first, each pattern
+    /// extended greedily) reaches the patterns of largest norm early, which are the ones that fail first, so a
+    /// claim beyond what p certifies is refuted after a few patterns (used by `intrs audit`).
+    public static func maxMidCDFByNorm(analyzer: ShiftAnalyzer, dimension d: Int, maxNorm2: Int,
+                                       stoppingAt p: Rational, stopNorm2: Int) -> [Int: Rational]? {
+        enumerateMaxMidCDF(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2, progress: nil) { n2, upper in
+            n2 <= stopNorm2 && upper >= p
+        }
+    }
+
+    private static func enumerateMaxMidCDF(analyzer: ShiftAnalyzer, dimension d: Int, maxNorm2: Int, progress: Progress?,
+                                           stop: ((Int, Rational) -> Bool)?) -> [Int: Rational]? {
         let coord = analyzer.coordinateLaw(Precision.ladder[1])
         var g: [Int: Rational] = [:]
         var count = 0
         var parts: [Int] = []
+        var stopped = false
         func dfs(_ law: ShiftLaw, _ norm: Int, _ last: Int, _ depth: Int) {
             guard depth < d else { return }
             var k = min(last, TightRadius.isqrt(maxNorm2 - norm))
-            while k >= 1 {
+            while k >= 1 && !stopped {
                 let n2 = norm + k * k
                 let child = law.adding(part: k, of: coord)
                 count += 1
                 let m = NeymanPearson.midCDF(child, at: n2).hi
+                if let stop, stop(n2, m) { stopped = true; return }
                 if let old = g[n2] { if m > old { g[n2] = m } } else { g[n2] = m }
                 if let progress { parts.append(k); progress(count, maxNorm2, parts); parts.removeLast() }
                 parts.append(k)
@@ -120,7 +139,7 @@ public enum CertificateTableBuilder {
             }
         }
         dfs(ShiftLaw(fractionBits: coord.fractionBits), 0, Int.max, 0)
-        return g
+        return stopped ? nil : g
     }
 
     /// Builds the table: k(n) by binary search on the count for each threshold, then the steps.

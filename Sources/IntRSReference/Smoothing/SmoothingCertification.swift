@@ -53,6 +53,16 @@ public enum SmoothingCertification {
         return CertificateTableBuilder.maxMidCDFByNorm(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2)
     }
 
+    /// ``tightMaxMidCDF(sigma2:dimension:maxNorm2:)`` that stops (nil) at the first pattern of norm <=
+    /// `stopNorm2` whose upper end of midCDF is >= `p`: a shift the analysis does not certify at p.
+    public static func tightMaxMidCDF(sigma2: Rational, dimension d: Int, maxNorm2: Int,
+                                      stoppingAt p: Rational, stopNorm2: Int) throws -> [Int: Rational]? {
+        if maxNorm2 < 1 { return [:] }
+        let analyzer = ShiftAnalyzer(noise: try certificationNoise(.discreteGaussian, sigma2: sigma2))
+        return CertificateTableBuilder.maxMidCDFByNorm(analyzer: analyzer, dimension: d, maxNorm2: maxNorm2,
+                                                       stoppingAt: p, stopNorm2: stopNorm2)
+    }
+
     /// The per-coordinate law N_Z(0, sigma2) enclosed at `bits` bits (for ``tightSinglePartMidCDFLower(_:part:)``).
     public static func discreteGaussianEnclosed(sigma2: Rational, bits: Int = 64) throws -> EnclosedLaw {
         try certificationNoise(.discreteGaussian, sigma2: sigma2).enclosed(bits)
