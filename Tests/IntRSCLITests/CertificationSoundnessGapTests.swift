@@ -100,7 +100,7 @@ struct CertificationSoundnessGapTests {
             let check = out.shift?.witnessCheck
             #expect(check == nil || check!.hasPrefix("valid"), "pA \(pa), pB \(pb): \(check ?? "-")")
             let binary = try RadiusCommand.parse(["--sigma2", "1", "--pa", pa, "--delta", "2", "--json"]).compute()
-            #expect(out.shift?.decision == binary.shift?.decision && out.shift?.margin.lo == binary.shift?.margin.lo)
+            #expect(out.shift?.decision == binary.shift?.decision && out.shift?.margin?.lo == binary.shift?.margin?.lo)
         }
         // pA + pB < 1 stays two-class.
         let two = try RadiusCommand.parse(["--sigma2", "1", "--pa", "0.7", "--pb", "0.07", "--delta", "1", "--json"]).compute()

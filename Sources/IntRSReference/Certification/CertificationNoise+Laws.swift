@@ -7,14 +7,16 @@ extension CertificationNoise {
     public static func discreteGaussian(sigma2: Rational) throws -> CertificationNoise {
         let law = try DiscreteGaussianLaw(sigma2: sigma2)
         return CertificationNoise(name: NoiseFamily.discreteGaussian.rawValue, sigma2: sigma2,
-                                  likelihoodRatioIsLayered: true, renyiShiftBound: true, latticeCollapse: true, enclosed: { law.enclosed(bits: $0) })
+                                  likelihoodRatioIsLayered: true, renyiShiftBound: true, latticeCollapse: true, enclosed: { law.enclosed(bits: $0) },
+                                  enclosedUnlessStopped: { law.enclosed(bits: $0, stop: $1) })
     }
 
     /// The rounded Gaussian round(N(0, sigma2)) (log-concave: NP-1 exact for one nonzero coordinate only).
     public static func roundedGaussian(sigma2: Rational) throws -> CertificationNoise {
         let law = try RoundedGaussianLaw(sigma2: sigma2)
         return CertificationNoise(name: NoiseFamily.roundedGaussian.rawValue, sigma2: sigma2,
-                                  likelihoodRatioIsLayered: false, enclosed: { law.enclosed(bits: $0) })
+                                  likelihoodRatioIsLayered: false, enclosed: { law.enclosed(bits: $0) },
+                                  enclosedUnlessStopped: { law.enclosed(bits: $0, stop: $1) })
     }
 
     public static func family(_ f: NoiseFamily, sigma2: Rational) throws -> CertificationNoise {

@@ -17,14 +17,19 @@ public struct CertificationNoise: Sendable {
     /// applies, so the tight search may certify whole classes of shifts through a one-dimensional law.
     public let latticeCollapse: Bool
     public let enclosed: @Sendable (Int) -> EnclosedLaw
+    /// `enclosed` that can be interrupted (a time budget): asked `stop` inside its loop, nil once it says true
+    /// (the laws' `enclosed(bits:stop:)`). Laws built without one are enclosed in one uninterruptible step.
+    public let enclosedUnlessStopped: @Sendable (Int, () -> Bool) -> EnclosedLaw?
 
     public init(name: String, sigma2: Rational, likelihoodRatioIsLayered: Bool, renyiShiftBound: Bool = false,
-                latticeCollapse: Bool = false, enclosed: @escaping @Sendable (Int) -> EnclosedLaw) {
+                latticeCollapse: Bool = false, enclosed: @escaping @Sendable (Int) -> EnclosedLaw,
+                enclosedUnlessStopped: (@Sendable (Int, () -> Bool) -> EnclosedLaw?)? = nil) {
         self.name = name; self.sigma2 = sigma2
         self.likelihoodRatioIsLayered = likelihoodRatioIsLayered
         self.renyiShiftBound = renyiShiftBound
         self.latticeCollapse = latticeCollapse
         self.enclosed = enclosed
+        self.enclosedUnlessStopped = enclosedUnlessStopped ?? { bits, stop in stop() ? nil : enclosed(bits) }
     }
 }
 
@@ -90,27 +95,39 @@ public final class ShiftAnalyzer: @unchecked Sendable {
     /// Every rung this analyzer tries, in order: ``Precision/ladder`` then `arbitraryRungs`.
     public var ladder: [Precision] { Precision.ladder + arbitraryRungs }
 
-    public func enclosedLaw(bits: Int) -> EnclosedLaw {
+    public func enclosedLaw(bits: Int) -> EnclosedLaw { enclosedLaw(bits: bits, stop: { false })! }
+
+    /// ``enclosedLaw(bits:)`` that can be interrupted: a law not yet enclosed at these bits is enclosed with `stop`
+    /// asked inside its loop (``CertificationNoise/enclosedUnlessStopped``); nil (and nothing cached) once it says true.
+    public func enclosedLaw(bits: Int, stop: () -> Bool) -> EnclosedLaw? {
         if let l = enclosedCache[bits] { return l }
-        let l = noise.enclosed(bits)
+        guard let l = noise.enclosedUnlessStopped(bits, stop) else { return nil }
         enclosedCache[bits] = l
         return l
     }
 
     /// The fixed-width per-coordinate law at a fixed-width rung.
-    public func coordinateLaw(_ p: Precision) -> ShiftLaw {
+    public func coordinateLaw(_ p: Precision) -> ShiftLaw { coordinateLaw(p, stop: { false })! }
+
+    /// ``coordinateLaw(_:)`` that can be interrupted while the noise law is enclosed (nil once `stop` says true).
+    public func coordinateLaw(_ p: Precision, stop: () -> Bool) -> ShiftLaw? {
         let key = p.noiseBits * 100_000 + p.fractionBits
         if let l = cache[key] { return l }
-        let l = ShiftLaw(enclosedLaw(bits: p.noiseBits), fractionBits: p.fractionBits)
+        guard let e = enclosedLaw(bits: p.noiseBits, stop: stop) else { return nil }
+        let l = ShiftLaw(e, fractionBits: p.fractionBits)
         cache[key] = l
         return l
     }
 
     /// The per-coordinate law at any rung, in BigInt storage.
-    public func coordinateBigLaw(_ p: Precision) -> BigShiftLaw {
+    public func coordinateBigLaw(_ p: Precision) -> BigShiftLaw { coordinateBigLaw(p, stop: { false })! }
+
+    /// ``coordinateBigLaw(_:)`` that can be interrupted while the noise law is enclosed (nil once `stop` says true).
+    public func coordinateBigLaw(_ p: Precision, stop: () -> Bool) -> BigShiftLaw? {
         let key = p.noiseBits * 100_000 + p.fractionBits
         if let l = bigCache[key] { return l }
-        let l = BigShiftLaw(enclosedLaw(bits: p.noiseBits), fractionBits: p.fractionBits)
+        guard let e = enclosedLaw(bits: p.noiseBits, stop: stop) else { return nil }
+        let l = BigShiftLaw(e, fractionBits: p.fractionBits)
         bigCache[key] = l
         return l
     }
@@ -125,24 +142,27 @@ public final class ShiftAnalyzer: @unchecked Sendable {
         BigShiftLaw.ofShift(delta, noise: coordinateBigLaw(precision))
     }
 
-    /// ``lawOfT(_:precision:)`` that can be interrupted: `stop` is asked before each convolution; nil once it says true.
+    /// ``lawOfT(_:precision:)`` that can be interrupted: `stop` is asked inside the noise law's enclosure at a new
+    /// precision, before each convolution and every ``ShiftLaw/rowsPerStopCheck`` output entries inside it
+    /// (``ShiftLaw/adding(part:of:trimBudget:stop:)``); nil once it says true.
     public func lawOfT(_ delta: [Int], precision: Precision, stop: () -> Bool) -> ShiftLaw? {
         if stop() { return nil }
-        let noise = coordinateLaw(precision)
+        guard let noise = coordinateLaw(precision, stop: stop) else { return nil }
         var t = ShiftLaw(fractionBits: noise.fractionBits)
         for k in delta where k != 0 {
             if stop() { return nil }
-            t = t.adding(part: k, of: noise)
+            guard let next = t.adding(part: k, of: noise, stop: stop) else { return nil }
+            t = next
         }
         return t
     }
 
-    /// ``bigLawOfT(_:precision:)`` that can be interrupted: `stop` is asked before the noise law is enclosed at a
+    /// ``bigLawOfT(_:precision:)`` that can be interrupted: `stop` is asked inside the noise law's enclosure at a
     /// new precision and before each row of each convolution (``BigShiftLaw/adding(part:of:trimBudget:stop:)``);
     /// nil once it says true.
     public func bigLawOfT(_ delta: [Int], precision: Precision, stop: @escaping () -> Bool) -> BigShiftLaw? {
         if stop() { return nil }
-        let noise = coordinateBigLaw(precision)
+        guard let noise = coordinateBigLaw(precision, stop: stop) else { return nil }
         var t = BigShiftLaw(fractionBits: noise.fractionBits)
         for k in delta where k != 0 {
             guard let next = t.adding(part: k, of: noise, stop: stop) else { return nil }
@@ -155,19 +175,28 @@ public final class ShiftAnalyzer: @unchecked Sendable {
     /// decided. The laws are the same as ``lawOfT(_:precision:)`` / ``bigLawOfT(_:precision:)`` build, so a result
     /// is the uninterrupted one.
     public func analyse(delta: [Int], pA: Rational, pB: Rational?, stop: @escaping () -> Bool) -> ShiftAnalysis? {
+        let (result, complete) = analyseWithinBudget(delta: delta, pA: pA, pB: pB, stop: stop)
+        return complete ? result : nil
+    }
+
+    /// ``analyse(delta:pA:pB:stop:)`` that keeps what was finished: `complete` is false when `stop` said true before a
+    /// rung decided, and then `analysis` is the last rung finished in time (its decision `.undecided`: every enclosure
+    /// in it is sound, only too wide to decide), or nil when not even the first rung was finished.
+    public func analyseWithinBudget(delta: [Int], pA: Rational, pB: Rational?,
+                                    stop: @escaping () -> Bool) -> (analysis: ShiftAnalysis?, complete: Bool) {
         let n2 = delta.reduce(0) { $0 + $1 * $1 }
         var result: ShiftAnalysis? = nil
         for p in ladder {
             if p.isFixedWidth {
-                guard let law = lawOfT(delta, precision: p, stop: stop) else { return nil }
+                guard let law = lawOfT(delta, precision: p, stop: stop) else { return (result, false) }
                 result = ShiftAnalysis.evaluate(law: law, delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
             } else {
-                guard let law = bigLawOfT(delta, precision: p, stop: stop) else { return nil }
+                guard let law = bigLawOfT(delta, precision: p, stop: stop) else { return (result, false) }
                 result = ShiftAnalysis.evaluate(law: law, delta: delta, n2: n2, pA: pA, pB: pB, precision: p)
             }
             if result!.decision != .undecided { break }
         }
-        return result
+        return (result, true)
     }
 
     /// Enclosure of midCDF_T(|delta|^2) (NP-3) at one rung (``ShiftLaw`` or ``BigShiftLaw`` by its width).

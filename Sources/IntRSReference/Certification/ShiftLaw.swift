@@ -96,6 +96,17 @@ public struct ShiftLaw: Sendable, Equatable {
     /// Negative k uses the reflected noise law (for a symmetric law that changes nothing).
     /// `trimBudget`: at most this many units 2^-F of core mass are moved into the tail from each edge.
     public func adding(part k: Int, of noise: ShiftLaw, trimBudget: UInt64 = 16) -> ShiftLaw {
+        adding(part: k, of: noise, trimBudget: trimBudget, stop: { false })!
+    }
+
+    /// Output rows of ``adding(part:of:trimBudget:stop:)`` between two questions to `stop`.
+    public static let rowsPerStopCheck = 256
+
+    /// ``adding(part:of:trimBudget:)`` that can be interrupted (a time budget): `stop` is asked before every
+    /// ``rowsPerStopCheck`` output entries of the convolution (each one sum over the noise window, so one question per
+    /// about `256 * window_eps` multiply-adds: well under a millisecond), and nil is returned as soon as it says true.
+    /// Not stopped, the result is bit for bit the uninterrupted one.
+    public func adding(part k: Int, of noise: ShiftLaw, trimBudget: UInt64 = 16, stop: () -> Bool) -> ShiftLaw? {
         precondition(k != 0, "ShiftLaw.adding: zero part")
         precondition(noise.fractionBits == fractionBits, "ShiftLaw.adding: mixed fraction bits")
         var nlo = noise.lo, nhi = noise.hi
@@ -109,10 +120,12 @@ public struct ShiftLaw: Sendable, Equatable {
         var accLo = [UInt128](repeating: 0, count: outCount)
         var accHi = [UInt128](repeating: 0, count: outCount)
         let nT = lo.count, nE = nlo.count
+        var stopped = false
         lo.withUnsafeBufferPointer { tL in hi.withUnsafeBufferPointer { tH in
         nlo.withUnsafeBufferPointer { eL in nhi.withUnsafeBufferPointer { eH in
         accLo.withUnsafeMutableBufferPointer { aL in accHi.withUnsafeMutableBufferPointer { aH in
             for s in 0 ..< outCount {
+                if s % Self.rowsPerStopCheck == 0, stop() { stopped = true; return }
                 // j with 0 <= s - step*j < nT and 0 <= j < nE
                 let jMax = min(nE - 1, s / step)
                 let over = s - (nT - 1)
@@ -131,6 +144,7 @@ public struct ShiftLaw: Sendable, Equatable {
         } }
         } }
         } }
+        if stopped { return nil }
         let f = UInt128(fractionBits)
         let mask = (UInt128(1) << f) - 1
         var out = ShiftLaw(fractionBits: fractionBits, offset: offset + step * noff,

@@ -41,6 +41,13 @@ public struct ShiftLaw31: Sendable, Equatable {
 
     /// The law of `T + k * eps`, eps with the per-coordinate law `noise`, k != 0 (negative k: reflected law).
     public func adding(part k: Int, of noise: ShiftLaw31, trimBudget: UInt64 = 16) -> ShiftLaw31 {
+        adding(part: k, of: noise, trimBudget: trimBudget, stop: { false })!
+    }
+
+    /// ``adding(part:of:trimBudget:)`` that can be interrupted (a time budget): `stop` is asked before every row of
+    /// the convolution (one noise value times the whole law: `window_T` multiply-adds, at most about 10^5, well under a
+    /// millisecond), and nil is returned as soon as it says true. Not stopped, the result is the uninterrupted one.
+    public func adding(part k: Int, of noise: ShiftLaw31, trimBudget: UInt64 = 16, stop: () -> Bool) -> ShiftLaw31? {
         precondition(k != 0, "ShiftLaw31.adding: zero part")
         var nlo = noise.lo, nhi = noise.hi
         var noff = noise.offset
@@ -52,11 +59,13 @@ public struct ShiftLaw31: Sendable, Equatable {
         var accLo = [UInt64](repeating: 0, count: outCount)
         var accHi = [UInt64](repeating: 0, count: outCount)
         // "axpy" order: out[step*j + i] += T[i] * e[j], contiguous in i (vectorizable).
+        var stopped = false
         lo.withUnsafeBufferPointer { tL in hi.withUnsafeBufferPointer { tH in
         accLo.withUnsafeMutableBufferPointer { aL in accHi.withUnsafeMutableBufferPointer { aH in
             for j in 0 ..< nE {
                 let el = UInt64(nlo[j]), eh = UInt64(nhi[j])
                 if eh == 0 { continue }
+                if stop() { stopped = true; return }
                 let base = step * j
                 let oL = UnsafeMutablePointer(aL.baseAddress! + base)
                 let oH = UnsafeMutablePointer(aH.baseAddress! + base)
@@ -68,6 +77,7 @@ public struct ShiftLaw31: Sendable, Equatable {
             }
         } }
         } }
+        if stopped { return nil }
         let mask: UInt64 = (1 << 31) - 1
         let one = UInt64(Self.one)
         var out = ShiftLaw(fractionBits: Self.fractionBits, offset: offset + step * noff,

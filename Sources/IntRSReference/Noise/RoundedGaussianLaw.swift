@@ -55,12 +55,21 @@ public struct RoundedGaussianLaw: Sendable {
 
     /// Point masses on [-K, K], relative width about 2^-bits (computed for k <= 0 and mirrored);
     /// the mass outside the window is <= 2^-bits.
-    public func enclosed(bits: Int) -> EnclosedLaw {
+    public func enclosed(bits: Int) -> EnclosedLaw { enclosed(bits: bits, stop: { false })! }
+
+    /// ``enclosed(bits:)`` that can be interrupted (a time budget): `stop` is asked before every `Phi` enclosure
+    /// (K + 1 of them), and nil is returned as soon as it says true. Not stopped, the result is the uninterrupted one.
+    public func enclosed(bits: Int, stop: () -> Bool) -> EnclosedLaw? {
         let k = window(tailBits: bits)
         let work = bits + 16
         let s = sigma(bits: work + 16 + k.bitWidth)
         // F(j) for j = -K-1 ... -1 (lower tail: relative precision).
-        let f = (-k - 1 ... -1).map { Enclosure.phi(Self.argument($0, s), bits: work) }
+        var f: [Interval] = []
+        f.reserveCapacity(k + 1)
+        for j in -k - 1 ... -1 {
+            if stop() { return nil }
+            f.append(Enclosure.phi(Self.argument(j, s), bits: work))
+        }
         var left: [Interval] = []   // P[-K] ... P[-1]
         for i in 1..<f.count {
             let lo = Rational.max(Rational(0), f[i].lo - f[i - 1].hi)
