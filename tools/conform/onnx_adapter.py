@@ -1,163 +1,48 @@
 #!/usr/bin/env python3
 """ONNX Runtime adapter for IntRS conformance packs (Vectors/conformance-pack.md).
 
-Builds an ONNX graph (QLinearConv, per-channel weight scales) from every IntRS int8 model of a pack, runs it
-with ONNX Runtime's CPU provider with 1 and 2 intra-op threads, at batch 1 (one case at a time) and batch N
-(every case of the model stacked, tiled to at least 8 rows), and writes the outputs in the runner protocol
-(format intrs-runtime-outputs v1): every layer's output tensor ("t1" ... ), not only the last.
+Loads the ONNX file `intrs vectors export` wrote for every model of a pack (pack.json models[].exports, format
+"onnx-qlinear" or "onnx-qdq", SHA-256 checked; written by IntRS's ONNXWriter, not converted here), checks it
+with onnx.checker (full check, shape inference), runs it with ONNX Runtime's CPU provider with 1 and 2
+intra-op threads, at batch 1 (one case at a time) and batch N (every case of the model stacked, tiled to at
+least 8 rows), and writes the outputs in the runner protocol (format intrs-runtime-outputs v1): every layer's
+output tensor ("t1" ... ), not only the last.
 
 Usage:
-    python3 tools/conform/onnx_adapter.py PACK --output OUTPUTS.json [--save-onnx DIR]
+    python3 tools/conform/onnx_adapter.py PACK --output OUTPUTS.json [--form qlinear|qdq] [--optimization all|disable]
     intrs conform PACK OUTPUTS.json [--rule float32-half-even]
 
-Requirements (pinned): tools/conform/requirements-onnx.txt.
-
-Mapping (IntRS tensors are NHWC; ONNX Conv is NCHW, so each conv is wrapped in Transposes):
-    conv2d           -> QLinearConv, W OHWI -> OIHW, explicit pads (TFLite SAME: before = total // 2)
-    depthwiseConv2d  -> QLinearConv with group = C, W [1, KH, KW, C*m] -> [C*m, 1, KH, KW]
-    fullyConnected   -> Reshape [N, n, 1, 1], 1x1 QLinearConv, Reshape [N, O]
-    maxPool2d        -> MaxPool (int8), padding skipped as TFLite does
-    reshape, flatten -> Reshape
-    activation clamp -> Clip (int8) when it is narrower than [-128, 127]
-averagePool2d and add are not exported (ONNX Runtime has only float-based com.microsoft QLinear versions whose
-parameters IntRS does not model); a pack model containing them is skipped and listed in runtime.skipped.
-Scales are the pack's float32 values (pack.json: tensors[].scale, filterScales), read from their IEEE bits.
+Requirements (pinned): tools/conform/requirements.txt. The graphs (ONNXWriter's doc comment and
+tools/conform/README.md): conv2d, depthwiseConv2d and fullyConnected as QLinearConv (or QDQ around a float
+Conv), maxPool2d as int8 MaxPool, averagePool2d and add as QDQ around a float AveragePool / Add, pad as Pad,
+reshape and flatten as Reshape, a narrow clamp as Clip; NHWC tensors, Transposes around the NCHW operators.
 """
 import argparse
+import hashlib
 import json
 import pathlib
-import struct
 import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
 import onnxruntime as ort
 
 
-def f32(x):
-    """A pack float32 ({"value", "bits"}) as a Python float holding that binary32 value."""
-    return struct.unpack("<f", struct.pack("<I", int(x["bits"], 16)))[0]
-
-
-class Unsupported(Exception):
-    pass
-
-
-FORM = "qlinear"
-
-
-def pads_for(size, kernel, stride, dilation, padding):
-    """TFLite output size and padding (before, after) of one spatial dimension."""
-    eff = (kernel - 1) * dilation + 1
-    if padding == "same":
-        out = (size + stride - 1) // stride
-        total = max(0, (out - 1) * stride + eff - size)
-        return out, total // 2, total - total // 2
-    out = (size - eff) // stride + 1
-    return out, 0, 0
-
-
-def build_onnx(model, info):
-    """The ONNX model for one IntRS model; tensor k of IntRS is ONNX value "t<k>" (NHWC, batch first)."""
-    nodes, inits = [], []
-    tinfo = {t["name"]: t for t in info["tensors"]}
-    shapes = {t["name"]: t["shape"][1:] for t in info["tensors"]}
-
-    def const(name, arr):
-        inits.append(numpy_helper.from_array(np.asarray(arr), name))
-        return name
-
-    def scale(t):
-        return const(f"{t}_scale", np.array(f32(tinfo[t]["scale"]), dtype=np.float32))
-
-    def zp(t):
-        return const(f"{t}_zp", np.array(tinfo[t]["zeroPoint"], dtype=np.int8))
-
-    for i, L in enumerate(model["layers"]):
-        op = L["op"]
-        src = f"t{(L.get('inputs') or [i])[0]}"
-        dst = f"t{i + 1}"
-        xs = shapes[src]
-        amin, amax = L.get("activationMin", -128), L.get("activationMax", 127)
-        raw = dst if (amin, amax) == (-128, 127) else f"{dst}_raw"
-        if op in ("conv2d", "depthwiseConv2d", "fullyConnected"):
-            fs = np.array([f32(s) for s in info["filterScales"][str(i)]], dtype=np.float32)
-            bias = decode_tensor(L["bias"]).astype(np.int32) if L.get("bias") else np.zeros(len(fs), dtype=np.int32)
-            if op == "fullyConnected":
-                n = int(np.prod(xs))
-                w = decode_tensor(L["filter"]).astype(np.int8).reshape(len(fs), n, 1, 1)
-                nodes.append(helper.make_node("Reshape", [src, const(f"{dst}_s4", np.array([0, n, 1, 1], dtype=np.int64))], [f"{dst}_x4"]))
-                xin, attrs, after = f"{dst}_x4", dict(kernel_shape=[1, 1]), ("Reshape", np.array([0, len(fs)], dtype=np.int64))
-            else:
-                kh, kw = L["filter"]["shape"][1], L["filter"]["shape"][2]
-                sh, sw = L.get("stride", [1, 1])
-                dh, dw = L.get("dilation", [1, 1])
-                _, pt, pb = pads_for(xs[0], kh, sh, dh, L["padding"])
-                _, pl, pr = pads_for(xs[1], kw, sw, dw, L["padding"])
-                f = decode_tensor(L["filter"]).astype(np.int8).reshape(L["filter"]["shape"])
-                if op == "conv2d":
-                    w, group = f.transpose(0, 3, 1, 2), 1
-                else:
-                    w, group = f.transpose(3, 0, 1, 2), xs[2]
-                nodes.append(helper.make_node("Transpose", [src], [f"{dst}_nchw_in"], perm=[0, 3, 1, 2]))
-                xin = f"{dst}_nchw_in"
-                attrs = dict(kernel_shape=[kh, kw], strides=[sh, sw], dilations=[dh, dw], pads=[pt, pl, pb, pr], group=group)
-                after = ("Transpose", None)
-            if FORM == "qlinear":
-                nodes.append(helper.make_node(
-                    "QLinearConv",
-                    [xin, scale(src), zp(src), const(f"{dst}_w", np.ascontiguousarray(w)), const(f"{dst}_ws", fs),
-                     const(f"{dst}_wz", np.zeros(len(fs), dtype=np.int8)), scale(dst), zp(dst), const(f"{dst}_b", bias)],
-                    [f"{dst}_conv"], **attrs))
-            else:
-                # QDQ: DequantizeLinear (activation per tensor, weights and int32 bias per channel) -> float Conv
-                # -> QuantizeLinear. The bias scale is float32(S_in * S_w[c]).
-                s_in = np.float32(f32(tinfo[src]["scale"]))
-                nodes.append(helper.make_node("DequantizeLinear", [xin, scale(src), zp(src)], [f"{dst}_xf"]))
-                nodes.append(helper.make_node("DequantizeLinear", [const(f"{dst}_w", np.ascontiguousarray(w)), const(f"{dst}_ws", fs),
-                                                                   const(f"{dst}_wz", np.zeros(len(fs), dtype=np.int8))], [f"{dst}_wf"], axis=0))
-                nodes.append(helper.make_node("DequantizeLinear", [const(f"{dst}_b", bias), const(f"{dst}_bs", (s_in * fs).astype(np.float32)),
-                                                                   const(f"{dst}_bz", np.zeros(len(fs), dtype=np.int32))], [f"{dst}_bf"], axis=0))
-                nodes.append(helper.make_node("Conv", [f"{dst}_xf", f"{dst}_wf", f"{dst}_bf"], [f"{dst}_yf"], **attrs))
-                nodes.append(helper.make_node("QuantizeLinear", [f"{dst}_yf", scale(dst), zp(dst)], [f"{dst}_conv"]))
-            if after[0] == "Reshape":
-                nodes.append(helper.make_node("Reshape", [f"{dst}_conv", const(f"{dst}_s2", after[1])], [raw]))
-            else:
-                nodes.append(helper.make_node("Transpose", [f"{dst}_conv"], [raw], perm=[0, 2, 3, 1]))
-        elif op == "maxPool2d":
-            kh, kw = L["poolSize"]
-            sh, sw = L.get("stride", [1, 1])
-            _, pt, pb = pads_for(xs[0], kh, sh, 1, L["padding"])
-            _, pl, pr = pads_for(xs[1], kw, sw, 1, L["padding"])
-            nodes.append(helper.make_node("Transpose", [src], [f"{dst}_nchw_in"], perm=[0, 3, 1, 2]))
-            nodes.append(helper.make_node("MaxPool", [f"{dst}_nchw_in"], [f"{dst}_pool"], kernel_shape=[kh, kw],
-                                          strides=[sh, sw], pads=[pt, pl, pb, pr]))
-            nodes.append(helper.make_node("Transpose", [f"{dst}_pool"], [raw], perm=[0, 2, 3, 1]))
-        elif op in ("reshape", "flatten"):
-            target = [0] + list(shapes[dst])
-            nodes.append(helper.make_node("Reshape", [src, const(f"{dst}_shape", np.array(target, dtype=np.int64))], [raw]))
-        else:
-            raise Unsupported(f"layer {i}: op {op} is not exported to ONNX by this adapter")
-        if raw != dst:
-            nodes.append(helper.make_node("Clip", [raw, const(f"{dst}_lo", np.array(amin, dtype=np.int8)),
-                                                   const(f"{dst}_hi", np.array(amax, dtype=np.int8))], [dst]))
-
-    n_tensors = len(model["layers"]) + 1
-    def vi(k):
-        return helper.make_tensor_value_info(f"t{k}", TensorProto.INT8, ["N"] + list(shapes[f"t{k}"]))
-    graph = helper.make_graph(nodes, info["name"], [vi(0)], [vi(k) for k in range(1, n_tensors)], inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], producer_name="intrs tools/conform/onnx_adapter.py")
-    m.ir_version = 8
-    onnx.checker.check_model(m)
-    return m
-
-
-def decode_tensor(t):
-    """Decodes an IntRS Int8Tensor (base64 little-endian data; see Vectors/model-format.md)."""
-    import base64
-    dtype = {"int8": np.int8, "int32": "<i4", "float32": "<f4"}[t["dtype"]]
-    return np.frombuffer(base64.b64decode(t["data"]), dtype=dtype)
+def load_onnx(pack_dir, info, form):
+    """The ONNX bytes of a pack model in `form`, checked, or raises LookupError with the reason."""
+    fmt = f"onnx-{form}"
+    files = [e for e in info.get("exports") or [] if e["format"] == fmt]
+    if not files:
+        raise LookupError((info.get("notExported") or {}).get(fmt, f"the pack has no {fmt} file for this model"))
+    path = pack_dir / files[0]["file"]
+    blob = path.read_bytes()
+    if hashlib.sha256(blob).hexdigest() != files[0]["sha256"]:
+        sys.exit(f"onnx_adapter: {path}: SHA-256 differs from pack.json")
+    try:
+        onnx.checker.check_model(onnx.load_from_string(blob), full_check=True)
+    except Exception as e:  # noqa: BLE001 - report any checker failure with the file
+        sys.exit(f"onnx_adapter: {path}: onnx.checker refuses the file: {e}")
+    return blob
 
 
 def main():
@@ -165,28 +50,19 @@ def main():
     ap.add_argument("pack")
     ap.add_argument("--output", required=True)
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--save-onnx", help="also write each ONNX model into this directory")
     ap.add_argument("--form", choices=["qlinear", "qdq"], default="qlinear",
                     help="QLinearConv nodes, or QDQ (DequantizeLinear -> Conv -> QuantizeLinear)")
     ap.add_argument("--optimization", choices=["all", "disable"], default="all",
                     help="ONNX Runtime graph optimization level (all: default, fuses QDQ into QLinear kernels; disable: none)")
     a = ap.parse_args()
-    global FORM
-    FORM = a.form
     pack_dir = pathlib.Path(a.pack)
     pack = json.loads((pack_dir / "pack.json").read_text())
     sessions, skipped = {}, {}
     for info in pack["models"]:
-        model = json.loads((pack_dir / info["file"]).read_text())
         try:
-            om = build_onnx(model, info)
-        except Unsupported as e:
-            skipped[info["name"]] = str(e)
-            continue
-        if a.save_onnx:
-            pathlib.Path(a.save_onnx).mkdir(parents=True, exist_ok=True)
-            onnx.save(om, str(pathlib.Path(a.save_onnx) / f"{info['name']}.onnx"))
-        sessions[info["name"]] = (om.SerializeToString(), info)
+            sessions[info["name"]] = (load_onnx(pack_dir, info, a.form), info)
+        except LookupError as e:
+            skipped[info["name"]] = str(e.args[0])
     runs = []
     for threads in [int(t) for t in a.threads.split(",")]:
         opts = ort.SessionOptions()

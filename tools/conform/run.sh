@@ -2,9 +2,9 @@
 # Conformance of real runtimes against the int8-rules pack (README.md, `intrs conform`; tools/conform/README.md).
 # Usage: tools/conform/run.sh INTRS [OUTDIR]
 #   creates tools/.venv-conform (git-ignored) if needed, installs the exact pins of tools/conform/requirements.txt,
-#   exports the pack, runs ONNX Runtime, LiteRT (reference kernels) and LiteRT (default resolver, XNNPACK) with
-#   1 and 2 threads at batch 1 and 8, and requires each runtime to follow the rule the README's verdict table
-#   states (intrs conform --rule ...). Reports (Markdown) go to OUTDIR (default: a temporary directory).
+#   exports the int8-rules and int8-ops packs (models as .tflite and ONNX written by intrs), runs ONNX Runtime,
+#   LiteRT (reference kernels) and LiteRT (default resolver, XNNPACK) with 1 and 2 threads at batch 1 and 8,
+#   and requires each runtime to follow the rule the README's verdict table states (intrs conform --rule ...). Reports (Markdown) go to OUTDIR (default: a temporary directory).
 # Exit status: 0 all verdicts as stated; 1 a verdict changed or a step failed; 3 the pinned packages could not
 #   be installed (no package index reachable), nothing was run.
 set -euo pipefail
@@ -37,5 +37,22 @@ check litert-xnnpack float32-half-even
 "$venv/bin/python" "$root/tools/conform/onnx_adapter.py" "$out/pack" --form qdq --output "$out/onnxruntime-qdq.json"
 echo "== onnxruntime-qdq (reported only)"
 "$intrs" conform "$out/pack" "$out/onnxruntime-qdq.json" --markdown "$out/onnxruntime-qdq.md" | grep -v "^  run " || status=1
+# The int8-ops pack (one-layer random models: every op, add, pools and pad included; the .tflite and ONNX files
+# written by intrs vectors export). Its cases separate the rules only where they happen to (Vectors/README.md).
+rm -rf "$out/ops-pack"
+"$intrs" vectors export --directory "$root/Vectors" --suite int8-ops -o "$out/ops-pack"
+"$venv/bin/python" "$root/tools/conform/litert_adapter.py" "$out/ops-pack" --resolver ref --output "$out/ops-litert-ref.json"
+"$venv/bin/python" "$root/tools/conform/litert_adapter.py" "$out/ops-pack" --resolver default --output "$out/ops-litert-xnnpack.json" 2> >(grep -v "^INFO: Created TensorFlow Lite XNNPACK delegate" >&2)
+"$venv/bin/python" "$root/tools/conform/onnx_adapter.py" "$out/ops-pack" --output "$out/ops-onnxruntime.json"
+checkops() {
+  echo "== $1 on int8-ops (expected: $2)"
+  "$intrs" conform "$out/ops-pack" "$out/$1.json" --rule "$2" --markdown "$out/$1.md" | grep -v "^  run " || status=1
+}
+checkops ops-litert-ref double-rounding
+# XNNPACK: float32 requantisation on the convolutions; ADD, pools, reshape and pad as the reference (any rule).
+checkops ops-litert-xnnpack conv2d=float32-half-even,depthwiseConv2d=float32-half-even,fullyConnected=float32-half-even,add=double-rounding,averagePool2d=float32-half-even,maxPool2d=float32-half-even,reshape=float32-half-even,flatten=float32-half-even,pad=float32-half-even
+# ONNX Runtime: reported, not asserted (its averagePool2d, a float AveragePool between QDQ, follows none of the known rules).
+echo "== ops-onnxruntime on int8-ops (reported only)"
+"$intrs" conform "$out/ops-pack" "$out/ops-onnxruntime.json" --markdown "$out/ops-onnxruntime.md" | grep -v "^  run " || status=1
 echo "reports: $out/*.md"
 exit $status

@@ -152,7 +152,7 @@ public enum ConformancePackBuilder {
             for (l, row) in plan.filterScales.enumerated() where !row.isEmpty { fs["\(l)"] = row.map { PackFloat32($0) } }
             var exports: [ConformancePack.ExportedFile] = [], notExported: [String: String] = [:]
             for (format, bytes) in runtimeFiles(it.model, plan: plan, notExported: &notExported) {
-                let rel = "models/\(name).\(format == "tflite" ? "tflite" : format + ".onnx")"
+                let rel = "models/\(name).\(format == "tflite" ? "tflite" : String(format.dropFirst("onnx-".count)) + ".onnx")"
                 files[rel] = Data(bytes)
                 exports.append(.init(format: format, file: rel, sha256: SHA256.hex(Data(bytes))))
             }
@@ -189,6 +189,14 @@ public enum ConformancePackBuilder {
                                                          description: "IntRS conformance pack model \(model.name ?? "") (intrs vectors export)")))
         } catch {
             notExported["tflite"] = "\(error)"
+        }
+        for form in ONNXWriter.Form.allCases {
+            do {
+                out.append((form.rawValue, try ONNXWriter.write(model, tensorScales: plan.tensorScales, filterScales: plan.filterScales,
+                                                                form: form, name: model.name ?? "model")))
+            } catch {
+                notExported[form.rawValue] = "\(error)"
+            }
         }
         return out
     }
