@@ -4,14 +4,18 @@
 // Module graph (arrows point at what a module may import):
 //
 //   intrs ─► IntRSCLI ──► IntRSConformance ──► IntRSReference ──► IntRSExact ──► CGMP (libgmp)
-//        │                 │                   │
-//        │                 └────► IntRSRuntime ─┴──► IntRSCore (plain shared types, no GMP)
-//        │                          │
-//        │                          └──► CIntRSKernels (C: int8 GEMM/conv/requantisation kernels, portable
-//        │                               and AVX2 paths chosen at run time; no dependencies)
+//        │     │           │                   │
+//        │     │           └────► IntRSRuntime ─┴──► IntRSCore (plain shared types, no GMP)
+//        │     │                    │
+//        │     │                    └──► CIntRSKernels (C: int8 GEMM/conv/requantisation kernels, portable
+//        │     │                         and AVX2 paths chosen at run time; no dependencies)
+//        │     └──► IntRSFloatBaseline (the float32 baseline, displayed comparisons only) ──► IntRSRuntime, IntRSCore
 //        └─────────────────────────────────────────────►
 //
-// IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices.
+// IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices. It does not
+// import IntRSFloatBaseline either (the float32 baseline exists for displayed comparisons, not on devices);
+// IntRSFloatBaseline counts votes with the runtime's generic `VoteCounter` and never reaches IntRSExact,
+// IntRSReference or GMP.
 // tools/check-imports.py (run by CI) checks that every import is a declared dependency and that this holds.
 // CIntRSKernels is compiled with the default flags (no global -mavx2): its AVX2 functions carry
 // per-function target attributes and run only when the CPU has AVX2 and FMA.
@@ -26,6 +30,7 @@ let package = Package(
         .library(name: "IntRSExact", targets: ["IntRSExact"]),
         .library(name: "IntRSReference", targets: ["IntRSReference"]),
         .library(name: "IntRSRuntime", targets: ["IntRSRuntime"]),
+        .library(name: "IntRSFloatBaseline", targets: ["IntRSFloatBaseline"]),
         .library(name: "IntRSConformance", targets: ["IntRSConformance"]),
     ],
     dependencies: [
@@ -42,6 +47,7 @@ let package = Package(
         .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"], exclude: ["README.md"]),
         .target(name: "CIntRSKernels", exclude: ["README.md"]),
         .target(name: "IntRSRuntime", dependencies: ["IntRSCore", "CIntRSKernels"], exclude: ["README.md"]),
+        .target(name: "IntRSFloatBaseline", dependencies: ["IntRSRuntime", "IntRSCore"], exclude: ["README.md"]),
         .target(
             name: "IntRSConformance",
             dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
@@ -50,7 +56,7 @@ let package = Package(
         .target(
             name: "IntRSCLI",
             dependencies: [
-                "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact",
+                "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
@@ -60,7 +66,8 @@ let package = Package(
         .testTarget(name: "IntRSCoreTests", dependencies: ["IntRSCore"]),
         .testTarget(name: "IntRSExactTests", dependencies: ["IntRSExact"]),
         .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore", "IntRSRuntime"]),
-        .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "CIntRSKernels", "IntRSCore", "IntRSReference", "IntRSExact"]),
+        .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "IntRSFloatBaseline", "CIntRSKernels", "IntRSCore", "IntRSReference", "IntRSExact"]),
+        .testTarget(name: "IntRSFloatBaselineTests", dependencies: ["IntRSFloatBaseline", "IntRSRuntime", "IntRSCore"]),
         .testTarget(
             name: "IntRSConformanceTests",
             dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
@@ -68,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntRSCLITests",
-            dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"]
+            dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"]
         ),
     ]
 )
@@ -79,6 +86,6 @@ let package = Package(
 if Context.environment["INTRS_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "IntRSFuzz",
-        dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
+        dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"],
         path: "Fuzz/Harness"))
 }

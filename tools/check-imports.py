@@ -11,7 +11,9 @@ in each target's sources. It fails (exit 1) when:
   2. a layering rule below is broken, whatever Package.swift says:
      - IntRSCore imports no module of this package (plain shared types, no GMP);
      - IntRSRuntime (ships to devices) imports neither IntRSExact, IntRSReference, CGMP nor anything
-       that depends on them, directly or transitively.
+       that depends on them, directly or transitively, nor the float32 baseline (IntRSFloatBaseline);
+     - IntRSFloatBaseline (the float32 baseline, displayed comparisons only) reaches neither IntRSExact,
+       IntRSReference nor CGMP either.
 Exit 0 with a one-line summary otherwise. Standard library and system modules are ignored.
 """
 import json
@@ -22,7 +24,9 @@ import sys
 
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_implementationOnly\s+|@preconcurrency\s+|(?:public|internal|package)\s+)*import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
 DEVICE_MODULE = "IntRSRuntime"
-FORBIDDEN_FOR_DEVICE = {"IntRSExact", "IntRSReference", "CGMP"}
+FORBIDDEN_FOR_DEVICE = {"IntRSExact", "IntRSReference", "CGMP", "IntRSFloatBaseline"}
+FLOAT_MODULE = "IntRSFloatBaseline"
+FORBIDDEN_FOR_FLOAT = {"IntRSExact", "IntRSReference", "CGMP"}
 PLAIN_MODULE = "IntRSCore"
 
 
@@ -74,12 +78,16 @@ def main() -> int:
     for name in sorted(device_reach):
         if closure(name) & FORBIDDEN_FOR_DEVICE:
             failures.append(f"Package.swift: {DEVICE_MODULE} depends on {name}, which reaches {sorted(closure(name) & FORBIDDEN_FOR_DEVICE)}")
+    float_reach = closure(FLOAT_MODULE) if FLOAT_MODULE in targets else set()
+    for bad in sorted(float_reach & FORBIDDEN_FOR_FLOAT):
+        failures.append(f"Package.swift: {FLOAT_MODULE} depends (directly or transitively) on {bad}; the float baseline must not")
     if failures:
         print("\n".join(failures))
         print(f"check-imports: {len(failures)} violation(s) of the module graph")
         return 1
     print(f"check-imports: {len(targets)} targets, {files_read} Swift files: every import is a declared dependency; "
-          f"{DEVICE_MODULE} reaches only {sorted(device_reach) or 'nothing'} of this package")
+          f"{DEVICE_MODULE} reaches only {sorted(device_reach) or 'nothing'} of this package; "
+          f"{FLOAT_MODULE} only {sorted(float_reach) or 'nothing'}")
     return 0
 
 

@@ -3,6 +3,7 @@ import Foundation
 import IntRSConformance
 import IntRSCore
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// The fuzz targets: one per reader of outside input (Fuzz/README.md). Each takes the bytes of one input file,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import IntRSCore
+import IntRSFloatBaseline
 import IntRSRuntime
 #if canImport(Glibc)
 import Glibc

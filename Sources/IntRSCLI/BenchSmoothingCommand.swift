@@ -3,6 +3,7 @@ import Foundation
 import IntRSCore
 import IntRSExact
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// `intrs bench smoothing`: noisy inferences per second of the smoothing engine (noise + int8 votes) on a

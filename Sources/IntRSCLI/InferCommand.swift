@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntRSCore
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// The input file of `intrs infer`: one input in grid units.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import IntRSCore
 import IntRSExact
+import IntRSFloatBaseline
 import IntRSRuntime
 @testable import IntRSCLI
 
@@ -9,12 +10,12 @@ import IntRSRuntime
 @Suite("merge: float baseline")
 struct FloatBaselineMergeTests {
     /// The float counterpart of `RunStandIns.classifier` (d = 3, 3 classes).
-    struct FloatToy: FloatBatchClassifier {
+    struct FloatToy: BatchClassifier {
         var inputCount: Int { 3 }
         var classCount: Int { 3 }
-        func classify(input: UnsafeBufferPointer<Float>, batch: Int, classes: UnsafeMutableBufferPointer<Int32>) {
+        func classify(grid: UnsafeBufferPointer<Float>, batch: Int, classes: UnsafeMutableBufferPointer<Int32>) {
             for b in 0..<batch {
-                let x = input[b * 3]
+                let x = grid[b * 3]
                 classes[b] = x > 0 ? 1 : (x < -6 ? 2 : 0)
             }
         }

@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSReference
 import IntRSRuntime
+import IntRSFloatBaseline
 
 /// The shipped default model (Sources/IntRSCLI/Resources/digits-cnn.v1.json) on the shipped test set
 /// (digits-test.v1.json), against the Python integer-only simulation that tools/train/train.py wrote into

@@ -1,6 +1,7 @@
 import Foundation
 import IntRSExact
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// Which radii Cohen et al.'s CERTIFY can print (Proofs: AUD-1).

@@ -5,6 +5,7 @@ import Glibc
 import IntRSCore
 import IntRSConformance
 import IntRSExact
+import IntRSFloatBaseline
 import IntRSRuntime
 
 extension FloatBaselineResult {

@@ -3,6 +3,7 @@ import Foundation
 import IntRSCore
 import IntRSExact
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// The real parts of a run, resolved from the command-line options: model, data, noise, certificate table,
@@ -113,7 +114,7 @@ enum SmoothingModel {
     /// The float32 baseline on the same model (its stored float weights, else dequantized), or nil with a
     /// reason when the model lacks the real scales the baseline needs.
     static func floatClassifier(_ model: Int8Model, file: String) throws -> AnyFloatBatchClassifier? {
-        do { return AnyFloatBatchClassifier(FloatEvaluatorClassifier(evaluator: try FloatEvaluator(model: model, threads: 1, file: file))) }
+        do { return AnyFloatBatchClassifier(try FloatEvaluator(model: model, threads: 1, file: file)) }
         catch let e as FloatEvaluator.SetupError {
             FileHandle.standardError.write(Data("note: no float baseline: \(e)\n".utf8))
             return nil

@@ -2,6 +2,7 @@ import Foundation
 import IntRSCore
 import IntRSExact
 import IntRSReference
+import IntRSFloatBaseline
 import IntRSRuntime
 
 /// One example of a data set: its index in the full data set, its label and its grid values.

@@ -6,9 +6,11 @@
 /// (N0 samples), 1 = CERTIFY estimation (N samples), 2 = PREDICT.
 ///
 /// Contract: `fill` is a pure function of (example, phase, index) and may be called concurrently.
-public protocol GridNoiseSource: Sendable {
+public protocol GridNoiseSource<Scalar>: Sendable {
+    /// The type of one grid value (`Int32` integer noise, `Float` for the float32 baseline's Gaussian noise).
+    associatedtype Scalar: GridScalar
     /// Writes the noise (grid units) of the noisy input (example, phase, index) into `out`, coordinate 0 first.
-    func fill(example: UInt32, phase: UInt32, index: UInt32, into out: UnsafeMutableBufferPointer<Int32>)
+    func fill(example: UInt32, phase: UInt32, index: UInt32, into out: UnsafeMutableBufferPointer<Scalar>)
 }
 
 /// The phases of the smoothing procedures: the second word of every stream id.

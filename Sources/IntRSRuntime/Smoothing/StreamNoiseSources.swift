@@ -24,21 +24,4 @@ public struct StreamNoiseSource<Sampler: IntegerNoiseSampler>: GridNoiseSource {
     }
 }
 
-extension ChaChaStream: UniformWordSource {}
-
-/// Continuous Gaussian noise N(0, sigma^2) (grid units) for the float32 baseline: Box–Muller (see `BoxMuller`)
-/// on the ChaCha20 stream with the same seed and the same stream ids as the integer run, so both runs see
-/// noise from the same stream family (the float path consumes it differently; it is not the same noise).
-public struct GaussianStreamNoiseSource: FloatNoiseSource {
-    public let seed: Seed
-    /// Standard deviation in grid units.
-    public let sigma: Float
-    public init(seed: Seed, sigma: Float) { self.seed = seed; self.sigma = sigma }
-
-    public func fill(example: UInt32, phase: UInt32, index: UInt32, into out: UnsafeMutableBufferPointer<Float>) {
-        var s = ChaChaStream(seed: seed, id: StreamID(example: example, phase: phase, index: index))
-        BoxMuller.fill(&s, sigma: sigma, into: out)
-    }
-}
-
 extension FastTableSampler: IntegerNoiseSampler {}

@@ -4,6 +4,10 @@ import Foundation
 /// Counts the votes of a base classifier under noise: for sample indices 0 ..< samples, the class of
 /// `input + noise(example, phase, index)`.
 ///
+/// Written once for both scalars (`GridScalar`): the int8 runtime counts with `Int32` grid values, the
+/// float32 baseline (IntRSFloatBaseline's `FloatSmoothing`) with `Float` grid values; the only difference
+/// is how the input is added to the noise (`GridScalar.addInput`).
+///
 /// Determinism: work is assigned by sample index, never by thread. Sample indices are cut into fixed
 /// chunks of `chunkSize` consecutive indices; threads take chunks in any order, and counts are sums, so the
 /// result depends only on (classifier, noise, input, example, phase, samples), not on `threads` or
@@ -11,7 +15,9 @@ import Foundation
 ///
 /// Reference: this equals `for i in 0..<samples { counts[f(x + noise(example, phase, i))] += 1 }`
 /// (`countVotesSerially`, the one-line definition kept beside it for tests).
-public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable {
+public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable
+where Classifier.Scalar == Noise.Scalar {
+    public typealias Scalar = Classifier.Scalar
     public let classifier: Classifier
     public let noise: Noise
     /// Worker threads (>= 1).
@@ -28,8 +34,9 @@ public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: 
     }
 
     /// The vote counts, one per class, for sample indices `0 ..< samples` of stream family (example, phase).
-    /// Traps unless `input.count == classifier.inputCount`, `samples >= 0` and `samples <= 2^32`.
-    public func count(input: [Int32], example: UInt32, phase: UInt32, samples: Int) -> [Int] {
+    /// Traps unless `input.count == classifier.inputCount`, `samples >= 0` and `samples <= 2^32`, and when
+    /// the classifier returns a class outside `0 ..< classCount`.
+    public func count(input: [Scalar], example: UInt32, phase: UInt32, samples: Int) -> [Int] {
         let d = classifier.inputCount
         let k = classifier.classCount
         precondition(input.count == d, "input has \(input.count) grid values, the classifier expects \(d)")
@@ -43,23 +50,24 @@ public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: 
         let noise = self.noise
         let work: @Sendable (Int) -> Void = { _ in
             var local = [Int](repeating: 0, count: k)
-            let grid = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunk * d)
+            let grid = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: chunk * d)
             let classes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunk)
             defer { grid.deallocate(); classes.deallocate() }
-            while let c = shared.nextChunk(of: chunks) {
-                let start = c * chunk
-                let count = min(chunk, samples - start)
-                for j in 0..<count {
-                    let row = UnsafeMutableBufferPointer(rebasing: grid[(j * d) ..< ((j + 1) * d)])
-                    noise.fill(example: example, phase: phase, index: UInt32(truncatingIfNeeded: start + j), into: row)
-                    for t in 0..<d { row[t] &+= input[t] }
-                }
-                classifier.classify(grid: UnsafeBufferPointer(grid), batch: count,
-                                    classes: classes)
-                for j in 0..<count {
-                    let c = Int(classes[j])
-                    precondition(c >= 0 && c < k, "classifier returned class \(c) outside 0..<\(k)")
-                    local[c] += 1
+            input.withUnsafeBufferPointer { x in
+                while let c = shared.nextChunk(of: chunks) {
+                    let start = c * chunk
+                    let count = min(chunk, samples - start)
+                    for j in 0..<count {
+                        let row = UnsafeMutableBufferPointer(rebasing: grid[(j * d) ..< ((j + 1) * d)])
+                        noise.fill(example: example, phase: phase, index: UInt32(truncatingIfNeeded: start + j), into: row)
+                        Scalar.addInput(x, to: row)
+                    }
+                    classifier.classify(grid: UnsafeBufferPointer(grid), batch: count, classes: classes)
+                    for j in 0..<count {
+                        let c = Int(classes[j])
+                        precondition(c >= 0 && c < k, "classifier returned class \(c) outside 0..<\(k)")
+                        local[c] += 1
+                    }
                 }
             }
             shared.add(local)
@@ -71,14 +79,14 @@ public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: 
 
 /// The one-line definition `VoteCounter` equals: one sample at a time, in index order.
 public func countVotesSerially<Classifier: BatchClassifier, Noise: GridNoiseSource>(
-    classifier: Classifier, noise: Noise, input: [Int32], example: UInt32, phase: UInt32, samples: Int
-) -> [Int] {
+    classifier: Classifier, noise: Noise, input: [Classifier.Scalar], example: UInt32, phase: UInt32, samples: Int
+) -> [Int] where Classifier.Scalar == Noise.Scalar {
     var counts = [Int](repeating: 0, count: classifier.classCount)
-    var row = [Int32](repeating: 0, count: classifier.inputCount)
+    var row = [Classifier.Scalar](repeating: input[0], count: classifier.inputCount)
     var cls: [Int32] = [0]
     for i in 0..<samples {
         row.withUnsafeMutableBufferPointer { noise.fill(example: example, phase: phase, index: UInt32(i), into: $0) }
-        for t in 0..<row.count { row[t] &+= input[t] }
+        input.withUnsafeBufferPointer { x in row.withUnsafeMutableBufferPointer { Classifier.Scalar.addInput(x, to: $0) } }
         row.withUnsafeBufferPointer { g in cls.withUnsafeMutableBufferPointer { classifier.classify(grid: g, batch: 1, classes: $0) } }
         counts[Int(cls[0])] += 1
     }

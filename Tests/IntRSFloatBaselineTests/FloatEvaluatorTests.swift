@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import IntRSCore
-@testable import IntRSRuntime
+import IntRSRuntime
+@testable import IntRSFloatBaseline
 
 @Suite("Float32 baseline and the benchmark model")
 struct FloatEvaluatorTests {

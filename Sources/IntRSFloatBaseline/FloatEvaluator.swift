@@ -1,4 +1,5 @@
 import IntRSCore
+import IntRSRuntime
 
 /// The float32 baseline: the same architecture as the int8 model, in real numbers. Weights are the
 /// model's stored float weights (`floatFilter`/`floatBias`) when present, else dequantized:
@@ -9,7 +10,7 @@ import IntRSCore
 ///
 /// This is the floating-point baseline the paper's speedup is measured against. It is NOT bit-exact with
 /// anything and takes no certified decision. Same batching and threading as `FastInt8Evaluator`; the inner
-/// loops are SIMD8<Float> dot products with four accumulators (`FastKernels.dot`).
+/// loops are SIMD8<Float> dot products with four accumulators (`FloatKernels.dot`).
 public final class FloatEvaluator: Sendable {
     public let network: Int8Network
     public let threads: Int
@@ -178,7 +179,7 @@ public final class FloatEvaluator: Sendable {
                                     }
                                 }
                                 for oc in 0..<p.outC {
-                                    o[oc] = Self.activate(bb[oc] + FastKernels.dot(patch, wb.baseAddress! + oc * kp, kp), c.activation)
+                                    o[oc] = Self.activate(bb[oc] + FloatKernels.dot(patch, wb.baseAddress! + oc * kp, kp), c.activation)
                                 }
                                 o += p.outC
                             }
@@ -217,7 +218,7 @@ public final class FloatEvaluator: Sendable {
                 w.withUnsafeBufferPointer { wb in
                     for o in 0..<p.outCount {
                         for b in 0..<n {
-                            output[b * p.outCount + o] = Self.activate(bias[o] + FastKernels.dot(patch + b * kp, wb.baseAddress! + o * kp, kp), c.activation)
+                            output[b * p.outCount + o] = Self.activate(bias[o] + FloatKernels.dot(patch + b * kp, wb.baseAddress! + o * kp, kp), c.activation)
                         }
                     }
                 }

@@ -1,6 +1,5 @@
-/// Inner loops of the float32 evaluator, written so that LLVM vectorizes them. (The int8 hot loops are in
-/// the C target CIntRSKernels.)
-enum FastKernels {
+/// Inner loops of the float32 evaluator, written so that LLVM vectorizes them.
+enum FloatKernels {
     /// Float dot product with four SIMD8 accumulators; n must be a multiple of 8.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
@@ -19,25 +18,5 @@ enum FastKernels {
             k += 8
         }
         return ((s0 + s1) + (s2 + s3)).sum()
-    }
-
-    /// Rounds n up to a multiple of 16.
-    @inline(__always)
-    static func padded(_ n: Int) -> Int { (n + 15) & ~15 }
-}
-
-/// Splits `batch` items into `threads` contiguous ranges and runs `body(range, threadIndex)` on each,
-/// concurrently when threads > 1 (DispatchQueue.concurrentPerform).
-import Dispatch
-func parallelRanges(batch: Int, threads: Int, _ body: (Range<Int>, Int) -> Void) {
-    let t = max(1, min(threads, batch))
-    if t == 1 { body(0..<batch, 0); return }
-    // The ranges are disjoint and each thread writes only its own outputs and scratch.
-    withoutActuallyEscaping(body) { b in
-        nonisolated(unsafe) let work = b
-        DispatchQueue.concurrentPerform(iterations: t) { i in
-            let lo = batch * i / t, hi = batch * (i + 1) / t
-            if lo < hi { work(lo..<hi, i) }
-        }
     }
 }

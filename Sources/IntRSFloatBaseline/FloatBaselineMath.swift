@@ -101,38 +101,3 @@ public enum FloatBaselineMath {
         return sigma * phiInverse(p)
     }
 }
-
-/// A source of uniform 32-bit words (a ChaCha20 stream in practice).
-public protocol UniformWordSource {
-    mutating func nextWord() -> UInt32
-}
-
-/// Continuous Gaussian noise for the float32 baseline, from the same kind of stream as the integer noise.
-///
-/// Box–Muller, specified so another runtime can reproduce it: a uniform u in (0, 1] is
-/// u = ((w0 >> 5) * 2^26 + (w1 >> 6) + 1) / 2^53 from two consecutive words (w0 first); each pair of
-/// normals takes u1 then u2 (four words) and gives z0 = r cos(2 pi u2), z1 = r sin(2 pi u2) with
-/// r = sqrt(-2 ln u1). Coordinates are filled in order z0, z1, z0, z1, ...; an odd last coordinate
-/// drops its z1. (libm's cos/sin/log may differ in the last ulp between platforms; the baseline is not
-/// bit-for-bit specified beyond that.)
-public enum BoxMuller {
-    @inlinable
-    public static func uniformOpenClosed<S: UniformWordSource>(_ s: inout S) -> Double {
-        let hi = UInt64(s.nextWord() >> 5), lo = UInt64(s.nextWord() >> 6)
-        return Double((hi << 26) + lo + 1) * 0x1p-53
-    }
-
-    /// Fills `out` with standard normals times `sigma`.
-    @inlinable
-    public static func fill<S: UniformWordSource>(_ s: inout S, sigma: Float, into out: UnsafeMutableBufferPointer<Float>) {
-        var i = 0
-        while i < out.count {
-            let u1 = uniformOpenClosed(&s), u2 = uniformOpenClosed(&s)
-            let r = (-2 * Foundation.log(u1)).squareRoot()
-            let t = 2 * Double.pi * u2
-            out[i] = sigma * Float(r * Foundation.cos(t))
-            if i + 1 < out.count { out[i + 1] = sigma * Float(r * Foundation.sin(t)) }
-            i += 2
-        }
-    }
-}

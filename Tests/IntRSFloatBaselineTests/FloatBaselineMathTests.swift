@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import IntRSRuntime
+import IntRSCore
+import IntRSFloatBaseline
 
 /// The float baseline's statistics against scipy 1.17.1 values (beta.ppf, norm.ppf), recorded here.
 @Suite("float baseline math")
