@@ -8,9 +8,21 @@ INTRS_DECLARE_PATH(portable)
 #if defined(__x86_64__) || defined(__i386__)
 #define INTRS_HAVE_AVX2_PATH 1
 INTRS_DECLARE_PATH(avx2)
-INTRS_DECLARE_PATH(vnni)
+// The AVX-512 VNNI path has its own conv2d, fullyConnected, rescale and weight layout (vnni.c); the rest
+// of its functions are the AVX2 ones.
+void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
+                         const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
+                         int16_t *scratch);
+void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zero_in, const int8_t *in, ptrdiff_t in_stride,
+                                  int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,
+                                  ptrdiff_t out_stride, int16_t *scratch);
+void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr, int32_t *out);
+size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s);
+size_t intrs_k_packed_words_vnni(int n, int taps, int c);
+void intrs_k_pack_vnni(const int8_t *w, int n, int taps, int c, int32_t *packed);
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
 uint64_t intrs_k_vpdpbusd_burst_vnni(uint64_t iterations);
+uint64_t intrs_k_vpdpbusd512_burst_vnni(uint64_t iterations);
 /// PICK3 runs the path's own code; PICK runs the AVX2 code for the VNNI path too (functions whose VNNI
 /// version would be identical, or that only exist in the pair layout).
 #define PICK3(path, call_vnni, call_avx2, call_portable)                                                         \
@@ -53,35 +65,21 @@ int intrs_cpu_has_avx512vnni(void) {
 #endif
 }
 
-size_t intrs_packed_words_path(intrs_kernel_path path, int n, int k) {
-    if (path == INTRS_KERNEL_AVX512_VNNI) return (size_t)((k + 3) / 4) * (size_t)((n + 7) & ~7);
-    return intrs_packed_words(n, k);
+size_t intrs_packed_conv_words(intrs_kernel_path path, int n, int taps, int c) {
+#if INTRS_HAVE_AVX2_PATH
+    if (path == INTRS_KERNEL_AVX512_VNNI) return intrs_k_packed_words_vnni(n, taps, c);
+#endif
+    return intrs_packed_words(n, taps * c);
 }
 
-void intrs_pack_weights_path(intrs_kernel_path path, const int8_t *w, int n, int k, int32_t *packed) {
-    if (path != INTRS_KERNEL_AVX512_VNNI) {
-        intrs_pack_weights(w, n, k, packed);
+void intrs_pack_conv_weights(intrs_kernel_path path, const int8_t *w, int n, int taps, int c, int32_t *packed) {
+#if INTRS_HAVE_AVX2_PATH
+    if (path == INTRS_KERNEL_AVX512_VNNI) {
+        intrs_k_pack_vnni(w, n, taps, c, packed);
         return;
     }
-    const int k_quads = (k + 3) / 4;
-    const int n_pad = (n + 7) & ~7;
-    for (int c0 = 0; c0 < n_pad;) {
-        const int width = n_pad - c0 >= 16 ? 16 : 8;
-        int32_t *panel = packed + (size_t)k_quads * (size_t)c0;
-        for (int q = 0; q < k_quads; q++) {
-            for (int j = 0; j < width; j++) {
-                const int c = c0 + j;
-                uint32_t word = 0;
-                for (int b = 0; b < 4; b++) {
-                    const int kk = 4 * q + b;
-                    const uint8_t byte = (c < n && kk < k) ? (uint8_t)w[(size_t)c * (size_t)k + (size_t)kk] : 0;
-                    word |= (uint32_t)byte << (8 * b);
-                }
-                panel[(size_t)q * (size_t)width + (size_t)j] = (int32_t)word;
-            }
-        }
-        c0 += width;
-    }
+#endif
+    intrs_pack_weights(w, n, taps * c, packed);
 }
 
 size_t intrs_packed_words(int n, int k) { return (size_t)((k + 1) / 2) * (size_t)((n + 7) & ~7); }
@@ -114,13 +112,20 @@ void intrs_requantize(intrs_kernel_path path, const int32_t *acc, int count, con
 
 void intrs_rescale(intrs_kernel_path path, const int32_t *x, const int32_t *m, const int32_t *shift, int count,
                    int double_rounding, int32_t *out) {
-    PICK(path, intrs_k_rescale_avx2(x, m, shift, count, double_rounding, out),
-         intrs_k_rescale_portable(x, m, shift, count, double_rounding, out));
+    PICK3(path, intrs_k_rescale_vnni(x, m, shift, count, double_rounding, out),
+          intrs_k_rescale_avx2(x, m, shift, count, double_rounding, out),
+          intrs_k_rescale_portable(x, m, shift, count, double_rounding, out));
 }
 
 size_t intrs_conv2d_scratch(const intrs_conv_shape *s) {
     const int k = s->kernel_h * s->kernel_w * s->in_c;
-    return (size_t)INTRS_GEMM_MB * (size_t)(2 * ((k + 1) / 2));
+    const size_t pairs = (size_t)INTRS_GEMM_MB * (size_t)(2 * ((k + 1) / 2));
+#if INTRS_HAVE_AVX2_PATH
+    const size_t vnni = (intrs_k_conv2d_scratch_vnni(s) + 1) / 2;  // bytes -> int16 elements
+    return pairs > vnni ? pairs : vnni;
+#else
+    return pairs;
+#endif
 }
 
 void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
@@ -190,6 +195,16 @@ uint64_t intrs_vpdpbusd_burst(uint64_t iterations) {
 #if INTRS_HAVE_AVX2_PATH
     if (!intrs_cpu_has_avx512vnni()) return 0;
     return intrs_k_vpdpbusd_burst_vnni(iterations);
+#else
+    (void)iterations;
+    return 0;
+#endif
+}
+
+uint64_t intrs_vpdpbusd512_burst(uint64_t iterations) {
+#if INTRS_HAVE_AVX2_PATH
+    if (!intrs_cpu_has_avx512vnni()) return 0;
+    return intrs_k_vpdpbusd512_burst_vnni(iterations);
 #else
     (void)iterations;
     return 0;

@@ -1,6 +1,7 @@
 // The path-independent drivers of CIntRSKernels, compiled once per kernel path.
 //
-// Included by portable.c and avx2.c after they define:
+// Included by portable.c and avx2.c (the AVX-512 VNNI path has its own GEMM drivers in vnni.c) after they
+// define:
 //   KATTR           the function attribute of the path (empty, or __attribute__((target("avx2,fma"))))
 //   KSUF(name)      name with the path's suffix
 //   KSUF(ukernel)   static: tile[r][j] = sum_p <w pair (p, j), a[r] pair p> for r < 4, j < width (16 or 8),
@@ -11,15 +12,10 @@
 
 #include <string.h>
 
-// Patch element type and products per accumulator word: int16 pairs (vpmaddwd; default) or uint8 quads
-// (vpdpbusd: KELEM uint8_t, KGROUP 4). KIN(x, z) is the patch value of an input x inside the image, KOUT(z)
-// that of a tap outside it (z = Z_in).
-#ifndef KGROUP
+// Patch values: int16 x - Z_in inside the image, 0 for a tap outside it.
 #define KELEM int16_t
-#define KGROUP 2
 #define KIN(x, z) ((int16_t)((int16_t)(x) - (z)))
 #define KOUT(z) ((int16_t)0)
-#endif
 
 /// GEMM of `rows` (<= INTRS_GEMM_MB) patch rows against every panel, requantised into the output rows.
 static KATTR void KSUF(gemm_block)(const KELEM *a, ptrdiff_t lda, int rows, const int32_t *packed, int k_pairs,
@@ -50,7 +46,6 @@ static inline KATTR void KSUF(im2col_row)(const intrs_conv_shape *s, const int8_
                                           int k, ptrdiff_t lda) {
     const int c = s->in_c;
     const int16_t z = (int16_t)s->zero_in;
-    (void)z;
     KELEM *const start = d;
     const int x0 = ox * s->stride_w - s->pad_left;
     if (s->dilation_w == 1 && x0 >= 0 && x0 + s->kernel_w <= s->in_w) {
@@ -90,8 +85,8 @@ KATTR void KSUF(conv2d)(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t i
                         const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
                         int16_t *scratch) {
     const int k = s->kernel_h * s->kernel_w * s->in_c;
-    const int k_pairs = (k + KGROUP - 1) / KGROUP;  // accumulator words per channel (pairs or quads)
-    const ptrdiff_t lda = KGROUP * (ptrdiff_t)k_pairs;
+    const int k_pairs = (k + 1) / 2;
+    const ptrdiff_t lda = 2 * (ptrdiff_t)k_pairs;
     KELEM *const rows_buf = (KELEM *)(void *)scratch;
     const long pix = (long)s->out_h * s->out_w;
     const long m = (long)items * pix;
@@ -112,10 +107,9 @@ KATTR void KSUF(conv2d)(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t i
 KATTR void KSUF(fully_connected)(int in_count, int out_count, int32_t zero_in, const int8_t *in, ptrdiff_t in_stride,
                                  int items, const int32_t *packed, const intrs_requant *rq, int8_t *out,
                                  ptrdiff_t out_stride, int16_t *scratch) {
-    const int k_pairs = (in_count + KGROUP - 1) / KGROUP;
-    const ptrdiff_t lda = KGROUP * (ptrdiff_t)k_pairs;
+    const int k_pairs = (in_count + 1) / 2;
+    const ptrdiff_t lda = 2 * (ptrdiff_t)k_pairs;
     const int16_t z = (int16_t)zero_in;
-    (void)z;  // unused by the uint8 patch values
     KELEM *const rows_buf = (KELEM *)(void *)scratch;
     int8_t *orow[INTRS_GEMM_MB];
     for (int m0 = 0; m0 < items; m0 += INTRS_GEMM_MB) {
@@ -131,7 +125,6 @@ KATTR void KSUF(fully_connected)(int in_count, int out_count, int32_t zero_in, c
     }
 }
 
-#if KGROUP == 2
 KATTR void KSUF(gemm_s16)(const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k, int n, int32_t *acc) {
     const int k_pairs = (k + 1) / 2;
     const int n_pad = (n + 7) & ~7;
@@ -149,8 +142,6 @@ KATTR void KSUF(gemm_s16)(const int16_t *a, ptrdiff_t lda, int m, const int32_t 
         c0 += width;
     }
 }
-
-#endif
 
 KATTR void KSUF(requantize)(const int32_t *acc, int count, const intrs_requant *rq, int c0, int8_t *out) {
     KSUF(requant)(acc, count, rq, c0, out);

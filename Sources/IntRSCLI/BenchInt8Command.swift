@@ -23,7 +23,9 @@ struct BenchInt8Command: ParsableCommand {
         which is what a shared machine can measure honestly), and the share of this CPU's limit: \
         multiply-adds per cycle (16 products per 256-bit vpmaddwd times the vpmaddwd instructions per cycle \
         that the command measures with 8 independent chains: 8 on AMD Zen 1, 32 on Zen 4; --mac-per-cycle \
-        overrides; for the AVX-512 VNNI row 64 products per vpdpbusd times its measured rate) times the clock, which is measured by timing a chain of dependent integer additions \
+        overrides; for the AVX-512 VNNI row the larger of 32 products per vpdpbusd ymm and 64 per vpdpbusd zmm \
+        times its measured rate: on AMD Zen 4 a zmm instruction runs as two 256-bit halves, so both give about \
+        64 per cycle) times the clock, which is measured by timing a chain of dependent integer additions \
         (1 cycle each) on the thread's CPU clock. The int8 \
         paths must give identical logits (checked; the run fails otherwise). INTRS_KERNEL does not \
         restrict the paths measured here.
@@ -78,13 +80,20 @@ struct BenchInt8Command: ParsableCommand {
         return hz.sorted()[2]
     }
 
-    /// vpmaddwd (or vpdpbusd) ymm instructions per cycle (8 independent chains), median of 5; nil when the
-    /// CPU lacks the instruction.
-    static func measurePerCycle(clockHz: Double, vnni: Bool = false) -> Double? {
+    /// The instructions whose throughput bounds a kernel path.
+    enum Probe { case vpmaddwd, vpdpbusdYmm, vpdpbusdZmm }
+
+    /// Instructions per cycle of `probe` (8 independent chains), median of 5; nil when the CPU lacks it.
+    static func measurePerCycle(clockHz: Double, _ probe: Probe = .vpmaddwd) -> Double? {
         var rates: [Double] = []
         for _ in 0..<5 {
             let t0 = threadCPUSeconds()
-            let n = vnni ? CPUThroughputProbe.vpdpbusdBurst(iterations: 20_000_000) : CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
+            let n: UInt64
+            switch probe {
+            case .vpmaddwd: n = CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
+            case .vpdpbusdYmm: n = CPUThroughputProbe.vpdpbusdBurst(iterations: 20_000_000)
+            case .vpdpbusdZmm: n = CPUThroughputProbe.vpdpbusd512Burst(iterations: 10_000_000)
+            }
             let t1 = threadCPUSeconds()
             if n == 0 { return nil }
             rates.append(Double(n) / (t1 - t0) / clockHz)
@@ -122,10 +131,12 @@ struct BenchInt8Command: ParsableCommand {
         let loadBefore = Self.loadAverage()
         let clockHz = Self.measureClockHz()
         let vpmaddwd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0) }
-        let vpdpbusd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, vnni: true) }
+        let vpdpbusd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vpdpbusdYmm) }
+        let vpdpbusd512 = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vpdpbusdZmm) }
         let macPerCycle = self.macPerCycle ?? vpmaddwd.map { ($0 * 16).rounded() } ?? 8
-        // The VNNI path's own limit: 64 multiply-adds per vpdpbusd ymm.
-        let vnniMacPerCycle = vpdpbusd.map { ($0 * 64).rounded() }
+        // The VNNI path's own limit: 32 multiply-adds per vpdpbusd ymm (8 lanes x 4 products), 64 per zmm;
+        // the larger measured rate counts.
+        let vnniMacPerCycle = vpdpbusd.map { max($0 * 32, (vpdpbusd512 ?? 0) * 64).rounded() }
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
@@ -197,12 +208,14 @@ struct BenchInt8Command: ParsableCommand {
             struct Out: Encodable {
                 var model: String; var multiplyAddsPerInference: Int; var batch: Int; var rounds: Int; var sigma: Double
                 var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var vpdpbusdPerCycle: Double?
-                var limitGMACPerCore: Double?
+                var vpdpbusd512PerCycle: Double?; var limitGMACPerCore: Double?; var vnniLimitGMACPerCore: Double?
                 var loadAverageBefore: String; var loadAverageAfter: String; var rows: [Row]; var peakMemoryKiB: Int
             }
             print(try CanonicalJSON.line(Out(model: model, multiplyAddsPerInference: Int(macs), batch: batch, rounds: rounds, sigma: sigma,
                                              selectedKernel: Int8KernelPath.selected.rawValue, clockGHz: clockHz.map { $0 / 1e9 },
-                                             vpmaddwdPerCycle: vpmaddwd, vpdpbusdPerCycle: vpdpbusd, limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
+                                             vpmaddwdPerCycle: vpmaddwd, vpdpbusdPerCycle: vpdpbusd, vpdpbusd512PerCycle: vpdpbusd512,
+                                             limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
+                                             vnniLimitGMACPerCore: clockHz.flatMap { hz in vnniMacPerCycle.map { hz * $0 / 1e9 } },
                                              loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB)))
             return
         }
@@ -213,8 +226,8 @@ struct BenchInt8Command: ParsableCommand {
             print(String(format: "clock %.2f GHz (dependent-add chain on the thread CPU clock); ", hz / 1e9) + vp
                   + String(format: "; limit %.1f MAC/cycle = %.1f GMAC/s per core", macPerCycle, hz * macPerCycle / 1e9))
             if let v = vpdpbusd, let m = vnniMacPerCycle {
-                print(String(format: "AVX-512 VNNI: %.2f vpdpbusd ymm per cycle measured (64 multiply-adds each); the avx512vnni row's limit is %.1f MAC/cycle = %.1f GMAC/s per core",
-                             v, m, hz * m / 1e9))
+                print(String(format: "AVX-512 VNNI: %.2f vpdpbusd ymm (32 multiply-adds each) and %.2f vpdpbusd zmm (64 each) per cycle measured; the avx512vnni row's limit is %.1f MAC/cycle = %.1f GMAC/s per core",
+                             v, vpdpbusd512 ?? 0, m, hz * m / 1e9))
             }
         } else {
             print("clock not measured on this CPU; no share of the limit")

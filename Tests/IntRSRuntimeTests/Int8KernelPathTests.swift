@@ -88,7 +88,7 @@ struct Int8KernelPathTests {
             let lda = 2 * ((k + 1) / 2) + r.int(0...3)
             var a = [Int16](repeating: 0, count: m * lda)
             for row in 0..<m { for i in 0..<k { a[row * lda + i] = Int16(extreme ? r.pick([-255, 255]) : r.int(-255...255)) } }
-            let packed = PackedInt8Weights(filter: w, outChannels: n, k: k)
+            let packed = PackedInt8Weights(filter: w, outChannels: n, taps: 1, channels: k)
             let nPad = (n + 7) & ~7
             var acc = [Int32](repeating: 0, count: m * nPad)
             a.withUnsafeBufferPointer { ab in packed.words.withUnsafeBufferPointer { wb in acc.withUnsafeMutableBufferPointer { cb in
@@ -189,7 +189,8 @@ struct Int8KernelPathTests {
     }
 
     /// The whole evaluator on each path equals the reference on single random layers (above), several items
-    /// per chunk so that GEMM blocks straddle items; every logit compared.
+    /// per chunk (1 to 11: 8-row VNNI tiles full and partial) so that GEMM blocks straddle items; every logit
+    /// compared.
     @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
     func randomLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
         var r = Int8SplitMix64(seed: 0xFACE)
@@ -200,8 +201,8 @@ struct Int8KernelPathTests {
             let m = Self.randomLayerModel(seed: seed, rounding: rounding)
             ops[m.layers[0].op, default: 0] += 1
             let net = try m.validated(file: "kernel-\(seed)")
-            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 5, kernel: path)
-            let batch = 6
+            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 11, kernel: path)
+            let batch = 11
             var grids: [[Int]] = []
             for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
             let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }

@@ -21,8 +21,8 @@ extern "C" {
 #endif
 
 /// Kernel paths. PORTABLE is plain C (any CPU); AVX2 needs x86-64 with AVX2 and FMA; AVX512_VNNI needs
-/// AVX2, FMA, AVX512F/BW/VL and AVX512_VNNI (it uses vpdpbusd on 256-bit registers and a different weight
-/// layout: `intrs_pack_weights_path`).
+/// AVX2, FMA, AVX512F/BW/VL and AVX512_VNNI (it uses vpdpbusd on 512-bit registers and a different weight
+/// layout: `intrs_pack_conv_weights`).
 typedef enum {
     INTRS_KERNEL_PORTABLE = 0,
     INTRS_KERNEL_AVX2 = 1,
@@ -47,12 +47,17 @@ size_t intrs_packed_words(int n, int k);
 /// Packs `w` ([N][K] int8, row-major: OHWI filters flattened, or fully connected [O][I]).
 void intrs_pack_weights(const int8_t *w, int n, int k, int32_t *packed);
 
-/// The weight layout of a path: the pair layout above for PORTABLE and AVX2; for AVX512_VNNI quads:
-/// kQuads = ceil(K / 4), word = the 4 bytes w[c][4q .. 4q+3] (little-endian, 0 beyond K and N), same panels.
-/// The VNNI path reads activations as u = x + 128, so the caller must pass bias[c] - (Z_in + 128) * sum_k
-/// w[c][k] (wrapping int32) as the requantisation bias of that path.
-size_t intrs_packed_words_path(intrs_kernel_path path, int n, int k);
-void intrs_pack_weights_path(intrs_kernel_path path, const int8_t *w, int n, int k, int32_t *packed);
+/// The weight layout of a path for a GEMM whose K = taps * c is `taps` runs of `c` inputs (conv2d: kh * kw
+/// taps of in_c channels, OHWI order; fullyConnected: taps = 1, c = I). PORTABLE and AVX2: the pair layout
+/// above (intrs_pack_weights with K = taps * c). AVX512_VNNI: each tap's channels padded with zero weights to
+/// c4 = roundup(c, 4), K' = taps * c4 cut into kQuads = K' / 4 quads; output channels padded to
+/// n16 = roundup(N, 16) and cut into panels of 32 channels (the last one 16 when n16 is not a multiple of
+/// 32); the panel starting at channel c0 of width w occupies the words [kQuads * c0, kQuads * (c0 + w)) laid
+/// out [quad][w], word = the 4 bytes of the quad (little-endian, 0 beyond c and N). The VNNI path reads
+/// activations as u = x + 128, so the caller must pass bias[c] - (Z_in + 128) * sum_k w[c][k] (wrapping
+/// int32) as the requantisation bias of that path.
+size_t intrs_packed_conv_words(intrs_kernel_path path, int n, int taps, int c);
+void intrs_pack_conv_weights(intrs_kernel_path path, const int8_t *w, int n, int taps, int c, int32_t *packed);
 
 /// Requantisation of one layer: out[c] = clamp(Z_out + clamp(rescale_c(acc[c] + bias[c]), -512, 512)),
 /// clamp to [act_min, act_max]. rescale_c is the model's rounding variant with (multiplier[c], shift[c]):
@@ -92,7 +97,8 @@ typedef struct {
     int32_t zero_in;
 } intrs_conv_shape;
 
-/// int16 scratch elements `intrs_conv2d` needs (patches of INTRS_GEMM_MB output pixels).
+/// int16 scratch elements `intrs_conv2d` needs on any path (patches of INTRS_GEMM_MB output pixels; for the
+/// VNNI path one padded input image).
 size_t intrs_conv2d_scratch(const intrs_conv_shape *s);
 
 /// Conv2D (not depthwise) of `items` inputs (each `in_stride` bytes apart) into `items` outputs (each
@@ -148,6 +154,8 @@ uint64_t intrs_vpmaddwd_burst(uint64_t iterations);
 
 /// Runs `iterations` rounds of 8 independent vpdpbusd ymm instructions (AVX512_VNNI only; 0 otherwise).
 uint64_t intrs_vpdpbusd_burst(uint64_t iterations);
+/// The same with zmm registers (64 multiply-adds per instruction instead of 32).
+uint64_t intrs_vpdpbusd512_burst(uint64_t iterations);
 
 #ifdef __cplusplus
 }

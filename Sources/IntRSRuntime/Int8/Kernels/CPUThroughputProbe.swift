@@ -14,4 +14,8 @@ public enum CPUThroughputProbe {
     /// Runs 8 * `iterations` `vpdpbusd ymm` instructions (AVX-512 VNNI) in 8 independent chains and returns
     /// that count; 0 without AVX-512 VNNI.
     public static func vpdpbusdBurst(iterations: UInt64) -> UInt64 { intrs_vpdpbusd_burst(iterations) }
+
+    /// The same with `vpdpbusd zmm` (64 multiply-adds per instruction; AMD Zen 4 splits it into two 256-bit
+    /// halves, so its rate per cycle is about half that of the ymm form there).
+    public static func vpdpbusd512Burst(iterations: UInt64) -> UInt64 { intrs_vpdpbusd512_burst(iterations) }
 }

@@ -2,9 +2,11 @@ import CIntRSKernels
 import IntRSCore
 
 /// Conv2D (not depthwise) as a packed GEMM, prepared once at load: M = items x output pixels, K = kh * kw *
-/// inC, N = outC; patches of 32 output pixels are built side by side (int16 x - Z_in, 0 outside the image)
-/// and multiplied by a 4 x 16 register-blocked micro-kernel, then requantised 8 channels at a time. The
-/// weights are packed for the kernel path given at init, which must be the path `run` is called with.
+/// inC, N = outC. Portable and AVX2: patches of 32 output pixels built side by side (int16 x - Z_in, 0
+/// outside the image), a 4 x 16 register-blocked micro-kernel, requantisation 8 channels at a time. AVX-512
+/// VNNI: implicit GEMM over a padded copy of each input (no patches), an 8 x 32 micro-kernel on zmm
+/// registers, requantisation in registers 16 channels at a time (CIntRSKernels/vnni.c). The weights are
+/// packed for the kernel path given at init, which must be the path `run` is called with.
 /// Equals `Int8ReferenceOps.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
 struct Int8ConvKernel: Sendable {
     let shape: intrs_conv_shape
@@ -21,7 +23,7 @@ struct Int8ConvKernel: Sendable {
                                  kernel_w: Int32(p.kernelW), stride_h: Int32(p.strideH), stride_w: Int32(p.strideW),
                                  dilation_h: Int32(p.dilationH), dilation_w: Int32(p.dilationW),
                                  pad_top: Int32(p.padTop), pad_left: Int32(p.padLeft), zero_in: inputZeroPoint)
-        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, k: p.kernelH * p.kernelW * p.inC, path: path)
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, taps: p.kernelH * p.kernelW, channels: p.inC, path: path)
         requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         var s = shape
@@ -56,7 +58,7 @@ struct Int8FullyConnectedKernel: Sendable {
         inCount = p.inCount
         outCount = p.outCount
         self.inputZeroPoint = inputZeroPoint
-        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, k: p.inCount, path: path)
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, taps: 1, channels: p.inCount, path: path)
         requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         scratchCount = intrs_fully_connected_scratch(Int32(p.inCount), 0)

@@ -1,9 +1,10 @@
 import CIntRSKernels
 
 /// The weights of a conv2d or fullyConnected layer packed once at load for the GEMM micro-kernel of one
-/// kernel path (`intrs_pack_weights_path`): for portable and AVX2, int16 pairs (k, k+1) of each output
-/// channel in one int32 word; for AVX-512 VNNI, int8 quads (k .. k+3). Channels in panels of 16 (the last
-/// one 8), a panel's words laid out [k-group][channel], zero beyond K and N. `weightSums[c]` = sum_k w[c][k]
+/// kernel path (`intrs_pack_conv_weights`, layouts in CIntRSKernels.h): for portable and AVX2, int16 pairs
+/// (k, k+1) of each output channel in one int32 word, channels in panels of 16 (the last one 8); for AVX-512
+/// VNNI, int8 quads of each tap's channels padded to a multiple of 4, channels in panels of 32 (the last one
+/// 16). A panel's words are laid out [k-group][channel], zero beyond K and N. `weightSums[c]` = sum_k w[c][k]
 /// (for the zero-point folding of the VNNI path).
 struct PackedInt8Weights: Sendable {
     /// Output channels N.
@@ -13,15 +14,18 @@ struct PackedInt8Weights: Sendable {
     let words: [Int32]
     let weightSums: [Int32]
 
-    /// `filter` is [N][K] row-major int8 (OHWI flattened, or [O][I]).
-    init(filter: [Int8], outChannels: Int, k: Int, path: Int8KernelPath = .portable) {
+    /// `filter` is [N][K] row-major int8 with K = taps * channels (OHWI flattened: taps = kh * kw, channels =
+    /// inC; or [O][I]: taps = 1, channels = I).
+    init(filter: [Int8], outChannels: Int, taps: Int, channels: Int, path: Int8KernelPath = .portable) {
+        let k = taps * channels
         precondition(filter.count == outChannels * k)
         self.outChannels = outChannels
         self.k = k
-        let count = intrs_packed_words_path(path.c, Int32(outChannels), Int32(k))
+        let count = intrs_packed_conv_words(path.c, Int32(outChannels), Int32(taps), Int32(channels))
         words = [Int32](unsafeUninitializedCapacity: count) { buf, n in
             filter.withUnsafeBufferPointer { f in
-                intrs_pack_weights_path(path.c, f.baseAddress!, Int32(outChannels), Int32(k), buf.baseAddress!)
+                intrs_pack_conv_weights(path.c, f.baseAddress!, Int32(outChannels), Int32(taps), Int32(channels),
+                                        buf.baseAddress!)
             }
             n = count
         }
