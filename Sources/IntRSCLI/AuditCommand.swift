@@ -251,18 +251,19 @@ struct AuditCommand: ParsableCommand {
 
         switch r.procedure {
         case "predict":
-            let sorted = r.counts.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
-            if sorted[0].offset != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the top class \(sorted[0].offset) of counts") }
-            let nB = sorted.count > 1 ? sorted[1].element : 0
+            // PREDICT's decision re-derived by the specification (ReferenceSmoothing.predictDecision).
+            let decision = try ReferenceSmoothing.predictDecision(counts: r.counts, alpha: alpha)
+            if decision.top != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the top class \(decision.top) of counts") }
+            let nB = decision.nB
             if r.nB != nB { bad("inconsistent", "nB = \(r.nB.map(String.init) ?? "missing") but the runner-up count is \(nB)") }
             if r.certifiedNorm2 != 0 { bad("unsound", "predict claims certifiedNorm2 = \(r.certifiedNorm2); PREDICT certifies nothing") }
             if r.streams != [StreamRange(example: example, phase: 2, first: 0, count: r.n)] {
                 bad("inconsistent", "streams \(r.streams) are not example \(r.index), phase 2, indices 0..<\(r.n)")
             }
-            let rejects = try TwoSidedBinomialTest.rejects(successes: r.nA, trials: r.nA + nB, alpha: alpha)
+            let rejects = decision.prediction != nil
             if rejects == r.abstain {
                 bad(r.abstain ? "inconsistent" : "unsound",
-                    "the exact two-sided binomial test of \(r.nA) in \(r.nA + nB) at alpha \(r.alpha) \(rejects ? "rejects (answer)" : "does not reject (abstain)") but the line \(r.abstain ? "abstains" : "answers")")
+                    "the exact two-sided binomial test of \(decision.nA) in \(decision.nA + nB) at alpha \(r.alpha) \(rejects ? "rejects (answer)" : "does not reject (abstain)") but the line \(r.abstain ? "abstains" : "answers")")
             }
         case "certify":
             guard let n0 = r.n0, let sel = r.selectionCounts else { bad("inconsistent", "certify record without n0 / selectionCounts"); return out }
@@ -270,8 +271,7 @@ struct AuditCommand: ParsableCommand {
             if selTotal != BigInt(n0) { bad("inconsistent", "selectionCounts sum to \(selTotal), not N0 = \(n0)") }
             if sel.count != r.counts.count { bad("inconsistent", "selectionCounts has \(sel.count) classes, counts \(r.counts.count)") }
             else {
-                var best = 0
-                for i in 1..<max(sel.count, 1) where sel[i] > sel[best] { best = i }
+                let best = ReferenceSmoothing.select(sel)
                 if best != r.candidate { bad("inconsistent", "candidate \(r.candidate) is not the selection argmax \(best) (lowest index on ties)") }
             }
             let expectStreams = [StreamRange(example: example, phase: 0, first: 0, count: n0),
@@ -302,7 +302,7 @@ struct AuditCommand: ParsableCommand {
                 bad("undecided", "the \(r.sampler) sampler's total-variation bound cannot be re-derived by this build; treated as unsound (conservative)")
                 return out
             }
-            let effective = Rational.max(Rational(0), lower - Rational(r.dimension) * tv)
+            let effective = ReferenceSmoothing.effective(lower: lower, dimension: r.dimension, tvBound: tv)
             if let e = r.pAEffective, try parse(e, field: "pAEffective") != effective {
                 bad("inconsistent", "pAEffective \(e) is not max(0, pALower - d x tv) = \(effective)")
             }

@@ -62,15 +62,15 @@ public enum EndToEndSuite: VectorSuite {
     typealias File = VectorFile<Parameters, Case>
 
     struct Config {
-        var noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, n0: Int, n: Int, alpha: Rational, radiusMode: String
+        var noise: NoiseConfiguration, n0: Int, n: Int, alpha: Rational, radiusMode: RadiusMode
     }
 
     static let seedHex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
     static let configs: [Config] = [
-        Config(noise: .discreteGaussian, sigma2: Rational(9, 4), sampler: "exact", tableBits: nil, n0: 16, n: 120, alpha: Rational(1, 100), radiusMode: "binary"),
-        Config(noise: .discreteGaussian, sigma2: Rational(16), sampler: "table", tableBits: 64, n0: 16, n: 120, alpha: Rational(1, 1000), radiusMode: "binary"),
-        Config(noise: .discreteGaussian, sigma2: Rational(4), sampler: "table", tableBits: 32, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
-        Config(noise: .roundedGaussian, sigma2: Rational(1), sampler: "table", tableBits: 64, n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: "binary"),
+        Config(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: Rational(9, 4), sampler: .exact, tableBits: nil), n0: 16, n: 120, alpha: Rational(1, 100), radiusMode: .binary),
+        Config(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: Rational(16), sampler: .table, tableBits: 64), n0: 16, n: 120, alpha: Rational(1, 1000), radiusMode: .binary),
+        Config(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: Rational(4), sampler: .table, tableBits: 32), n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: .binary),
+        Config(noise: NoiseConfiguration(family: .roundedGaussian, sigma2: Rational(1), sampler: .table, tableBits: 64), n0: 10, n: 100, alpha: Rational(1, 100), radiusMode: .binary),
     ]
 
     /// A hand-made tiny classifier whose vote depends on the noise: input [4] (q = 8 g), one fully connected
@@ -110,37 +110,21 @@ public enum EndToEndSuite: VectorSuite {
             for (xi, x) in inputs.enumerated() { for (ci, c) in configs.enumerated() {
                 id += 1
                 let example = UInt32(1000 * gi + 10 * xi + ci)
-                let sampler = try ReferenceSmoothing.sampler(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits)
-                let sel = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 0, samples: c.n0, sampler: sampler)
-                var cand = 0
-                for i in 1..<sel.count where sel[i] > sel[cand] { cand = i }
-                let est = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 1, samples: c.n, sampler: sampler)
-                let nA = est[cand]
-                let lower = try SmoothingCertification.clopperPearsonLower(successes: nA, trials: c.n, alpha: c.alpha)
-                let eta: Rational = c.sampler == "table"
-                    ? try TableLaw(family: c.noise, sigma2: c.sigma2, bits: c.tableBits!).certificationTotalVariationBound
-                    : Rational(0)
-                let table = try SmoothingCertification.table(noise: c.noise, sigma2: c.sigma2, sampler: c.sampler, tableBits: c.tableBits,
-                                                             eta: eta, dimension: x.count, estimationSamples: c.n, alpha: c.alpha,
-                                                             radiusMode: c.radiusMode)
-                // The table's definition, read plainly (linear scan): the last step with minCount <= nA.
-                let norm2 = table.steps.last(where: { $0.minCount <= nA })?.norm2Bound
-                let pc = try ReferenceSmoothing.counts(network: net, input: x, seed: seed, example: example, phase: 2, samples: c.n, sampler: sampler)
-                var top = 0
-                for i in 1..<pc.count where pc[i] > pc[top] { top = i }
-                var second = -1
-                for i in 0..<pc.count where i != top && (second < 0 || pc[i] > pc[second]) { second = i }
-                let nB = second >= 0 ? pc[second] : 0
-                let answers = try TwoSidedBinomialTest.rejects(successes: pc[top], trials: pc[top] + nB, alpha: c.alpha)
+                // The specification, called (not restated): ReferenceSmoothing.certify and .predict.
+                let cert = try ReferenceSmoothing.certify(network: net, input: x, seed: seed, example: example, n0: c.n0, n: c.n,
+                                                          alpha: c.alpha, noise: c.noise, radiusMode: c.radiusMode)
+                let pred = try ReferenceSmoothing.predict(network: net, input: x, seed: seed, example: example, n: c.n,
+                                                          alpha: c.alpha, noise: c.noise)
                 cases.append(Case(
                     id: id, result: .valid,
-                    comment: "\(c.noise.rawValue) sigma2 \(c.sigma2), \(c.sampler) sampler, N0 \(c.n0), N \(c.n), alpha \(c.alpha)",
-                    input: x, example: example, seed: seedHex, noise: c.noise.rawValue, sigma2: c.sigma2.description,
-                    sampler: c.sampler, tableBits: c.tableBits, n0: c.n0, n: c.n, alpha: c.alpha.description,
-                    radiusMode: c.radiusMode, selectionCounts: sel, counts: est, candidate: cand, nA: nA,
-                    pALower: lower.description, tvBoundPerCoordinate: eta.description,
-                    certificateSteps: table.steps, certifiedNorm2: norm2 ?? 0,
-                    predictCounts: pc, predictPrediction: answers ? top : -1))
+                    comment: "\(c.noise.family.rawValue) sigma2 \(c.noise.sigma2), \(c.noise.sampler.rawValue) sampler, N0 \(c.n0), N \(c.n), alpha \(c.alpha)",
+                    input: x, example: example, seed: seedHex, noise: c.noise.family.rawValue, sigma2: c.noise.sigma2.description,
+                    sampler: c.noise.sampler.rawValue, tableBits: c.noise.tableBits, n0: c.n0, n: c.n, alpha: c.alpha.description,
+                    radiusMode: c.radiusMode.rawValue, selectionCounts: cert.selectionCounts, counts: cert.estimationCounts,
+                    candidate: cert.candidate, nA: cert.nA,
+                    pALower: cert.pALower.description, tvBoundPerCoordinate: cert.tvBound.description,
+                    certificateSteps: cert.table.steps, certifiedNorm2: cert.certifiedNorm2Bound ?? 0,
+                    predictCounts: pred.counts, predictPrediction: pred.prediction ?? -1))
             } }
             groups.append(VectorGroup(description: desc,
                                       parameters: Parameters(model: m, modelSHA256: SHA256.hex(try CanonicalJSON.encode(m))),

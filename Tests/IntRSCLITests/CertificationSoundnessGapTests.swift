@@ -29,8 +29,8 @@ struct CertificationSoundnessGapTests {
     @Test("verify: a built tight table passes; lowered thresholds are UNSOUND; a raised one is not the builder's table")
     func verifyTightTable() throws {
         let alpha = Rational(1, 1000)
-        let spec = try SmoothingCertification.spec(noise: .discreteGaussian, sigma2: Rational(4), sampler: "exact", tableBits: nil, eta: Rational(0),
-                                                   dimension: 64, estimationSamples: 200, alpha: alpha, radiusMode: "tight")
+        let spec = try SmoothingCertification.spec(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: Rational(4), sampler: .exact, tableBits: nil),
+                                                   eta: Rational(0), dimension: 64, estimationSamples: 200, alpha: alpha, radiusMode: .tight)
         let cp: CertificateTableBuilder.LowerBound = { k in try SmoothingCertification.clopperPearsonLower(successes: k, trials: 200, alpha: alpha) }
         let t = try CertificateTableBuilder.build(spec: spec, lowerBound: cp, phiUpper: SmoothingCertification.phiOfSqrtUpper, generator: "test")
         #expect(t.steps.count >= 3, "\(t.steps)")

@@ -15,9 +15,10 @@ struct ShippedCertificateTableTests {
         let d = model.input.shape.reduce(1, *)
         let law = try TableLaw(family: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2), bits: o.tableBits)
         let eta = law.certificationTotalVariationBound
-        let spec = try SmoothingCertification.spec(noise: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2),
-                                                   sampler: o.sampler, tableBits: o.tableBits, eta: eta, dimension: d,
-                                                   estimationSamples: o.n, alpha: try o.parsedAlpha(), radiusMode: o.radiusMode)
+        let spec = try SmoothingCertification.spec(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2),
+                                                                             sampler: SamplerKind(rawValue: o.sampler)!, tableBits: o.tableBits),
+                                                   eta: eta, dimension: d, estimationSamples: o.n, alpha: try o.parsedAlpha(),
+                                                   radiusMode: RadiusMode(rawValue: o.radiusMode)!)
         return (spec, try SmoothingCertificates.cacheName(spec.configuration))
     }
 

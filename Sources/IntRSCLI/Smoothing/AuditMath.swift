@@ -24,11 +24,10 @@ enum AuditMath {
     /// The sampler's per-coordinate total-variation bound, re-derived from the recorded configuration, or nil
     /// when this build cannot re-derive it (then the recorded value is used and the audit says so).
     static func tvBound(noise: String, sigma2: Rational, sampler: String, tableBits: Int?) throws -> Rational? {
-        if sampler == "exact" { return Rational(0) }
-        guard sampler == "table", let bits = tableBits else { return nil }
+        guard let kind = SamplerKind(rawValue: sampler), kind == .exact || tableBits != nil else { return nil }
+        // The same rule `intrs certify` charges (NoiseConfiguration.totalVariationBound).
         let family: NoiseFamily = noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
-        // The same law and precision `intrs certify` uses (SmoothingNoise.make).
-        return try TableLaw(family: family, sigma2: sigma2, bits: bits).certificationTotalVariationBound
+        return try NoiseConfiguration(family: family, sigma2: sigma2, sampler: kind, tableBits: tableBits).totalVariationBound()
     }
 
     /// What the tight audit keeps per (sigma2, d): the per-norm maxima of the pattern enumeration up to

@@ -170,11 +170,10 @@ enum SmoothingCertificates {
 
     static func lookup(options o: SmoothingOptions, sigma2: Rational, alpha: Rational, dimension: Int,
                        tvBound: Rational, log: (String) -> Void) throws -> CertificateTable {
-        let family: NoiseFamily = o.noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
-        let spec = try SmoothingCertification.spec(noise: family, sigma2: sigma2, sampler: o.sampler,
-                                                   tableBits: o.sampler == "table" ? o.tableBits : nil, eta: tvBound,
-                                                   dimension: dimension, estimationSamples: o.n, alpha: alpha,
-                                                   radiusMode: o.radiusMode)
+        let noise = NoiseConfiguration(family: NoiseFamily(rawValue: o.noise)!, sigma2: sigma2,
+                                       sampler: SamplerKind(rawValue: o.sampler)!, tableBits: o.tableBits)
+        let spec = try SmoothingCertification.spec(noise: noise, eta: tvBound, dimension: dimension, estimationSamples: o.n,
+                                                   alpha: alpha, radiusMode: RadiusMode(rawValue: o.radiusMode)!)
         let expected = spec.configuration
         let lowerBound: CertificateTableBuilder.LowerBound = { k in try SmoothingCertification.clopperPearsonLower(successes: k, trials: o.n, alpha: alpha) }
         // A table read from a file is only an input. Closed-form certificates are re-derived after the run (selfAudit,

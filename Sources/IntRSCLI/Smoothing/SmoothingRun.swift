@@ -87,7 +87,7 @@ enum SmoothingRun {
             let time = seconds(since: t0)
             let lower: Rational
             if let c = cpCache[o.nA] { lower = c } else { lower = try s.clopperPearsonLower(o.nA, s.n); cpCache[o.nA] = lower }
-            let effective = Rational.max(Rational(0), lower - Rational(d) * s.constants.tvBound)
+            let effective = ReferenceSmoothing.effective(lower: lower, dimension: d, tvBound: s.constants.tvBound)
             let norm2 = o.certifiedNorm2Bound ?? 0
             let radius = Double(norm2).squareRoot()
             records.append(RunRecord(

@@ -3,12 +3,6 @@ import IntRSExact
 import IntRSReference
 import IntRSRuntime
 
-/// Which sampler algorithm: the exact CKS sampler or a CDT table.
-public enum SamplerKind: String, Codable, Sendable, CaseIterable {
-    case exact
-    case table
-}
-
 /// Which implementation: the big-integer reference or the fixed-width runtime.
 public enum SamplerImpl: String, Codable, Sendable, CaseIterable {
     case reference

@@ -90,34 +90,36 @@ public enum SmoothingCertification {
         return m
     }
 
-    /// The certificate table of a run configuration. `radiusMode`: "binary" (closed form), "tight", or
-    /// "two-class" (rounded Gaussian; pB = 1 - pA gives the binary thresholds).
-    public static func table(noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, eta: Rational,
-                             dimension: Int, estimationSamples n: Int, alpha: Rational, radiusMode: String) throws -> CertificateTable {
-        let spec = try self.spec(noise: noise, sigma2: sigma2, sampler: sampler, tableBits: tableBits, eta: eta,
-                                 dimension: dimension, estimationSamples: n, alpha: alpha, radiusMode: radiusMode)
+    /// The certificate table of a run configuration: `noise` (law, sampler and bits), eta (the sampler's
+    /// per-coordinate total-variation bound; nil: ``NoiseConfiguration/totalVariationBound()``), d, N, alpha and
+    /// the radius mode (binary: closed form; tight: exact Neyman–Pearson, discrete Gaussian only; two-class:
+    /// rounded Gaussian only, pB = 1 - pA gives the binary thresholds).
+    public static func table(noise: NoiseConfiguration, eta: Rational? = nil, dimension: Int, estimationSamples n: Int,
+                             alpha: Rational, radiusMode: RadiusMode) throws -> CertificateTable {
+        let spec = try self.spec(noise: noise, eta: try eta ?? noise.totalVariationBound(), dimension: dimension,
+                                 estimationSamples: n, alpha: alpha, radiusMode: radiusMode)
         return try CertificateTableBuilder.build(spec: spec,
                                                  lowerBound: { k in try clopperPearsonLower(successes: k, trials: n, alpha: alpha) },
                                                  phiUpper: phiOfSqrtUpper, generator: "intrs certify \(IntRSVersion.string)")
     }
 
     /// The table builder's specification of a run configuration (its `configuration` names a table).
-    public static func spec(noise: NoiseFamily, sigma2: Rational, sampler: String, tableBits: Int?, eta: Rational,
-                            dimension: Int, estimationSamples n: Int, alpha: Rational, radiusMode: String) throws -> CertificateTableBuilder.Spec {
+    /// Throws for a radius mode that is not sound for the noise family (``RadiusMode/isSound(for:)``).
+    public static func spec(noise: NoiseConfiguration, eta: Rational, dimension: Int, estimationSamples n: Int,
+                            alpha: Rational, radiusMode: RadiusMode) throws -> CertificateTableBuilder.Spec {
         let mode: CertificateTableBuilder.Mode
         let form: CertificateTableBuilder.Form
         switch radiusMode {
-        case "binary": mode = .closedForm; form = .binary
-        case "tight":
-            guard noise == .discreteGaussian else { throw SmoothingReferenceError.invalid("radius mode tight: for discrete-gaussian noise only (rounded-gaussian uses the exact closed form)") }
+        case .binary: mode = .closedForm; form = .binary
+        case .tight:
+            guard radiusMode.isSound(for: noise.family) else { throw SmoothingReferenceError.invalid("radius mode tight: for discrete-gaussian noise only (rounded-gaussian uses the exact closed form)") }
             mode = .tight; form = .binary
-        case "two-class":
-            guard noise == .roundedGaussian else { throw SmoothingReferenceError.invalid("radius mode two-class: sound only for rounded-gaussian noise") }
+        case .twoClass:
+            guard radiusMode.isSound(for: noise.family) else { throw SmoothingReferenceError.invalid("radius mode two-class: sound only for rounded-gaussian noise") }
             mode = .closedForm; form = .twoClass
-        default: throw SmoothingReferenceError.invalid("radius mode \"\(radiusMode)\": expected binary, tight or two-class")
         }
-        return CertificateTableBuilder.Spec(noise: try certificationNoise(noise, sigma2: sigma2), noiseName: noise.rawValue,
-                                            sampler: sampler, eta: eta, samplerBits: tableBits, dimension: dimension,
+        return CertificateTableBuilder.Spec(noise: try certificationNoise(noise.family, sigma2: noise.sigma2), noiseName: noise.family.rawValue,
+                                            sampler: noise.sampler.rawValue, eta: eta, samplerBits: noise.tableBits, dimension: dimension,
                                             estimationSamples: n, alpha: alpha, form: form, mode: mode)
     }
 }

@@ -15,6 +15,10 @@ where Classifier.Scalar == Int32, Noise.Scalar == Int32 {
 
     /// CERTIFY: select a class with n0 samples (phase 0), count it among n fresh samples (phase 1), and read
     /// the certificate off `certificate` (built for exactly n estimation samples; traps otherwise).
+    ///
+    /// Specification: `ReferenceSmoothing.certify` in IntRSReference. With the fast int8 evaluator, the fast
+    /// samplers of a `NoiseConfiguration` and the certificate table it builds, the outcome equals the
+    /// reference's field for field (SmoothingSpecificationTests, on random models, inputs and configurations).
     public func certify(input: [Int32], example: UInt32, n0: Int, n: Int,
                         certificate: some CertificateLookup) -> CertifyOutcome {
         precondition(n0 >= 1 && n >= 1, "n0 and n must be >= 1")
@@ -30,6 +34,9 @@ where Classifier.Scalar == Int32, Noise.Scalar == Int32 {
 
     /// PREDICT: count n samples (phase 2); answer the top class when the two-sided binomial test of the top
     /// two counts rejects at the test's alpha, else abstain.
+    ///
+    /// Specification: `ReferenceSmoothing.predict` in IntRSReference (equal with the real parts and a test that
+    /// decides `TwoSidedBinomialTest.rejects`; SmoothingSpecificationTests).
     public func predict(input: [Int32], example: UInt32, n: Int, test: some PredictionTest) -> PredictOutcome {
         precondition(n >= 1, "n must be >= 1")
         let counts = counter.count(input: input, example: example, phase: SmoothingPhase.prediction.rawValue, samples: n)

@@ -13,8 +13,11 @@ import Foundation
 /// result depends only on (classifier, noise, input, example, phase, samples), not on `threads` or
 /// `chunkSize`. (Tested in SmoothingDeterminismTests.)
 ///
-/// Reference: this equals `for i in 0..<samples { counts[f(x + noise(example, phase, i))] += 1 }`
-/// (`countVotesSerially`, the one-line definition kept beside it for tests).
+/// Specification: `ReferenceSmoothing.counts` in IntRSReference (one noisy input at a time, in sample-index
+/// order, reference samplers and reference int8 evaluator); with the real parts this equals it
+/// (SmoothingSpecificationTests). For any classifier and noise source it equals
+/// `for i in 0..<samples { counts[f(x + noise(example, phase, i))] += 1 }` (`countVotesSerially`, the
+/// one-line definition kept beside it for tests with stand-ins, SmoothingDeterminismTests).
 public struct VoteCounter<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable
 where Classifier.Scalar == Noise.Scalar {
     public typealias Scalar = Classifier.Scalar
