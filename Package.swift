@@ -3,19 +3,22 @@
 //
 // Module graph (arrows point at what a module may import):
 //
-//   intrs ─► IntRSCLI ──► IntRSConformance ──► IntRSReference ──► IntRSExact ──► CGMP (libgmp)
-//        │     │           │                   │
-//        │     │           └────► IntRSRuntime ─┴──► IntRSCore (plain shared types, no GMP)
-//        │     │                    │
-//        │     │                    └──► CIntRSKernels (C: int8 GEMM/conv/requantisation kernels, portable
-//        │     │                         and AVX2 paths chosen at run time; no dependencies)
-//        │     └──► IntRSFloatBaseline (the float32 baseline, displayed comparisons only) ──► IntRSRuntime, IntRSCore
+//   intrs ─► IntRSCLI ─┬─► IntRSRun ─────────┬──► IntRSReference ──► IntRSExact ──► CGMP (libgmp)
+//        │             │  (a run: typed       │         │
+//        │             │   configuration,     ├──► IntRSRuntime ──┴──► IntRSCore (plain shared types, no GMP)
+//        │             │   certify, predict,  │         │
+//        │             │   audit, merge,      │         └──► CIntRSKernels (C: int8 GEMM/conv/requantisation
+//        │             │   outputs)           │              kernels, portable and AVX2 paths chosen at run time)
+//        │             │                      └──► IntRSFloatBaseline (the float32 baseline, displayed comparisons
+//        │             │                           only) ──► IntRSRuntime, IntRSCore
+//        │             └─► IntRSConformance ──► IntRSReference, IntRSRuntime (vectors, conformance)
 //        └─────────────────────────────────────────────►
 //
-// IntRSRuntime never imports IntRSExact or IntRSReference: it is the part that ships to devices. It does not
-// import IntRSFloatBaseline either (the float32 baseline exists for displayed comparisons, not on devices);
+// IntRSRuntime never imports IntRSExact, IntRSReference or IntRSRun: it is the part that ships to devices. It does
+// not import IntRSFloatBaseline either (the float32 baseline exists for displayed comparisons, not on devices);
 // IntRSFloatBaseline counts votes with the runtime's generic `VoteCounter` and never reaches IntRSExact,
 // IntRSReference or GMP.
+// IntRSCLI holds argument parsing and printing only: every run, audit and merge is a call into IntRSRun.
 // tools/check-imports.py (run by CI) checks that every import is a declared dependency and that this holds.
 // CIntRSKernels is compiled with the default flags (no global -mavx2): its AVX2 functions carry
 // per-function target attributes and run only when the CPU has AVX2 and FMA.
@@ -32,6 +35,7 @@ let package = Package(
         .library(name: "IntRSRuntime", targets: ["IntRSRuntime"]),
         .library(name: "IntRSFloatBaseline", targets: ["IntRSFloatBaseline"]),
         .library(name: "IntRSConformance", targets: ["IntRSConformance"]),
+        .library(name: "IntRSRun", targets: ["IntRSRun"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -54,9 +58,14 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(
+            name: "IntRSRun",
+            dependencies: ["IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"],
+            exclude: ["README.md"]
+        ),
+        .target(
             name: "IntRSCLI",
             dependencies: [
-                "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact",
+                "IntRSRun", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"],
@@ -73,9 +82,10 @@ let package = Package(
             dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
             resources: []
         ),
+        .testTarget(name: "IntRSRunTests", dependencies: ["IntRSRun", "IntRSCore", "IntRSExact"]),
         .testTarget(
             name: "IntRSCLITests",
-            dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"]
+            dependencies: ["IntRSCLI", "IntRSRun", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"]
         ),
     ]
 )
@@ -86,6 +96,6 @@ let package = Package(
 if Context.environment["INTRS_FUZZ"] == "1" {
     package.targets.append(.executableTarget(
         name: "IntRSFuzz",
-        dependencies: ["IntRSCLI", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"],
+        dependencies: ["IntRSCLI", "IntRSRun", "IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSFloatBaseline", "IntRSCore", "IntRSExact"],
         path: "Fuzz/Harness"))
 }

@@ -13,7 +13,10 @@ in each target's sources. It fails (exit 1) when:
      - IntRSRuntime (ships to devices) imports neither IntRSExact, IntRSReference, CGMP nor anything
        that depends on them, directly or transitively, nor the float32 baseline (IntRSFloatBaseline);
      - IntRSFloatBaseline (the float32 baseline, displayed comparisons only) reaches neither IntRSExact,
-       IntRSReference nor CGMP either.
+       IntRSReference nor CGMP either;
+     - IntRSRun (the run library) is imported only by IntRSCLI, the fuzz harness and tests (the maths, the
+       device runtime and the vectors never depend on a run), and imports no command-line parser
+       (ArgumentParser): the command line is a shell over it.
 Exit 0 with a one-line summary otherwise. Standard library and system modules are ignored.
 """
 import json
@@ -24,9 +27,11 @@ import sys
 
 IMPORT = re.compile(r"^\s*(?:@testable\s+|@_implementationOnly\s+|@preconcurrency\s+|(?:public|internal|package)\s+)*import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.M)
 DEVICE_MODULE = "IntRSRuntime"
-FORBIDDEN_FOR_DEVICE = {"IntRSExact", "IntRSReference", "CGMP", "IntRSFloatBaseline"}
+FORBIDDEN_FOR_DEVICE = {"IntRSExact", "IntRSReference", "CGMP", "IntRSFloatBaseline", "IntRSRun"}
 FLOAT_MODULE = "IntRSFloatBaseline"
 FORBIDDEN_FOR_FLOAT = {"IntRSExact", "IntRSReference", "CGMP"}
+RUN_MODULE = "IntRSRun"
+RUN_IMPORTERS = {"IntRSCLI", "IntRSFuzz"}
 PLAIN_MODULE = "IntRSCore"
 
 
@@ -64,10 +69,14 @@ def main() -> int:
                     text = handle.read()
                 for match in IMPORT.finditer(text):
                     module = match.group(1)
-                    if module not in targets or module == name:
-                        continue
                     line = text.count("\n", 0, match.start()) + 1
                     where = f"{os.path.relpath(file, root)}:{line}"
+                    if name == RUN_MODULE and module == "ArgumentParser":
+                        failures.append(f"{where}: {RUN_MODULE} imports ArgumentParser; the run library takes a typed configuration, the command line parses")
+                    if module not in targets or module == name:
+                        continue
+                    if module == RUN_MODULE and name not in RUN_IMPORTERS and t.get("type") != "test":
+                        failures.append(f"{where}: {name} imports {RUN_MODULE}; only the command line, the fuzz harness and tests may")
                     if module not in deps[name]:
                         failures.append(f"{where}: {name} imports {module}, which is not among its dependencies in Package.swift")
                     if name == PLAIN_MODULE:

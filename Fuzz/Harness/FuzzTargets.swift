@@ -1,5 +1,6 @@
 import Foundation
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSConformance
 import IntRSCore
 import IntRSReference

@@ -1,5 +1,6 @@
 import Foundation
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSCore
 
 /// Inputs that reach a defect already listed in issue 16 ("Defects to fix", items 1-22) and being fixed

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntRSCore
+import IntRSRun
 import IntRSExact
 import IntRSReference
 import IntRSFloatBaseline
@@ -39,7 +40,7 @@ struct BenchSmoothingCommand: ParsableCommand {
             }
             cks = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(p), sigma2Denominator: UInt64(q))
         } catch { throw ValidationError("--sigma2 \(s2): not accepted by the fast CKS sampler: \(error)") }
-        let path = try SmoothingParts.shippedPath(model, resource: SmoothingDefaults.modelResource, option: "--model")
+        let path = try SmoothingCommandRunner.shippedPath(model, resource: SmoothingDefaults.modelResource, option: "--model")
         let m = try Int8ModelFile.decode(try SmoothingParts.readFile(path, what: "model"), file: path)
         let eval = try FastInt8Evaluator(model: m, threads: 1, file: path)
         let seed = try Seed(hex: SmoothingDefaults.seedHex)

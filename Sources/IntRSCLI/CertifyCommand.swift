@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntRSCore
 import IntRSExact
+import IntRSRun
 
 /// `intrs certify`: Cohen et al.'s CERTIFY on the int8 runtime with integer noise and integer certificates.
 struct CertifyCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntRSCore
+import IntRSRun
 import IntRSExact
 import IntRSReference
 

@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 @Suite("intrs audit")
 struct AuditCommandTests {

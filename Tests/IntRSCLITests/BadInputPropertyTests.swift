@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// The end-to-end bad-input property of issue 16: for mutated input files (truncations, type swaps, huge numbers,
 /// unknown keys, bytes that are not text), every command that reads them either succeeds or exits non-zero with

@@ -3,6 +3,7 @@ import Testing
 import ArgumentParser
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 @Suite("intrs radius / theorem / table: bad input")
 struct CertificationCommandsTests {

@@ -4,6 +4,7 @@ import IntRSCore
 import IntRSExact
 import IntRSReference
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 14, part 2: a tampered tight table, the NP-2 hypothesis, one TV precision rule, unambiguous JSON names.
 @Suite("certification: soundness gaps of the independent review")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `intrs clopper-pearson` and `intrs enclose`: parsing, negative values, and bad input rejected with a
 /// message naming the option.

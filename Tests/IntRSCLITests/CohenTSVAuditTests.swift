@@ -4,6 +4,7 @@ import IntRSCore
 import IntRSExact
 import IntRSReference
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `intrs audit --cohen-tsv`: per-radius achievability (Proofs: AUD-1).
 @Suite("intrs audit: Cohen TSV achievability")

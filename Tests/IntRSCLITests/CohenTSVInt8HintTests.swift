@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 @Suite("audit --cohen-tsv on intrs's own int8 TSV (issue 16)")
 struct CohenTSVInt8HintTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSConformance
 
 /// `intrs vectors export` and `intrs conform` through the command line: exit statuses and error messages.

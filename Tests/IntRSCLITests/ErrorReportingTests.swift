@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Errors thrown by a subcommand's run() are usage errors (exit 64) when the input is bad, and are
 /// reported with that subcommand's path, not the root's.

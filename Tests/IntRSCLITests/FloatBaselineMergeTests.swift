@@ -5,6 +5,7 @@ import IntRSExact
 import IntRSFloatBaseline
 import IntRSRuntime
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `intrs merge` with the float baseline's shards: the merged outputs equal a single run's byte for byte.
 @Suite("merge: float baseline")

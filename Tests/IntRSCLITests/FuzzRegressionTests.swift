@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Replays the fuzzers' files through the same targets the libFuzzer harness runs (Fuzz/Harness/FuzzTargets.swift,
 /// linked into this test target; see Fuzz/README.md), without the sanitizer:

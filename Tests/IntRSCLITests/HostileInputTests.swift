@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 16: inputs found by a hostile test pass that crashed (Swift traps) or hung; each is now refused
 /// with a usage error (exit 64) naming the option and value, before any work.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSExact
 
 /// `--json` enclosures carry a decimal rendering beside the exact p/q ends (theorem's report).

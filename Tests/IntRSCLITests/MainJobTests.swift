@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// The main job end to end inside `swift test`: `intrs certify` on the shipped digits model (d = 64) with a
 /// small N and a few examples, then `intrs audit` on its output, clean and tampered.

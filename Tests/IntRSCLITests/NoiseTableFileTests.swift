@@ -6,6 +6,7 @@ import IntRSCore
 import IntRSExact
 import IntRSReference
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `intrs noise --write-table FILE` and `intrs sample --sampler table --table FILE`: a written table
 /// samples exactly like the table built in memory; bad files are refused naming file, field and value.

@@ -5,6 +5,7 @@ import Glibc
 #endif
 import IntRSCore
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 16, data safety: an output set is replaced all or none, also when a signal arrives; temporaries are
 /// removed; outputs that coincide with each other or with an input are refused before any work.

@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Bad input around a run's outputs (found by QA of issue 6): no partial set of outputs, an empty file is never
 /// a clean audit, merge refuses an incomplete or mixed set of shards and names what differs.
@@ -181,8 +182,10 @@ struct RunOutputsBadInputTests {
     func optionValues() throws {
         for (args, needle) in [(["--n", "-5"], "--n -5"), (["--n0", "-1"], "--n0 -1"), (["--threads", "-2"], "--threads -2"),
                                (["--noise", "rounded-gaussian", "--radius-mode", "tight"], "--radius-mode tight")] {
-            let o = try SmoothingOptions.parse(args)
-            do { try o.checkCounts(); Issue.record("\(args) accepted") } catch { #expect("\(error)".contains(needle), "\(error)") }
+            // Checked while parsing (SmoothingOptions.validate), before any work.
+            do { _ = try SmoothingOptions.parse(args); Issue.record("\(args) accepted") } catch {
+                #expect(SmoothingOptions.message(for: error).contains(needle), "\(error)")
+            }
         }
         let s = try SmoothingOptions.parse(["--shard", "-1/2"])
         #expect(throws: (any Error).self) { _ = try Shard.parse(s.shard!) }

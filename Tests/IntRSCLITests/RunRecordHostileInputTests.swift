@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 16 (items 3, 4, 5, 6, 10, 11, 18) and issue 14 part 2 item 2: hand-made hostile run records. Every one is a
 /// malformed line naming its field (never a trap), the other lines are still checked, and merge refuses what audit

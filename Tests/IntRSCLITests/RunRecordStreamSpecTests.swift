@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Run records (version 2) and float-baseline records (version 2) name the stream specification that drew
 /// their noise (`streamSpec`); merge treats it as configuration; audit notes an old or unknown one.

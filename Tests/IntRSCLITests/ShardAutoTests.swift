@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import IntRSCore
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `--shard auto` (Slurm job arrays, Kubernetes Indexed Jobs), the `shard` field of records and `intrs merge`'s
 /// completeness check from the records.
@@ -151,7 +152,7 @@ struct ShardAutoTests {
             var s = setup
             let o = try SmoothingOptions.parse(["--every", "1", "--shard", "\(i)/4"])
             let sh = try o.resolvedShard(environment: [:])
-            s.shard = o.recordedShard(sh, of: RunStandIns.examples)
+            s.shard = o.selection(shard: sh).recordedShard(of: RunStandIns.examples)
             shards.append(try SmoothingRun.certify(s, examples: o.select(RunStandIns.examples, shard: sh), progress: { _ in }))
         }
         func write(_ name: String, _ records: [RunRecord]) throws -> String {

@@ -4,6 +4,7 @@ import IntRSCore
 import IntRSExact
 import IntRSReference
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// `intrs certify` with no arguments must find its certificate table in the bundle (building one for
 /// N = 100,000 takes minutes), and the shipped table must be the one the exact reference builds.
@@ -16,9 +17,9 @@ struct ShippedCertificateTableTests {
         let law = try TableLaw(family: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2), bits: o.tableBits)
         let eta = law.certificationTotalVariationBound
         let spec = try SmoothingCertification.spec(noise: NoiseConfiguration(family: .discreteGaussian, sigma2: try Rational(parsing: SmoothingDefaults.sigma2),
-                                                                             sampler: SamplerKind(rawValue: o.sampler)!, tableBits: o.tableBits),
+                                                                             sampler: o.sampler, tableBits: o.tableBits),
                                                    eta: eta, dimension: d, estimationSamples: o.n, alpha: try o.parsedAlpha(),
-                                                   radiusMode: RadiusMode(rawValue: o.radiusMode)!)
+                                                   radiusMode: o.radiusMode)
         return (spec, try SmoothingCertificates.cacheName(spec.configuration))
     }
 

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 import IntRSCore
+import IntRSReference
 import IntRSExact
 import IntRSRuntime
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Stand-in parts for run-level tests: real ChaCha20 + fast CKS noise, a toy classifier and a toy table.
 enum RunStandIns {
@@ -23,8 +25,9 @@ enum RunStandIns {
             noise: AnyGridNoiseSource(StreamNoiseSource(seed: seed, sampler: sampler)),
             certificate: Table(estimationSamples: n), predictionTest: ReferencePredictionTest(alpha: Rational(1, 1000)),
             clopperPearsonLower: { k, n in Rational(k, n) },
-            constants: RunConstants(alpha: Rational(1, 1000), noise: "discrete-gaussian", sigma2: Rational(9),
-                                    sampler: "exact", tableBits: nil, radiusMode: "binary", seedHex: seed.hex,
+            constants: RunConstants(alpha: Rational(1, 1000),
+                                    noise: NoiseConfiguration(family: .discreteGaussian, sigma2: Rational(9), sampler: .exact, tableBits: nil),
+                                    radiusMode: .binary, seedHex: seed.hex,
                                     modelSHA256: String(repeating: "0", count: 64), dataSHA256: String(repeating: "1", count: 64),
                                     gridScale: Rational(1, 16), tvBound: Rational(0)),
             n0: 20, n: n, threads: threads)

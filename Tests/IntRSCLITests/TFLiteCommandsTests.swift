@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSCore
 
 /// `intrs model import` and the commands that accept a `.tflite` path directly.

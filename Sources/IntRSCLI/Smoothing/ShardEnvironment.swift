@@ -1,4 +1,5 @@
 import ArgumentParser
+import IntRSRun
 
 /// `--shard auto`: the shard index and count read from the environment of a job-array engine, so that one
 /// command line serves every task of the array. No scheduler: the engine starts the tasks, `intrs merge`

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import IntRSCore
 import IntRSExact
+import IntRSReference
+import IntRSRun
 
 /// Options shared by `intrs certify` and `intrs predict`.
 struct SmoothingOptions: ParsableArguments {
@@ -14,9 +16,9 @@ struct SmoothingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Noise standard deviation in REAL units (e.g. 0.25 in [0, 1] pixel units); converted exactly: sigma2 = (sigma / gridScale)^2. Give --sigma2 or --sigma, not both.")
     var sigma: String?
     @Option(help: "Noise law: discrete-gaussian (N_Z) or rounded-gaussian (round(N(0, sigma^2))).")
-    var noise: String = "discrete-gaussian"
+    var noise: NoiseFamily = .discreteGaussian
     @Option(help: "Sampler: exact (CKS, discrete-gaussian only) or table (CDT table; its total-variation bound is accounted for).")
-    var sampler: String = "table"
+    var sampler: SamplerKind = .table
     @Option(parsing: .unconditional, help: "Table sampler threshold bits (a multiple of 32).")
     var tableBits: Int = 64
     @Option(name: .customLong("n0"), parsing: .unconditional, help: "CERTIFY selection samples N0.")
@@ -26,7 +28,7 @@ struct SmoothingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")
     var alpha: String = "0.001"
     @Option(help: "Radius mode: binary (closed-form binary, default; sound for discrete-gaussian by CF-2, Proofs/CF-2.md), tight (exact Neyman-Pearson over integer shifts; discrete-gaussian only), two-class (rounded-gaussian only; its certificate tables take pB = 1 - pA, so it certifies exactly what binary does: a two-class mode that bounds the runner-up is not implemented, Proofs/two-class-bounded-design.md).")
-    var radiusMode: String = "binary"
+    var radiusMode: RadiusMode = .binary
     @Option(parsing: .unconditional, help: "Worker threads (default: all processors). Results do not depend on it.")
     var threads: Int?
     @Option(parsing: .unconditional, help: "Run shard i of n (\"i/n\", 0 <= i < n): the examples whose position in the selection is i mod n; or \"auto\": i and n from a Slurm job array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of SLURM_ARRAY_TASK_COUNT) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX of --shard-count). Join shards with `intrs merge`.")
@@ -57,30 +59,16 @@ struct SmoothingOptions: ParsableArguments {
     var quiet = false
 }
 
+extension RadiusMode: ExpressibleByArgument {}
+
+/// The defaults of `intrs certify` and `intrs predict` that live in the command line (the shipped files).
 enum SmoothingDefaults {
-    /// The fixed default seed: the ASCII bytes of "intrs-default-seed-v1" followed by zero bytes (32 bytes).
-    static let seedHex = "696e7472732d64656661756c742d736565642d76310000000000000000000000"
+    static let seedHex = RunConfiguration.defaultSeedHex
     static let sigma2 = "16"
     static let modelResource = "digits-cnn.v1.json"
     static let dataResource = "digits-test.v1.json"
     /// Default subset: every 20th example (18 of the 360 digits test examples). Measured: Benchmarks/README.md.
-    static let every = 20
-}
-
-/// A parsed "--shard i/n".
-struct Shard: Equatable {
-    var index: Int
-    var count: Int
-    static func parse(_ s: String) throws -> Shard {
-        let p = s.split(separator: "/")
-        guard p.count == 2, let i = Int(p[0]), let n = Int(p[1]), n >= 1, i >= 0, i < n else {
-            throw ValidationError("--shard \"\(s)\": expected i/n with integers 0 <= i < n, e.g. 0/4")
-        }
-        return Shard(index: i, count: n)
-    }
-    var suffix: String { ".shard-\(index)-of-\(count)" }
-    /// "i/n".
-    var text: String { "\(index)/\(count)" }
+    static let every = ExampleSelection.defaultEvery
 }
 
 extension SmoothingOptions {
@@ -114,22 +102,8 @@ extension SmoothingOptions {
         }
     }
 
-    /// sigma2 in grid units squared, from --sigma2 or from --sigma (real units) and the grid scale.
-    func parsedSigma2(gridScale: Rational) throws -> Rational {
-        if sigma2 != nil && sigma != nil { throw ValidationError("--sigma2 and --sigma: give one, not both") }
-        if let s = sigma {
-            let r: Rational
-            do { r = try Rational(parsing: s) } catch { throw ValidationError("--sigma \"\(s)\": not an exact decimal or rational") }
-            guard r > Rational(0) else { throw ValidationError("--sigma \"\(s)\": must be > 0 (real units)") }
-            let g = r / gridScale
-            return g * g
-        }
-        let text = sigma2 ?? SmoothingDefaults.sigma2
-        let r: Rational
-        do { r = try Rational(parsing: text) } catch { throw ValidationError("--sigma2 \"\(text)\": not an exact decimal or rational (grid units squared)") }
-        guard r > Rational(0) else { throw ValidationError("--sigma2 \"\(text)\": must be > 0 (grid units squared)") }
-        return r
-    }
+    /// Every check of the options that needs no file (argument-parser calls it while parsing).
+    mutating func validate() throws { try checkCounts() }
 
     func checkCounts() throws {
         // Sample indices are 32-bit stream ids (Vectors/stream-spec.md), so both counts stay within 2^31.
@@ -138,23 +112,35 @@ extension SmoothingOptions {
         if let t = threads, t < 1 { throw ValidationError("--threads \(t): must be >= 1") }
         if let e = every, e < 1 { throw ValidationError("--every \(e): must be >= 1") }
         if let l = limit, l < 1 { throw ValidationError("--limit \(l): must be >= 1") }
-        guard ["discrete-gaussian", "rounded-gaussian"].contains(noise) else {
-            throw ValidationError("--noise \"\(noise)\": expected discrete-gaussian or rounded-gaussian")
-        }
-        guard ["exact", "table"].contains(sampler) else { throw ValidationError("--sampler \"\(sampler)\": expected exact or table") }
-        if sampler == "exact" && noise == "rounded-gaussian" {
+        if sampler == .exact && noise == .roundedGaussian {
             throw ValidationError("--sampler exact: only for discrete-gaussian; rounded-gaussian uses --sampler table")
         }
-        guard ["binary", "tight", "two-class"].contains(radiusMode) else {
-            throw ValidationError("--radius-mode \"\(radiusMode)\": expected binary, tight or two-class")
-        }
-        if radiusMode == "tight" && noise != "discrete-gaussian" {
+        if radiusMode == .tight && !radiusMode.isSound(for: noise) {
             throw ValidationError("--radius-mode tight: only for discrete-gaussian noise; for rounded-gaussian the closed forms are exact (post-processing lemma), use --radius-mode binary")
         }
-        if radiusMode == "two-class" && noise != "rounded-gaussian" {
+        if radiusMode == .twoClass && !radiusMode.isSound(for: noise) {
             throw ValidationError("--radius-mode two-class: sound only for rounded-gaussian noise (the two-class closed form fails for discrete-gaussian, Proofs/theorem-check.md)")
         }
     }
+
+    /// The noise level: --sigma (real units) or --sigma2 (grid units squared, default 16).
+    func noiseLevel() throws -> NoiseLevel {
+        if sigma2 != nil && sigma != nil { throw ValidationError("--sigma2 and --sigma: give one, not both") }
+        if let s = sigma {
+            let r: Rational
+            do { r = try Rational(parsing: s) } catch { throw ValidationError("--sigma \"\(s)\": not an exact decimal or rational") }
+            guard r > Rational(0) else { throw ValidationError("--sigma \"\(s)\": must be > 0 (real units)") }
+            return .sigma(r)
+        }
+        let text = sigma2 ?? SmoothingDefaults.sigma2
+        let r: Rational
+        do { r = try Rational(parsing: text) } catch { throw ValidationError("--sigma2 \"\(text)\": not an exact decimal or rational (grid units squared)") }
+        guard r > Rational(0) else { throw ValidationError("--sigma2 \"\(text)\": must be > 0 (grid units squared)") }
+        return .sigma2(r)
+    }
+
+    /// sigma2 in grid units squared, from --sigma2 or from --sigma (real units) and the grid scale.
+    func parsedSigma2(gridScale: Rational) throws -> Rational { try noiseLevel().sigma2(gridScale: gridScale) }
 
     var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
@@ -164,16 +150,39 @@ extension SmoothingOptions {
         try ShardEnvironment.resolve(option: shard, count: shardCount, environment: environment)
     }
 
-    /// The `shard` field of the records of shard `shard` of a run over `all` (nil when unsharded).
-    func recordedShard(_ shard: Shard?, of all: [RunExample]) -> RunShard? {
-        shard.map { RunShard(index: $0.index, count: $0.count, every: every ?? SmoothingDefaults.every, selected: select(all, shard: nil).count) }
+    /// The examples selection of this run (or of shard `shard`).
+    func selection(shard: Shard?) -> ExampleSelection {
+        ExampleSelection(every: every ?? SmoothingDefaults.every, limit: limit, shard: shard)
     }
 
     /// The examples this run (or shard) processes, in index order.
-    func select(_ all: [RunExample], shard: Shard?) -> [RunExample] {
-        var chosen = all.filter { $0.index % (every ?? SmoothingDefaults.every) == 0 }
-        if let l = limit { chosen = Array(chosen.prefix(l)) }
-        if let s = shard { chosen = chosen.enumerated().filter { $0.offset % s.count == s.index }.map { $0.element } }
-        return chosen
+    func select(_ all: [RunExample], shard: Shard?) -> [RunExample] { selection(shard: shard).select(all) }
+
+    /// Where the outputs go.
+    var outputs: RunOutputs { RunOutputs(directory: outputDir, jsonl: jsonl, tsv: tsv) }
+
+    /// The library's configuration of this command line (`model`, `data`: the resolved paths).
+    func configuration(_ procedure: RunProcedure, floatBaseline: Bool, alpha: Rational, seed: Seed, seedIsRandom: Bool,
+                       shard: Shard?, model: String, data: String) throws -> RunConfiguration {
+        var c = RunConfiguration(procedure: procedure, modelPath: model, dataPath: data)
+        c.noise = noise
+        c.level = try noiseLevel()
+        c.sampler = sampler
+        c.tableBits = tableBits
+        c.n0 = n0
+        c.n = n
+        c.alpha = alpha
+        c.radiusMode = radiusMode
+        c.threads = threadCount
+        c.seed = seed
+        c.seedWasDrawn = seedIsRandom
+        c.selection = selection(shard: shard)
+        c.floatBaseline = procedure == .certify && floatBaseline
+        c.recordTime = !noTime
+        c.certificateTable = certificateTable
+        c.rebuildTable = rebuildTable
+        c.tableCache = URL(fileURLWithPath: outputDir).appendingPathComponent("tables")
+        c.shippedTables = ShippedDefaults.url("certificate-tables")
+        return c
     }
 }

@@ -92,23 +92,21 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// unsharded runs and removed by `intrs merge`, so merged files equal an unsharded run's byte for byte.
     public var shard: RunShard?
 
-    public init(procedure: String, index: Int, label: Int, prediction: Int, abstain: Bool, correct: Bool,
-                candidate: Int, counts: [Int], selectionCounts: [Int]?, nA: Int, nB: Int?, n: Int, n0: Int?,
-                alpha: String, pALower: String?, pALowerDecimal: String?, tvBoundPerCoordinate: String,
-                dimension: Int, pAEffective: String?, certifiedNorm2: Int, radius: Double, radiusReal: Double,
-                gridScale: String, radiusMode: String, noise: String, sigma2: String, sampler: String,
-                tableBits: Int?, seed: String, streams: [StreamRange], modelSHA256: String, dataSHA256: String,
-                time: Double, streamSpec: Int? = StreamSpecification.version) {
-        self.procedure = procedure; self.index = index; self.label = label; self.prediction = prediction
-        self.abstain = abstain; self.correct = correct; self.candidate = candidate; self.counts = counts
-        self.selectionCounts = selectionCounts; self.nA = nA; self.nB = nB; self.n = n; self.n0 = n0
-        self.alpha = alpha; self.pALower = pALower; self.pALowerDecimal = pALowerDecimal
-        self.tvBoundPerCoordinate = tvBoundPerCoordinate; self.dimension = dimension
-        self.pAEffective = pAEffective; self.certifiedNorm2 = certifiedNorm2; self.radius = radius
-        self.radiusReal = radiusReal; self.gridScale = gridScale; self.radiusMode = radiusMode
-        self.noise = noise; self.sigma2 = sigma2; self.sampler = sampler; self.tableBits = tableBits
-        self.seed = seed; self.streams = streams; self.modelSHA256 = modelSHA256
-        self.dataSHA256 = dataSHA256; self.time = time; self.streamSpec = streamSpec
+    /// A record of one example of run `run`. `prediction`: the answer, nil on abstain (recorded -1, abstain
+    /// true, correct false). The outcome-specific fields start empty (certifiedNorm2 0, radius 0, no selection
+    /// counts, no nB, no pA bounds) and are set by the procedure that made the record (IntRSRun).
+    public init(procedure: String, index: Int, label: Int, prediction: Int?, candidate: Int, counts: [Int], nA: Int,
+                run: RunRecordConfiguration, streams: [StreamRange], time: Double,
+                streamSpec: Int? = StreamSpecification.version) {
+        self.procedure = procedure; self.index = index; self.label = label
+        self.prediction = prediction ?? -1; self.abstain = prediction == nil; self.correct = prediction == label
+        self.candidate = candidate; self.counts = counts; self.nA = nA
+        self.n = run.n; self.n0 = run.n0; self.alpha = run.alpha
+        self.tvBoundPerCoordinate = run.tvBoundPerCoordinate; self.dimension = run.dimension
+        self.certifiedNorm2 = 0; self.radius = 0; self.radiusReal = 0; self.gridScale = run.gridScale
+        self.radiusMode = run.radiusMode; self.noise = run.noise; self.sigma2 = run.sigma2; self.sampler = run.sampler
+        self.tableBits = run.tableBits; self.seed = run.seed; self.streams = streams
+        self.modelSHA256 = run.modelSHA256; self.dataSHA256 = run.dataSHA256; self.time = time; self.streamSpec = streamSpec
     }
 
     /// The record with `time` set to 0: the part that sharded and single runs must reproduce byte for byte.
@@ -119,6 +117,37 @@ public struct RunRecord: Codable, Sendable, Equatable {
 
     /// The record as one JSON line (no trailing newline).
     public func jsonLine() throws -> String { try CanonicalJSON.line(self) }
+}
+
+/// The fields every record of one run shares (its configuration and provenance), spelled as the records spell them.
+public struct RunRecordConfiguration: Sendable, Equatable {
+    /// N, and N0 (CERTIFY only).
+    public var n: Int
+    public var n0: Int?
+    /// Exact rationals ("1/1000", "16", "1/16") and the sampler's per-coordinate total-variation bound.
+    public var alpha: String
+    public var tvBoundPerCoordinate: String
+    public var dimension: Int
+    public var gridScale: String
+    /// "binary", "tight", "two-class"; "none" for PREDICT.
+    public var radiusMode: String
+    public var noise: String
+    public var sigma2: String
+    public var sampler: String
+    public var tableBits: Int?
+    /// 64 hex digits.
+    public var seed: String
+    public var modelSHA256: String
+    public var dataSHA256: String
+
+    public init(n: Int, n0: Int?, alpha: String, tvBoundPerCoordinate: String, dimension: Int, gridScale: String,
+                radiusMode: String, noise: String, sigma2: String, sampler: String, tableBits: Int?, seed: String,
+                modelSHA256: String, dataSHA256: String) {
+        self.n = n; self.n0 = n0; self.alpha = alpha; self.tvBoundPerCoordinate = tvBoundPerCoordinate
+        self.dimension = dimension; self.gridScale = gridScale; self.radiusMode = radiusMode; self.noise = noise
+        self.sigma2 = sigma2; self.sampler = sampler; self.tableBits = tableBits; self.seed = seed
+        self.modelSHA256 = modelSHA256; self.dataSHA256 = dataSHA256
+    }
 }
 
 /// A contiguous range of stream ids (example, phase, first ..< first + count).

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -8,11 +7,11 @@ import Glibc
 /// must not replace its own model, data set or certificate table, and two outputs must not be one file
 /// (the second would replace the first). Paths are compared after resolving `.`/`..` and symbolic links
 /// (as far as the path exists), and existing files also by device and inode (hard links).
-enum OutputPaths {
-    struct FileID: Hashable { var device: UInt64; var inode: UInt64 }
+package enum OutputPaths {
+    package struct FileID: Hashable { var device: UInt64; var inode: UInt64 }
 
     /// The absolute path with symbolic links resolved in its longest existing prefix.
-    static func resolved(_ path: String) -> String {
+    package static func resolved(_ path: String) -> String {
         var url = URL(fileURLWithPath: path).standardizedFileURL
         var rest: [String] = []
         while true {
@@ -28,7 +27,7 @@ enum OutputPaths {
         }
     }
 
-    static func identity(_ path: String) -> FileID? {
+    package static func identity(_ path: String) -> FileID? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return FileID(device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
@@ -36,7 +35,7 @@ enum OutputPaths {
 
     /// Throws a usage error when two outputs are one file or an output is one of the inputs.
     /// Each entry is (what, path), e.g. ("--jsonl", "d/x.out") or ("the data set (--data)", "data.json").
-    static func checkDistinct(outputs: [(String, String)], inputs: [(String, String)]) throws {
+    package static func checkDistinct(outputs: [(String, String)], inputs: [(String, String)]) throws {
         func same(_ a: String, _ b: String) -> Bool {
             if resolved(a) == resolved(b) { return true }
             if let x = identity(a), let y = identity(b) { return x == y }
@@ -44,10 +43,10 @@ enum OutputPaths {
         }
         for (i, o) in outputs.enumerated() {
             for p in outputs[..<i] where same(o.1, p.1) {
-                throw ValidationError("output \(o.0) \(o.1) and output \(p.0) \(p.1) are the same file; give each output its own path (nothing was written)")
+                throw RunError(usage: "output \(o.0) \(o.1) and output \(p.0) \(p.1) are the same file; give each output its own path (nothing was written)")
             }
             for inp in inputs where same(o.1, inp.1) {
-                throw ValidationError("output \(o.0) \(o.1) is \(inp.0) \(inp.1): the run would overwrite its own input; choose another output path (nothing was written)")
+                throw RunError(usage: "output \(o.0) \(o.1) is \(inp.0) \(inp.1): the run would overwrite its own input; choose another output path (nothing was written)")
             }
         }
     }

@@ -19,23 +19,23 @@ import Glibc
 ///   by the next commit to the same names; no reader looks at them (they do not end in .jsonl/.tsv/.svg).
 /// - `remove`: files that must not survive beside the new set (an earlier run's float baseline when this
 ///   run has none) are removed after the renames, under the same lock.
-enum OutputCommit {
+package enum OutputCommit {
     /// What to do when a signal arrived during a commit. Tests replace `deliver` (the live one re-raises
     /// the signal with its default action, which ends the process) and use `afterStaging` to send one.
-    struct Interruption {
-        var afterStaging: () -> Void = {}
-        var deliver: (Int32) -> Void = { sig in signal(sig, SIG_DFL); raise(sig) }
-        static var live: Interruption { Interruption() }
+    package struct Interruption {
+        package var afterStaging: () -> Void = {}
+        package var deliver: (Int32) -> Void = { sig in signal(sig, SIG_DFL); raise(sig) }
+        package static var live: Interruption { Interruption() }
     }
 
-    static let tag = ".intrs-tmp-"
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let tag = ".intrs-tmp-"
+    package static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
     private static let lock = NSLock()
     /// The signal received during the current commit, or 0. Written by the signal handler only.
     nonisolated(unsafe) static var pending: Int32 = 0
 
     /// Writes `files` all or none and then removes `remove`. Returns the paths written.
-    static func commit(_ files: [(URL, String)], remove: [URL] = [], interruption: Interruption = .live) throws -> [String] {
+    package static func commit(_ files: [(URL, String)], remove: [URL] = [], interruption: Interruption = .live) throws -> [String] {
         lock.lock(); defer { lock.unlock() }
         let fm = FileManager.default
         pending = 0
@@ -66,14 +66,14 @@ enum OutputCommit {
             do {
                 var isDir: ObjCBool = false
                 if fm.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue {
-                    throw CLIError("it is a directory")
+                    throw RunError("it is a directory")
                 }
                 try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 staged.append((tmp, url))
                 try Data(text.utf8).write(to: tmp)
             } catch {
                 discard()
-                throw CLIError("\(url.path): cannot write: \(error is CLIError ? "\(error)" : fileWriteFailureReason(path: url.path, error)) (no output file was written)")
+                throw RunError("\(url.path): cannot write: \(error is RunError ? "\(error)" : fileWriteFailureReason(path: url.path, error)) (no output file was written)")
             }
             if pending != 0 { break }
         }
@@ -83,13 +83,13 @@ enum OutputCommit {
             discard()
             restore()
             interruption.deliver(sig)
-            throw CLIError("interrupted by signal \(sig) before the outputs were replaced; no output file was written")
+            throw RunError("interrupted by signal \(sig) before the outputs were replaced; no output file was written")
         }
         for (i, s) in staged.enumerated() {
             if rename(s.tmp.path, s.dest.path) != 0 {
                 let reason = String(cString: strerror(errno))
                 for t in staged[i...] { try? fm.removeItem(at: t.tmp) }
-                throw CLIError("\(s.dest.path): cannot write: \(reason)")
+                throw RunError("\(s.dest.path): cannot write: \(reason)")
             }
         }
         for u in remove where fm.fileExists(atPath: u.path) { try? fm.removeItem(at: u) }
@@ -113,7 +113,7 @@ enum OutputCommit {
     }
 
     /// Removes `<name>.intrs-tmp-<pid>` beside each destination when process <pid> no longer exists.
-    static func removeStaleTemporaries(for destinations: [URL]) {
+    package static func removeStaleTemporaries(for destinations: [URL]) {
         let fm = FileManager.default
         for dest in destinations {
             let dir = dest.deletingLastPathComponent()

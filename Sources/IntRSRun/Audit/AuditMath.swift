@@ -5,25 +5,25 @@ import IntRSCore
 
 /// The exact-reference pieces the audit re-derives certificates with (owners: the exact Clopper–Pearson,
 /// the Phi/PhiInv enclosures, the noise laws, the tight Neyman–Pearson analysis).
-enum AuditMath {
+package enum AuditMath {
     /// One-sided (1 - alpha) Clopper–Pearson lower bound, exact dyadic, rounded down (64 bits).
-    static func clopperPearsonLower(successes k: Int, trials n: Int, alpha: Rational) throws -> Rational {
+    package static func clopperPearsonLower(successes k: Int, trials n: Int, alpha: Rational) throws -> Rational {
         try SmoothingCertificates.clopperPearsonLower(k, n, alpha)
     }
 
     /// Enclosure of Phi(x) for an interval argument (monotone).
-    static func phi(_ x: Interval, bits: Int) throws -> Interval {
+    package static func phi(_ x: Interval, bits: Int) throws -> Interval {
         try SmoothingCertification.phi(x, bits: bits)
     }
 
     /// Enclosure of PhiInv(p).
-    static func phiInverse(_ p: Interval, bits: Int) throws -> Interval {
+    package static func phiInverse(_ p: Interval, bits: Int) throws -> Interval {
         try SmoothingCertification.phiInverse(p, bits: bits)
     }
 
     /// The sampler's per-coordinate total-variation bound, re-derived from the recorded configuration, or nil
     /// when this build cannot re-derive it (then the recorded value is used and the audit says so).
-    static func tvBound(noise: String, sigma2: Rational, sampler: String, tableBits: Int?) throws -> Rational? {
+    package static func tvBound(noise: String, sigma2: Rational, sampler: String, tableBits: Int?) throws -> Rational? {
         guard let kind = SamplerKind(rawValue: sampler), kind == .exact || tableBits != nil else { return nil }
         // The same rule `intrs certify` charges (NoiseConfiguration.totalVariationBound).
         let family: NoiseFamily = noise == "rounded-gaussian" ? .roundedGaussian : .discreteGaussian
@@ -32,8 +32,8 @@ enum AuditMath {
 
     /// What the tight audit keeps per (sigma2, d): the per-norm maxima of the pattern enumeration up to
     /// `maxNorm2` (every pattern of norm <= maxNorm2 enumerated), and the one-coordinate law.
-    struct TightEntry { var maxNorm2: Int = 0; var g: [Int: Rational] = [:]; var law: EnclosedLaw? = nil }
-    typealias TightCache = [String: TightEntry]
+    package struct TightEntry { var maxNorm2: Int = 0; var g: [Int: Rational] = [:]; var law: EnclosedLaw? = nil }
+    package typealias TightCache = [String: TightEntry]
 
     /// Tight mode: is every integer delta with |delta|^2 < norm2 certified for pA = p (binary form) under
     /// N_Z(0, sigma2)^d, by the table builder's analysis (p > M(norm2), the maximum of upper ends of midCDF over
@@ -53,7 +53,7 @@ enum AuditMath {
     ///    refutes every claim whose single part p does not exceed.
     /// A completed enumeration is kept and shared by the lines of one (sigma2, d); it grows to the largest
     /// certified claim by at least a quarter each time (a file costs a few times its largest enumeration).
-    static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int,
+    package static func tightCertifies(p: Rational, norm2: Int, sigma2: Rational, dimension: Int,
                                cache: inout TightCache) throws -> Bool {
         let m = norm2 - 1
         if p <= Rational(1, 2) { return false }

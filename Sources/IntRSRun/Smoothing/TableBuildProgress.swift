@@ -3,25 +3,25 @@ import Foundation
 /// Progress of a certificate-table build on stderr, at most once per second (issue 16: a build can take
 /// minutes, in `intrs table` and inside `intrs certify`): the exact Clopper–Pearson bounds computed so far
 /// and, in tight mode, the pattern enumeration's pass, norm limit, patterns and current pattern.
-final class TableBuildProgress {
-    let prefix: String
-    let write: (String) -> Void
-    let start = Date()
-    var lastReport: Date
-    var bounds = 0
-    var passes = 0, lastLimit = -1, patterns = 0, limit = 0, current: [Int] = []
+package final class TableBuildProgress {
+    package let prefix: String
+    package let write: (String) -> Void
+    package let start = Date()
+    package var lastReport: Date
+    package var bounds = 0
+    package var passes = 0, lastLimit = -1, patterns = 0, limit = 0, current: [Int] = []
 
-    init(prefix: String, write: @escaping (String) -> Void) {
+    package init(prefix: String, write: @escaping (String) -> Void) {
         self.prefix = prefix
         self.write = write
         lastReport = start
     }
 
     /// Call once per exact Clopper–Pearson bound.
-    func bound() { bounds += 1; report() }
+    package func bound() { bounds += 1; report() }
 
     /// The tight enumeration's progress callback.
-    func pattern(_ count: Int, _ limit: Int, _ parts: [Int]) {
+    package func pattern(_ count: Int, _ limit: Int, _ parts: [Int]) {
         if limit != lastLimit { passes += 1; lastLimit = limit }
         patterns = count; self.limit = limit; current = parts
         report()

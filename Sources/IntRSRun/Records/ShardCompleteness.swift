@@ -8,30 +8,30 @@ import IntRSCore
 /// Duplicated examples (the same shard given twice, overlapping shards) are refused by the merge before this
 /// check. A shard with no examples (more shards than selected examples) writes an empty file and has nothing
 /// to check. Records without the field (unsharded runs, older builds) are left to the file-name check.
-enum ShardCompleteness {
+package enum ShardCompleteness {
     /// `origin[k]` names where `records[k]` came from ("file:line"); `records` hold no duplicate example.
-    static func check(_ records: [RunRecord], origin: [String]) throws {
+    package static func check(_ records: [RunRecord], origin: [String]) throws {
         guard let first = records.first, let s0 = first.shard else {
             if let k = records.firstIndex(where: { $0.shard != nil }) {
-                throw CLIError("\(origin[0]) (example \(records[0].index)) has no field shard but \(origin[k]) (example \(records[k].index)) has: an unsharded run's records (or an older build's) cannot be merged with a sharded run's")
+                throw RunError("\(origin[0]) (example \(records[0].index)) has no field shard but \(origin[k]) (example \(records[k].index)) has: an unsharded run's records (or an older build's) cannot be merged with a sharded run's")
             }
             return
         }
         for (r, at) in zip(records, origin) {
             guard let s = r.shard else {
-                throw CLIError("\(at) (example \(r.index)) has no field shard but \(origin[0]) (example \(first.index)) has: an unsharded run's records (or an older build's) cannot be merged with a sharded run's")
+                throw RunError("\(at) (example \(r.index)) has no field shard but \(origin[0]) (example \(first.index)) has: an unsharded run's records (or an older build's) cannot be merged with a sharded run's")
             }
             guard wellFormed(s) else {
-                throw CLIError("\(at) (example \(r.index)): field shard is \(describe(s)): malformed (expected 1 <= count, 0 <= index < count, 1 <= every, 1 <= selected, each at most 2^31)")
+                throw RunError("\(at) (example \(r.index)): field shard is \(describe(s)): malformed (expected 1 <= count, 0 <= index < count, 1 <= every, 1 <= selected, each at most 2^31)")
             }
             guard s.count == s0.count, s.every == s0.every, s.selected == s0.selected else {
-                throw CLIError("\(at) (example \(r.index)): field shard is \(describe(s)) but \(origin[0]) has \(describe(s0)): shards of different splits or selections are not one run")
+                throw RunError("\(at) (example \(r.index)): field shard is \(describe(s)) but \(origin[0]) has \(describe(s0)): shards of different splits or selections are not one run")
             }
             guard let owner = s0.shardOf(example: r.index) else {
-                throw CLIError("\(at): example \(r.index) is not in the run's selection (\(selection(s0))), field shard \(describe(s))")
+                throw RunError("\(at): example \(r.index) is not in the run's selection (\(selection(s0))), field shard \(describe(s))")
             }
             guard owner == s.index else {
-                throw CLIError("\(at): example \(r.index) belongs to shard \(owner)/\(s.count) of the selection (\(selection(s0))) but field shard.index is \(s.index)")
+                throw RunError("\(at): example \(r.index) belongs to shard \(owner)/\(s.count) of the selection (\(selection(s0))) but field shard.index is \(s.index)")
             }
         }
         // Every record is a distinct example of the selection (duplicates were refused), so what is missing is
@@ -59,23 +59,23 @@ enum ShardCompleteness {
                 ? "shard \(i)/\(s0.count) (no records given: its \(want) example\(want > 1 ? "s" : "") \(list))"
                 : "shard \(i)/\(s0.count) lacks \(want - have) of its \(want) examples: \(list)")
         }
-        throw CLIError("incomplete run (\(selection(s0)), \(s0.count) shards; \(records.count) records given, \(missingCount) missing): missing "
+        throw RunError("incomplete run (\(selection(s0)), \(s0.count) shards; \(records.count) records given, \(missingCount) missing): missing "
             + missing.joined(separator: "; ") + (missing.count == 8 ? "; ..." : "")
             + "; a merge of part of a run would look like a whole run")
     }
 
     /// The field's ranges (each bounded so that `every * selected` cannot overflow).
-    static func wellFormed(_ s: RunShard) -> Bool {
+    package static func wellFormed(_ s: RunShard) -> Bool {
         let limit = 1 << 31
         return (1...limit).contains(s.count) && (0..<s.count).contains(s.index)
             && (1...limit).contains(s.every) && (1...limit).contains(s.selected)
     }
 
-    static func describe(_ s: RunShard) -> String {
+    package static func describe(_ s: RunShard) -> String {
         "{index \(s.index), count \(s.count), every \(s.every), selected \(s.selected)}"
     }
 
-    static func selection(_ s: RunShard) -> String {
+    package static func selection(_ s: RunShard) -> String {
         "\(s.selected) examples, indices 0, \(s.every), ... \(s.every * (s.selected - 1))"
     }
 }

@@ -15,21 +15,21 @@ import IntRSReference
 /// discrete-gaussian noise). Whether the record's numbers agree with each other and with the exact reference
 /// (counts sum to N, radius = sqrt(n*), the certificate itself) is `intrs audit`'s business
 /// (``AuditCommand/check(_:line:notes:cpCache:tightCache:)``).
-enum RunRecordValidation {
+package enum RunRecordValidation {
     /// Largest N and N0: the stream ids are 32-bit (Vectors/stream-spec.md), so one phase has at most 2^32 draws.
-    static let maxSamples = 1 << 32
+    package static let maxSamples = 1 << 32
     /// Largest `time`, seconds (about 31,700 years): the TSV's time column is printed from whole microseconds in a
     /// 64-bit integer (``RunReports/cohenTime(_:)``), which holds up to about 9.2e12 s.
-    static let maxTime = 1e12
-    static let procedures = ["certify", "predict"]
-    static let noises = ["discrete-gaussian", "rounded-gaussian"]
-    static let samplers = ["exact", "table"]
-    static let radiusModes = ["binary", "tight", "two-class"]
+    package static let maxTime = 1e12
+    package static let procedures = RunProcedure.allCases.map(\.rawValue)
+    package static let noises = NoiseFamily.allCases.map(\.rawValue)
+    package static let samplers = SamplerKind.allCases.map(\.rawValue)
+    package static let radiusModes = RadiusMode.allCases.map(\.rawValue)
     /// The table sampler's widths (``TableLaw``).
-    static let tableBitsValues = [32, 64, 96, 128]
+    package static let tableBitsValues = [32, 64, 96, 128]
 
     /// The first problem of `r` ("field X is V: why"), or nil when the record may be read.
-    static func problem(_ r: RunRecord) -> String? {
+    package static func problem(_ r: RunRecord) -> String? {
         func q(_ s: String) -> String { "\"" + (s.count > 80 ? String(s.prefix(80)) + "..." : s) + "\"" }
         guard procedures.contains(r.procedure) else {
             return "field procedure is \(q(r.procedure)): expected \"certify\" or \"predict\""
@@ -75,15 +75,16 @@ enum RunRecordValidation {
         }
         switch r.procedure {
         case "predict":
-            if r.radiusMode != "none" { return "field radiusMode is \(q(r.radiusMode)) in a predict record: expected \"none\"" }
+            if r.radiusMode != RadiusMode.recordedNone { return "field radiusMode is \(q(r.radiusMode)) in a predict record: expected \"none\"" }
         default:
-            guard radiusModes.contains(r.radiusMode) else {
+            guard let mode = RadiusMode(rawValue: r.radiusMode) else {
                 return "field radiusMode is \(q(r.radiusMode)): expected \"binary\", \"tight\" or \"two-class\""
             }
-            if r.radiusMode == "tight" && r.noise != "discrete-gaussian" {
+            let family = NoiseFamily(rawValue: r.noise)
+            if mode == .tight && family.map(mode.isSound(for:)) != true {
                 return "field radiusMode is \"tight\" with noise \(q(r.noise)): tight mode is defined for discrete-gaussian noise only"
             }
-            if r.radiusMode == "two-class" && r.noise != "rounded-gaussian" {
+            if mode == .twoClass && family.map(mode.isSound(for:)) != true {
                 return "field radiusMode is \"two-class\" with noise \(q(r.noise)): the two-class closed form is sound for rounded-gaussian noise only (Proofs/theorem-check.md, CF-1)"
             }
         }

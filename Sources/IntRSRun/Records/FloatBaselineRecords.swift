@@ -3,14 +3,13 @@ import Foundation
 import Glibc
 #endif
 import IntRSCore
-import IntRSConformance
 import IntRSExact
 import IntRSFloatBaseline
 import IntRSRuntime
 
 extension FloatBaselineResult {
     /// The result back from its record (exact: the record's doubles read back bit for bit).
-    init(record r: FloatBaselineRecord) {
+    package init(record r: FloatBaselineRecord) {
         self.init(index: r.index, label: r.label,
                   outcome: FloatCertifyOutcome(selectionCounts: r.selectionCounts, estimationCounts: r.counts,
                                                candidate: r.candidate, nA: r.nA, pALower: r.pALower, radius: r.radius),
@@ -18,7 +17,7 @@ extension FloatBaselineResult {
     }
 
     /// The record of this result in a run (time as given: 0 for --no-time).
-    func record(constants c: RunConstants, n0: Int, n: Int, sigma: Double, time: Double) -> FloatBaselineRecord {
+    package func record(constants c: RunConstants, n0: Int, n: Int, sigma: Double, time: Double) -> FloatBaselineRecord {
         FloatBaselineRecord(index: index, label: label, prediction: outcome.prediction ?? -1, abstain: outcome.prediction == nil,
                             correct: correct, candidate: outcome.candidate, counts: outcome.estimationCounts,
                             selectionCounts: outcome.selectionCounts, nA: outcome.nA, n: n, n0: n0,
@@ -29,13 +28,13 @@ extension FloatBaselineResult {
 }
 
 extension RunRecordReader {
-    struct FloatLine { var number: Int; var record: FloatBaselineRecord?; var error: String? }
+    package struct FloatLine { var number: Int; var record: FloatBaselineRecord?; var error: String? }
 
     /// The `format` field of the file's first non-empty line, or nil (not JSON, no such field).
-    static func firstFormat(_ path: String) throws -> String? {
+    package static func firstFormat(_ path: String) throws -> String? {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
+            throw RunError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         struct Head: Decodable { var format: String }
         let text = String(decoding: data, as: UTF8.self)
@@ -44,10 +43,10 @@ extension RunRecordReader {
     }
 
     /// Reads a float-baseline JSON Lines file; a malformed line yields a message naming the line and field.
-    static func readFloat(_ path: String) throws -> [FloatLine] {
+    package static func readFloat(_ path: String) throws -> [FloatLine] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
+            throw RunError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         var out: [FloatLine] = []
         for (i, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -77,7 +76,7 @@ extension RunReports {
     /// Every output file of a run (or of merged shards) with its contents: `jsonl`, `tsv`, and for certify
     /// `<base>.svg` and, with the float baseline, `<base>-float.jsonl` and `<base>-float.tsv` in `dir`.
     /// One function for `intrs certify` and `intrs merge`, so a merge reproduces a single run's files.
-    static func outputFiles(procedure: String, dir: URL, base: String, jsonl: URL, tsv: URL, records: [RunRecord],
+    package static func outputFiles(procedure: String, dir: URL, base: String, jsonl: URL, tsv: URL, records: [RunRecord],
                             float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [(URL, String)] {
         var files: [(URL, String)] = []
         files.append((jsonl, try records.map { try $0.jsonLine() + "\n" }.joined()))
@@ -98,27 +97,27 @@ extension RunReports {
     /// Checks before a long run that every output path looks writable (the path is not a directory; its
     /// nearest existing ancestor is a writable directory), so a run does not compute for minutes and then
     /// fail at the end. Creates nothing.
-    static func preflight(_ urls: [URL]) throws {
+    package static func preflight(_ urls: [URL]) throws {
         let fm = FileManager.default
         for url in urls {
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: url.path, isDirectory: &isDir) {
-                if isDir.boolValue { throw CLIError("\(url.path): cannot write: it is a directory") }
-                if !fm.isWritableFile(atPath: url.path) { throw CLIError("\(url.path): cannot write: permission denied") }
+                if isDir.boolValue { throw RunError("\(url.path): cannot write: it is a directory") }
+                if !fm.isWritableFile(atPath: url.path) { throw RunError("\(url.path): cannot write: permission denied") }
             }
             var ancestor = url.deletingLastPathComponent()
             while !fm.fileExists(atPath: ancestor.path, isDirectory: &isDir) && ancestor.path != "/" {
                 ancestor = ancestor.deletingLastPathComponent()
             }
-            if !isDir.boolValue { throw CLIError("\(url.path): cannot write: \(ancestor.path) is not a directory") }
-            if !fm.isWritableFile(atPath: ancestor.path) { throw CLIError("\(url.path): cannot write: directory \(ancestor.path) is not writable") }
+            if !isDir.boolValue { throw RunError("\(url.path): cannot write: \(ancestor.path) is not a directory") }
+            if !fm.isWritableFile(atPath: ancestor.path) { throw RunError("\(url.path): cannot write: directory \(ancestor.path) is not writable") }
         }
     }
 
     /// Writes every file or none (no partial set of outputs that looks valid), then removes `remove`
     /// (`OutputCommit`: staged temporaries renamed into place, signals held off, directories locked).
     /// On any failure the temporaries are removed and the destinations keep their previous contents.
-    static func write(_ files: [(URL, String)], remove: [URL] = []) throws -> [String] {
+    package static func write(_ files: [(URL, String)], remove: [URL] = []) throws -> [String] {
         try OutputCommit.commit(files, remove: remove)
     }
 }

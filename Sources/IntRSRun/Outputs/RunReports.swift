@@ -1,35 +1,36 @@
 import Foundation
 import IntRSCore
 import IntRSExact
+import IntRSFloatBaseline
 
 /// Certified-accuracy tables, Cohen-format TSV and the SVG plot of a run. Display only: every number here is
 /// derived from the records' exact fields (certifiedNorm2) or, for the float baseline, from its doubles.
-enum RunReports {
+public enum RunReports {
     /// The radii reported, in real units ([0, 1] pixel units for the digits), as exact decimals: Cohen et al.'s
     /// CIFAR-10 table radii (0.25, 0.5, 0.75, 1.0) with 0 and the half steps below 0.5.
-    static let realRadii: [Rational] = ["0", "0.125", "0.25", "0.375", "0.5", "0.75", "1"].map { try! Rational(parsing: $0) }
+    package static let realRadii: [Rational] = ["0", "0.125", "0.25", "0.375", "0.5", "0.75", "1"].map { try! Rational(parsing: $0) }
 
-    struct Row: Codable {
-        var radiusReal: String
-        var radiusGrid: String
-        var int8CertifiedAccuracy: Double?
-        var floatCertifiedAccuracy: Double?
+    public struct Row: Codable, Sendable {
+        public var radiusReal: String
+        public var radiusGrid: String
+        public var int8CertifiedAccuracy: Double?
+        public var floatCertifiedAccuracy: Double?
     }
 
     /// int8: certified at real radius r when correct, not abstained and certifiedNorm2 >= (r / gridScale)^2
     /// (every integer delta with |delta| < r / gridScale is covered). Exact comparison.
-    static func int8Certified(_ r: RunRecord, realRadius: Rational, gridScale: Rational) -> Bool {
+    package static func int8Certified(_ r: RunRecord, realRadius: Rational, gridScale: Rational) -> Bool {
         let g = realRadius / gridScale
         return r.correct && !r.abstain && Rational(r.certifiedNorm2) >= g * g
     }
 
     /// float baseline: Cohen's rule, radius >= r (real perturbations, grid-unit radius compared in doubles).
-    static func floatCertified(_ f: FloatBaselineResult, realRadius: Rational, gridScale: Rational) -> Bool {
+    package static func floatCertified(_ f: FloatBaselineResult, realRadius: Rational, gridScale: Rational) -> Bool {
         guard f.correct, let rad = f.outcome.radius else { return false }
         return rad >= (realRadius / gridScale).doubleApproximation
     }
 
-    static func table(records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational) -> [Row] {
+    package static func table(records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational) -> [Row] {
         realRadii.map { r in
             let g = r / gridScale
             let i8 = records.isEmpty ? nil : Double(records.filter { int8Certified($0, realRadius: r, gridScale: gridScale) }.count) / Double(records.count)
@@ -39,7 +40,7 @@ enum RunReports {
         }
     }
 
-    static func renderTable(_ rows: [Row], examples: Int, procedureNote: String) -> String {
+    package static func renderTable(_ rows: [Row], examples: Int, procedureNote: String) -> String {
         var s = "certified accuracy over \(examples) examples (\(procedureNote))\n"
         s += "radius (real)  radius (grid)  int8 integer-only  float32 Cohen\n"
         for r in rows {
@@ -54,14 +55,14 @@ enum RunReports {
 
     /// Cohen's time format: str(datetime.timedelta(seconds=t)), e.g. "0:00:01.234567".
     /// Total: a time outside [0, RunRecordValidation.maxTime] (which the readers refuse) is printed clamped.
-    static func cohenTime(_ t: Double) -> String {
+    package static func cohenTime(_ t: Double) -> String {
         let micro = Int((min(max(t.isNaN ? 0 : t, 0), RunRecordValidation.maxTime) * 1e6).rounded())
         let h = micro / 3_600_000_000, m = (micro / 60_000_000) % 60, sec = (micro / 1_000_000) % 60, f = micro % 1_000_000
         return f == 0 ? String(format: "%d:%02d:%02d", h, m, sec) : String(format: "%d:%02d:%02d.%06d", h, m, sec, f)
     }
 
     /// A radius printed rounded DOWN to 6 decimals, so the text never claims more than the record.
-    static func radiusText(_ x: Double) -> String {
+    package static func radiusText(_ x: Double) -> String {
         String(format: "%.6f", (x * 1e6).rounded(.down) / 1e6)
     }
 
@@ -69,7 +70,7 @@ enum RunReports {
     /// abstain is predict -1, radius 0, correct 0.
     /// Cohen et al.'s predict output (locuslab/smoothing code/predict.py): "idx\tlabel\tpredict\tcorrect\ttime",
     /// no radius column; abstain is predict -1, correct 0.
-    static func cohenPredictTSV(records: [RunRecord]) -> String {
+    package static func cohenPredictTSV(records: [RunRecord]) -> String {
         var s = "idx\tlabel\tpredict\tcorrect\ttime\n"
         for r in records {
             s += "\(r.index)\t\(r.label)\t\(r.prediction)\t\(r.correct ? 1 : 0)\t\(cohenTime(r.time))\n"
@@ -77,7 +78,7 @@ enum RunReports {
         return s
     }
 
-    static func cohenTSV(records: [RunRecord]) -> String {
+    package static func cohenTSV(records: [RunRecord]) -> String {
         var s = "idx\tlabel\tpredict\tradius\tcorrect\ttime\n"
         for r in records {
             s += "\(r.index)\t\(r.label)\t\(r.prediction)\t\(radiusText(r.abstain ? 0 : r.radiusReal))\t\(r.correct ? 1 : 0)\t\(cohenTime(r.time))\n"
@@ -85,7 +86,7 @@ enum RunReports {
         return s
     }
 
-    static func cohenTSV(float: [FloatBaselineResult], gridScale: Double) -> String {
+    package static func cohenTSV(float: [FloatBaselineResult], gridScale: Double) -> String {
         var s = "idx\tlabel\tpredict\tradius\tcorrect\ttime\n"
         for f in float {
             let rad = (f.outcome.radius ?? 0) * gridScale
@@ -95,11 +96,11 @@ enum RunReports {
     }
 
     /// The most ticks on the SVG's radius axis (plus the one at 0).
-    static let maxTicks = 40
+    package static let maxTicks = 40
 
     /// Certified accuracy against radius (real units) as an SVG step plot; the float baseline dashed.
     /// Radius-axis ticks every 0.125 real units up to 2, every 0.5 above, doubled until at most `maxTicks`.
-    static func svg(records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational, title: String) -> String {
+    package static func svg(records: [RunRecord], float: [FloatBaselineResult]?, gridScale: Rational, title: String) -> String {
         let scale = gridScale.doubleApproximation
         let intRadii = records.map { ($0.correct && !$0.abstain) ? $0.radiusReal : -1 }
         let floatRadii = float?.map { ($0.correct && $0.outcome.radius != nil) ? $0.outcome.radius! * scale : -1 }
@@ -150,7 +151,7 @@ enum RunReports {
         return s
     }
 
-    static func xmlEscape(_ s: String) -> String {
+    package static func xmlEscape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }

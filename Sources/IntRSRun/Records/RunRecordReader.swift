@@ -1,23 +1,22 @@
 import Foundation
 import IntRSCore
-import IntRSConformance
 
 /// Reads a JSON Lines file of run records. A malformed line does not stop the others: each line yields a
 /// record or a message naming the line number and the field. Every record is checked field by field
 /// (``RunRecordValidation``) before it is returned, the same checks for `intrs audit` and `intrs merge`.
-enum RunRecordReader {
-    struct Line { var number: Int; var record: RunRecord?; var error: String? }
+package enum RunRecordReader {
+    package struct Line { var number: Int; var record: RunRecord?; var error: String? }
 
     /// Longest line read, bytes (a run record is about 1 KiB; longer lines are reported, not held in memory).
-    static let maxLineBytes = 1 << 20
+    package static let maxLineBytes = 1 << 20
 
     /// Calls `body` with each non-blank line (1-based number, text) of the file in order, reading it in chunks:
     /// memory is bounded by `maxLineBytes` whatever the file's size. A line longer than that is passed as nil
     /// (its bytes are skipped).
-    static func forEachLine(_ path: String, _ body: (Int, String?) throws -> Void) throws {
+    package static func forEachLine(_ path: String, _ body: (Int, String?) throws -> Void) throws {
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
-            throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
+            throw RunError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
         }
         defer { try? handle.close() }
         var buffer: [UInt8] = []
@@ -35,7 +34,7 @@ enum RunRecordReader {
         while true {
             let chunk: Data
             do { chunk = try handle.read(upToCount: 1 << 16) ?? Data() } catch {
-                throw CLIError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
+                throw RunError("\(path): cannot read: \(fileReadFailureReason(path: path, error))")
             }
             if chunk.isEmpty { break }
             var start = chunk.startIndex
@@ -55,7 +54,7 @@ enum RunRecordReader {
     }
 
     /// One line's record, or its error ("file:line: ...").
-    static func parse(_ text: String?, number: Int, path: String) -> Line {
+    package static func parse(_ text: String?, number: Int, path: String) -> Line {
         guard let t = text else {
             return Line(number: number, record: nil, error: "\(path):\(number): line longer than \(maxLineBytes) bytes: not a run record")
         }
@@ -82,7 +81,7 @@ enum RunRecordReader {
     }
 
     /// Every line of the file (for `intrs merge`, which holds the records anyway).
-    static func read(_ path: String) throws -> [Line] {
+    package static func read(_ path: String) throws -> [Line] {
         var out: [Line] = []
         try forEachLine(path) { n, t in out.append(parse(t, number: n, path: path)) }
         return out
@@ -90,7 +89,7 @@ enum RunRecordReader {
 
     /// The version rules shared by run records and float-baseline records: version 2 requires `streamSpec`,
     /// version 1 predates it (must not carry it), other versions are not read. Nil when the line is fine.
-    static func versionError(version: Int, streamSpec: Int?, readable: ClosedRange<Int>) -> String? {
+    package static func versionError(version: Int, streamSpec: Int?, readable: ClosedRange<Int>) -> String? {
         guard readable.contains(version) else {
             return "field version is \(version), this build reads versions \(readable.lowerBound) to \(readable.upperBound)"
         }
