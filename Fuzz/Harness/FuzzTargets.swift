@@ -145,7 +145,7 @@ enum FuzzTargets {
         var h: UInt64 = 0xcbf29ce484222325
         for b in data { h = (h ^ UInt64(b)) &* 0x100000001b3 }
         let grid = (0..<net.inputCount).map { i -> Int in Int((h &+ UInt64(i) &* 0x9e3779b97f4a7c15) >> 58) - 32 }
-        let ref = try Int8ReferenceEvaluator.evaluate(net, grid: grid)
+        let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grid)
         let fast = FastInt8Evaluator(network: net).logits(grid: grid.map { Int32($0) })
         if fast.map(Int.init) != ref.logits {
             fatalError("fast and reference evaluators disagree: fast \(fast), reference \(ref.logits)")

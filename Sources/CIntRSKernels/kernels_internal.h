@@ -7,7 +7,7 @@
 
 /// Double rounding, scalar: RoundingDivideByPOT(SRDHM(x << left, M0), right) with SRDHM in its floor form
 /// floor((a * M0 + 2^30) / 2^31) (Proofs/int8-rescale.md, Lemma A; M0 > 0 so the saturating case cannot occur).
-/// Equals FastRescale.double.
+/// Equals FastInt8Rescale.double.
 static inline int32_t intrs_rescale_double(int32_t x, int32_t m, int32_t left, int32_t right) {
     const int32_t a = (int32_t)((uint32_t)x << left);
     const int64_t ab = (int64_t)a * (int64_t)m;
@@ -18,7 +18,7 @@ static inline int32_t intrs_rescale_double(int32_t x, int32_t m, int32_t left, i
     return (h >> right) + (rem > threshold ? 1 : 0);
 }
 
-/// Single rounding, scalar: (x * M0 + 2^(30 - shift)) >> (31 - shift) in 64 bits. Equals FastRescale.single.
+/// Single rounding, scalar: (x * M0 + 2^(30 - shift)) >> (31 - shift) in 64 bits. Equals FastInt8Rescale.single.
 static inline int32_t intrs_rescale_single(int32_t x, int32_t m, int32_t shift) {
     const int s = 31 - shift;
     const int64_t v = (int64_t)x * (int64_t)m + ((int64_t)1 << (s - 1));

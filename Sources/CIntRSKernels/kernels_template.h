@@ -204,7 +204,7 @@ KATTR void KSUF(pool)(const intrs_pool_shape *s, int is_max, const int8_t *in, i
                         const int8_t *src = in + ((ptrdiff_t)(y0 + ky) * s->in_w + x0 + kx) * c;
                         for (int ch = 0; ch < c; ch++) sum[ch] += src[ch];
                     }
-                // Rounded half away from zero, as Int8ReferenceOps.pool (|sum| <= 128 * count <= 2^31 for
+                // Rounded half away from zero, as ReferenceInt8Ops.pool (|sum| <= 128 * count <= 2^31 for
                 // count <= 4096 * 4096 taps; the rounding is done in 64 bits).
                 for (int ch = 0; ch < c; ch++) {
                     const int64_t v = sum[ch], n = count;

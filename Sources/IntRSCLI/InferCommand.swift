@@ -105,7 +105,7 @@ struct InferCommand: ParsableCommand {
         switch impl {
         case "reference":
             do {
-                let e = try Int8ReferenceEvaluator.evaluate(net, grid: x.grid)
+                let e = try ReferenceInt8Evaluator.evaluate(net, grid: x.grid)
                 logitStrings = e.logits.map { "\($0)" }; cls = e.classIndex
             } catch { throw ValidationError("reference evaluation rejected the input: \(error)") }
         case "fast":

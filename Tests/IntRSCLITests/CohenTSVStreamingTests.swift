@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 16 item 11 for `audit --cohen-tsv`: the file is streamed (RunRecordReader.forEachLine), not read whole.
 struct CohenTSVStreamingTests {

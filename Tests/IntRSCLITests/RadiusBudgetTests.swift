@@ -3,6 +3,7 @@ import Testing
 import IntRSCore
 import IntRSExact
 @testable import IntRSCLI
+@testable import IntRSRun
 
 /// Issue 14, part 2, item 4: `radius --max-seconds` holds on hard cases, for --tight and --delta, within a stated
 /// slack. The slack here (`slack`) is loose on purpose: debug build, shared 2-core machine; the release figures are

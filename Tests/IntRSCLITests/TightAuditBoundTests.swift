@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import IntRSCLI
+@testable import IntRSRun
 import IntRSExact
 import IntRSReference
 

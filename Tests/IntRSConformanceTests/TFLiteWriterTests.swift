@@ -80,7 +80,7 @@ struct TFLiteWriterTests {
             let want = try Int8RuleEvaluator.evaluate(net, quantizedInput: x, rule: .doubleRounding, plan: plan)
             let got = try Int8RuleEvaluator.evaluate(backNet, quantizedInput: x, rule: .doubleRounding, plan: backPlan)
             #expect(got == want, "\(item.model.name ?? ""): outputs")
-            #expect(try Int8ReferenceEvaluator.evaluate(backNet, grid: x.map { $0 - back.input.zeroPoint }).tensors == want)
+            #expect(try ReferenceInt8Evaluator.evaluate(backNet, grid: x.map { $0 - back.input.zeroPoint }).tensors == want)
         }
         return true
     }

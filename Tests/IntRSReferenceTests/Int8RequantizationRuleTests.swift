@@ -66,7 +66,7 @@ struct Int8RequantizationRuleTests {
             let v = r.int(-lim...(lim - 1))
             let c = Int8ChannelRequantization(multiplier: m, shift: shift, scales: Int8ChannelScales(input: 1, filter: 1, output: 1))
             for (rule, rounding) in [(R.doubleRounding, RescaleRounding.double), (R.singleRounding, .single)] {
-                #expect(Int8Requantization.apply(rule, v, c) == Int8ReferenceRescale.rescale(v, multiplier: Int32(m), shift: Int32(shift), rounding: rounding))
+                #expect(Int8Requantization.apply(rule, v, c) == ReferenceInt8Rescale.rescale(v, multiplier: Int32(m), shift: Int32(shift), rounding: rounding))
             }
             // The exact rules differ from single rounding only on exact ties.
             let n = v * m, s = 31 - shift
@@ -123,7 +123,7 @@ struct Int8RequantizationRuleTests {
                 let net = try m.validated(file: "random")
                 let plan = try Int8RequantizationPlan(net, multipliers: .model)
                 let grid = Int8ModelGenerator.randomGrid(&r, model: m)
-                let want = try Int8ReferenceEvaluator.evaluate(net, grid: grid).tensors
+                let want = try ReferenceInt8Evaluator.evaluate(net, grid: grid).tensors
                 let got = try Int8RuleEvaluator.evaluate(net, quantizedInput: Int8RuleEvaluator.quantize(net, grid: grid),
                                                          rule: rounding == .double ? .doubleRounding : .singleRounding, plan: plan)
                 #expect(got == want, "model seed \(500 + k), \(rounding)")

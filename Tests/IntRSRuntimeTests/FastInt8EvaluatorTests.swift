@@ -31,7 +31,7 @@ struct FastInt8EvaluatorTests {
                 classes.withUnsafeMutableBufferPointer { fast.classify(grid: g, batch: batch, classes: $0) }
             }
             for b in 0..<batch {
-                let ref = try Int8ReferenceEvaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
+                let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
                 let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
                 if got != ref.logits || Int(classes[b]) != ref.classIndex {
                     failures.append("model seed \(seed) (\(rounding), \(path)), input \(b) = \(grids[b]): fast \(got)/\(classes[b]) reference \(ref.logits)/\(ref.classIndex)")
@@ -63,7 +63,7 @@ struct FastInt8EvaluatorTests {
         let fast = FastInt8Evaluator(network: net, threads: 2, kernel: path)
         for t in 0..<6 {
             let g = (0..<75).map { _ in t == 0 ? 1000 : r.int(-140...140) }
-            let ref = try Int8ReferenceEvaluator.evaluate(net, grid: g)
+            let ref = try ReferenceInt8Evaluator.evaluate(net, grid: g)
             let got = fast.logits(grid: g.map { Int32($0) }).map { Int($0) }
             #expect(got == ref.logits, "input \(t)")
         }
@@ -96,9 +96,9 @@ struct FastInt8EvaluatorTests {
         #expect(throws: Int8ModelError.self) { try m.validated(file: "m") }
         let net = try m.validated(file: "m", checkOverflow: false)
         // Small input: fine (q = -128, x - Z = 0). Grid 255 gives q = 127, x - Z = 255.
-        _ = try Int8ReferenceEvaluator.evaluate(net, grid: [-128, -128])
-        #expect(throws: Int8ReferenceError.accumulatorOverflow(layer: 0, element: 0, value: "\(Int(Int32.max) - 10_000 + 2 * 127 * 255)")) {
-            try Int8ReferenceEvaluator.evaluate(net, grid: [255, 255])
+        _ = try ReferenceInt8Evaluator.evaluate(net, grid: [-128, -128])
+        #expect(throws: ReferenceInt8Error.accumulatorOverflow(layer: 0, element: 0, value: "\(Int(Int32.max) - 10_000 + 2 * 127 * 255)")) {
+            try ReferenceInt8Evaluator.evaluate(net, grid: [255, 255])
         }
     }
 
@@ -110,7 +110,7 @@ struct FastInt8EvaluatorTests {
         fc.multiplier = [1 << 30, 1 << 30, 1 << 30, 1 << 30]; fc.shift = [1, 1, 1, 1]
         let m = Int8Model(rounding: .double, input: Int8InputSpec(shape: [1], zeroPoint: 0, gridMultiplier: 1), layers: [fc])
         let net = try m.validated(file: "m")
-        let ref = try Int8ReferenceEvaluator.evaluate(net, grid: [3])
+        let ref = try ReferenceInt8Evaluator.evaluate(net, grid: [3])
         #expect(ref.logits == [5, 9, 9, 1] && ref.classIndex == 1)
         let fast = FastInt8Evaluator(network: net)
         var c: [Int32] = [-1]
@@ -120,9 +120,9 @@ struct FastInt8EvaluatorTests {
 
     /// The input stage clips: q = clamp(Z + gridMultiplier * g, -128, 127), also for extreme grid values.
     @Test func inputStageClips() {
-        #expect(Int8ReferenceOps.quantizeInput(Int.max, zeroPoint: -128, gridMultiplier: 3) == 127)
-        #expect(Int8ReferenceOps.quantizeInput(Int.min, zeroPoint: 127, gridMultiplier: 65536) == -128)
-        #expect(Int8ReferenceOps.quantizeInput(100, zeroPoint: -128, gridMultiplier: 2) == 72)
-        #expect(Int8ReferenceOps.quantizeInput(128, zeroPoint: -128, gridMultiplier: 2) == 127)
+        #expect(ReferenceInt8Ops.quantizeInput(Int.max, zeroPoint: -128, gridMultiplier: 3) == 127)
+        #expect(ReferenceInt8Ops.quantizeInput(Int.min, zeroPoint: 127, gridMultiplier: 65536) == -128)
+        #expect(ReferenceInt8Ops.quantizeInput(100, zeroPoint: -128, gridMultiplier: 2) == 72)
+        #expect(ReferenceInt8Ops.quantizeInput(128, zeroPoint: -128, gridMultiplier: 2) == 127)
     }
 }

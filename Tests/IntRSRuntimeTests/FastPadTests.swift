@@ -16,7 +16,7 @@ struct FastPadTests {
         m.layers = [L]
         let net = try m.validated(file: "pad")
         // grid g enters as 9 + g: inputs 1, 2, 3, 4 are grid -8, -7, -6, -5.
-        let e = try Int8ReferenceEvaluator.evaluate(net, grid: [-8, -7, -6, -5])
+        let e = try ReferenceInt8Evaluator.evaluate(net, grid: [-8, -7, -6, -5])
         #expect(e.logits == [9, 9, 9, 1, 2, 9, 3, 4, 9])
         #expect(FastInt8Evaluator(network: net).logits(grid: [-8, -7, -6, -5]).map { Int($0) } == e.logits)
         // A pad extends the static range with its zero point (the next layer's overflow bound uses it).
@@ -63,7 +63,7 @@ struct FastPadTests {
                     var logits = [Int8](repeating: 0, count: grids.count * net.classCount)
                     flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: grids.count, logits: $0) } }
                     for (i, g) in grids.enumerated() {
-                        let e = try Int8ReferenceEvaluator.evaluate(net, grid: g)
+                        let e = try ReferenceInt8Evaluator.evaluate(net, grid: g)
                         #expect(logits[(i * net.classCount)..<((i + 1) * net.classCount)].map { Int($0) } == e.logits, "\(ops) seed \(s)")
                         checked += 1
                     }

@@ -25,7 +25,7 @@ struct Int8KernelPathTests {
         return out
     }
 
-    /// The lane-wise rescale equals `FastRescale` (itself proved equal to TOSA) on: every shift in [-31, 29]
+    /// The lane-wise rescale equals `FastInt8Rescale` (itself proved equal to TOSA) on: every shift in [-31, 29]
     /// x every int16 accumulator (step 1 with INTRS_LONG_TESTS=1, else step 7 plus both ends) x 6 multipliers
     /// including both ends of [2^30, 2^31), lanes mixing shifts and multipliers; plus random int32 in the
     /// domain and the domain's edges. Both rounding variants.
@@ -68,7 +68,7 @@ struct Int8KernelPathTests {
         let got = Self.laneRescale(path, xs, ms, ss, rounding)
         var failures: [String] = []
         for i in xs.indices {
-            let want = FastRescale.rescale(xs[i], multiplier: ms[i], shift: ss[i], rounding: rounding)
+            let want = FastInt8Rescale.rescale(xs[i], multiplier: ms[i], shift: ss[i], rounding: rounding)
             if got[i] != want { failures.append("v=\(xs[i]) M0=\(ms[i]) shift=\(ss[i]): \(got[i]) != \(want)") }
             if failures.count > 5 { break }
         }
@@ -209,7 +209,7 @@ struct Int8KernelPathTests {
             var logits = [Int8](repeating: 0, count: batch * fast.classCount)
             flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
             for b in 0..<batch {
-                let ref = try Int8ReferenceEvaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
+                let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
                 let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
                 if got != ref.logits { failures.append("seed \(seed) (\(m.layers[0].op), \(rounding)), input \(b)") }
             }

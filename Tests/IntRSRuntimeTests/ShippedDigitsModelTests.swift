@@ -64,7 +64,7 @@ struct ShippedDigitsModelTests {
         }
         var correctRef = 0, correctFast = 0, mismatches = 0
         for i in 0..<n {
-            let ref = try Int8ReferenceEvaluator.evaluate(net, grid: data.examples[i].grid)
+            let ref = try ReferenceInt8Evaluator.evaluate(net, grid: data.examples[i].grid)
             let f = fastLogits[(i * k)..<((i + 1) * k)].map { Int($0) }
             if ref.logits != expected.logits[i] || f != expected.logits[i] || Int(fastClasses[i]) != ref.classIndex
                 || ref.classIndex != expected.classes[i] {
@@ -93,7 +93,7 @@ struct ShippedDigitsModelTests {
         #expect(all.contains { -8 + $0 < -128 } && all.contains { -8 + $0 > 127 })
         let fast = FastInt8Evaluator(network: net, threads: 1)
         for c in expected.noisy {
-            let ref = try Int8ReferenceEvaluator.evaluate(net, grid: c.grid)
+            let ref = try ReferenceInt8Evaluator.evaluate(net, grid: c.grid)
             let f = fast.logits(grid: c.grid.map { Int32($0) }).map { Int($0) }
             #expect(ref.logits == c.logits, "example \(c.example), sigma2 \(c.sigma2): reference")
             #expect(f == c.logits, "example \(c.example), sigma2 \(c.sigma2): fast")

@@ -54,7 +54,7 @@ struct TFLiteConformanceTests {
         let last = net.layers[net.layers.count - 1]
         var checked = 0, fcDiffs = 0
         for (i, g) in grids.enumerated() {
-            let ev = try Int8ReferenceEvaluator.evaluate(net, grid: g)
+            let ev = try ReferenceInt8Evaluator.evaluate(net, grid: g)
             let fastLogits = fast.logits(grid: g.map { Int32($0) }).map { Int($0) }
             #expect(fastLogits == ev.logits, "\(name) input \(i): fast evaluator differs from the reference")
             let expected = outputs[i]
@@ -110,7 +110,7 @@ struct TFLiteConformanceTests {
         let net = try imp.model.validated(file: name)
         var differ = 0
         for (i, g) in grids.enumerated() {
-            let c = try Int8ReferenceEvaluator.evaluate(net, grid: g).classIndex
+            let c = try ReferenceInt8Evaluator.evaluate(net, grid: g).classIndex
             let x = logits[i], y = head[i]
             for a in x.indices { for b in x.indices where x[a] > x[b] { #expect(y[a] >= y[b], "\(name) input \(i): head output not monotone in the logits") } }
             let top = y.max()!
@@ -196,7 +196,7 @@ struct TFLiteConformanceTests {
         let netA = try m.validated(file: "tflite"), netB = try json.validated(file: "json")
         let data = try GridDataset.load(from: Self.root.appendingPathComponent("Sources/IntRSCLI/Resources/digits-test.v1.json"))
         for e in data.examples {
-            #expect(try Int8ReferenceEvaluator.evaluate(netA, grid: e.grid).logits == Int8ReferenceEvaluator.evaluate(netB, grid: e.grid).logits)
+            #expect(try ReferenceInt8Evaluator.evaluate(netA, grid: e.grid).logits == ReferenceInt8Evaluator.evaluate(netB, grid: e.grid).logits)
         }
     }
 

@@ -82,7 +82,7 @@ void intrs_requantize(intrs_kernel_path path, const int32_t *acc, int count, con
                       int8_t *out);
 
 /// The bare rescale lane by lane (no bias, no clamp), for tests: out[i] = rescale(x[i]; m[i], shift[i]) in the
-/// given rounding variant, for i < count; count a multiple of 8. Equals FastRescale.double / .single.
+/// given rounding variant, for i < count; count a multiple of 8. Equals FastInt8Rescale.double / .single.
 void intrs_rescale(intrs_kernel_path path, const int32_t *x, const int32_t *m, const int32_t *shift, int count,
                    int double_rounding, int32_t *out);
 
@@ -104,7 +104,7 @@ size_t intrs_conv2d_scratch(const intrs_conv_shape *s);
 /// Conv2D (not depthwise) of `items` inputs (each `in_stride` bytes apart) into `items` outputs (each
 /// `out_stride` bytes apart) as a packed GEMM: M = items * out_h * out_w output pixels (patches built
 /// implicitly block by block: taps outside the image give 0 = Z_in - Z_in), K = kh * kw * in_c,
-/// N = out_c. Equals Int8ReferenceOps.conv.
+/// N = out_c. Equals ReferenceInt8Ops.conv.
 void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride,
                   int items, const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
                   int16_t *scratch);
@@ -113,7 +113,7 @@ void intrs_conv2d(intrs_kernel_path path, const intrs_conv_shape *s, const int8_
 size_t intrs_fully_connected_scratch(int in_count, int items);
 
 /// FullyConnected of `items` inputs: M = items, K = in_count, N = out_count. Equals
-/// Int8ReferenceOps.fullyConnected.
+/// ReferenceInt8Ops.fullyConnected.
 void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, int32_t zero_in,
                            const int8_t *in, ptrdiff_t in_stride, int items, const int32_t *packed,
                            const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride, int16_t *scratch);
@@ -123,7 +123,7 @@ void intrs_fully_connected(intrs_kernel_path path, int in_count, int out_count, 
 void intrs_gemm_s16(intrs_kernel_path path, const int16_t *a, ptrdiff_t lda, int m, const int32_t *packed, int k,
                     int n, int32_t *acc);
 
-/// DepthwiseConv2D of one input (filter [1, kh, kw, C * mult] as int32), equals Int8ReferenceOps.conv for a
+/// DepthwiseConv2D of one input (filter [1, kh, kw, C * mult] as int32), equals ReferenceInt8Ops.conv for a
 /// depthwise plan. `acc` has out_c int32 of scratch.
 void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
                      const int8_t *in, int8_t *out, const intrs_requant *rq, int32_t *acc);
@@ -139,7 +139,7 @@ typedef struct {
 } intrs_pool_shape;
 
 /// Max pool (is_max = 1) or average pool (valid taps, rounded half away from zero) of one input, then the
-/// clamp; equals Int8ReferenceOps.pool. `sum` has channels int32 of scratch.
+/// clamp; equals ReferenceInt8Ops.pool. `sum` has channels int32 of scratch.
 void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
                 int32_t *sum);
 

@@ -37,7 +37,7 @@ public enum Int8ModelsSuite: VectorSuite {
                 let m = Int8ModelGenerator.randomModel(seed: seed, rounding: rounding)
                 let net = try m.validated(file: "int8-models")
                 let inputs = (0..<3).map { _ in Int8ModelGenerator.randomGrid(&r, model: m) }
-                let evals = try inputs.map { try Int8ReferenceEvaluator.evaluate(net, grid: $0) }
+                let evals = try inputs.map { try ReferenceInt8Evaluator.evaluate(net, grid: $0) }
                 valid.append(Case(id: id, result: .valid, comment: "random model, \(rounding) rounding, generator seed \(seed)", model: m,
                                   modelText: nil, inputs: inputs, logits: evals.map { $0.logits }, classes: evals.map { $0.classIndex },
                                   errorField: nil))

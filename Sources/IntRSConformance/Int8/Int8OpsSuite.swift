@@ -53,7 +53,7 @@ public enum Int8OpsSuite: VectorSuite {
         func make(_ comment: String, _ m: Int8Model, _ grids: [[Int]]) throws -> [Case] {
             let net = try m.validated(file: "int8-ops")
             return try grids.map { g in
-                let e = try Int8ReferenceEvaluator.evaluate(net, grid: g)
+                let e = try ReferenceInt8Evaluator.evaluate(net, grid: g)
                 defer { id += 1 }
                 return Case(id: id, result: .valid, comment: comment, model: m, grid: g, output: e.logits, class: e.classIndex)
             }

@@ -5,7 +5,7 @@ import IntRSRuntime
 
 /// `int8-rescale` v1: rescale(v; M0, shift) edge cases for both rounding variants, computed by the
 /// reference (TOSA apply_scale_32); invalid cases are outside the domain (M0 range, shift range, TOSA
-/// precondition). `conform` runs `FastRescale`.
+/// precondition). `conform` runs `FastInt8Rescale`.
 public enum Int8RescaleSuite: VectorSuite {
     public static let name = "int8-rescale"
     public static let version = 1
@@ -41,7 +41,7 @@ public enum Int8RescaleSuite: VectorSuite {
             }
             for v in Set(vs).sorted() where v >= -lim && v < lim && v >= Int(Int32.min) && v <= Int(Int32.max) {
                 for m in ms {
-                    let r = Int8ReferenceRescale.rescale(v, multiplier: Int32(m), shift: Int32(s), rounding: rounding)!
+                    let r = ReferenceInt8Rescale.rescale(v, multiplier: Int32(m), shift: Int32(s), rounding: rounding)!
                     out.append(Case(id: id, result: .valid, comment: "", value: v, multiplier: m, shift: s, expected: r, error: nil))
                     id += 1
                 }
@@ -50,7 +50,7 @@ public enum Int8RescaleSuite: VectorSuite {
         // Ties: M0 = 2^30 (multiplier 0.5 * 2^shift), v odd/even so that the exact result is k + 1/2.
         for s in [-1, -2, -5] {
             for v in [-7, -6, -5, -3, -2, -1, 1, 2, 3, 5, 6, 7] {
-                let r = Int8ReferenceRescale.rescale(v, multiplier: 1 << 30, shift: Int32(s), rounding: rounding)!
+                let r = ReferenceInt8Rescale.rescale(v, multiplier: 1 << 30, shift: Int32(s), rounding: rounding)!
                 out.append(Case(id: id, result: .valid, comment: "tie region", value: v, multiplier: 1 << 30, shift: s, expected: r, error: nil))
                 id += 1
             }
@@ -67,7 +67,7 @@ public enum Int8RescaleSuite: VectorSuite {
             (Int(Int32.max) + 1, 1 << 30, 0, "value", "v outside int32"),
         ]
         for (v, m, s, e, c) in invalid {
-            precondition(Int8ReferenceRescale.rescale(v, multiplier: Int32(truncatingIfNeeded: m), shift: Int32(s), rounding: rounding) == nil
+            precondition(ReferenceInt8Rescale.rescale(v, multiplier: Int32(truncatingIfNeeded: m), shift: Int32(s), rounding: rounding) == nil
                          || e == "multiplier")
             out.append(Case(id: id, result: .invalid, comment: c, value: v, multiplier: m, shift: s, expected: nil, error: e))
             id += 1
@@ -93,13 +93,13 @@ public enum Int8RescaleSuite: VectorSuite {
         var problems: [String] = []
         for (g, c) in f.allCases {
             guard let rounding = RescaleRounding(rawValue: g.parameters.rounding) else { problems.append("case \(c.id): unknown rounding"); continue }
-            let ok = FastRescale.accepts(Int64(c.value), multiplier: Int64(c.multiplier), shift: Int64(c.shift))
+            let ok = FastInt8Rescale.accepts(Int64(c.value), multiplier: Int64(c.multiplier), shift: Int64(c.shift))
             switch c.result {
             case .invalid:
                 if ok { problems.append("case \(c.id): fast runtime accepts an input outside the domain (\(c.error ?? ""))") }
             case .valid:
                 guard ok else { problems.append("case \(c.id): fast runtime rejects a valid input"); continue }
-                let r = FastRescale.rescale(Int32(c.value), multiplier: Int32(c.multiplier), shift: Int32(c.shift), rounding: rounding)
+                let r = FastInt8Rescale.rescale(Int32(c.value), multiplier: Int32(c.multiplier), shift: Int32(c.shift), rounding: rounding)
                 if Int(r) != c.expected { problems.append("case \(c.id): fast rescale \(r) != expected \(c.expected.map { "\($0)" } ?? "nil")") }
             }
         }

@@ -133,10 +133,10 @@ public enum Int8Requantization {
         if !rule.usesScales && s == 0 { return nil }
         switch rule {
         case .doubleRounding, .singleRounding:
-            return Int8ReferenceRescale.applyScale32(value: v, multiplier: c.multiplier, shift: s, doubleRound: rule == .doubleRounding)
+            return ReferenceInt8Rescale.applyScale32(value: v, multiplier: c.multiplier, shift: s, doubleRound: rule == .doubleRounding)
         case .exactHalfAway, .exactHalfEven:
             // Same domain as TOSA so that every integer rule reads the same inputs.
-            guard Int8ReferenceRescale.applyScale32(value: v, multiplier: c.multiplier, shift: s, doubleRound: false) != nil else { return nil }
+            guard ReferenceInt8Rescale.applyScale32(value: v, multiplier: c.multiplier, shift: s, doubleRound: false) != nil else { return nil }
             return roundDivideByPowerOfTwo(v * c.multiplier, s, rule == .exactHalfAway ? .toNearestOrAwayFromZero : .toNearestOrEven)
         case .float64HalfAway:
             let x = (Double(v) * float64Multiplier(c.scales)).rounded(.toNearestOrAwayFromZero)

@@ -21,10 +21,10 @@ public enum Int8RuleError: Error, CustomStringConvertible, Equatable {
 /// The int8 reference evaluator with the requantization rule as a parameter: what a runtime following `rule`
 /// computes for every layer. Conv2D, DepthwiseConv2D and FullyConnected requantize with `rule` and the
 /// plan's per-channel parameters; pools, reshape and flatten are rule-independent (TFLite reference
-/// semantics, `Int8ReferenceOps`); Add is defined for the two TOSA rules (with the plan's parameters: the model's,
+/// semantics, `ReferenceInt8Ops`); Add is defined for the two TOSA rules (with the plan's parameters: the model's,
 /// or with a `.fromScales` plan those LiteRT derives from the scales) and
 /// `notDefined` for the others. With `.doubleRounding` / `.singleRounding` and a `.model` plan this equals
-/// `Int8ReferenceEvaluator` on a model of that rounding (tested).
+/// `ReferenceInt8Evaluator` on a model of that rounding (tested).
 public enum Int8RuleEvaluator {
     /// The element context of a requantizing layer: the accumulator and channel of every output element.
     public struct LayerTrace: Sendable {
@@ -55,28 +55,28 @@ public enum Int8RuleEvaluator {
         }
         switch L.kind {
         case .conv(let p):
-            return try requantize(Int8ReferenceAccumulators.conv(p, input: x, inputZeroPoint: z)) { $0 % p.outC }
+            return try requantize(ReferenceInt8Accumulators.conv(p, input: x, inputZeroPoint: z)) { $0 % p.outC }
         case .fullyConnected(let p):
-            return try requantize(Int8ReferenceAccumulators.fullyConnected(p, input: x, inputZeroPoint: z)) { $0 }
+            return try requantize(ReferenceInt8Accumulators.fullyConnected(p, input: x, inputZeroPoint: z)) { $0 }
         case .add(let p):
             guard rule == .doubleRounding || rule == .singleRounding else {
                 throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
             }
-            let out = try Int8ReferenceOps.add(plan.add[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+            let out = try ReferenceInt8Ops.add(plan.add[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
                                                outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
                                                rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
             return LayerTrace(output: out, accumulators: nil, channels: nil)
         case .averagePool(let p):
-            return LayerTrace(output: try Int8ReferenceOps.pool(p, max: false, input: x, activationMin: L.activationMin,
+            return LayerTrace(output: try ReferenceInt8Ops.pool(p, max: false, input: x, activationMin: L.activationMin,
                                                                 activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
         case .maxPool(let p):
-            return LayerTrace(output: try Int8ReferenceOps.pool(p, max: true, input: x, activationMin: L.activationMin,
+            return LayerTrace(output: try ReferenceInt8Ops.pool(p, max: true, input: x, activationMin: L.activationMin,
                                                                 activationMax: L.activationMax, layer: L.index), accumulators: nil, channels: nil)
         case .reshape:
             return LayerTrace(output: x, accumulators: nil, channels: nil)
         case .pad(let p):
             // No requantization: the same under every rule.
-            return LayerTrace(output: Int8ReferenceOps.pad(p, input: x, zeroPoint: z), accumulators: nil, channels: nil)
+            return LayerTrace(output: ReferenceInt8Ops.pad(p, input: x, zeroPoint: z), accumulators: nil, channels: nil)
         }
     }
 
@@ -94,6 +94,6 @@ public enum Int8RuleEvaluator {
 
     /// The quantized input tensor of a grid input (the model's input stage).
     public static func quantize(_ net: Int8Network, grid: [Int]) -> [Int] {
-        grid.map { Int8ReferenceOps.quantizeInput($0, zeroPoint: net.input.zeroPoint, gridMultiplier: net.input.gridMultiplier) }
+        grid.map { ReferenceInt8Ops.quantizeInput($0, zeroPoint: net.input.zeroPoint, gridMultiplier: net.input.gridMultiplier) }
     }
 }

@@ -15,7 +15,7 @@ import IntRSExact
 ///
 /// Noisy input `i` of phase `phase` for example `example`: open the ChaCha20 stream (seed, nonce
 /// (example, phase, i)), draw d noise values from it in coordinate order (coordinate 0 first), add them to
-/// the clean grid input, classify with `Int8ReferenceEvaluator` (ArgMax, lowest index on ties). Phases:
+/// the clean grid input, classify with `ReferenceInt8Evaluator` (ArgMax, lowest index on ties). Phases:
 /// 0 = CERTIFY's N0 selection samples, 1 = CERTIFY's N estimation samples, 2 = PREDICT's N samples.
 public enum ReferenceSmoothing {
     /// A reference noise sampler: one value (grid units) per call, consuming the stream.
@@ -36,7 +36,7 @@ public enum ReferenceSmoothing {
             var s = ChaChaStream(seed: seed, id: StreamID(example: example, phase: phase, index: UInt32(i)))
             var noisy = input
             for t in 0..<noisy.count { noisy[t] += sampler(&s) }
-            counts[try Int8ReferenceEvaluator.evaluate(network, grid: noisy).classIndex] += 1
+            counts[try ReferenceInt8Evaluator.evaluate(network, grid: noisy).classIndex] += 1
         }
         return counts
     }

@@ -1,7 +1,7 @@
 /// Gathers int8 tensors through a precomputed index map: the fast form of `pad`.
 enum FastGather {
     /// For each of `n` items: output[o] = input[map[o]], or `fill` where map[o] < 0.
-    /// Equals `Int8ReferenceOps.pad` (IntRSReference) when `map` is `Int8PadPlan.sourceIndex` and `fill` the
+    /// Equals `ReferenceInt8Ops.pad` (IntRSReference) when `map` is `Int8PadPlan.sourceIndex` and `fill` the
     /// zero point (FastInt8EvaluatorTests, int8-ops vectors).
     static func run(_ map: [Int32], input: UnsafeMutablePointer<Int8>, inputSize: Int, output: UnsafeMutablePointer<Int8>, n: Int, fill: Int8) {
         let outSize = map.count

@@ -1,7 +1,7 @@
 import IntRSCore
 
 /// The fast int8 evaluator: batched, multithreaded, integer-only, bit-for-bit equal to the reference
-/// evaluator `Int8ReferenceEvaluator.evaluate` (IntRSReference) on every input of a validated model.
+/// evaluator `ReferenceInt8Evaluator.evaluate` (IntRSReference) on every input of a validated model.
 ///
 /// - Batching: `classify` takes many inputs at once (a certification classifies one image under thousands
 ///   of noise draws). Inputs are processed in chunks of `chunkSize` so that fully connected weights are
@@ -16,7 +16,7 @@ import IntRSCore
 ///   `Int8KernelPath.selected` by default, `INTRS_KERNEL` forces one). Every path gives the same bytes.
 /// - Exactness: accumulation wraps in int32, which is exact because `Int8Model.validated` proves every
 ///   accumulator of every input lies in int32 (wrapping addition is exact modulo 2^32; Proofs/KERN-1.md);
-///   rescale is `FastRescale` or its lane-wise form (proved equal to TOSA's apply_scale_32 on the
+///   rescale is `FastInt8Rescale` or its lane-wise form (proved equal to TOSA's apply_scale_32 on the
 ///   validated domain, Proofs/int8-rescale.md).
 public final class FastInt8Evaluator: Sendable {
     public let network: Int8Network
@@ -94,14 +94,14 @@ public final class FastInt8Evaluator: Sendable {
 
     /// Classifies `batch` inputs given as grid values (Int32, batch-major, `inputCount` each) and writes
     /// the ArgMax class of each (lowest index on ties) to `classes[0..<batch]`.
-    /// Equals `Int8ReferenceEvaluator.evaluate(_:grid:).classIndex` for each input.
+    /// Equals `ReferenceInt8Evaluator.evaluate(_:grid:).classIndex` for each input.
     public func classify(grid: UnsafeBufferPointer<Int32>, batch: Int, classes: UnsafeMutableBufferPointer<Int32>) {
         precondition(grid.count >= batch * inputCount && classes.count >= batch, "buffers too small")
         run(grid: grid, batch: batch, logits: nil, classes: classes.baseAddress)
     }
 
     /// Writes the int8 logits of `batch` inputs (batch-major, `classCount` each).
-    /// Equals `Int8ReferenceEvaluator.evaluate(_:grid:).logits` for each input.
+    /// Equals `ReferenceInt8Evaluator.evaluate(_:grid:).logits` for each input.
     public func logits(grid: UnsafeBufferPointer<Int32>, batch: Int, logits: UnsafeMutableBufferPointer<Int8>) {
         precondition(grid.count >= batch * inputCount && logits.count >= batch * classCount, "buffers too small")
         run(grid: grid, batch: batch, logits: logits.baseAddress, classes: nil)
@@ -136,7 +136,7 @@ public final class FastInt8Evaluator: Sendable {
                         let row = last + b * c
                         if let logits { for j in 0..<c { logits[(start + b) * c + j] = row[j] } }
                         if let classes {
-                            // ArgMax, lowest index wins ties (Int8ReferenceOps.argMax).
+                            // ArgMax, lowest index wins ties (ReferenceInt8Ops.argMax).
                             var best = 0
                             for j in 1..<max(c, 1) where row[j] > row[best] { best = j }
                             classes[start + b] = Int32(best)
@@ -151,7 +151,7 @@ public final class FastInt8Evaluator: Sendable {
     /// One chunk of n <= chunkSize items through every layer.
     private func runChunk(_ grid: UnsafePointer<Int32>, n: Int, tensors: UnsafeMutablePointer<Int8>, offsets: UnsafeBufferPointer<Int>,
                           patch: UnsafeMutablePointer<Int16>, acc: UnsafeMutablePointer<Int32>) {
-        // Input stage (Int8ReferenceOps.quantizeInput): clamp(Z + gridMultiplier * g, -128, 127) in Int64.
+        // Input stage (ReferenceInt8Ops.quantizeInput): clamp(Z + gridMultiplier * g, -128, 127) in Int64.
         let d = inputCount
         let zi = Int64(network.input.zeroPoint), gm = Int64(network.input.gridMultiplier)
         let t0 = tensors + offsets[0]

@@ -7,7 +7,7 @@ import IntRSCore
 /// VNNI: implicit GEMM over a padded copy of each input (no patches), an 8 x 32 micro-kernel on zmm
 /// registers, requantisation in registers 16 channels at a time (CIntRSKernels/vnni.c). The weights are
 /// packed for the kernel path given at init, which must be the path `run` is called with.
-/// Equals `Int8ReferenceOps.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
+/// Equals `ReferenceInt8Ops.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
 struct Int8ConvKernel: Sendable {
     let shape: intrs_conv_shape
     let weights: PackedInt8Weights
@@ -44,7 +44,7 @@ struct Int8ConvKernel: Sendable {
 }
 
 /// FullyConnected as a packed GEMM: M = the items of the chunk (the noisy copies of one input in a
-/// certification), K = I, N = O. Equals `Int8ReferenceOps.fullyConnected` for each item, on every path.
+/// certification), K = I, N = O. Equals `ReferenceInt8Ops.fullyConnected` for each item, on every path.
 struct Int8FullyConnectedKernel: Sendable {
     let inCount: Int
     let outCount: Int

@@ -3,7 +3,7 @@ import IntRSCore
 
 /// The requantisation of one layer's accumulators, per output channel:
 /// out[c] = clamp(Z_out + clamp(rescale_c(acc[c] + bias[c]), -512, 512), act_min, act_max), where rescale_c
-/// is `FastRescale.double` or `.single` with (M0[c], shift[c]). Equals `FastInt8Kernels.requantize` (and so
+/// is `FastInt8Rescale.double` or `.single` with (M0[c], shift[c]). Equals `FastInt8Kernels.requantize` (and so
 /// the reference's requantisation) channel by channel; the clamp to [-512, 512] changes nothing after the
 /// final clamp but keeps the zero-point addition inside int32.
 ///

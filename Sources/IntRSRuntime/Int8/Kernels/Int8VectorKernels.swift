@@ -2,7 +2,7 @@ import CIntRSKernels
 import IntRSCore
 
 /// DepthwiseConv2D, vectorised over channels (int32 accumulators, wrapping adds, exact under the static
-/// bound), then the requantisation. Equals `Int8ReferenceOps.conv` for a depthwise plan, on every path.
+/// bound), then the requantisation. Equals `ReferenceInt8Ops.conv` for a depthwise plan, on every path.
 struct Int8DepthwiseKernel: Sendable {
     let shape: intrs_conv_shape
     let depthMultiplier: Int
@@ -40,7 +40,7 @@ struct Int8DepthwiseKernel: Sendable {
 }
 
 /// AveragePool2D (valid taps, rounded half away from zero) or MaxPool2D, vectorised over channels, then
-/// the clamp. Equals `Int8ReferenceOps.pool`, on every path.
+/// the clamp. Equals `ReferenceInt8Ops.pool`, on every path.
 struct Int8PoolKernel: Sendable {
     let shape: intrs_pool_shape
     let isMax: Bool

@@ -1,12 +1,12 @@
 import IntRSCore
 
-/// Fixed-width rescale, the fast formulas. Each equals `Int8ReferenceRescale.rescale` (TOSA
+/// Fixed-width rescale, the fast formulas. Each equals `ReferenceInt8Rescale.rescale` (TOSA
 /// `apply_scale_32` with m = M0, s = 31 - shift) for every int32 `x` satisfying TOSA's precondition
 /// x in [-2^(s-1), 2^(s-1)) (for shift < 0 that is every int32; shift = 0 allows [-2^30, 2^30)),
 /// M0 in [2^30, 2^31), shift in [-31, 29].
 /// Proof: Proofs/int8-rescale.md (INT8-RESCALE); checked exhaustively on a stated domain by
 /// FastRescaleTests and by the z3 proof Proofs/int8-rescale-double.smt2.
-public enum FastRescale {
+public enum FastInt8Rescale {
     /// gemmlowp SaturatingRoundingDoublingHighMul: (a*b + (a*b >= 0 ? 2^30 : 1 - 2^30)) / 2^31, dividing
     /// with truncation toward zero; INT32_MAX when a = b = INT32_MIN. Equals floor((a*b + 2^30) / 2^31)
     /// except in that saturating case.
@@ -46,7 +46,7 @@ public enum FastRescale {
 
     /// Whether (x, M0, shift) is in the domain of rescale: M0 in [2^30, 2^31), shift in [-31, 29] and
     /// TOSA's precondition x in [-2^(30 - shift), 2^(30 - shift)) (every int32 when shift < 0).
-    /// Equals `Int8ReferenceRescale.rescale(...) != nil` for these inputs.
+    /// Equals `ReferenceInt8Rescale.rescale(...) != nil` for these inputs.
     public static func accepts(_ x: Int64, multiplier m: Int64, shift: Int64) -> Bool {
         guard m >= 1 << 30, m < 1 << 31, shift >= -31, shift <= 29, x >= Int64(Int32.min), x <= Int64(Int32.max) else { return false }
         let half = Int64(1) << (30 - shift)

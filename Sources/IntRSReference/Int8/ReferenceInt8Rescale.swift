@@ -1,7 +1,7 @@
 import IntRSCore
 
 /// Errors of the int8 reference evaluator: it rejects, never wraps.
-public enum Int8ReferenceError: Error, CustomStringConvertible, Equatable {
+public enum ReferenceInt8Error: Error, CustomStringConvertible, Equatable {
     /// An accumulator's exact value lies outside int32.
     case accumulatorOverflow(layer: Int, element: Int, value: String)
     /// A rescale input violates TOSA's precondition v in [-2^(s-1), 2^(s-1)).
@@ -27,7 +27,7 @@ public enum Int8ReferenceError: Error, CustomStringConvertible, Equatable {
 /// |v * m| < 2^62; the rounding term is at most 2^61 + 2^30; their sum is below 2^63 in absolute value, so
 /// no Int operation here can overflow (Swift would trap rather than wrap if one did). `>>` on Int is an
 /// arithmetic shift, i.e. floor division by 2^s, which is what TOSA's int64 `>>` means.
-public enum Int8ReferenceRescale {
+public enum ReferenceInt8Rescale {
     /// TOSA `apply_scale_32(value, multiplier, shift, double_round)`:
     ///
     ///     REQUIRE(multiplier >= 0); REQUIRE(2 <= shift <= 62);

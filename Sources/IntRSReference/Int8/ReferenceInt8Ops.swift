@@ -8,7 +8,7 @@ import IntRSCore
 /// in int32 (resp. TOSA's precondition) and rejected with an error otherwise. Checking only the final
 /// value is enough: int32 two's-complement accumulation is exact modulo 2^32, so when the exact sum lies in
 /// int32, any order of wrapping int32 additions yields it.
-public enum Int8ReferenceOps {
+public enum ReferenceInt8Ops {
     /// The input stage: q = clamp(zeroPoint + gridMultiplier * g, -128, 127), exactly (an overflowing
     /// product is saturated by its sign, which the clamp would do anyway).
     public static func quantizeInput(_ g: Int, zeroPoint: Int, gridMultiplier: Int) -> Int {
@@ -23,24 +23,24 @@ public enum Int8ReferenceOps {
 
     static func checkedAccumulator(_ acc: Int, layer: Int, element: Int) throws -> Int {
         guard acc >= Int(Int32.min), acc <= Int(Int32.max) else {
-            throw Int8ReferenceError.accumulatorOverflow(layer: layer, element: element, value: "\(acc)")
+            throw ReferenceInt8Error.accumulatorOverflow(layer: layer, element: element, value: "\(acc)")
         }
         return acc
     }
 
     static func checkedRescale(_ v: Int, _ m: Int32, _ s: Int32, _ r: RescaleRounding, layer: Int, element: Int) throws -> Int {
-        guard let x = Int8ReferenceRescale.rescale(v, multiplier: m, shift: s, rounding: r) else {
-            throw Int8ReferenceError.rescalePrecondition(layer: layer, element: element, value: "\(v)", shift: Int(s))
+        guard let x = ReferenceInt8Rescale.rescale(v, multiplier: m, shift: s, rounding: r) else {
+            throw ReferenceInt8Error.rescalePrecondition(layer: layer, element: element, value: "\(v)", shift: Int(s))
         }
         return x
     }
 
     /// Conv2D and DepthwiseConv2D: acc = bias + sum over in-image taps of w * (x - Z_in)
-    /// (`Int8ReferenceAccumulators.conv`); out = clamp(Z_out + rescale_c(acc)). Taps outside the image are
+    /// (`ReferenceInt8Accumulators.conv`); out = clamp(Z_out + rescale_c(acc)). Taps outside the image are
     /// skipped. Elements are checked in order, so the first failing element is the one reported.
     public static func conv(_ p: Int8ConvPlan, input: [Int], inputZeroPoint zi: Int, outputZeroPoint zo: Int,
                             activationMin lo: Int32, activationMax hi: Int32, rounding: RescaleRounding, layer: Int) throws -> [Int] {
-        let accs = Int8ReferenceAccumulators.conv(p, input: input, inputZeroPoint: zi)
+        let accs = ReferenceInt8Accumulators.conv(p, input: input, inputZeroPoint: zi)
         var out = [Int](repeating: 0, count: accs.count)
         for e in accs.indices {
             let oc = e % p.outC
@@ -53,7 +53,7 @@ public enum Int8ReferenceOps {
     /// FullyConnected: acc[o] = bias[o] + sum_i w[o, i] * (x[i] - Z_in); out = clamp(Z_out + rescale_o(acc)).
     public static func fullyConnected(_ p: Int8FullyConnectedPlan, input: [Int], inputZeroPoint zi: Int, outputZeroPoint zo: Int,
                                       activationMin lo: Int32, activationMax hi: Int32, rounding: RescaleRounding, layer: Int) throws -> [Int] {
-        let accs = Int8ReferenceAccumulators.fullyConnected(p, input: input, inputZeroPoint: zi)
+        let accs = ReferenceInt8Accumulators.fullyConnected(p, input: input, inputZeroPoint: zi)
         var out = [Int](repeating: 0, count: p.outCount)
         for o in 0..<p.outCount {
             let acc = try checkedAccumulator(accs[o], layer: layer, element: o)

@@ -1,10 +1,10 @@
 import IntRSCore
 
 /// The accumulators of the requantizing ops (bias plus the in-image taps of w * (x - Z_in)), before any rescale
-/// or overflow check: the one definition that `Int8ReferenceOps.conv` / `.fullyConnected` (which then check
+/// or overflow check: the one definition that `ReferenceInt8Ops.conv` / `.fullyConnected` (which then check
 /// and rescale each) and `Int8RuleEvaluator` (which requantizes them under any rule) share.
-/// Exact in `Int`: |acc| < 2^40 (see `Int8ReferenceOps`).
-public enum Int8ReferenceAccumulators {
+/// Exact in `Int`: |acc| < 2^40 (see `ReferenceInt8Ops`).
+public enum ReferenceInt8Accumulators {
     public static func conv(_ p: Int8ConvPlan, input: [Int], inputZeroPoint zi: Int) -> [Int] {
         var out = [Int](repeating: 0, count: p.outH * p.outW * p.outC)
         for oy in 0..<p.outH {

@@ -14,8 +14,8 @@ struct FastRescaleTests {
     /// Checks one (v, M0, shift) for both variants; returns a message on mismatch.
     static func check(_ v: Int32, _ m: Int32, _ s: Int32) -> String? {
         for rounding in RescaleRounding.allCases {
-            guard let ref = Int8ReferenceRescale.rescale(Int(v), multiplier: m, shift: s, rounding: rounding) else { continue }
-            let fast = FastRescale.rescale(v, multiplier: m, shift: s, rounding: rounding)
+            guard let ref = ReferenceInt8Rescale.rescale(Int(v), multiplier: m, shift: s, rounding: rounding) else { continue }
+            let fast = FastInt8Rescale.rescale(v, multiplier: m, shift: s, rounding: rounding)
             if Int(fast) != ref { return "\(rounding): v=\(v) M0=\(m) shift=\(s): fast \(fast) != reference \(ref)" }
         }
         return nil
@@ -65,14 +65,14 @@ struct FastRescaleTests {
     @Test func knownTies() {
         // M0 = 2^30 (M = 0.5 * 2^shift). shift = -1: x * 2^-2. x = -2: -0.5 -> double: SRDHM(-2, 2^30) = -1,
         // RDBPOT(-1, 1) = -1 (away from zero); single: floor(-0.5 + 0.5) = 0.
-        #expect(FastRescale.double(-2, multiplier: 1 << 30, shift: -1) == -1)
-        #expect(FastRescale.single(-2, multiplier: 1 << 30, shift: -1) == 0)
-        #expect(Int8ReferenceRescale.rescale(-2, multiplier: 1 << 30, shift: -1, rounding: .double) == -1)
-        #expect(Int8ReferenceRescale.rescale(-2, multiplier: 1 << 30, shift: -1, rounding: .single) == 0)
-        #expect(FastRescale.double(2, multiplier: 1 << 30, shift: -1) == 1)
-        #expect(FastRescale.single(2, multiplier: 1 << 30, shift: -1) == 1)
+        #expect(FastInt8Rescale.double(-2, multiplier: 1 << 30, shift: -1) == -1)
+        #expect(FastInt8Rescale.single(-2, multiplier: 1 << 30, shift: -1) == 0)
+        #expect(ReferenceInt8Rescale.rescale(-2, multiplier: 1 << 30, shift: -1, rounding: .double) == -1)
+        #expect(ReferenceInt8Rescale.rescale(-2, multiplier: 1 << 30, shift: -1, rounding: .single) == 0)
+        #expect(FastInt8Rescale.double(2, multiplier: 1 << 30, shift: -1) == 1)
+        #expect(FastInt8Rescale.single(2, multiplier: 1 << 30, shift: -1) == 1)
         // TOSA precondition: for shift 29 (s = 2) only v in [-2, 2) is allowed.
-        #expect(Int8ReferenceRescale.rescale(2, multiplier: 1 << 30, shift: 29, rounding: .double) == nil)
-        #expect(Int8ReferenceRescale.rescale(1, multiplier: 1 << 30, shift: 29, rounding: .double) == 1 << 28)
+        #expect(ReferenceInt8Rescale.rescale(2, multiplier: 1 << 30, shift: 29, rounding: .double) == nil)
+        #expect(ReferenceInt8Rescale.rescale(1, multiplier: 1 << 30, shift: 29, rounding: .double) == 1 << 28)
     }
 }
