@@ -21,8 +21,8 @@ import IntRSRuntime
 /// - otherwise the line is not flagged: "justified" when the count kA or kA + 1 is proven inside the INNER
 ///   window (ends rounded inward), else "undecided" (within 2^-bits of an end; never flagged).
 /// Floating point is used only to guess where to probe (a Wilson-score estimate of kA); decisions are exact.
-final class CohenAchievability {
-    enum Verdict: Equatable {
+package final class CohenAchievability {
+    package enum Verdict: Equatable {
         /// The count k gives a radius that prints as the value.
         case justified(k: Int)
         /// Not flagged: the enclosures could not separate the count k from a window end.
@@ -33,29 +33,29 @@ final class CohenAchievability {
         case unreachable
     }
 
-    let sigma: Rational
-    let n: Int
-    let alpha: Rational
+    package let sigma: Rational
+    package let n: Int
+    package let alpha: Rational
     /// Precision of the Phi enclosures and of the dyadic window ends.
-    let bits: Int
+    package let bits: Int
     /// Relative slack: eps = slack * (hi + sigma).
-    let slack: Rational
+    package let slack: Rational
     /// Exact tail decisions per window end x (cleared when it holds `cacheLimit` ends).
     private var below: [Rational: [Int: Bool]] = [:]
     /// Most window ends kept in the decision cache.
-    static let cacheLimit = 4096
+    package static let cacheLimit = 4096
     private(set) var tailDecisions = 0
     private let alphaDouble: Double
     private let zAlpha: Double
 
-    init(sigma: Rational, n: Int, alpha: Rational, bits: Int, slack: Rational) {
+    package init(sigma: Rational, n: Int, alpha: Rational, bits: Int, slack: Rational) {
         self.sigma = sigma; self.n = n; self.alpha = alpha; self.bits = bits; self.slack = slack
         alphaDouble = alpha.doubleApproximation
         zAlpha = FloatBaselineMath.phiInverse(1 - alphaDouble)
     }
 
     /// Exact: p_L(k) < x, x a dyadic in (0, 1) (cached per x).
-    func isBelow(_ k: Int, _ x: Rational) throws -> Bool {
+    package func isBelow(_ k: Int, _ x: Rational) throws -> Bool {
         if let v = below[x]?[k] { return v }
         tailDecisions += 1
         let v = try ClopperPearson.lowerBoundIsBelow(successes: k, trials: n, alpha: alpha, dyadic: x)
@@ -66,7 +66,7 @@ final class CohenAchievability {
     }
 
     /// The least k in 0...N with p_L(k) >= x, or nil when p_L(N) < x. x a dyadic in (0, 1).
-    func leastCount(atLeast x: Rational) throws -> Int? {
+    package func leastCount(atLeast x: Rational) throws -> Int? {
         if try isBelow(n, x) { return nil }
         // Invariant: p_L(lo) < x <= p_L(hi). p_L(0) = 0 < x.
         var lo = 0, hi = n
@@ -93,7 +93,7 @@ final class CohenAchievability {
     }
 
     /// A floating-point estimate of the least k with p_L(k) >= p (Wilson score bound; probes only).
-    func guess(_ p: Double) -> Int {
+    package func guess(_ p: Double) -> Int {
         let z = zAlpha, nn = Double(n)
         func wilson(_ k: Int) -> Double {
             let ph = Double(k) / nn
@@ -107,7 +107,7 @@ final class CohenAchievability {
     }
 
     /// The window [A, B] (outer, dyadic) and [Ain, Bin] (inner) in pA for radius values [lo, hi].
-    func window(lo: Rational, hi: Rational) -> (outer: (Rational, Rational), inner: (Rational, Rational)) {
+    package func window(lo: Rational, hi: Rational) -> (outer: (Rational, Rational), inner: (Rational, Rational)) {
         let eps = slack * (hi + sigma)
         let pa = Enclosure.phi((lo - eps) / sigma, bits: bits)
         let pb = Enclosure.phi((hi + eps) / sigma, bits: bits)
@@ -118,7 +118,7 @@ final class CohenAchievability {
     }
 
     /// The verdict for a value printed as the closed interval [lo, hi] (radius units).
-    func verdict(lo: Rational, hi: Rational) throws -> Verdict {
+    package func verdict(lo: Rational, hi: Rational) throws -> Verdict {
         let ((a, b), (ain, bin)) = window(lo: lo, hi: hi)
         let one = Rational(1)
         guard a < one else { return .unreachable }   // p_L(N) < 1 <= A
@@ -135,7 +135,7 @@ final class CohenAchievability {
     }
 
     /// r(k) = sigma * PhiInv(p_L(k)) for display, with p_L(k) from the exact 64-bit bound (nil: abstains).
-    func radius(_ k: Int) throws -> (lo: Rational, hi: Rational)? {
+    package func radius(_ k: Int) throws -> (lo: Rational, hi: Rational)? {
         let p = try ClopperPearson.lowerBound(successes: k, trials: n, alpha: alpha, bits: 64)
         var pHi = p + Rational.dyadic(BigInt(1), exponent: -64)
         if pHi <= Rational(1, 2) { return nil }

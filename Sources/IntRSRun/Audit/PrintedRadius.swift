@@ -8,12 +8,12 @@ import IntRSExact
 ///   ("0.953", "12.3", "1.0", "0.000123"), otherwise scientific with a signed two-digit exponent ("1.23e+02",
 ///   "1e-05"); zero prints "0.0".
 /// - `floor(D)`: D decimals rounded down (`intrs certify`'s own TSVs, `RunReports.radiusText`).
-enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
+package enum PrintedRadiusFormat: Equatable, Sendable, CustomStringConvertible {
     case python(Int)
     case floor(Int)
 
     /// "cohen" (= "python:3"), "python:P" (1 <= P <= 17), "floor:D" (0 <= D <= 17).
-    static func parse(_ s: String) -> PrintedRadiusFormat? {
+    package static func parse(_ s: String) -> PrintedRadiusFormat? {
         if s == "cohen" { return .python(3) }
         let p = s.split(separator: ":")
         guard p.count == 2, let v = Int(p[1]) else { return nil }
@@ -24,7 +24,7 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    package var description: String {
         switch self {
         case .python(let p): return p == 3 ? "Python \"{:.3}\" (Cohen et al.)" : "Python \"{:.\(p)}\""
         case .floor(let d): return "\(d) decimals rounded down"
@@ -34,7 +34,7 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
     /// The closed interval of reals that print as `text` (closed even where the rounding is half-open or a tie
     /// goes to even: wider is the conservative side for an audit), or nil when `text` is not something this
     /// format prints (then the caller reports the line as malformed).
-    func interval(of text: String) -> (value: Rational, lo: Rational, hi: Rational)? {
+    package func interval(of text: String) -> (value: Rational, lo: Rational, hi: Rational)? {
         guard let v = try? Rational(parsing: text), v.signum >= 0 else { return nil }
         switch self {
         case .floor(let d):
@@ -56,7 +56,7 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
     /// How this format prints the exact value x >= 0 (Python: round half to even at the P-th significant
     /// digit; floor: round down). Python applies this to a float's exact binary value; given the exact real,
     /// this is what an error-free producer would print.
-    func render(_ x: Rational) -> String {
+    package func render(_ x: Rational) -> String {
         switch self {
         case .floor(let d):
             return PrintedRadiusFormat.fixed(Rational((x * PrintedRadiusFormat.tenPower(d)).floor) / PrintedRadiusFormat.tenPower(d), decimals: d)
@@ -73,12 +73,12 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
     }
 
     /// 10^e for any integer e.
-    static func tenPower(_ e: Int) -> Rational {
+    package static func tenPower(_ e: Int) -> Rational {
         e >= 0 ? Rational(BigInt(10).power(e)) : Rational(1) / Rational(BigInt(10).power(-e))
     }
 
     /// The e with 10^e <= v < 10^(e+1), v > 0.
-    static func decimalExponent(_ v: Rational) -> Int {
+    package static func decimalExponent(_ v: Rational) -> Int {
         var e = Int((Double(v.numerator.bitWidth - v.denominator.bitWidth) * 0.30103).rounded(.down))
         while tenPower(e) > v { e -= 1 }
         while tenPower(e + 1) <= v { e += 1 }
@@ -86,7 +86,7 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
     }
 
     /// v (a multiple of 10^-d) with exactly d decimals.
-    static func fixed(_ v: Rational, decimals d: Int) -> String {
+    package static func fixed(_ v: Rational, decimals d: Int) -> String {
         let scaled = v * tenPower(d)
         guard scaled.isInteger else { return "" }
         var digits = scaled.numerator.toString()
@@ -96,7 +96,7 @@ enum PrintedRadiusFormat: Equatable, CustomStringConvertible {
     }
 
     /// Python's `format(v, ".P")` for a v > 0 that already has at most P significant digits (no rounding).
-    static func python(_ v: Rational, precision p: Int) -> String {
+    package static func python(_ v: Rational, precision p: Int) -> String {
         let e = decimalExponent(v)
         let m = (v / tenPower(e - p + 1)).numerator        // P digits, the first nonzero
         var digits = Array(m.toString())
