@@ -16,7 +16,8 @@ struct BenchSamplersCommand: ParsableCommand {
         numbers hold on a shared machine; the wall-clock rate is printed too; one sample = one
         integer noise coordinate in grid units) on one thread, each sampler drawing from consecutive streams of a fixed seed, in one run so the ratios
         are comparable. Also reports ChaCha20 words per second, mean words per sample and table memory
-        (bytes per law). Goals: fast table >= 1e8/s (< 3e7/s is a defect), fast CKS >= 1e7/s at
+        (bytes per law). Goals: fast table >= 1e8/s (< 3e7/s is a defect; batched on the AVX2 or AVX-512 ChaCha20 kernel
+        >= 3e8/s), fast CKS >= 1e7/s at
         sigma2 = 4 and 65025/16. Build with `swift build -c release`.
         """)
 
@@ -64,6 +65,31 @@ struct BenchSamplersCommand: ParsableCommand {
         }
     }
 
+    /// Like ``measure(_:samplesPerStream:_:)`` for batch forms: `body(id, out)` writes `samplesPerStream` samples
+    /// of stream `id` into `out`. Returns (samples per CPU second, samples per wall-clock second).
+    func measureBatch(_ seconds: Double, samplesPerStream: Int = 1024,
+                      _ body: (StreamID, UnsafeMutablePointer<Int32>) -> Void) -> (Double, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let cpuStart = threadCPUNanoseconds()
+        let out = UnsafeMutablePointer<Int32>.allocate(capacity: samplesPerStream)
+        defer { out.deallocate() }
+        var n = 0, check: Int64 = 0, index: UInt32 = 0
+        while true {
+            body(StreamID(example: 0, phase: 9, index: index), out)
+            check &+= Int64(out[samplesPerStream - 1])
+            n += samplesPerStream
+            index &+= 1
+            let cpu = Double(threadCPUNanoseconds() - cpuStart) * 1e-9
+            if cpu >= seconds {
+                let el = clock.now - start
+                let wall = Double(el.components.seconds) + Double(el.components.attoseconds) * 1e-18
+                if check == Int64.min { print("") }
+                return (Double(n) / cpu, Double(n) / wall)
+            }
+        }
+    }
+
     func run() throws {
         guard seconds > 0, referenceSamples >= 100 else { throw ValidationError("--seconds must be > 0 and --reference-samples >= 100") }
         var rows: [Row] = []
@@ -72,11 +98,32 @@ struct BenchSamplersCommand: ParsableCommand {
             let (wps, _, wwps) = measure(seconds, samplesPerStream: 4096) { s in Int32(truncatingIfNeeded: s.nextWord()) }
             rows.append(Row(name: "chacha20 words (fast stream)", samplesPerSecond: wps, wordsPerSample: 1, wallSamplesPerSecond: wwps))
         }
+        // ChaCha20 words from the kernels of CIntRSKernels (FastChaCha20), one stream, on each kernel path.
+        for path in Int8KernelPath.supported where wanted("chacha20 words (\(path.rawValue) kernel)") {
+            let key = Self.seed.keyWords
+            let buf = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+            defer { buf.deallocate() }
+            let (wps, wwps) = measureBatch(seconds, samplesPerStream: 1) { id, out in
+                FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: 4096, path: path, into: buf)
+                out[0] = Int32(truncatingIfNeeded: buf[4095])
+            }
+            rows.append(Row(name: "chacha20 words (\(path.rawValue) kernel)", samplesPerSecond: wps * 4096, wordsPerSample: 1,
+                            wallSamplesPerSecond: wwps * 4096))
+        }
         for (fam, s2) in [(NoiseFamily.discreteGaussian, "4"), (.discreteGaussian, "65025/16"), (.roundedGaussian, "65025/16")] where wanted("table") {
             let law = try TableLaw(family: fam, sigma2: Rational(s2)!, bits: 64)
             let fast = try FastTableSampler(table: law.noiseTable)
             let (r, w, rw) = measure(seconds) { fast.sample(&$0) }
             rows.append(Row(name: "fast table \(fam.rawValue) sigma2=\(s2) b=64", samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw, tableBytes: law.noiseTable.runtimeMemoryBytes))
+            // The batch form: words from the ChaCha20 kernel of each path, then one guide lookup per word.
+            let key = Self.seed.keyWords
+            for path in Int8KernelPath.supported {
+                let (br, brw) = measureBatch(seconds) { id, out in
+                    fast.fill(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
+                }
+                rows.append(Row(name: "fast table batched (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64", samplesPerSecond: br,
+                                wordsPerSample: w, wallSamplesPerSecond: brw, tableBytes: law.noiseTable.runtimeMemoryBytes))
+            }
             if s2 == "65025/16" && fam == .discreteGaussian {
                 let ref = ReferenceTableSampler(law: law)
                 let (rr, rw, rrw) = measure(seconds / 2, samplesPerStream: 256) { Int32(ref.sample(&$0)) }

@@ -160,4 +160,7 @@ uint64_t intrs_vpdpbusd512_burst(uint64_t iterations);
 #ifdef __cplusplus
 }
 #endif
+
+// ChaCha20 keystream words on the same kernel paths (noise streams).
+#include "intrs_noise.h"
 #endif

@@ -1,3 +1,4 @@
+import CIntRSKernels
 import IntRSCore
 
 /// The CDT table sampler (Vectors/stream-spec.md §7) on 32-bit words. Equals
@@ -91,6 +92,60 @@ public struct FastTableSampler: Sendable {
             // T_i strictly inside (lo, lo + W) iff its first words equal the drawn ones.
             if cmp(i) != 0 { return i }
             drawn.append(s.nextWord())
+        }
+    }
+}
+
+/// Batch sampling from ChaCha20 words computed by `FastChaCha20` (8 or 16 blocks per vector pass).
+///
+/// Equals ``FastTableSampler/sample(_:)`` coordinate by coordinate on the same streams: when no coordinate of a
+/// stream ties (its word equals the top 32 bits of a threshold, probability < 2^-20 per coordinate at b = 64),
+/// coordinate i consumes exactly word i of the stream, which is what the prefix holds; a stream with any tie is
+/// drawn again from the start with `ChaChaStream` and ``FastTableSampler/sample(_:)`` (tested, with tables
+/// built to tie often, on every kernel path).
+extension FastTableSampler {
+    /// Samples `count` coordinates from `words`, one word each (the loop of ``sample(_:)`` without its tie path,
+    /// in C: `intrs_table_sample_words`); returns false (leaving `out` partly written) as soon as a word ties
+    /// with a threshold's top word.
+    func sampleWords(_ words: UnsafePointer<UInt32>, count: Int, into out: UnsafeMutablePointer<Int32>) -> Bool {
+        hi.withUnsafeBufferPointer { h in
+            guide.withUnsafeBufferPointer { g in
+                intrs_table_sample_words(words, count, h.baseAddress, h.count, g.baseAddress, guideShift, minValue, out) == count
+            }
+        }
+    }
+
+    /// The first `count` samples of the stream (seed, id) (`key` = `seed.keyWords`) into `out[0 ..< count]`,
+    /// from words computed on `path`. Equals `count` calls of ``sample(_:)`` on `ChaChaStream(seed:id:)`.
+    /// Traps if count > 2^36 (more than the stream has).
+    public func fill(seed: Seed, key: SIMD8<UInt32>, id: StreamID, count: Int, path: Int8KernelPath = .selected,
+                     into out: UnsafeMutablePointer<Int32>) {
+        precondition(count >= 0 && count <= 1 << 36, "FastTableSampler.fill: count must be in 0 ... 2^36")
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+        defer { words.deallocate() }
+        FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: count, path: path, into: words)
+        if !sampleWords(words, count: count, into: out) {
+            var s = ChaChaStream(seed: seed, id: id)
+            for i in 0..<count { out[i] = sample(&s) }
+        }
+    }
+
+    public func fillStreams(seed: Seed, key: SIMD8<UInt32>, example: UInt32, phase: UInt32, firstIndex: UInt32, count: Int,
+                            path: Int8KernelPath, into out: UnsafeMutableBufferPointer<Int32>) {
+        let d = out.count / count
+        guard d > 0, let o = out.baseAddress else { return }
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: count * d)
+        let nonces = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: 3 * count)
+        defer { words.deallocate(); nonces.deallocate() }
+        for j in 0..<count {
+            nonces[3 * j] = example
+            nonces[3 * j + 1] = phase
+            nonces[3 * j + 2] = firstIndex &+ UInt32(truncatingIfNeeded: j)
+        }
+        FastChaCha20.prefixes(key: key, nonces: UnsafeBufferPointer(nonces), words: d, path: path, into: words)
+        for j in 0..<count where !sampleWords(words + j * d, count: d, into: o + j * d) {
+            var s = ChaChaStream(seed: seed, id: StreamID(example: example, phase: phase, index: nonces[3 * j + 2]))
+            for i in 0..<d { o[j * d + i] = sample(&s) }
         }
     }
 }

@@ -11,13 +11,17 @@ public struct AnyGridBatchClassifier<Scalar: GridScalar>: BatchClassifier {
     }
 }
 
-/// Type-erased noise source over grid values of type `Scalar`. One dynamic call per noisy input (d samples).
-/// `AnyGridNoiseSource` (`Int32`) and `AnyFloatNoiseSource` (`Float`) are its two instances.
+/// Type-erased noise source over grid values of type `Scalar`. One dynamic call per batch of noisy inputs (or per
+/// noisy input with the one-index `fill`). `AnyGridNoiseSource` (`Int32`) and `AnyFloatNoiseSource` (`Float`)
+/// are its two instances.
 public struct AnyNoiseSource<Scalar: GridScalar>: GridNoiseSource {
     public let base: any GridNoiseSource<Scalar>
     public init(_ base: any GridNoiseSource<Scalar>) { self.base = base }
     public func fill(example: UInt32, phase: UInt32, index: UInt32, into out: UnsafeMutableBufferPointer<Scalar>) {
         base.fill(example: example, phase: phase, index: index, into: out)
+    }
+    public func fill(example: UInt32, phase: UInt32, firstIndex: UInt32, count: Int, into out: UnsafeMutableBufferPointer<Scalar>) {
+        base.fill(example: example, phase: phase, firstIndex: firstIndex, count: count, into: out)
     }
 }
 

@@ -60,10 +60,11 @@ where Classifier.Scalar == Noise.Scalar {
                 while let c = shared.nextChunk(of: chunks) {
                     let start = c * chunk
                     let count = min(chunk, samples - start)
+                    // The noise of the whole chunk at once (a source may draw the streams side by side), then the input.
+                    noise.fill(example: example, phase: phase, firstIndex: UInt32(truncatingIfNeeded: start), count: count,
+                               into: UnsafeMutableBufferPointer(rebasing: grid[0 ..< (count * d)]))
                     for j in 0..<count {
-                        let row = UnsafeMutableBufferPointer(rebasing: grid[(j * d) ..< ((j + 1) * d)])
-                        noise.fill(example: example, phase: phase, index: UInt32(truncatingIfNeeded: start + j), into: row)
-                        Scalar.addInput(x, to: row)
+                        Scalar.addInput(x, to: UnsafeMutableBufferPointer(rebasing: grid[(j * d) ..< ((j + 1) * d)]))
                     }
                     classifier.classify(grid: UnsafeBufferPointer(grid), batch: count, classes: classes)
                     for j in 0..<count {
