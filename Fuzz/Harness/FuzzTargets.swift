@@ -19,7 +19,7 @@ import IntRSRuntime
 enum FuzzTargets {
     /// The target names, in the order scripts/fuzz runs them. Each has a seed corpus in Fuzz/corpus/NAME.
     static let names = ["model", "tflite", "infer-input", "dataset", "run-records", "audit", "merge", "cohen-tsv", "noise-table",
-                        "certificate-table", "vectors", "conform-pack", "runtime-outputs"]
+                        "certificate-table", "vectors", "conform-pack", "runtime-outputs", "npy"]
 
     /// Where path-based readers find the input: a per-process file in a per-process directory (tmpfs when
     /// there is one), written afresh for every input.
@@ -65,6 +65,7 @@ enum FuzzTargets {
         case "vectors": try vectors(data)
         case "conform-pack": try conformPack(data)
         case "runtime-outputs": try runtimeOutputs(data)
+        case "npy": try npy(data)
         default: throw UnknownTarget(name: target)
         }
     }
@@ -105,6 +106,18 @@ enum FuzzTargets {
                                            rule: .doubleRounding)
         _ = Conformance.markdown(report)
         _ = try JSONEncoder().encode(report)
+    }
+
+    /// A `.npy` tensor of the runner protocol (runtime outputs given as {"npy": FILE}, pack inputs): `NpyFile.decode`,
+    /// the integer values (floats must hold integers), and for an int8 array the writer's bytes must decode to the
+    /// same array (a difference is reported as a trap).
+    static func npy(_ data: Data) throws {
+        let a = try NpyFile.decode(data, file: "fuzz.npy", tensor: "t1")
+        let v = try NpyFile.integers(a, file: "fuzz.npy", tensor: "t1")
+        if a.dtype == .int8 {
+            let back = try NpyFile.decode(NpyFile.encodeInt8(v, shape: a.shape), file: "rewritten.npy")
+            precondition(back == a, "NpyFile: an int8 array does not survive encodeInt8 -> decode")
+        }
     }
 
     // MARK: model

@@ -52,6 +52,9 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--form", choices=["qlinear", "qdq"], default="qlinear",
                     help="QLinearConv nodes, or QDQ (DequantizeLinear -> Conv -> QuantizeLinear)")
+    ap.add_argument("--npy", action="store_true",
+                    help="read each input from the pack's npy/case-ID/t0.npy (checked against pack.json) and write every output "
+                         "as a .npy file beside OUTPUT (OUTPUT-stem.npy/RUN/case-ID/TENSOR.npy), referenced as {\"npy\": path}")
     ap.add_argument("--optimization", choices=["all", "disable"], default="all",
                     help="ONNX Runtime graph optimization level (all: default, fuses QDQ into QLinear kernels; disable: none)")
     a = ap.parse_args()
@@ -64,6 +67,14 @@ def main():
         except LookupError as e:
             skipped[info["name"]] = str(e.args[0])
     runs = []
+    out_path = pathlib.Path(a.output)
+
+    def npy_ref(run_index, case_id, name, v):
+        rel = pathlib.Path(f"{out_path.stem}.npy") / f"run{run_index}" / f"case-{case_id}" / f"{name}.npy"
+        (out_path.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+        np.save(out_path.parent / rel, np.ascontiguousarray(v.reshape((1,) + v.shape)).astype(np.int8), allow_pickle=False)
+        return {"npy": str(rel)}
+
     for threads in [int(t) for t in a.threads.split(",")]:
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
@@ -82,6 +93,11 @@ def main():
                 names = [o.name for o in sess.get_outputs()]
                 xshape = next(t["shape"] for t in info["tensors"] if t["name"] == "t0")
                 xs = [np.array(c["inputs"]["t0"]["data"], dtype=np.int8).reshape(xshape) for c in cases]
+                if a.npy:
+                    for c, x in zip(cases, xs):
+                        y = np.load(pack_dir / "npy" / f"case-{c['id']}" / "t0.npy", allow_pickle=False)
+                        if y.dtype != np.int8 or not np.array_equal(y, x):
+                            sys.exit(f"onnx_adapter: {pack_dir}/npy/case-{c['id']}/t0.npy differs from pack.json's input")
                 if batch == "1":
                     results = [sess.run(names, {"t0": x}) for x in xs]
                     per_case = [[r[0] for r in res] for res in results]
@@ -94,7 +110,8 @@ def main():
                             copy_mismatch += 1
                 for c, outs in zip(cases, per_case):
                     out_cases.append({"id": c["id"], "outputs": {
-                        n: {"dtype": "int8", "shape": [1] + list(v.shape), "data": [int(x) for x in v.reshape(-1)]}
+                        n: npy_ref(len(runs), c["id"], n, v) if a.npy else
+                        {"dtype": "int8", "shape": [1] + list(v.shape), "data": [int(x) for x in v.reshape(-1)]}
                         for n, v in zip(names, outs)}})
             run = {"name": f"threads={threads},batch={batch}", "threads": threads,
                    "batch": 1 if batch == "1" else max(8, max((len(v) for v in by_model.values()), default=1)),

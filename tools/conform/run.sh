@@ -34,7 +34,9 @@ check onnxruntime float32-half-even
 check litert-ref fullyConnected=float64-half-away,conv2d=double-rounding,depthwiseConv2d=double-rounding
 check litert-xnnpack float32-half-even
 # ONNX Runtime on the QDQ form: reported, not asserted (its depthwise outputs follow none of the known rules).
-"$venv/bin/python" "$root/tools/conform/onnx_adapter.py" "$out/pack" --form qdq --output "$out/onnxruntime-qdq.json"
+# (Its outputs travel as .npy files, {"npy": path}, and its inputs are read from the pack's .npy files.)
+rm -rf "$out/onnxruntime-qdq.npy"
+"$venv/bin/python" "$root/tools/conform/onnx_adapter.py" "$out/pack" --form qdq --npy --output "$out/onnxruntime-qdq.json"
 echo "== onnxruntime-qdq (reported only)"
 "$intrs" conform "$out/pack" "$out/onnxruntime-qdq.json" --markdown "$out/onnxruntime-qdq.md" | grep -v "^  run " || status=1
 # The int8-ops pack (one-layer random models: every op, add, pools and pad included; the .tflite and ONNX files

@@ -52,7 +52,11 @@ public enum Conformance {
         func bad(_ d: String) -> ConformError { .malformed(file: url.path, detail: d) }
         guard Set(pack.models.map(\.name)).count == pack.models.count else { throw bad("two models share a name") }
         guard Set(pack.cases.map(\.id)).count == pack.cases.count else { throw bad("two cases share an id") }
+        func inside(_ rel: String) -> Bool { !rel.isEmpty && !rel.hasPrefix("/") && !rel.split(separator: "/").contains("..") }
         for m in pack.models {
+            for f in [m.file] + (m.exports ?? []).map(\.file) where !inside(f) {
+                throw bad("model \(m.name): file \(f) must be a relative path inside the pack (no \"..\")")
+            }
             let murl = dir.appendingPathComponent(m.file)
             let bytes = try ConformancePackBuilder.readFile(murl)
             guard SHA256.hex(bytes) == m.sha256 else { throw ConformError.mismatch(file: murl.path, where: "model \(m.name)", detail: "SHA-256 differs from pack.json") }

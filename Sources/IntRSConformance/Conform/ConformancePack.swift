@@ -171,6 +171,9 @@ public enum ConformancePackBuilder {
                         undefined[rule.rawValue] = "\(error)"
                     }
                 }
+                // The runner protocol's .npy files (Vectors/conformance-pack.md): the input, and every tensor per rule.
+                files["npy/case-\(id)/t0.npy"] = NpyFile.encodeInt8(x, shape: batched(net.tensorShapes[0]))
+                for (rule, ts) in expected { for (t, v) in ts { files["npy/case-\(id)/\(rule)/\(t).npy"] = NpyFile.encodeInt8(v.data, shape: v.shape) } }
                 cases.append(.init(id: id, model: name, flags: it.flags, separates: it.separates,
                                    inputs: ["t0": PackTensor(shape: batched(net.tensorShapes[0]), data: x)],
                                    expected: expected, undefined: undefined))
@@ -201,12 +204,16 @@ public enum ConformancePackBuilder {
         return out
     }
 
-    /// Writes the pack into `directory` (created if needed): pack.json and models/.
+    /// Writes the pack into `directory` (created if needed): pack.json, models/ and npy/.
     public static func write(_ built: (pack: ConformancePack, files: [String: Data]), to directory: URL) throws {
         let fm = FileManager.default
         do {
             try fm.createDirectory(at: directory.appendingPathComponent("models"), withIntermediateDirectories: true)
-            for (rel, data) in built.files { try data.write(to: directory.appendingPathComponent(rel), options: .atomic) }
+            for (rel, data) in built.files.sorted(by: { $0.key < $1.key }) {
+                let url = directory.appendingPathComponent(rel)
+                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url, options: .atomic)
+            }
             try CanonicalJSON.encode(built.pack).write(to: directory.appendingPathComponent("pack.json"), options: .atomic)
         } catch {
             throw ConformError.io(file: directory.path, detail: "cannot write the pack: \(error.localizedDescription)")

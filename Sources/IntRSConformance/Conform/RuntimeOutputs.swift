@@ -1,4 +1,5 @@
 import Foundation
+import IntRSCore
 
 /// A runtime's outputs for a conformance pack: format "intrs-runtime-outputs", version 1
 /// (Vectors/conformance-pack.md, schema Vectors/runtime-outputs.v1.schema.json).
@@ -57,6 +58,10 @@ public struct RuntimeOutputs: Sendable {
                 for (tname, tv) in outs {
                     let at = "run \(rname), case \(id), tensor \(tname)"
                     guard let to = tv as? [String: Any] else { throw ConformError.mismatch(file: file, where: at, detail: "not an object") }
+                    if let ref = to["npy"] {
+                        ts[tname] = try npyTensor(ref, keys: Array(to.keys), outputsFile: file, at: at, tensor: tname)
+                        continue
+                    }
                     guard let dtype = to["dtype"] as? String else { throw ConformError.mismatch(file: file, where: at, detail: "field dtype is missing") }
                     guard let shapeA = to["shape"] as? [Any], let shape = ints(shapeA), shape.allSatisfy({ $0 >= 0 }) else {
                         throw ConformError.mismatch(file: file, where: at, detail: "field shape must be an array of non-negative integers")
@@ -81,6 +86,29 @@ public struct RuntimeOutputs: Sendable {
             runs.append(Run(name: rname, threads: (ro["threads"] as? NSNumber)?.intValue, batch: (ro["batch"] as? NSNumber)?.intValue, cases: byID))
         }
         return RuntimeOutputs(runtime: info, runs: runs)
+    }
+
+    /// The largest `.npy` file read: 2^24 elements of 8 bytes and a header.
+    static let maxNpyBytes = (1 << 27) + 16_384
+
+    /// A tensor given as `{"npy": "relative/path.npy"}`: the file, relative to the outputs file's directory (no
+    /// absolute path, no `..`), read with `NpyFile` (any integer dtype, or a float dtype holding integers).
+    static func npyTensor(_ ref: Any, keys: [String], outputsFile file: String, at: String, tensor: String) throws -> PackTensor {
+        guard keys == ["npy"] else { throw ConformError.mismatch(file: file, where: at, detail: "a tensor given by \"npy\" has no other fields (got \(keys.sorted()))") }
+        guard let rel = ref as? String, !rel.isEmpty, !rel.hasPrefix("/"), !rel.split(separator: "/").contains("..") else {
+            throw ConformError.mismatch(file: file, where: at, detail: "field npy = \(ref) must be a relative path without \"..\"")
+        }
+        let url = URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(rel)
+        let attrs = try? FileManager.default.attributesOfItem(atPath: url.path)
+        guard let attrs, attrs[.type] as? FileAttributeType == .typeRegular else {
+            throw ConformError.io(file: url.path, detail: "\(at): the .npy file is missing or not a regular file")
+        }
+        guard let size = attrs[.size] as? NSNumber, size.intValue <= maxNpyBytes else {
+            throw ConformError.io(file: url.path, detail: "\(at): larger than \(maxNpyBytes) bytes")
+        }
+        let data = try ConformancePackBuilder.readFile(url)
+        let a = try NpyFile.decode(data, file: url.path, tensor: tensor)
+        return PackTensor(dtype: a.dtype.name, shape: a.shape, data: try NpyFile.integers(a, file: url.path, tensor: tensor))
     }
 
     /// A JSON number as a Double; nil for booleans, strings, null and the rest.
