@@ -168,6 +168,17 @@ void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, c
     PICK(path, intrs_k_pool_avx2(s, is_max, in, out, sum), intrs_k_pool_portable(s, is_max, in, out, sum));
 }
 
+void intrs_add(intrs_kernel_path path, const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out,
+               long count) {
+    PICK(path, intrs_k_add_avx2(p, a, b, out, count), intrs_k_add_portable(p, a, b, out, count));
+}
+
+void intrs_quantize_input(intrs_kernel_path path, const int32_t *grid, long count, int32_t zero,
+                          int32_t grid_multiplier, int8_t *out) {
+    PICK(path, intrs_k_quantize_input_avx2(grid, count, zero, grid_multiplier, out),
+         intrs_k_quantize_input_portable(grid, count, zero, grid_multiplier, out));
+}
+
 uint64_t intrs_dependent_add_chain(uint64_t iterations) {
 #if defined(__x86_64__)
     uint64_t x = 0;

@@ -47,6 +47,9 @@ static inline int8_t intrs_requant_clamp(int32_t r, const intrs_requant *rq) {
                          const intrs_requant *rq, int32_t *acc);                                                    \
     void intrs_k_rescale_##SUF(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr,        \
                                int32_t *out);                                                                      \
-    void intrs_k_pool_##SUF(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);
+    void intrs_k_pool_##SUF(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);    \
+    void intrs_k_add_##SUF(const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, long count);     \
+    void intrs_k_quantize_input_##SUF(const int32_t *grid, long count, int32_t zero, int32_t grid_multiplier,       \
+                                      int8_t *out);
 
 #endif

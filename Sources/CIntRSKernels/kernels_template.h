@@ -191,12 +191,20 @@ KATTR void KSUF(pool)(const intrs_pool_shape *s, int is_max, const int8_t *in, i
             const int32_t count = (ky1 - ky0) * (kx1 - kx0);
             int8_t *o = out + ((ptrdiff_t)oy * s->out_w + ox) * c;
             if (is_max) {
-                for (int ch = 0; ch < c; ch++) sum[ch] = -128;
+                // Max on the int8 values themselves (vectorises to byte max), then the clamp.
+                for (int ch = 0; ch < c; ch++) o[ch] = -128;
                 for (int ky = ky0; ky < ky1; ky++)
                     for (int kx = kx0; kx < kx1; kx++) {
                         const int8_t *src = in + ((ptrdiff_t)(y0 + ky) * s->in_w + x0 + kx) * c;
-                        for (int ch = 0; ch < c; ch++) sum[ch] = sum[ch] > src[ch] ? sum[ch] : src[ch];
+                        for (int ch = 0; ch < c; ch++) o[ch] = o[ch] > src[ch] ? o[ch] : src[ch];
                     }
+                const int8_t lo = (int8_t)(s->act_min < -128 ? -128 : s->act_min > 127 ? 127 : s->act_min);
+                const int8_t hi = (int8_t)(s->act_max < -128 ? -128 : s->act_max > 127 ? 127 : s->act_max);
+                for (int ch = 0; ch < c; ch++) {
+                    int8_t v = o[ch] < lo ? lo : o[ch];
+                    o[ch] = v > hi ? hi : v;
+                }
+                continue;
             } else {
                 for (int ch = 0; ch < c; ch++) sum[ch] = 0;
                 for (int ky = ky0; ky < ky1; ky++)
@@ -218,5 +226,45 @@ KATTR void KSUF(pool)(const intrs_pool_shape *s, int is_max, const int8_t *in, i
                 o[ch] = (int8_t)v;
             }
         }
+    }
+}
+
+/// Declared here, defined by the path's file after this template (the add kernel uses it).
+KATTR void KSUF(rescale)(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr, int32_t *out);
+
+/// Elementwise add of two int8 tensors of `count` values (same shape), 8 at a time: each input
+/// (x - Z) << left_shift rescaled with its own (M0, shift), the sum requantised with the output's
+/// (M0, shift), Z_out and the activation clamp. Equals ReferenceInt8Ops.add.
+KATTR void KSUF(add)(const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out, long count) {
+    int32_t m0[8], s0[8], m1[8], s1[8], mo[8], so[8], lo[8], ro[8], zero[8];
+    for (int j = 0; j < 8; j++) {
+        m0[j] = p->multiplier_a; s0[j] = p->shift_a; m1[j] = p->multiplier_b; s1[j] = p->shift_b;
+        mo[j] = p->multiplier_out; so[j] = p->shift_out;
+        lo[j] = p->shift_out > 0 ? p->shift_out : 0; ro[j] = p->shift_out > 0 ? 0 : -p->shift_out; zero[j] = 0;
+    }
+    const intrs_requant rq = {zero, mo, so, lo, ro, p->zero_out, p->act_min, p->act_max, p->double_rounding};
+    for (long i = 0; i < count; i += 8) {
+        const int n = count - i < 8 ? (int)(count - i) : 8;
+        int32_t va[8], vb[8], ra[8], rb[8];
+        for (int j = 0; j < 8; j++) {
+            const int32_t xa = j < n ? a[i + j] : p->zero_a, xb = j < n ? b[i + j] : p->zero_b;
+            va[j] = (int32_t)((uint32_t)(xa - p->zero_a) << p->left_shift);
+            vb[j] = (int32_t)((uint32_t)(xb - p->zero_b) << p->left_shift);
+        }
+        KSUF(rescale)(va, m0, s0, 8, p->double_rounding, ra);
+        KSUF(rescale)(vb, m1, s1, 8, p->double_rounding, rb);
+        for (int j = 0; j < 8; j++) ra[j] = (int32_t)((uint32_t)ra[j] + (uint32_t)rb[j]);
+        KSUF(requant)(ra, n, &rq, 0, out + i);
+    }
+}
+
+/// The input stage: out[i] = clamp(Z + gridMultiplier * grid[i], -128, 127), exact in 64 bits. Equals
+/// ReferenceInt8Ops.quantizeInput.
+KATTR void KSUF(quantize_input)(const int32_t *grid, long count, int32_t zero, int32_t grid_multiplier, int8_t *out) {
+    for (long i = 0; i < count; i++) {
+        int64_t v = (int64_t)zero + (int64_t)grid_multiplier * (int64_t)grid[i];
+        v = v < -128 ? -128 : v;
+        v = v > 127 ? 127 : v;
+        out[i] = (int8_t)v;
     }
 }

@@ -143,6 +143,21 @@ typedef struct {
 void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
                 int32_t *sum);
 
+/// Elementwise ADD (same shapes; TFLite's integer add): out = requantise(rescale((a - Z_a) << left_shift;
+/// M_a, s_a) + rescale((b - Z_b) << left_shift; M_b, s_b); M_out, s_out). Equals ReferenceInt8Ops.add.
+typedef struct {
+    int32_t zero_a, zero_b, left_shift;
+    int32_t multiplier_a, shift_a, multiplier_b, shift_b, multiplier_out, shift_out;
+    int32_t zero_out, act_min, act_max;
+    int32_t double_rounding;
+} intrs_add_params;
+void intrs_add(intrs_kernel_path path, const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out,
+               long count);
+
+/// The input stage of `count` grid values: clamp(zero + grid_multiplier * grid[i], -128, 127) (exact).
+void intrs_quantize_input(intrs_kernel_path path, const int32_t *grid, long count, int32_t zero,
+                          int32_t grid_multiplier, int8_t *out);
+
 /// Cycles of the current thread estimated by a chain of `iterations` dependent integer additions (one cycle
 /// each on every x86-64 core we know); the caller divides by the thread's CPU time to get the clock.
 /// Returns 0 on CPUs where the estimate is not implemented.

@@ -1,3 +1,4 @@
+import CIntRSKernels
 import IntRSCore
 
 /// The fast int8 evaluator: batched, multithreaded, integer-only, bit-for-bit equal to the reference
@@ -152,12 +153,8 @@ public final class FastInt8Evaluator: Sendable {
     private func runChunk(_ grid: UnsafePointer<Int32>, n: Int, tensors: UnsafeMutablePointer<Int8>, offsets: UnsafeBufferPointer<Int>,
                           patch: UnsafeMutablePointer<Int16>, acc: UnsafeMutablePointer<Int32>) {
         // Input stage (ReferenceInt8Ops.quantizeInput): clamp(Z + gridMultiplier * g, -128, 127) in Int64.
-        let d = inputCount
-        let zi = Int64(network.input.zeroPoint), gm = Int64(network.input.gridMultiplier)
-        let t0 = tensors + offsets[0]
-        for i in 0..<(n * d) {
-            t0[i] = Int8(truncatingIfNeeded: min(max(zi &+ gm &* Int64(grid[i]), -128), 127))
-        }
+        intrs_quantize_input(kernel.c, grid, n * inputCount, Int32(network.input.zeroPoint),
+                             Int32(network.input.gridMultiplier), tensors + offsets[0])
         let dbl = network.rounding == .double
         for layer in layers {
             switch layer {
@@ -175,7 +172,7 @@ public final class FastInt8Evaluator: Sendable {
                       output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], scratch: patch)
             case .add(let c, let p):
                 FastInt8Kernels.add(p, a: tensors + offsets[c.inputs[0]], b: tensors + offsets[c.inputs[1]],
-                                    output: tensors + offsets[c.output], count: n * p.count, common: c, double: dbl)
+                                    output: tensors + offsets[c.output], count: n * p.count, common: c, double: dbl, path: kernel)
             case .pool(let c, let k):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
                 for b in 0..<n {

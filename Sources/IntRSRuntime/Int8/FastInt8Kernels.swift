@@ -1,3 +1,4 @@
+import CIntRSKernels
 import IntRSCore
 
 /// The int8 kernels of `FastInt8Evaluator` still written in Swift (conv2d, depthwise, fullyConnected and the
@@ -14,16 +15,16 @@ enum FastInt8Kernels {
         return Int8(truncatingIfNeeded: min(max(v, c.activationMin), c.activationMax))
     }
 
-    /// Equals `ReferenceInt8Ops.add` elementwise over `count` values.
+    /// Equals `ReferenceInt8Ops.add` elementwise over `count` values (same shapes), on every kernel path
+    /// (CIntRSKernels `intrs_add`: 8 values at a time with the path's lane-wise rescale).
     static func add(_ p: Int8AddPlan, a: UnsafePointer<Int8>, b: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-                    count: Int, common c: FastLayerCommon, double: Bool) {
-        let za = c.inputZeroPoint, zb = c.secondZeroPoint, ls = p.leftShift
-        let m0 = p.inputMultipliers[0], s0 = p.inputShifts[0], m1 = p.inputMultipliers[1], s1 = p.inputShifts[1]
-        for e in 0..<count {
-            let va = (Int32(a[e]) &- za) &<< ls, vb = (Int32(b[e]) &- zb) &<< ls
-            let ra = double ? FastInt8Rescale.double(va, multiplier: m0, shift: s0) : FastInt8Rescale.single(va, multiplier: m0, shift: s0)
-            let rb = double ? FastInt8Rescale.double(vb, multiplier: m1, shift: s1) : FastInt8Rescale.single(vb, multiplier: m1, shift: s1)
-            output[e] = requantize(ra &+ rb, p.outputMultiplier, p.outputShift, c, double: double)
-        }
+                    count: Int, common c: FastLayerCommon, double: Bool, path: Int8KernelPath) {
+        var params = intrs_add_params(zero_a: c.inputZeroPoint, zero_b: c.secondZeroPoint, left_shift: p.leftShift,
+                                      multiplier_a: p.inputMultipliers[0], shift_a: p.inputShifts[0],
+                                      multiplier_b: p.inputMultipliers[1], shift_b: p.inputShifts[1],
+                                      multiplier_out: p.outputMultiplier, shift_out: p.outputShift,
+                                      zero_out: c.outputZeroPoint, act_min: c.activationMin, act_max: c.activationMax,
+                                      double_rounding: double ? 1 : 0)
+        intrs_add(path.c, &params, a, b, output, count)
     }
 }
