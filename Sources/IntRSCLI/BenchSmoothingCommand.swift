@@ -84,7 +84,7 @@ struct BenchSmoothingCommand: ParsableCommand {
             time("int8 only (zero noise)", threads: t) {
                 _ = VoteCounter(classifier: eval, noise: ZeroNoise(), threads: t).count(input: x, example: 0, phase: 1, samples: samples)
             }
-            if let fc = try SmoothingModel.floatClassifier(m, file: path) {
+            if let fc = try SmoothingModel.floatClassifier(m, file: path, warn: SmoothingCommandRunner.printWarning) {
                 time("float32 + Box-Muller noise", threads: t) {
                     _ = FloatSmoothing(classifier: fc, noise: GaussianStreamNoiseSource(seed: seed, sigma: Float(s2.doubleApproximation.squareRoot())), threads: t)
                         .count(input: x.map { Float($0) }, example: 0, phase: 1, samples: samples)

@@ -31,12 +31,14 @@ enum SmoothingCommandRunner {
         let (seed, _) = try o.parsedSeed()
         let shard = try usageErrors { try o.resolvedShard(environment: environment) }
         let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }
+        // Warnings are printed also under --quiet (they say the outputs differ from what was asked or replaced files).
         let model = try shippedPath(o.model, resource: SmoothingDefaults.modelResource, option: "--model")
         let data = try shippedPath(o.data, resource: SmoothingDefaults.dataResource, option: "--data")
         let c = try o.configuration(procedure, floatBaseline: floatBaseline, alpha: alpha, seed: seed, seedIsRandom: o.seed == "random",
                                     shard: shard, model: model, data: data)
         let (summary, gridScale) = try usageErrors {
-            try SmoothingRunner.run(c, outputs: o.outputs, inputs: [("the model (--model)", model), ("the data set (--data)", data)], log: log)
+            try SmoothingRunner.run(c, outputs: o.outputs, inputs: [("the model (--model)", model), ("the data set (--data)", data)], log: log,
+                                  warn: printWarning)
         }
         if o.json {
             print(String(decoding: try CanonicalJSON.encode(summary), as: UTF8.self), terminator: "")
@@ -44,6 +46,9 @@ enum SmoothingCommandRunner {
             print(SmoothingRunner.humanSummary(summary, gridScale: gridScale))
         }
     }
+
+    /// Prints a run library's warning on stderr (its ``RunWarning/line``).
+    static func printWarning(_ w: RunWarning) { FileHandle.standardError.write(Data((w.line + "\n").utf8)) }
 
     /// The path given, or the shipped default resource.
     static func shippedPath(_ given: String?, resource: String, option: String) throws -> String {
@@ -60,6 +65,6 @@ enum SmoothingCommandRunner {
     static func writeOutputs(procedure: RunProcedure, options o: SmoothingOptions, shard: Shard?, records: [RunRecord],
                              float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [String] {
         try SmoothingRunner.writeOutputs(procedure: procedure, outputs: o.outputs, shard: shard, records: records,
-                                         float: float, gridScale: gridScale)
+                                         float: float, gridScale: gridScale, warn: printWarning)
     }
 }

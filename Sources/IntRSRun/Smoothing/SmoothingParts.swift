@@ -45,8 +45,9 @@ package struct SmoothingParts {
     /// the fast noise source, the certificate table (CERTIFY) and the float baseline's parts (when asked for and
     /// the model has real scales). `checkSelection` runs as soon as the data set is read (before a certificate
     /// table is built, which can take minutes).
+    /// `warn`: ``RunWarning``s (no float baseline; a cached table replaced).
     package static func resolve(_ c: RunConfiguration, checkSelection: ([RunExample]) throws -> Void = { _ in },
-                        log: (String) -> Void) throws -> SmoothingParts {
+                        log: (String) -> Void, warn: (RunWarning) -> Void) throws -> SmoothingParts {
         let modelPath = c.modelPath, dataPath = c.dataPath
         let modelBytes = try readFile(modelPath, what: "model")
         let dataBytes = try readFile(dataPath, what: "data set")
@@ -71,11 +72,11 @@ package struct SmoothingParts {
         var certificate: (any CertificateLookup)? = nil
         if c.procedure == .certify {
             certificate = try SmoothingCertificates.lookup(c, noise: noiseConfiguration, dimension: classifier.inputCount,
-                                                           tvBound: noise.tvBound, log: log)
+                                                           tvBound: noise.tvBound, log: log, warn: warn)
         }
         var fb: FloatBaselineSetup? = nil
         if c.procedure == .certify && c.floatBaseline {
-            if let fc = try SmoothingModel.floatClassifier(model, file: modelPath) {
+            if let fc = try SmoothingModel.floatClassifier(model, file: modelPath, warn: warn) {
                 fb = FloatBaselineSetup(classifier: fc, noise: AnyFloatNoiseSource(GaussianStreamNoiseSource(seed: seed, sigma: Float(sigma2.doubleApproximation.squareRoot()))),
                                         sigma: sigma2.doubleApproximation.squareRoot())
             }
@@ -109,11 +110,11 @@ package enum SmoothingModel {
         AnyBatchClassifier(try FastInt8Evaluator(model: model, threads: 1, file: file))
     }
     /// The float32 baseline on the same model (its stored float weights, else dequantized), or nil with a
-    /// reason when the model lacks the real scales the baseline needs.
-    package static func floatClassifier(_ model: Int8Model, file: String) throws -> AnyFloatBatchClassifier? {
+    /// ``RunWarning/noFloatBaseline(reason:)`` when the model lacks the real scales the baseline needs.
+    package static func floatClassifier(_ model: Int8Model, file: String, warn: (RunWarning) -> Void) throws -> AnyFloatBatchClassifier? {
         do { return AnyFloatBatchClassifier(try FloatEvaluator(model: model, threads: 1, file: file)) }
         catch let e as FloatEvaluator.SetupError {
-            FileHandle.standardError.write(Data("note: no float baseline: \(e)\n".utf8))
+            warn(.noFloatBaseline(reason: "\(e)"))
             return nil
         }
     }
@@ -167,7 +168,7 @@ package enum SmoothingCertificates {
     }
 
     package static func lookup(_ c: RunConfiguration, noise: NoiseConfiguration, dimension: Int,
-                       tvBound: Rational, log: (String) -> Void) throws -> CertificateTable {
+                       tvBound: Rational, log: (String) -> Void, warn: (RunWarning) -> Void) throws -> CertificateTable {
         let alpha = c.alpha
         let spec = try SmoothingCertification.spec(noise: noise, eta: tvBound, dimension: dimension, estimationSamples: c.n,
                                                    alpha: alpha, radiusMode: c.radiusMode)
@@ -202,11 +203,11 @@ package enum SmoothingCertificates {
                 guard let u, FileManager.default.fileExists(atPath: u.path) else { continue }
                 let t: CertificateTable
                 do { t = try CertificateTable.load(from: u) } catch {
-                    FileHandle.standardError.write(Data("warning: cached certificate table \(u.path) is unreadable or corrupt (\(error)); building afresh and replacing it\n".utf8))
+                    warn(.cachedTableUnreadable(path: u.path, error: "\(error)"))
                     continue
                 }
                 guard t.configuration == expected else {
-                    FileHandle.standardError.write(Data("warning: cached certificate table \(u.path) was built for another configuration (\(describe(t.configuration))); building afresh\n".utf8))
+                    warn(.cachedTableOtherConfiguration(path: u.path, configuration: describe(t.configuration)))
                     continue
                 }
                 do {

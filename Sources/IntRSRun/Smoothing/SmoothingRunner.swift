@@ -74,22 +74,26 @@ public struct RunResult: Sendable {
     public var notes: [String]
 }
 
-/// `intrs certify` and `intrs predict` as library calls: ``execute(_:progress:)`` computes, ``write(_:to:)``
-/// writes the outputs all or none, ``run(_:outputs:log:)`` does both with the command's checks and summary.
+/// `intrs certify` and `intrs predict` as library calls: ``execute(_:progress:warn:)`` computes, ``write(_:to:warn:)``
+/// writes the outputs all or none, ``run(_:outputs:inputs:log:warn:)`` does both with the command's checks and summary.
+/// The library writes nothing to stderr: progress lines go to `progress`/`log`, ``RunWarning``s to `warn`.
 public enum SmoothingRunner {
     /// Runs CERTIFY or PREDICT over the selected examples of the data set and returns the records; writes no
     /// output file (a certificate table built afresh is cached under `tableCache`). CERTIFY's certificates are
     /// re-derived by the exact reference before they are returned (``selfAudit(_:radiusMode:log:)``).
-    /// `progress`: one line per example and per table-building step, for people.
+    /// `progress`: one line per example and per table-building step, for people. `warn`: the run's
+    /// ``RunWarning``s (no float baseline, a cached table replaced); nil sends their ``RunWarning/line`` to `progress`.
     /// Throws ``RunError`` naming the file, field and value of bad input.
-    public static func execute(_ c: RunConfiguration, progress: (String) -> Void) throws -> RunResult {
+    public static func execute(_ c: RunConfiguration, progress: (String) -> Void,
+                               warn: ((RunWarning) -> Void)? = nil) throws -> RunResult {
+        func warning(_ w: RunWarning) { if let warn { warn(w) } else { progress(w.line) } }
         // An empty shard is not an error (more shards than examples): it writes empty outputs for `intrs merge`.
         let checkSelection: ([RunExample]) throws -> Void = { all in
             if c.selection.unsharded(all).isEmpty {
                 throw RunError(usage: "no examples selected (check --every, --limit; the data set has \(all.count) examples)")
             }
         }
-        let parts = try SmoothingParts.resolve(c, checkSelection: checkSelection, log: progress)
+        let parts = try SmoothingParts.resolve(c, checkSelection: checkSelection, log: progress, warn: warning)
         let shard = c.selection.shard
         let examples = c.selection.select(parts.examples)
         if examples.isEmpty { progress("shard \(shard?.text ?? ""): no examples fall in this shard; writing empty outputs") }
@@ -156,14 +160,17 @@ public enum SmoothingRunner {
         try RunReports.preflight(outputs.prefix(procedure == .certify ? 3 : 2).map { URL(fileURLWithPath: $0.1) })
     }
 
-    /// The whole command: preflight, ``execute(_:progress:)``, ``write(_:to:)``, and the summary (printed by
-    /// the caller). `log`: progress lines for people (stderr in `intrs`).
+    /// The whole command: preflight, ``execute(_:progress:warn:)``, ``write(_:to:warn:)``, and the summary (printed by
+    /// the caller). `log`: progress lines for people (stderr in `intrs`, silenced by --quiet). `warn`: the run's
+    /// ``RunWarning``s (stderr in `intrs`, also under --quiet); nil sends their ``RunWarning/line`` to `log`.
     /// Returns the summary and the data set's grid scale (real units per grid step, for ``humanSummary(_:gridScale:)``).
     public static func run(_ c: RunConfiguration, outputs o: RunOutputs, inputs: [(String, String)],
-                           log: (String) -> Void) throws -> (summary: RunSummary, gridScale: Rational) {
+                           log: (String) -> Void,
+                           warn: ((RunWarning) -> Void)? = nil) throws -> (summary: RunSummary, gridScale: Rational) {
+        func warning(_ w: RunWarning) { if let warn { warn(w) } else { log(w.line) } }
         try preflight(c, outputs: o, inputs: inputs)
-        let result = try execute(c, progress: log)
-        let written = try write(result, to: o)
+        let result = try execute(c, progress: log, warn: warn)  // nil: to `log`, as `warning` does
+        let written = try write(result, to: o, warn: warning)
         return (summary(result, outputs: written), result.gridScale)
     }
 
@@ -231,22 +238,25 @@ public enum SmoothingRunner {
     }
 
     /// Writes every output of `r` all or none (no partial file that looks valid). Returns the paths written.
-    public static func write(_ r: RunResult, to o: RunOutputs) throws -> [String] {
+    /// `warn`: an earlier run's float-baseline files removed (or not removable) beside a run without one
+    /// (``RunWarning/staleFloatBaselineRemoved(path:)``); ignored by default.
+    public static func write(_ r: RunResult, to o: RunOutputs, warn: (RunWarning) -> Void = { _ in }) throws -> [String] {
         try writeOutputs(procedure: r.configuration.procedure, outputs: o, shard: r.configuration.selection.shard,
-                         records: r.records, float: r.floatRecords, gridScale: r.gridScale)
+                         records: r.records, float: r.floatRecords, gridScale: r.gridScale, warn: warn)
     }
 
     /// Writes every output atomically (no partial file that looks valid). Returns the paths written.
     /// `float`: the float baseline's records (certify), written as `<base>-float.jsonl` and `-float.tsv`.
     package static func writeOutputs(procedure: RunProcedure, outputs o: RunOutputs, shard: Shard?,
-                             records: [RunRecord], float: [FloatBaselineRecord]?, gridScale: Rational) throws -> [String] {
+                             records: [RunRecord], float: [FloatBaselineRecord]?, gridScale: Rational,
+                             warn: (RunWarning) -> Void) throws -> [String] {
         let dir = o.directoryURL
         let base = o.base(procedure, shard: shard)
         let jsonl = o.jsonlURL(procedure, shard: shard)
         let tsv = o.tsvURL(procedure, shard: shard)
         // A previous run's baseline files beside this run's outputs would look like this run's baseline
         // (`intrs merge`, the SVG), so a run without a baseline removes them, in the same all-or-none commit,
-        // and says so on stderr (README, "Outputs").
+        // and says so through `warn` (stderr in `intrs`; README, "Outputs").
         let stale = procedure == .certify && float == nil
             ? [base + "-float.jsonl", base + "-float.tsv"].map { dir.appendingPathComponent($0) }.filter { FileManager.default.fileExists(atPath: $0.path) }
             : []
@@ -254,9 +264,7 @@ public enum SmoothingRunner {
                                                                       records: records, float: float, gridScale: gridScale),
                                            remove: stale)
         for u in stale {
-            FileManager.default.fileExists(atPath: u.path)
-                ? FileHandle.standardError.write(Data("warning: \(u.path) is from an earlier run and could not be removed\n".utf8))
-                : FileHandle.standardError.write(Data("removed \(u.path): an earlier run's float baseline (this run has none, --no-float-baseline)\n".utf8))
+            warn(FileManager.default.fileExists(atPath: u.path) ? .staleFloatBaselineNotRemoved(path: u.path) : .staleFloatBaselineRemoved(path: u.path))
         }
         return written
     }
