@@ -16,9 +16,10 @@ enum FastInt8Kernels {
     }
 
     /// Equals `ReferenceInt8Ops.add` elementwise over `count` values (same shapes), on every kernel path
-    /// (CIntRSKernels `intrs_add`: 8 values at a time with the path's lane-wise rescale).
+    /// (CIntRSKernels `intrs_add`: 8 values at a time with the path's lane-wise rescale). Every path gives
+    /// the same bytes; callers without an evaluator's path get the process-wide one.
     static func add(_ p: Int8AddPlan, a: UnsafePointer<Int8>, b: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-                    count: Int, common c: FastLayerCommon, double: Bool, path: Int8KernelPath) {
+                    count: Int, common c: FastLayerCommon, double: Bool, path: Int8KernelPath = .selected) {
         var params = intrs_add_params(zero_a: c.inputZeroPoint, zero_b: c.secondZeroPoint, left_shift: p.leftShift,
                                       multiplier_a: p.inputMultipliers[0], shift_a: p.inputShifts[0],
                                       multiplier_b: p.inputMultipliers[1], shift_b: p.inputShifts[1],
