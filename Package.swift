@@ -8,9 +8,10 @@
 //        │             │   configuration,     ├──► IntRSRuntime ──┴──► IntRSCore (plain shared types, no GMP)
 //        │             │   certify, predict,  │         │
 //        │             │   audit, merge,      │         └──► CIntRSKernels (C: int8 GEMM/conv/requantisation
-//        │             │   outputs)           │              kernels, portable and AVX2 paths chosen at run time)
+//        │             │   outputs)           │              kernels and the float32 baseline's FMA GEMM, portable
+//        │             │                      │              and AVX2 paths chosen at run time)
 //        │             │                      └──► IntRSFloatBaseline (the float32 baseline, displayed comparisons
-//        │             │                           only) ──► IntRSRuntime, IntRSCore
+//        │             │                           only) ──► IntRSRuntime, IntRSCore, CIntRSKernels
 //        │             └─► IntRSConformance ──► IntRSReference, IntRSRuntime (vectors, conformance)
 //        └─────────────────────────────────────────────►
 //
@@ -51,7 +52,7 @@ let package = Package(
         .target(name: "IntRSReference", dependencies: ["IntRSExact", "IntRSCore"], exclude: ["README.md"]),
         .target(name: "CIntRSKernels", exclude: ["README.md"]),
         .target(name: "IntRSRuntime", dependencies: ["IntRSCore", "CIntRSKernels"], exclude: ["README.md"]),
-        .target(name: "IntRSFloatBaseline", dependencies: ["IntRSRuntime", "IntRSCore"], exclude: ["README.md"]),
+        .target(name: "IntRSFloatBaseline", dependencies: ["IntRSRuntime", "IntRSCore", "CIntRSKernels"], exclude: ["README.md"]),
         .target(
             name: "IntRSConformance",
             dependencies: ["IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(name: "IntRSExactTests", dependencies: ["IntRSExact"]),
         .testTarget(name: "IntRSReferenceTests", dependencies: ["IntRSReference", "IntRSExact", "IntRSCore", "IntRSRuntime"]),
         .testTarget(name: "IntRSRuntimeTests", dependencies: ["IntRSRuntime", "IntRSFloatBaseline", "CIntRSKernels", "IntRSCore", "IntRSReference", "IntRSExact"]),
-        .testTarget(name: "IntRSFloatBaselineTests", dependencies: ["IntRSFloatBaseline", "IntRSRuntime", "IntRSCore"]),
+        .testTarget(name: "IntRSFloatBaselineTests", dependencies: ["IntRSFloatBaseline", "IntRSRuntime", "IntRSCore", "CIntRSKernels"]),
         .testTarget(
             name: "IntRSConformanceTests",
             dependencies: ["IntRSConformance", "IntRSReference", "IntRSRuntime", "IntRSCore", "IntRSExact"],

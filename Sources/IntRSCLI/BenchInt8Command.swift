@@ -154,7 +154,7 @@ struct BenchInt8Command: ParsableCommand {
         for t in threads {
             let evaluators = paths.map { FastInt8Evaluator(network: net, threads: t, kernel: $0) }
             let flt = noFloat ? nil : try FloatEvaluator(network: net, threads: t)
-            let names = paths.map { "int8-\($0.rawValue)" } + (flt == nil ? [] : ["float32"])
+            let names = paths.map { "int8-\($0.rawValue)" } + (flt == nil ? [] : ["float32-\(FloatKernelPath.selected.rawValue)"])
             var wall = [[Double]](repeating: [], count: names.count), cpu = wall
             var logits = [[Int8]](repeating: [Int8](repeating: 0, count: batch * net.classCount), count: paths.count)
             var cf = [Int32](repeating: 0, count: batch)
@@ -191,7 +191,9 @@ struct BenchInt8Command: ParsableCommand {
             let perCPU = cpu.map { xs in median(xs.map { Double(batch) * macs / $0 / 1e9 }) }
             let inf = wall.map { Double(batch) / median($0) }
             for i in names.indices {
-                let perCycle = i < paths.count && paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle
+                // float32 rows: 16 multiply-adds per cycle (two 8-lane FMA per cycle, as on Zen 2-4 and Intel since
+                // Haswell; assumed, not measured).
+                let perCycle = i >= paths.count ? 16 : paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle
                 let limit = (clockHz ?? 0) * perCycle / 1e9
                 rows.append(Row(contender: names[i], threads: t, inferencesPerSecond: inf[i], gmacPerCPUSecond: perCPU[i],
                                 gmacPerSecondPerCore: inf[i] * macs / 1e9 / Double(t),

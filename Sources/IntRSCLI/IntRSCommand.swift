@@ -1,4 +1,5 @@
 import ArgumentParser
+import IntRSFloatBaseline
 import IntRSRuntime
 import Foundation
 import IntRSCore
@@ -35,6 +36,11 @@ extension IntRSCommand {
         }
         // A bad INTRS_KERNEL (kernel path of the int8 runtime) is an error before any work starts.
         do { _ = try Int8KernelPath.fromEnvironment() } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            exit(withError: ExitCode(2))
+        }
+        // Likewise INTRS_FLOAT_KERNEL (kernel path of the float32 baseline).
+        do { _ = try FloatKernelPath.fromEnvironment() } catch {
             FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
             exit(withError: ExitCode(2))
         }

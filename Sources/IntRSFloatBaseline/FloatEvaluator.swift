@@ -1,3 +1,4 @@
+import CIntRSKernels
 import IntRSCore
 import IntRSRuntime
 
@@ -8,9 +9,14 @@ import IntRSRuntime
 /// in real units, including its clipping: x = S_in * (clamp(Z + gridMultiplier * g, -128, 127) - Z).
 /// The class is the ArgMax of the float logits (lowest index on ties).
 ///
-/// This is the floating-point baseline the paper's speedup is measured against. It is NOT bit-exact with
-/// anything and takes no certified decision. Same batching and threading as `FastInt8Evaluator`; the inner
-/// loops are SIMD8<Float> dot products with four accumulators (`FloatKernels.dot`).
+/// This is the floating-point baseline the paper's speedup is measured against. It takes no certified
+/// decision. Same batching, threading and blocking as `FastInt8Evaluator`: conv2d and fullyConnected run as a
+/// packed GEMM in CIntRSKernels (weights packed once here into 16-channel panels, patches of 96 output pixels,
+/// a 6 x 16 register-blocked micro-kernel; `FloatKernelPath` picks portable C or AVX2 + FMA). Rounding: each
+/// conv/FC output is act(bias + acc) with acc one fused multiply-add per product in patch order from +0, the
+/// same floats on every path (include/CIntRSFloatKernels.h; tested equal to a plain `addingProduct` loop).
+/// Pools run in CIntRSKernels too (`intrs_f32_pool`, channels innermost, the plain loop's float operations);
+/// depthwise and add stay plain Swift loops (separate multiply and add).
 public final class FloatEvaluator: Sendable {
     public let network: Int8Network
     public let threads: Int
@@ -19,6 +25,8 @@ public final class FloatEvaluator: Sendable {
     let tensorSizes: [Int]
     let patchCapacity: Int
     let inputScale: Float
+    /// The float kernel path of the conv2d / fullyConnected GEMM.
+    public let kernel: FloatKernelPath
 
     public enum SetupError: Error, CustomStringConvertible {
         case missingScale(String)
@@ -27,11 +35,15 @@ public final class FloatEvaluator: Sendable {
         }
     }
 
-    public convenience init(model: Int8Model, threads: Int = 1, file: String = "model") throws {
-        try self.init(network: model.validated(file: file), threads: threads)
+    public convenience init(model: Int8Model, threads: Int = 1, file: String = "model",
+                            kernel: FloatKernelPath = .selected) throws {
+        try self.init(network: model.validated(file: file), threads: threads, kernel: kernel)
     }
 
-    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8) throws {
+    /// `kernel` must be supported by this CPU (traps otherwise).
+    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8, kernel: FloatKernelPath = .selected) throws {
+        precondition(kernel.isSupported, "float kernel path \(kernel.rawValue) is not supported by this CPU")
+        self.kernel = kernel
         self.network = network
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
@@ -67,22 +79,30 @@ public final class FloatEvaluator: Sendable {
                 if p.depthwise {
                     ls.append(.depthwise(common, p, w, b))
                 } else {
-                    let kp = (k + 7) & ~7
-                    var wp = [Float](repeating: 0, count: p.outC * kp)
-                    for o in 0..<p.outC { for t in 0..<k { wp[o * kp + t] = w[o * k + t] } }
-                    patch = max(patch, kp)
-                    ls.append(.conv(common, p, kp, wp, b))
+                    var packed = [Float](repeating: 0, count: intrs_f32_packed_floats(Int32(p.outC), Int32(k)))
+                    w.withUnsafeBufferPointer { wb in packed.withUnsafeMutableBufferPointer {
+                        intrs_f32_pack_weights(wb.baseAddress, Int32(p.outC), Int32(k), $0.baseAddress)
+                    } }
+                    var shape = intrs_f32_conv_shape()
+                    shape.in_h = Int32(p.inH); shape.in_w = Int32(p.inW); shape.in_c = Int32(p.inC)
+                    shape.out_h = Int32(p.outH); shape.out_w = Int32(p.outW); shape.out_c = Int32(p.outC)
+                    shape.kernel_h = Int32(p.kernelH); shape.kernel_w = Int32(p.kernelW)
+                    shape.stride_h = Int32(p.strideH); shape.stride_w = Int32(p.strideW)
+                    shape.dilation_h = Int32(p.dilationH); shape.dilation_w = Int32(p.dilationW)
+                    shape.pad_top = Int32(p.padTop); shape.pad_left = Int32(p.padLeft)
+                    patch = max(patch, intrs_f32_conv2d_scratch(&shape))
+                    ls.append(.conv(common, shape, packed, b))
                 }
             case .fullyConnected(let p):
                 let (w, b) = try weights(p.filter, p.floatFilter, p.bias, p.floatBias, p.filterScales, perChannel: { $0 / p.inCount })
-                let kp = (p.inCount + 7) & ~7
-                var wp = [Float](repeating: 0, count: p.outCount * kp)
-                for o in 0..<p.outCount { for t in 0..<p.inCount { wp[o * kp + t] = w[o * p.inCount + t] } }
-                patch = max(patch, kp * self.chunkSize)
-                ls.append(.fullyConnected(common, p, kp, wp, b))
+                var packed = [Float](repeating: 0, count: intrs_f32_packed_floats(Int32(p.outCount), Int32(p.inCount)))
+                w.withUnsafeBufferPointer { wb in packed.withUnsafeMutableBufferPointer {
+                    intrs_f32_pack_weights(wb.baseAddress, Int32(p.outCount), Int32(p.inCount), $0.baseAddress)
+                } }
+                ls.append(.fullyConnected(common, p, packed, b))
             case .add(let p): ls.append(.add(common, p.count))
-            case .averagePool(let p): ls.append(.pool(common, p, false))
-            case .maxPool(let p): ls.append(.pool(common, p, true))
+            case .averagePool(let p): ls.append(.pool(common, Self.poolShape(p), false))
+            case .maxPool(let p): ls.append(.pool(common, Self.poolShape(p), true))
             case .reshape: ls.append(.reshape(common))
             case .pad(let p): ls.append(.gather(common, p.sourceIndex))
             }
@@ -138,6 +158,14 @@ public final class FloatEvaluator: Sendable {
         }
     }
 
+    static func poolShape(_ p: Int8PoolPlan) -> intrs_f32_pool_shape {
+        var s = intrs_f32_pool_shape()
+        s.in_h = Int32(p.inH); s.in_w = Int32(p.inW); s.channels = Int32(p.channels)
+        s.out_h = Int32(p.outH); s.out_w = Int32(p.outW); s.pool_h = Int32(p.poolH); s.pool_w = Int32(p.poolW)
+        s.stride_h = Int32(p.strideH); s.stride_w = Int32(p.strideW); s.pad_top = Int32(p.padTop); s.pad_left = Int32(p.padLeft)
+        return s
+    }
+
     @inline(__always)
     static func activate(_ x: Float, _ a: FloatActivation) -> Float {
         switch a {
@@ -156,35 +184,11 @@ public final class FloatEvaluator: Sendable {
         for i in 0..<(n * d) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
         for layer in layers {
             switch layer {
-            case .conv(let c, let p, let kp, let w, let bias):
-                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                w.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
-                    for b in 0..<n {
-                        let input = tensors + offsets[c.inputs[0]] + b * inSize
-                        var o = tensors + offsets[c.output] + b * outSize
-                        patch.update(repeating: 0, count: kp)
-                        for oy in 0..<p.outH {
-                            for ox in 0..<p.outW {
-                                var dst = patch
-                                for ky in 0..<p.kernelH {
-                                    let iy = oy * p.strideH - p.padTop + ky * p.dilationH
-                                    for kx in 0..<p.kernelW {
-                                        let ix = ox * p.strideW - p.padLeft + kx * p.dilationW
-                                        if iy >= 0 && iy < p.inH && ix >= 0 && ix < p.inW {
-                                            dst.update(from: input + (iy * p.inW + ix) * p.inC, count: p.inC)
-                                        } else {
-                                            dst.update(repeating: 0, count: p.inC)
-                                        }
-                                        dst += p.inC
-                                    }
-                                }
-                                for oc in 0..<p.outC {
-                                    o[oc] = Self.activate(bb[oc] + FloatKernels.dot(patch, wb.baseAddress! + oc * kp, kp), c.activation)
-                                }
-                                o += p.outC
-                            }
-                        }
-                    }
+            case .conv(let c, var shape, let packed, let bias):
+                packed.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                    intrs_f32_conv2d(kernel.c, &shape, tensors + offsets[c.inputs[0]], tensorSizes[c.inputs[0]], Int32(n),
+                                     wb.baseAddress, bb.baseAddress, c.activation.c, tensors + offsets[c.output],
+                                     tensorSizes[c.output], patch)
                 } }
             case .depthwise(let c, let p, let w, let bias):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
@@ -207,43 +211,20 @@ public final class FloatEvaluator: Sendable {
                         for j in 0..<p.outC { o[j] = Self.activate(o[j], c.activation) }
                     } }
                 }
-            case .fullyConnected(let c, let p, let kp, let w, let bias):
-                let input = tensors + offsets[c.inputs[0]], inStride = tensorSizes[c.inputs[0]]
-                let output = tensors + offsets[c.output]
-                for b in 0..<n {
-                    let dst = patch + b * kp
-                    dst.update(from: input + b * inStride, count: p.inCount)
-                    (dst + p.inCount).update(repeating: 0, count: kp - p.inCount)
-                }
-                w.withUnsafeBufferPointer { wb in
-                    for o in 0..<p.outCount {
-                        for b in 0..<n {
-                            output[b * p.outCount + o] = Self.activate(bias[o] + FloatKernels.dot(patch + b * kp, wb.baseAddress! + o * kp, kp), c.activation)
-                        }
-                    }
-                }
+            case .fullyConnected(let c, let p, let packed, let bias):
+                packed.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
+                    intrs_f32_gemm(kernel.c, tensors + offsets[c.inputs[0]], tensorSizes[c.inputs[0]], Int32(n), wb.baseAddress,
+                                   Int32(p.inCount), Int32(p.outCount), bb.baseAddress, c.activation.c,
+                                   tensors + offsets[c.output], p.outCount)
+                } }
             case .add(let c, let count):
                 let a = tensors + offsets[c.inputs[0]], bb = tensors + offsets[c.inputs[1]], o = tensors + offsets[c.output]
                 for e in 0..<(n * count) { o[e] = Self.activate(a[e] + bb[e], c.activation) }
-            case .pool(let c, let p, let isMax):
+            case .pool(let c, var shape, let isMax):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
                 for b in 0..<n {
-                    let input = tensors + offsets[c.inputs[0]] + b * inSize
-                    let out = tensors + offsets[c.output] + b * outSize
-                    for oy in 0..<p.outH { for ox in 0..<p.outW { for ch in 0..<p.channels {
-                        var sum: Float = 0, best = -Float.infinity, cnt: Float = 0
-                        for ky in 0..<p.poolH {
-                            let iy = oy * p.strideH - p.padTop + ky
-                            if iy < 0 || iy >= p.inH { continue }
-                            for kx in 0..<p.poolW {
-                                let ix = ox * p.strideW - p.padLeft + kx
-                                if ix < 0 || ix >= p.inW { continue }
-                                let x = input[(iy * p.inW + ix) * p.channels + ch]
-                                sum += x; best = max(best, x); cnt += 1
-                            }
-                        }
-                        out[(oy * p.outW + ox) * p.channels + ch] = Self.activate(isMax ? best : sum / cnt, c.activation)
-                    } } }
+                    intrs_f32_pool(&shape, isMax ? 1 : 0, c.activation.c, tensors + offsets[c.inputs[0]] + b * inSize,
+                                   tensors + offsets[c.output] + b * outSize)
                 }
             case .reshape(let c):
                 (tensors + offsets[c.output]).update(from: tensors + offsets[c.inputs[0]], count: n * tensorSizes[c.output])
@@ -257,7 +238,19 @@ public final class FloatEvaluator: Sendable {
     }
 }
 
-enum FloatActivation: Sendable { case none, relu, relu6, reluN1To1 }
+enum FloatActivation: Sendable {
+    case none, relu, relu6, reluN1To1
+
+    /// The C kernels' activation code (same formulas as `FloatEvaluator.activate`).
+    var c: Int32 {
+        switch self {
+        case .none: return Int32(INTRS_F32_ACT_NONE.rawValue)
+        case .relu: return Int32(INTRS_F32_ACT_RELU.rawValue)
+        case .relu6: return Int32(INTRS_F32_ACT_RELU6.rawValue)
+        case .reluN1To1: return Int32(INTRS_F32_ACT_RELU_N1_TO_1.rawValue)
+        }
+    }
+}
 
 struct FloatLayerCommon: Sendable {
     var inputs: [Int]
@@ -266,11 +259,13 @@ struct FloatLayerCommon: Sendable {
 }
 
 enum FloatLayer: Sendable {
-    case conv(FloatLayerCommon, Int8ConvPlan, Int, [Float], [Float])
+    /// Packed weights (`intrs_f32_pack_weights`) and bias.
+    case conv(FloatLayerCommon, intrs_f32_conv_shape, [Float], [Float])
     case depthwise(FloatLayerCommon, Int8ConvPlan, [Float], [Float])
-    case fullyConnected(FloatLayerCommon, Int8FullyConnectedPlan, Int, [Float], [Float])
+    case fullyConnected(FloatLayerCommon, Int8FullyConnectedPlan, [Float], [Float])
     case add(FloatLayerCommon, Int)
-    case pool(FloatLayerCommon, Int8PoolPlan, Bool)
+    /// Max (true) or average pool, in CIntRSKernels (`intrs_f32_pool`).
+    case pool(FloatLayerCommon, intrs_f32_pool_shape, Bool)
     case reshape(FloatLayerCommon)
     /// pad: output element o = input element map[o], or 0.0 where map[o] < 0.
     case gather(FloatLayerCommon, [Int32])

@@ -172,6 +172,9 @@ uint64_t intrs_vpdpbusd_burst(uint64_t iterations);
 /// The same with zmm registers (64 multiply-adds per instruction instead of 32).
 uint64_t intrs_vpdpbusd512_burst(uint64_t iterations);
 
+/// The float32 baseline's GEMM kernels (a header of their own; included here so the module exports them).
+#include "CIntRSFloatKernels.h"
+
 #ifdef __cplusplus
 }
 #endif

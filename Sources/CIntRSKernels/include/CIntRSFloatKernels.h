@@ -1,0 +1,90 @@
+// The float32 baseline's hot loops (IntRSFloatBaseline's `FloatEvaluator`), beside the int8 kernels: conv2d
+// and fullyConnected as a packed GEMM with a 6 x 16 register-blocked micro-kernel. Two paths chosen at run time
+// (the caller passes one; IntRSFloatBaseline's `FloatKernelPath` picks it once from a CPU check):
+// PORTABLE (plain C, fmaf) and FMA (x86-64 AVX2 + FMA intrinsics in functions with
+// __attribute__((target("avx2,fma"))); the package keeps its default flags).
+//
+// Rounding contract (the same on every path, so both give the same floats bit for bit): every output is
+//   act(bias[c] + acc),  acc = fma(a[K-1], w[c][K-1], ... fma(a[1], w[c][1], fma(a[0], w[c][0], +0.0f)) ...)
+// i.e. one fused multiply-add per product, in increasing k, starting from +0; then one float addition of the
+// bias; then the activation. A plain loop `acc = fmaf(a[k], w[k], acc)` is the reference (tested equal).
+// It differs from the pre-FMA baseline only by FMA rounding and summation order.
+#ifndef CINTRS_FLOAT_KERNELS_H
+#define CINTRS_FLOAT_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Float kernel paths. FMA needs x86-64 with AVX2 and FMA (`intrs_cpu_has_avx2`).
+typedef enum {
+    INTRS_FLOAT_KERNEL_PORTABLE = 0,
+    INTRS_FLOAT_KERNEL_FMA = 1,
+} intrs_float_kernel_path;
+
+/// Micro-kernel tile: MR rows (output pixels or batch items) by NR = 16 output channels (two ymm).
+/// Convolution patches are built MB output pixels at a time.
+enum { INTRS_F32_MR = 6, INTRS_F32_NR = 16, INTRS_F32_MB = 96 };
+
+/// Activations applied after the bias: NONE x; RELU max(0, x); RELU6 min(max(0, x), 6);
+/// RELU_N1_TO_1 min(max(-1, x), 1) (x >= lo ? x : lo, then hi < v ? hi : v, as Swift's max/min).
+typedef enum {
+    INTRS_F32_ACT_NONE = 0,
+    INTRS_F32_ACT_RELU = 1,
+    INTRS_F32_ACT_RELU6 = 2,
+    INTRS_F32_ACT_RELU_N1_TO_1 = 3,
+} intrs_f32_activation;
+
+/// Packed weights of N output channels with K inputs each: channels padded to nPad = ceil(N / 16) * 16 and cut
+/// into panels of 16; panel p (channels 16p ..< 16p + 16) occupies floats [16 K p, 16 K (p + 1)) laid out
+/// [k][16] (0 beyond N). Returns K * nPad.
+size_t intrs_f32_packed_floats(int n, int k);
+/// Packs `w` ([N][K] float, row-major: OHWI filters flattened, or fully connected [O][I]).
+void intrs_f32_pack_weights(const float *w, int n, int k, float *packed);
+
+/// GEMM with epilogue: for i < m, c < n: out[i * ldc + c] = act(bias[c] + sum_k a[i * lda + k] * w[c][k]) under
+/// the rounding contract above (bias NULL: no bias addition, the raw fma chain). Strides in floats.
+void intrs_f32_gemm(intrs_float_kernel_path path, const float *a, ptrdiff_t lda, int m, const float *packed, int k,
+                    int n, const float *bias, int activation, float *out, ptrdiff_t ldc);
+
+/// Convolution geometry (NHWC, OHWI filter, padding resolved), as `intrs_conv_shape` without the zero point.
+typedef struct {
+    int in_h, in_w, in_c;
+    int out_h, out_w, out_c;
+    int kernel_h, kernel_w;
+    int stride_h, stride_w;
+    int dilation_h, dilation_w;
+    int pad_top, pad_left;
+} intrs_f32_conv_shape;
+
+/// Float scratch `intrs_f32_conv2d` needs (patches of INTRS_F32_MB output pixels).
+size_t intrs_f32_conv2d_scratch(const intrs_f32_conv_shape *s);
+
+/// Conv2D (not depthwise) of `items` inputs (`in_stride` floats apart) into `items` outputs (`out_stride` floats
+/// apart): M = items * out_h * out_w pixels, K = kh * kw * in_c (taps outside the image are 0.0), N = out_c; each
+/// output is act(bias[c] + fma chain over the patch in (ky, kx, ci) order).
+void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in, ptrdiff_t in_stride,
+                      int items, const float *packed, const float *bias, int activation, float *out,
+                      ptrdiff_t out_stride, float *scratch);
+
+/// Pool geometry (NHWC).
+typedef struct {
+    int in_h, in_w, channels;
+    int out_h, out_w;
+    int pool_h, pool_w;
+    int stride_h, stride_w;
+    int pad_top, pad_left;
+} intrs_f32_pool_shape;
+
+/// Max pool (is_max = 1: the largest valid tap, from -inf, `x >= best ? x : best`) or average pool (the valid
+/// taps summed in (ky, kx) order from +0, divided by their count), then the activation; one input. Channels
+/// innermost, so the loops vectorise; each channel's float operations are those of the plain per-channel loop.
+void intrs_f32_pool(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
