@@ -22,11 +22,13 @@ enum FuzzTargets {
                         "certificate-table", "vectors", "conform-pack", "runtime-outputs", "npy"]
 
     /// Where path-based readers find the input: a per-process file in a per-process directory (tmpfs when
-    /// there is one), written afresh for every input.
+    /// there is one), written afresh for every input. Removed when the process exits normally (libFuzzer's
+    /// -max_total_time, the test suite); scripts/fuzz removes those of processes that died (a crash, a timeout).
     nonisolated(unsafe) static var scratch: URL = {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let dir = URL(fileURLWithPath: base).appendingPathComponent("intrs-fuzz-\(getpid())")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: FuzzTargets.scratch) }
         return dir
     }()
 

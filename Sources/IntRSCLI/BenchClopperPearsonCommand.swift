@@ -26,9 +26,9 @@ struct BenchClopperPearsonCommand: ParsableCommand {
         machine is shared: CPU time is the steadier number). Build with `swift build -c release`.
         """)
 
-    @Option(help: "Trials n.") var trials: Int = 100_000
-    @Option(help: "Repetitions per case (median reported).") var repeats: Int = 5
-    @Option(help: "Bits of the bound.") var bits: Int = 64
+    @Option(parsing: .unconditional, help: "Trials n (10 ... 2^31).") var trials: Int = 100_000
+    @Option(parsing: .unconditional, help: "Repetitions per case (median reported).") var repeats: Int = 5
+    @Option(parsing: .unconditional, help: "Bits of the bound (1...4096).") var bits: Int = 64
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Row: Encodable {
@@ -41,7 +41,9 @@ struct BenchClopperPearsonCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard trials >= 10, repeats >= 1 else { throw ValidationError("--trials must be >= 10 and --repeats >= 1") }
+        guard trials >= 10, trials <= 1 << 31 else { throw ValidationError("--trials \(trials): must be in 10 ... 2^31") }
+        guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): must be >= 1") }
+        guard (1...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 1...4096") }
         let n = trials
         let fractions = [Rational(1, 1000), Rational(1, 2), Rational(9, 10), Rational(99, 100), Rational(999, 1000), Rational(1)]
         let alphas = [Rational(1, 1000), Rational(1, 1_000_000), Rational(1, 10)]

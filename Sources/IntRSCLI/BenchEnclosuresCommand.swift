@@ -14,8 +14,8 @@ struct BenchEnclosuresCommand: ParsableCommand {
         per call is reported in microseconds. Build with `swift build -c release`.
         """)
 
-    @Option(help: "Precision in bits.") var bits: Int = 64
-    @Option(help: "Repetitions per case (median reported).") var repeats: Int = 20
+    @Option(parsing: .unconditional, help: "Precision in bits (1...4096).") var bits: Int = 64
+    @Option(parsing: .unconditional, help: "Repetitions per case (median reported).") var repeats: Int = 20
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Row: Encodable {
@@ -26,7 +26,8 @@ struct BenchEnclosuresCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard repeats >= 1, (1...4096).contains(bits) else { throw ValidationError("--repeats must be >= 1 and --bits in 1...4096") }
+        guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): must be >= 1") }
+        guard (1...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 1...4096") }
         let cases: [(EnclosureFunction, String)] = [
             (.exp, "1/3"), (.exp, "-800"), (.log, "123/7"), (.sqrt, "65025/16"),
             (.phi, "1"), (.phi, "-3"), (.phi, "-10"), (.phi, "-40"), (.phi, "5"),

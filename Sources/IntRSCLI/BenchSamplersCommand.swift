@@ -21,8 +21,8 @@ struct BenchSamplersCommand: ParsableCommand {
         sigma2 = 4 and 65025/16. Build with `swift build -c release`.
         """)
 
-    @Option(help: "CPU seconds per fast measurement (default 1).") var seconds: Double = 1
-    @Option(help: "Samples per reference measurement (default 20000).") var referenceSamples: Int = 20_000
+    @Option(parsing: .unconditional, help: "CPU seconds per fast measurement (default 1).") var seconds: Double = 1
+    @Option(parsing: .unconditional, help: "Samples per reference measurement (default 20000).") var referenceSamples: Int = 20_000
     @Option(help: "Only the rows whose name contains this text (e.g. CKS, table, chacha).") var only: String?
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -95,7 +95,8 @@ struct BenchSamplersCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard seconds > 0, referenceSamples >= 100 else { throw ValidationError("--seconds must be > 0 and --reference-samples >= 100") }
+        guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds \(seconds): must be in (0, 3600]") }
+        guard referenceSamples >= 100 else { throw ValidationError("--reference-samples \(referenceSamples): must be >= 100") }
         var rows: [Row] = []
         // ChaCha20 words per second.
         if wanted("chacha20 words") {

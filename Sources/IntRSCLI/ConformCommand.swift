@@ -40,7 +40,7 @@ struct ConformCommand: ParsableCommand {
         let report = try Conformance.check(packDirectory: URL(fileURLWithPath: pack), outputs: outs, outputsFile: outputs, expect: expect)
         if let md = markdown {
             do { try Data(Conformance.markdown(report).utf8).write(to: URL(fileURLWithPath: md), options: .atomic) } catch {
-                throw ConformError.io(file: md, detail: "cannot write the Markdown report: \(error.localizedDescription)")
+                throw ConformError.io(file: md, detail: "cannot write the Markdown report: \(fileWriteFailureReason(path: md, error))")
             }
         }
         if json {

@@ -120,7 +120,7 @@ struct ModelCommand: ParsableCommand {
             _ = try m.validated(file: output)
             let data = try m.canonicalData()
             do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw ValidationError("--output \(output): cannot write: \(error.localizedDescription)")
+                throw ValidationError("--output \(output): cannot write: \(fileWriteFailureReason(path: output, error))")
             }
             if json { print(try CanonicalJSON.line(["written": output, "bytes": "\(data.count)"])) } else { print("wrote \(output) (\(data.count) bytes)") }
         }

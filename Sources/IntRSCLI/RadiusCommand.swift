@@ -40,7 +40,7 @@ struct RadiusCommand: ParsableCommand {
     @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Tight search: stop after this many shift patterns (>= 0) and report the sound partial certificate.") var maxPatterns: Int?
     @Flag(name: .customLong("no-collapse"), help: "Tight search: do not use the lattice collapse (COL-1); every pattern is analysed exactly (slow at large sigma2; same n*).") var noCollapse = false
     @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
-    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table (default 32).") var tableBitsOption: Int?
+    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table: the precision of the sampler's thresholds, which sets its total-variation charge eta (default 32 here; certify and predict default to 64, so pass 64 to analyse their sampler).") var tableBitsOption: Int?
     @Flag(help: "Print JSON.") var json = false
 
     struct Output: Codable {

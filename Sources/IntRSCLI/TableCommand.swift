@@ -22,7 +22,7 @@ struct TableCommand: ParsableCommand {
     @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
     @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
     @Option(help: "exact or table.") var sampler: String = "exact"
-    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table.") var tableBits: Int = 32
+    @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table: the precision of the sampler's thresholds, which sets its total-variation charge eta (default 32 here; certify and predict default to 64, so pass 64 to build their table).") var tableBits: Int = 32
     @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates), >= 1.") var dimension: Int
     @Option(name: .customLong("n"), parsing: .unconditional, help: "N, the number of estimation samples, 1...10^7.") var n: Int
     @Option(parsing: .unconditional, help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"

@@ -30,7 +30,10 @@ public enum Vectors {
         for s in VectorSuites.all where only == nil || only!.contains(s.name) {
             progress("generating \(s.fileName)")
             let data = try s.generate()
-            try data.write(to: directory.appendingPathComponent(s.fileName), options: .atomic)
+            let url = directory.appendingPathComponent(s.fileName)
+            do { try data.write(to: url, options: .atomic) } catch {
+                throw ConformError.io(file: url.path, detail: "cannot write: \(fileWriteFailureReason(path: url.path, error))")
+            }
             written.append(s.fileName)
         }
         return written

@@ -89,6 +89,8 @@ struct HostileInputPairingTests {
 struct HostileInputSmallTests {
     @Test("predict refuses certificate options instead of ignoring them", arguments: [
         ["predict", "--radius-mode", "tight"], ["predict", "--rebuild-table"], ["predict", "--certificate-table", "t.json"],
+        // (small, into a scratch directory: if the refusal were lost the run would be short and harmless)
+        ["predict", "--n0", "50", "--n", "10", "--limit", "1", "--quiet", "--output-dir", NSTemporaryDirectory() + "intrs-predict-n0-unused"],
     ])
     func predictRefusesCertificateOptions(_ args: [String]) throws {
         let f = try #require(CLITest.failure(args))

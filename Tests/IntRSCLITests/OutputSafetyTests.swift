@@ -90,4 +90,25 @@ struct OutputSafetyTests {
         #expect(try Data(contentsOf: data) == before)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tables").path), "no work before the refusal")
     }
+
+    @Test("an output path through a missing directory and .. is checked without a hang (it used to loop forever)")
+    func outputPathThroughDotDot() throws {
+        let dir = try Self.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let through = URL(fileURLWithPath: dir.path + "/missing/../deeper/missing/../../x.jsonl")
+        let (ancestor, isDirectory) = RunReports.nearestExistingAncestor(of: through)
+        #expect(ancestor.standardizedFileURL.path == dir.standardizedFileURL.path && isDirectory, "\(ancestor.path)")
+        let file = dir.appendingPathComponent("plain")
+        try Data("x".utf8).write(to: file)
+        let under = RunReports.nearestExistingAncestor(of: file.appendingPathComponent("missing/x.jsonl"))
+        #expect(under.0.path == file.path && !under.isDirectory)
+        // The whole run: refused when it names its own data set through "..", written otherwise.
+        let dataURL = try #require(ShippedDefaults.url(SmoothingDefaults.dataResource))
+        let data = dir.appendingPathComponent("data.json")
+        try FileManager.default.copyItem(at: dataURL, to: data)
+        let args = ["certify", "--data", data.path, "--n", "10", "--n0", "5", "--limit", "1", "--output-dir", dir.path, "--quiet",
+                    "--no-float-baseline", "--jsonl", dir.path + "/sub/../other.jsonl"]
+        #expect(CLITest.failure(args) == nil)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("other.jsonl").path))
+    }
 }

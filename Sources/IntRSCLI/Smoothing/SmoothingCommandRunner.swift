@@ -25,6 +25,7 @@ enum SmoothingCommandRunner {
             if o.radiusMode != .binary { throw ValidationError("--radius-mode \(o.radiusMode.rawValue): intrs predict certifies no radius (it answers or abstains); radius modes are for intrs certify") }
             if let t = o.certificateTable { throw ValidationError("--certificate-table \(t): intrs predict uses no certificate table (it certifies no radius); the option is for intrs certify") }
             if o.rebuildTable { throw ValidationError("--rebuild-table: intrs predict builds no certificate table; the option is for intrs certify") }
+            if let n0 = o.n0Option { throw ValidationError("--n0 \(n0): intrs predict draws no selection samples (it counts N = --n samples and tests the top two classes); the option is for intrs certify") }
         }
         let alpha = try o.parsedAlpha()
         if procedure == .certify && floatBaseline { try o.checkFloatBaselineAlpha(alpha) }

@@ -21,8 +21,10 @@ struct SmoothingOptions: ParsableArguments {
     var sampler: SamplerKind = .table
     @Option(parsing: .unconditional, help: "Table sampler threshold bits (a multiple of 32).")
     var tableBits: Int = 64
-    @Option(name: .customLong("n0"), parsing: .unconditional, help: "CERTIFY selection samples N0.")
-    var n0: Int = 100
+    @Option(name: .customLong("n0"), parsing: .unconditional, help: "CERTIFY selection samples N0 (default 100; intrs predict has no selection phase and refuses it).")
+    var n0Option: Int?
+    /// N0 (default 100). PREDICT draws no selection samples and refuses an explicit --n0.
+    var n0: Int { n0Option ?? 100 }
     @Option(name: .customLong("n"), parsing: .unconditional, help: "Estimation (CERTIFY) or prediction (PREDICT) samples N.")
     var n: Int = 100_000
     @Option(parsing: .unconditional, help: "Confidence parameter alpha in (0, 1), exact decimal or rational.")

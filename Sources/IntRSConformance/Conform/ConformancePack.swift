@@ -216,7 +216,7 @@ public enum ConformancePackBuilder {
             }
             try CanonicalJSON.encode(built.pack).write(to: directory.appendingPathComponent("pack.json"), options: .atomic)
         } catch {
-            throw ConformError.io(file: directory.path, detail: "cannot write the pack: \(error.localizedDescription)")
+            throw ConformError.io(file: directory.path, detail: "cannot write the pack: \(fileWriteFailureReason(path: directory.path, error))")
         }
     }
 

@@ -29,8 +29,9 @@ public struct RuntimeOutputs: Sendable {
     /// Parses and checks the structure. `file` names the file in errors.
     public static func decode(_ data: Data, file: String) throws -> RuntimeOutputs {
         let top: Any
-        do { top = try JSONSerialization.jsonObject(with: data, options: []) } catch {
-            throw ConformError.malformed(file: file, detail: "not valid JSON (NaN and Infinity are not JSON): \(error.localizedDescription)")
+        switch ClosedJSONText.parse(data) {
+        case .success(let t): top = t
+        case .failure(let e): throw ConformError.malformed(file: file, detail: "\(e.description) (NaN and Infinity are not JSON)")
         }
         guard let o = top as? [String: Any] else { throw ConformError.malformed(file: file, detail: "top level is not an object") }
         guard o["format"] as? String == formatName else {

@@ -54,7 +54,9 @@ package enum OutputCommit {
         for dir in Set(files.map { $0.0.deletingLastPathComponent().path }) {
             try? fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        let locks = lockDirectories(Set(files.map { $0.0.deletingLastPathComponent().path }).sorted())
+        // One lock per directory however it is spelt ("d", "d/.", a symbolic link to d): flock on a second
+        // descriptor of a directory this process already locked would wait for itself.
+        let locks = lockDirectories(Set(files.map { OutputPaths.resolved($0.0.deletingLastPathComponent().path) }).sorted())
         defer { for fd in locks { flock(fd, LOCK_UN); close(fd) } }
         removeStaleTemporaries(for: files.map { $0.0 })
 

@@ -105,13 +105,27 @@ extension RunReports {
                 if isDir.boolValue { throw RunError("\(url.path): cannot write: it is a directory") }
                 if !fm.isWritableFile(atPath: url.path) { throw RunError("\(url.path): cannot write: permission denied") }
             }
-            var ancestor = url.deletingLastPathComponent()
-            while !fm.fileExists(atPath: ancestor.path, isDirectory: &isDir) && ancestor.path != "/" {
-                ancestor = ancestor.deletingLastPathComponent()
-            }
+            let (ancestor, ancestorIsDirectory) = nearestExistingAncestor(of: url)
+            isDir = ObjCBool(ancestorIsDirectory)
             if !isDir.boolValue { throw RunError("\(url.path): cannot write: \(ancestor.path) is not a directory") }
             if !fm.isWritableFile(atPath: ancestor.path) { throw RunError("\(url.path): cannot write: directory \(ancestor.path) is not writable") }
         }
+    }
+
+    /// The nearest existing ancestor of `url`'s directory and whether it is a directory. The path is
+    /// standardized first ("d/missing/../x" is d/x: without it, deletingLastPathComponent on a path ending in
+    /// ".." appends "../" and the search never ended, a hang of `certify --jsonl d/missing/../x`); at most one
+    /// step per path component.
+    package static func nearestExistingAncestor(of url: URL) -> (URL, isDirectory: Bool) {
+        let fm = FileManager.default
+        var ancestor = url.standardizedFileURL.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        for _ in 0 ... url.pathComponents.count {
+            if fm.fileExists(atPath: ancestor.path, isDirectory: &isDir) { return (ancestor, isDir.boolValue) }
+            if ancestor.path == "/" { break }
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        return (ancestor, false)
     }
 
     /// Writes every file or none (no partial set of outputs that looks valid), then removes `remove`
