@@ -71,6 +71,7 @@ public final class FloatEvaluator: Sendable {
                 }
                 return (w, b)
             }
+            if let op = FloatExtraOp(L.kind) { ls.append(.extra(common, op)); continue }
             switch L.kind {
             case .conv(let p):
                 let k = p.depthwise ? p.kernelH * p.kernelW : p.kernelH * p.kernelW * p.inC
@@ -105,6 +106,7 @@ public final class FloatEvaluator: Sendable {
             case .maxPool(let p): ls.append(.pool(common, Self.poolShape(p), true))
             case .reshape: ls.append(.reshape(common))
             case .pad(let p): ls.append(.gather(common, p.sourceIndex))
+            case .mean, .mul, .concatenation: preconditionFailure("FloatExtraOp runs these")
             }
         }
         layers = ls
@@ -233,6 +235,8 @@ public final class FloatEvaluator: Sendable {
                 let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
                 for b in 0..<n { for o in 0..<outSize { let s = Int(map[o]); dst[b * outSize + o] = s < 0 ? 0 : src[b * inSize + s] } }
+            case .extra(let c, let op):
+                op.run(tensors: tensors, offsets: offsets, sizes: tensorSizes, n: n, common: c)
             }
         }
     }
@@ -269,4 +273,6 @@ enum FloatLayer: Sendable {
     case reshape(FloatLayerCommon)
     /// pad: output element o = input element map[o], or 0.0 where map[o] < 0.
     case gather(FloatLayerCommon, [Int32])
+    /// broadcasting add, mul, mean, concatenation (FloatTFLiteOps.swift).
+    case extra(FloatLayerCommon, FloatExtraOp)
 }

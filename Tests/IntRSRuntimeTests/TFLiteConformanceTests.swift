@@ -140,11 +140,49 @@ struct TFLiteConformanceTests {
                 if let d = L.depthMultiplier { multiplier.insert(d) }
             }
         }
-        #expect(ops == ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape", "pad"])
+        #expect(ops == ["conv2d", "depthwiseConv2d", "fullyConnected", "add", "averagePool2d", "maxPool2d", "reshape", "pad",
+                        "mean", "mul", "concatenation"])
         #expect(acts == ["none", "relu", "relu6", "relu_n1_to_1"])
         #expect(pads == ["same", "valid"])
         #expect(perChannel && perTensor && dilated && strided)
         #expect(multiplier.isSuperset(of: [1, 2, 3]))
+    }
+
+    @Test("MEAN is its own op: LiteRT's int8 MEAN is not the rounded average, IntRS's mean equals it")
+    func meanIsNotAnAveragePool() throws {
+        let rec = try Self.record()
+        var compared = 0, differ = 0, broadcasts = Set<String>(), concatAxes = Set<Int>()
+        for f in rec.fixtures {
+            let imp = try Self.importFile(Self.fixtures.appendingPathComponent(f.file))
+            for L in imp.model.layers {
+                if L.op == "concatenation" { concatAxes.insert(L.axis!) }
+                if ["add", "mul"].contains(L.op), let i = L.inputs {
+                    let net = try imp.model.validated(file: f.name)
+                    if net.tensorShapes[i[0]] != net.tensorShapes[i[1]] { broadcasts.insert(L.op) }
+                }
+            }
+            guard imp.model.layers.count == 1, imp.model.layers[0].op == "mean" else { continue }
+            let net = try imp.model.validated(file: f.name)
+            guard case .mean(let p) = net.layers[0].kind else { continue }
+            let zi = Int(net.tensorZeroPoints[0]), zo = Int(net.layers[0].outputZeroPoint)
+            let ratio = net.tensorScales[0]! / net.tensorScales[1]!
+            for (i, g) in f.grid.enumerated() {
+                let x = g.map { ReferenceInt8Ops.quantizeInput($0, zeroPoint: zi, gridMultiplier: 1) }
+                for c in 0..<p.channels {
+                    let n = p.inH * p.inW
+                    var sum = 0
+                    for k in 0..<n { sum += x[k * p.channels + c] - zi }
+                    // What an average pool with a real requantisation would give: Z_out + round(ratio * sum / n).
+                    let naive = min(max(zo + Int((ratio * Double(sum) / Double(n)).rounded(.toNearestOrAwayFromZero)), -128), 127)
+                    if naive != f.output[i][c] { differ += 1 }
+                    compared += 1
+                }
+            }
+        }
+        print("MEAN fixtures: LiteRT differs from the rounded real average on \(differ) of \(compared) outputs (IntRS's mean is bit-exact)")
+        #expect(compared > 500 && differ > 0, "the MEAN fixtures are meant to show TFLite's own integer mean")
+        #expect(broadcasts == ["add", "mul"], "broadcasting ADD and MUL fixtures")
+        #expect(concatAxes == [0, 2], "concatenation along H and along channels")
     }
 
     @Test("refused models name the operator index, its name and the reason")

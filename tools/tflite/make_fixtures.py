@@ -29,14 +29,18 @@ import tflite
 from ai_edge_litert import interpreter as litert
 
 SEED = 20261206
+# The fixtures for MEAN, MUL, CONCATENATION and broadcasting ADD draw from their own stream, so that adding them
+# left every earlier fixture byte-identical.
+SEED_OPS2 = 20261207
 FUZZ_SEEDS = ["conv-same-relu-perchannel", "float-io-conv-pool-fc", "add-relu", "pad-conv",
               "depthwise-mult2-valid-stride2-dilation2", "fc-softmax-head", "digits-cnn.v1",
-              "avgpool-same-stride2", "fc-relu-pertensor", "maxpool-same-3x2-relu6", "reshape-fc"]
+              "avgpool-same-stride2", "fc-relu-pertensor", "maxpool-same-3x2-relu6", "reshape-fc",
+              "conv-mean-fc", "mul-broadcast-channel", "add-broadcast-row", "concat-channels"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "Tests", "Fixtures", "tflite")
 
 OP = {"PAD": 34, "LOGISTIC": 14, "SOFTMAX": 25, "ADD": 0, "AVERAGE_POOL_2D": 1, "CONV_2D": 3, "DEPTHWISE_CONV_2D": 4, "DEQUANTIZE": 6,
-      "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "MUL": 18, "RESHAPE": 22, "QUANTIZE": 114}
+      "FULLY_CONNECTED": 9, "MAX_POOL_2D": 17, "MUL": 18, "RESHAPE": 22, "QUANTIZE": 114, "MEAN": 40, "CONCATENATION": 2}
 TYPE = {"float32": 0, "int32": 2, "uint8": 3, "int8": 9}
 ACT = {"none": 0, "relu": 1, "relu_n1_to_1": 2, "relu6": 3, "tanh": 4}
 PAD = {"same": 0, "valid": 1}
@@ -237,6 +241,23 @@ def mul_opts(act):
         tflite.MulOptionsAddFusedActivationFunction(b, ACT[act])
         return tflite.MulOptionsEnd(b)
     return (21, f)
+
+
+def reducer_opts(keep):
+    def f(b):
+        tflite.ReducerOptionsStart(b)
+        tflite.ReducerOptionsAddKeepDims(b, keep)
+        return tflite.ReducerOptionsEnd(b)
+    return (27, f)
+
+
+def concat_opts(axis):
+    def f(b):
+        tflite.ConcatenationOptionsStart(b)
+        tflite.ConcatenationOptionsAddAxis(b, axis)
+        tflite.ConcatenationOptionsAddFusedActivationFunction(b, 0)
+        return tflite.ConcatenationOptionsEnd(b)
+    return (10, f)
 
 
 # ---- fixture builders ------------------------------------------------------------------------------------
@@ -481,7 +502,8 @@ def refusal_fixtures(rng):
     y = fx.act("output", [1, 2, 2, 1], 0.05, 0)
     fx.g.op("MUL", [x, a], [y], mul_opts("none"))
     fx.g.inputs, fx.g.outputs = [x], [y]
-    out.append(("mul", fx.g, 1, "MUL", "not supported"))
+    # MUL is supported now: the graph is still built (the same random draws keep every later fixture
+    # byte-identical) but no longer written or recorded.
     # uint8 activations.
     fx = Fixture(rng, "refuse-uint8")
     x = fx.act("input", [1, 4], 0.05, 128, dtype="uint8")
@@ -508,6 +530,138 @@ def refusal_fixtures(rng):
     # fused TANH on a conv (operator 0).
     g = conv_fixture(rng, "refuse-fused-tanh", (3, 3, 1), 1, (1, 1), (1, 1), (1, 1), "same", "tanh", False)
     out.append(("fused-tanh", g, 0, "CONV_2D", "fused activation 4"))
+    return out
+
+
+# ---- MEAN, MUL, CONCATENATION, broadcasting ADD (own random stream, SEED_OPS2) ------------------------------
+
+def mean_fixture(rng, name, in_shape, axes, keep, equal_quant=False):
+    """input [1, H, W, C] -> MEAN over H and W (axes constant) -> output ([1, 1, 1, C] or [1, C])."""
+    fx = Fixture(rng, name)
+    s_in, z_in = f32(rng.uniform(0.01, 0.05)), int(rng.integers(-40, 41))
+    s_out, z_out = (s_in, z_in) if equal_quant else (f32(rng.uniform(0.005, 0.03)), int(rng.integers(-40, 41)))
+    h, w, c = in_shape
+    x = fx.act("input", [1, h, w, c], s_in, z_in)
+    at = fx.g.tensor("axes", [len(axes)], "int32", data=np.array(axes, dtype=np.int32))
+    y = fx.act("output", [1, 1, 1, c] if keep else [1, c], s_out, z_out)
+    fx.g.op("MEAN", [x, at], [y], reducer_opts(keep))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    return fx.g
+
+
+def conv_mean_fc_fixture(rng, name):
+    """A global-average-pooling classifier: conv 3x3 (relu) -> MEAN over H, W (keep_dims false) -> FC."""
+    fx = Fixture(rng, name)
+    s_in, z_in = f32(0.03), -5
+    x = fx.act("input", [1, 6, 6, 2], s_in, z_in)
+    s_c, z_c = f32(0.05), -128
+    wt, _ = fx.weights("filter", [8, 3, 3, 2], 8, 0, True, s_in, s_c, 18)
+    bt = fx.bias("bias", 8, s_in, fx.g.tensors[wt]["scale"], 1500)
+    c = fx.act("conv", [1, 6, 6, 8], s_c, z_c)
+    fx.g.op("CONV_2D", [x, wt, bt], [c], conv_opts("same", (1, 1), (1, 1), "relu"))
+    s_m, z_m = f32(0.02), -100
+    at = fx.g.tensor("axes", [2], "int32", data=np.array([1, 2], dtype=np.int32))
+    m = fx.act("mean", [1, 8], s_m, z_m)
+    fx.g.op("MEAN", [c, at], [m], reducer_opts(False))
+    s_o, z_o = f32(0.1), 4
+    wf, _ = fx.weights("fc_weights", [5, 8], 5, 0, True, s_m, s_o, 8)
+    bf = fx.bias("fc_bias", 5, s_m, fx.g.tensors[wf]["scale"], 800)
+    o = fx.act("logits", [1, 5], s_o, z_o)
+    fx.g.op("FULLY_CONNECTED", [m, wf, bf], [o], fc_opts("none"))
+    fx.g.inputs, fx.g.outputs = [x], [o]
+    return fx.g
+
+
+def binary_fixture(rng, name, kind, act, broadcast):
+    """input x [1, 4, 4, 3]; a second operand computed from x (a 1x1 conv: same shape; a MEAN over H, W with
+    keep_dims: [1, 1, 1, 3]; a 1x4 VALID conv: [1, 4, 1, 3]); output = ADD or MUL of x and it (three different
+    scales and zero points)."""
+    fx = Fixture(rng, name)
+    s_in, z_in = f32(0.04), 7
+    s_b, z_b = f32(0.06), -9
+    s_out, z_out = (f32(0.1), -3) if kind == "ADD" else (f32(0.05), 2)
+    if act == "relu_n1_to_1":
+        s_out, z_out = f32(1.0 / 40.0), -6
+    x = fx.act("input", [1, 4, 4, 3], s_in, z_in)
+    if broadcast == "channel":
+        at = fx.g.tensor("axes", [2], "int32", data=np.array([1, 2], dtype=np.int32))
+        b = fx.act("gate", [1, 1, 1, 3], s_b, z_b)
+        fx.g.op("MEAN", [x, at], [b], reducer_opts(True))
+    else:
+        kw = 4 if broadcast == "row" else 1
+        wt, _ = fx.weights("filter", [3, 1, kw, 3], 3, 0, True, s_in, s_b, 3 * kw)
+        bt = fx.bias("bias", 3, s_in, fx.g.tensors[wt]["scale"], 1000)
+        b = fx.act("other", [1, 4, 5 - kw, 3], s_b, z_b)
+        fx.g.op("CONV_2D", [x, wt, bt], [b], conv_opts("valid", (1, 1), (1, 1), "none"))
+    y = fx.act("output", [1, 4, 4, 3], s_out, z_out)
+    # The broadcast operand first in one fixture, second in the others.
+    ins = [b, x] if broadcast == "row" else [x, b]
+    fx.g.op(kind, ins, [y], add_opts(act) if kind == "ADD" else mul_opts(act))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    return fx.g
+
+
+def concat_fixture(rng, name, axis):
+    """input x [1, 4, 4, 2] and conv(x) [1, 4, 4, 3] (same scale and zero point, as LiteRT's int8 CONCATENATION
+    requires) joined on the channel axis; or x and a 3x1-pooled x [1, 2, 4, 2] joined along H (axis 1)."""
+    fx = Fixture(rng, name)
+    s, z = f32(0.05), -11
+    x = fx.act("input", [1, 4, 4, 2], s, z)
+    if axis in (3, -1):
+        wt, _ = fx.weights("filter", [3, 3, 3, 2], 3, 0, True, s, s, 18)
+        bt = fx.bias("bias", 3, s, fx.g.tensors[wt]["scale"], 1000)
+        b = fx.act("conv", [1, 4, 4, 3], s, z)
+        fx.g.op("CONV_2D", [x, wt, bt], [b], conv_opts("same", (1, 1), (1, 1), "none"))
+        y = fx.act("output", [1, 4, 4, 5], s, z)
+        ins = [x, b]
+    else:
+        b = fx.act("pool", [1, 2, 4, 2], s, z)
+        fx.g.op("MAX_POOL_2D", [x], [b], pool_opts("valid", (2, 1), (2, 1), "none"))
+        y = fx.act("output", [1, 6, 4, 2], s, z)
+        ins = [b, x]
+    fx.g.op("CONCATENATION", ins, [y], concat_opts(axis))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    return fx.g
+
+
+def ops2_fixtures(rng):
+    return [
+        ("mean-keepdims", mean_fixture(rng, "mean-keepdims", (5, 5, 3), [1, 2], True)),
+        ("mean-flat-equal-quant-axes21", mean_fixture(rng, "mean-flat-equal-quant-axes21", (4, 6, 2), [2, 1], False, equal_quant=True)),
+        ("mean-16x16-negative-axes", mean_fixture(rng, "mean-16x16-negative-axes", (16, 16, 4), [-3, -2], True)),
+        ("mean-7x7", mean_fixture(rng, "mean-7x7", (7, 7, 5), [1, 2], False)),
+        ("conv-mean-fc", conv_mean_fc_fixture(rng, "conv-mean-fc")),
+        ("mul-relu", binary_fixture(rng, "mul-relu", "MUL", "relu", "none")),
+        ("mul-broadcast-channel", binary_fixture(rng, "mul-broadcast-channel", "MUL", "none", "channel")),
+        ("mul-broadcast-row-relu-n1-to-1", binary_fixture(rng, "mul-broadcast-row-relu-n1-to-1", "MUL", "relu_n1_to_1", "row")),
+        ("add-broadcast-channel-relu6", binary_fixture(rng, "add-broadcast-channel-relu6", "ADD", "relu6", "channel")),
+        ("add-broadcast-row", binary_fixture(rng, "add-broadcast-row", "ADD", "none", "row")),
+        ("concat-channels", concat_fixture(rng, "concat-channels", -1)),
+        ("concat-axis1", concat_fixture(rng, "concat-axis1", 1)),
+    ]
+
+
+def ops2_refusals(rng):
+    out = []
+    # CONCATENATION of inputs with different quantization (LiteRT's int8 kernel refuses it too).
+    fx = Fixture(rng, "refuse-concat-requantize")
+    x = fx.act("input", [1, 2, 2, 1], 0.05, 0)
+    wt, _ = fx.weights("filter", [1, 1, 1, 1], 1, 0, False, 0.05, 0.08, 1)
+    bt = fx.bias("bias", 1, 0.05, fx.g.tensors[wt]["scale"], 10)
+    a = fx.act("conv", [1, 2, 2, 1], 0.08, 3)
+    fx.g.op("CONV_2D", [x, wt, bt], [a], conv_opts("same", (1, 1), (1, 1), "none"))
+    y = fx.act("output", [1, 2, 2, 2], 0.05, 0)
+    fx.g.op("CONCATENATION", [x, a], [y], concat_opts(3))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    out.append(("concat-requantize", fx.g, 1, "CONCATENATION", "requires equal quantization"))
+    # MEAN over the channel axis.
+    fx = Fixture(rng, "refuse-mean-channels")
+    x = fx.act("input", [1, 2, 2, 3], 0.05, 0)
+    at = fx.g.tensor("axes", [1], "int32", data=np.array([3], dtype=np.int32))
+    y = fx.act("output", [1, 2, 2, 1], 0.05, 0)
+    fx.g.op("MEAN", [x, at], [y], reducer_opts(True))
+    fx.g.inputs, fx.g.outputs = [x], [y]
+    out.append(("mean-channels", fx.g, 0, "MEAN", "spatial axes"))
     return out
 
 
@@ -655,7 +809,16 @@ def main():
             entry["output"] = run_litert(data, given)
         record["fixtures"].append(entry)
         print(f"{name}: {len(data)} bytes, {len(grids)} inputs")
-    for name, g, op, opname, words in refusal_fixtures(rng):
+    rng2 = np.random.default_rng(SEED_OPS2)
+    for name, g in ops2_fixtures(rng2):
+        data = g.serialize()
+        with open(os.path.join(FIXTURES, name + ".tflite"), "wb") as f:
+            f.write(data)
+        grids, given = inputs_for(g, rng2, 60)
+        record["fixtures"].append({"name": name, "file": name + ".tflite", "grid": grids, "litertInput": given,
+                                   "output": run_litert(data, given)})
+        print(f"{name}: {len(data)} bytes, {len(grids)} inputs")
+    for name, g, op, opname, words in refusal_fixtures(rng) + ops2_refusals(rng2):
         data = g.serialize()
         fn = "refuse-" + name + ".tflite"
         with open(os.path.join(FIXTURES, fn), "wb") as f:

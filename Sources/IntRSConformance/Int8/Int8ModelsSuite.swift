@@ -93,12 +93,70 @@ public enum Int8ModelsSuite: VectorSuite {
                                 classes: nil, errorField: e.field))
             id += 1
         }
+        // The ops added for TFLite import and a relu_n1_to_1 clamp (after the cases above, which keep their ids).
+        var tfliteValid: [Case] = []
+        var r2 = Int8SplitMix64(seed: 0x1A78_0016)
+        let sequences: [[String]] = [["conv2d", "mean"], ["mul", "concatenation"], ["addBroadcast", "maxPool2d"],
+                                     ["concatenation", "mul", "mean"], ["depthwiseConv2d", "addBroadcast", "mul"]]
+        for rounding in RescaleRounding.allCases {
+            for (k, ops) in sequences.enumerated() {
+                let seed = UInt64(60_000 + k) &* 7 &+ (rounding == .double ? 0 : 1)
+                let m = Int8ModelGenerator.randomModel(seed: seed, rounding: rounding, ops: ops)
+                tfliteValid.append(try validCase(id, m, "random model with \(ops.joined(separator: ", ")), \(rounding) rounding, generator seed \(seed)", &r2))
+                id += 1
+            }
+            var m = Int8ModelGenerator.randomModel(seed: 60_100 &+ (rounding == .double ? 0 : 1), rounding: rounding, ops: ["conv2d"])
+            let z = m.layers[0].outputZeroPoint
+            m.layers[0].fusedActivation = "relu_n1_to_1"
+            m.layers[0].activationMin = max(-128, z - 25); m.layers[0].activationMax = min(127, z + 25)
+            tfliteValid.append(try validCase(id, m, "conv2d with a relu_n1_to_1 clamp [Z - 25, Z + 25] (output scale 1/25), \(rounding) rounding", &r2))
+            id += 1
+        }
+        let tfliteBase = Int8ModelGenerator.randomModel(seed: 61_000, rounding: .double, ops: ["mul", "concatenation", "mean"])
+        var tfliteInvalid: [Case] = []
+        func badTFLite(_ comment: String, _ field: String, _ mutate: (inout Int8Model) -> Void) throws {
+            var m = tfliteBase
+            mutate(&m)
+            do {
+                _ = try m.validated(file: "x")
+                preconditionFailure("invalid vector \(comment) validates")
+            } catch let e as Int8ModelError {
+                precondition(e.field == field, "invalid vector \(comment): error names \(e.field), expected \(field): \(e)")
+            }
+            tfliteInvalid.append(Case(id: id, result: .invalid, comment: comment, model: m, modelText: nil, inputs: nil, logits: nil,
+                                      classes: nil, errorField: field))
+            id += 1
+        }
+        let iMul = tfliteBase.layers.firstIndex { $0.op == "mul" }!, iCat = tfliteBase.layers.firstIndex { $0.op == "concatenation" }!
+        let iMean = tfliteBase.layers.lastIndex { $0.op == "mean" }!
+        try badTFLite("mean with an activation", "layers[\(iMean)].activationMin") {
+            $0.layers[iMean].fusedActivation = "relu"; $0.layers[iMean].activationMin = max(-128, $0.layers[iMean].outputZeroPoint)
+        }
+        try badTFLite("mean without outputShift", "layers[\(iMean)].outputShift") { $0.layers[iMean].outputShift = nil }
+        try badTFLite("mul of one input", "layers[\(iMul)].inputs") { $0.layers[iMul].inputs = [iMul] }
+        try badTFLite("mul with an impossible shift", "layers[\(iMul)].outputShift") { $0.layers[iMul].outputShift = 30 }
+        try badTFLite("concatenation axis out of range", "layers[\(iCat)].axis") { $0.layers[iCat].axis = 3 }
+        try badTFLite("concatenation with another zero point", "layers[\(iCat)].outputZeroPoint") {
+            $0.layers[iCat].outputZeroPoint = $0.layers[iCat].outputZeroPoint == 127 ? 126 : $0.layers[iCat].outputZeroPoint + 1
+        }
+        try badTFLite("axis on a mul", "layers[\(iMul)].axis") { $0.layers[iMul].axis = 0 }
         let file = File(suite: name, version: version,
                         description: "Small whole int8 models (embedded, format intrs-int8-model v1) with inputs and the expected logits and class (reference evaluator, both rounding variants), and invalid models with the field their error must name.",
                         seed: "1a780006", sources: [],
                         groups: [VectorGroup(description: "valid models", parameters: NoParameters(), cases: valid),
-                                 VectorGroup(description: "invalid models (must be rejected; errorField is the field the error names)", parameters: NoParameters(), cases: invalid)])
+                                 VectorGroup(description: "invalid models (must be rejected; errorField is the field the error names)", parameters: NoParameters(), cases: invalid),
+                                 VectorGroup(description: "valid models with the ops added for TFLite import (mean, mul, concatenation, broadcasting add) and a relu_n1_to_1 clamp", parameters: NoParameters(), cases: tfliteValid),
+                                 VectorGroup(description: "invalid models with those ops (must be rejected; errorField is the field the error names)", parameters: NoParameters(), cases: tfliteInvalid)])
         return try CanonicalJSON.encode(file)
+    }
+
+    /// A valid case: three random inputs and the reference's logits and classes.
+    static func validCase(_ id: Int, _ m: Int8Model, _ comment: String, _ r: inout Int8SplitMix64) throws -> Case {
+        let net = try m.validated(file: "int8-models")
+        let inputs = (0..<3).map { _ in Int8ModelGenerator.randomGrid(&r, model: m) }
+        let evals = try inputs.map { try ReferenceInt8Evaluator.evaluate(net, grid: $0) }
+        return Case(id: id, result: .valid, comment: comment, model: m, modelText: nil, inputs: inputs,
+                    logits: evals.map { $0.logits }, classes: evals.map { $0.classIndex }, errorField: nil)
     }
 
     public static func conform(_ data: Data) throws -> [String] {

@@ -78,6 +78,21 @@ public enum Int8OpsSuite: VectorSuite {
             }
             groups.append(VectorGroup(description: "op \(op)", parameters: NoParameters(), cases: cases))
         }
+        // The ops added for TFLite import (after the others, so that the cases above keep their ids and bytes). A
+        // binary op's broadcast partner (the input's mean over H and W) and a concatenation's padded copy are
+        // extra layers of the same model; the expected output is the last layer's.
+        for op in ["mean", "mul", "addBroadcast", "concatenation"] {
+            var cases: [Case] = []
+            for rounding in RescaleRounding.allCases {
+                for k in 0..<4 {
+                    let seed = UInt64(2000 + k) &* 31 &+ UInt64(truncatingIfNeeded: op.utf8.reduce(0) { $0 &* 131 &+ Int($1) }) % 100_000
+                    let m = Int8ModelGenerator.randomModel(seed: seed, rounding: rounding, ops: [op], head: false)
+                    let grids = (0..<2).map { _ in Int8ModelGenerator.randomGrid(&r, model: m) }
+                    cases += try make("\(op), \(rounding) rounding, generator seed \(seed)", m, grids)
+                }
+            }
+            groups.append(VectorGroup(description: op == "addBroadcast" ? "op add with broadcasting" : "op \(op)", parameters: NoParameters(), cases: cases))
+        }
         let file = File(suite: name, version: version,
                         description: "Every int8 op as a one-layer model with inputs and the expected output tensor (reference evaluator). Models are embedded in format intrs-int8-model v1 (Vectors/model-format.md).",
                         seed: "1a780005",

@@ -44,7 +44,8 @@ public struct Int8InputSpec: Codable, Sendable, Equatable {
 /// reads two. The classifier output is the last layer's output; the class is its ArgMax (lowest index
 /// wins ties).
 public struct Int8Layer: Codable, Sendable, Equatable {
-    /// One of: conv2d, depthwiseConv2d, fullyConnected, add, averagePool2d, maxPool2d, reshape, flatten, pad.
+    /// One of: conv2d, depthwiseConv2d, fullyConnected, add, averagePool2d, maxPool2d, reshape, flatten, pad,
+    /// mean, mul, concatenation.
     public var op: String
     /// Free text for people.
     public var name: String?
@@ -99,13 +100,18 @@ public struct Int8Layer: Codable, Sendable, Equatable {
     /// (the real value 0), which the output keeps (TFLite PAD).
     public var pads: [[Int]]?
 
-    // add
+    // concatenation
+    /// concatenation: the dimension the inputs are joined along, in [0, rank) of the (equal-rank) inputs.
+    public var axis: Int?
+
+    // add (and the output rescale of mean and mul)
     /// add: the left shift applied to each zero-point-removed input (TFLite int8 uses 20), in [0, 22].
     public var leftShift: Int?
     /// add: rescale (M0, shift) of the two inputs, each pair as for `multiplier`/`shift`.
     public var inputMultipliers: [Int]?
     public var inputShifts: [Int]?
-    /// add: rescale (M0, shift) of the sum.
+    /// add: rescale (M0, shift) of the sum. mul: of the product (x_a - Z_a)(x_b - Z_b). mean: TFLite's
+    /// QuantizeMultiplier(S_in / S_out), from which the op derives the multiplier of the sum (model-format.md).
     public var outputMultiplier: Int?
     public var outputShift: Int?
 

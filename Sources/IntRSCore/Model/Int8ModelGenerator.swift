@@ -113,6 +113,11 @@ public enum Int8ModelGenerator {
             let t = net.tensorShapes.count - 1
             let xs = net.tensorShapes[t]
             let op = ops?[f] ?? r.pick(["conv2d", "conv2d", "depthwiseConv2d", "averagePool2d", "maxPool2d", "add"])
+            if tfliteOps.contains(op) {
+                appendTFLiteOp(op, &r, &m)
+                net = try! m.validatedPrefix()
+                continue
+            }
             var L = Int8Layer(op: op, outputShape: [], outputZeroPoint: r.int(-128...127))
             switch op {
             case "conv2d", "depthwiseConv2d":

@@ -36,6 +36,12 @@ public struct Int8NetworkLayer: Sendable {
         case reshape
         /// pad: constant padding with the zero point.
         case pad(Int8PadPlan)
+        /// mean over H and W (TFLite MEAN, int8 reference kernel).
+        case mean(Int8MeanPlan)
+        /// mul (TFLite MUL, int8), elementwise with broadcasting.
+        case mul(Int8MulPlan)
+        /// concatenation (TFLite CONCATENATION, int8: equal quantization, a copy).
+        case concatenation(Int8ConcatenationPlan)
     }
     public var op: String
     public var kind: Kind
@@ -86,14 +92,17 @@ public struct Int8FullyConnectedPlan: Sendable {
     public var filterScales: [Double]?
 }
 
-/// Add (TFLite int8 semantics), elementwise over equal shapes.
+/// Add (TFLite int8 semantics), elementwise over equal shapes or with broadcasting.
 public struct Int8AddPlan: Sendable {
+    /// Output elements.
     public var count: Int
     public var leftShift: Int32
     public var inputMultipliers: [Int32]
     public var inputShifts: [Int32]
     public var outputMultiplier: Int32
     public var outputShift: Int32
+    /// nil when both inputs have the output's shape; otherwise which input elements each output element reads.
+    public var broadcast: Int8BroadcastPlan? = nil
 }
 
 /// Pad (TFLite PAD on int8): the input placed at offset `before` in a tensor of `outShape` filled with the zero

@@ -61,20 +61,23 @@ public enum TFLiteImporter {
 
     /// Imports `bytes` (the contents of `file`, named in errors).
     public static func importModel(_ bytes: [UInt8], file: String) throws(TFLiteImportError) -> TFLiteImport {
-        var b = Builder(file: file)
+        var b = TFLiteImportBuilder(file: file)
         return try b.run(bytes)
     }
 }
 
-private struct Quant { var scale: Float; var zeroPoint: Int }
+/// Per-tensor int8 quantization of an activation tensor (real = scale * (q - zeroPoint)).
+struct TFLiteQuant { var scale: Float; var zeroPoint: Int }
 
-private struct Builder {
+/// One import: the state while subgraph 0's operators are mapped in order (the common operators here; MEAN,
+/// MUL, CONCATENATION and broadcasting ADD in TFLiteImporter+Ops.swift).
+struct TFLiteImportBuilder {
     let file: String
     var tf: TFLiteFile! = nil
     var sg: TFLiteSubgraph! = nil
     /// TFLite tensor index -> IntRS tensor number.
     var mapped: [Int: Int] = [:]
-    var quants: [Quant] = []
+    var quants: [TFLiteQuant] = []
     var layers: [Int8Layer] = []
     var sourceOps: [Int] = []
     var sourceNames: [String] = []
@@ -124,7 +127,7 @@ private struct Builder {
     }
 
     /// Per-tensor int8 quantization of an activation tensor.
-    func activationQuant(_ i: Int32, _ role: String) throws(TFLiteImportError) -> Quant {
+    func activationQuant(_ i: Int32, _ role: String) throws(TFLiteImportError) -> TFLiteQuant {
         let t = try tensor(i, role)
         guard t.type == TFLiteSchema.int8 else {
             throw fail("\(role) \(describeTensor(i)) is \(TFLiteSchema.tensorTypeName(t.type)); only int8 activations are supported")
@@ -135,7 +138,7 @@ private struct Builder {
         }
         guard q.scale[0].isFinite, q.scale[0] > 0 else { throw fail("\(role) \(describeTensor(i)) has scale \(q.scale[0]); must be positive and finite") }
         guard (-128...127).contains(q.zeroPoint[0]) else { throw fail("\(role) \(describeTensor(i)) has zero point \(q.zeroPoint[0]) outside [-128, 127]") }
-        return Quant(scale: q.scale[0], zeroPoint: Int(q.zeroPoint[0]))
+        return TFLiteQuant(scale: q.scale[0], zeroPoint: Int(q.zeroPoint[0]))
     }
 
     /// The IntRS tensor number of an activation input (it must have been produced already).
@@ -182,6 +185,26 @@ private struct Builder {
         return q.scale.count == 1 ? [Float](repeating: q.scale[0], count: channels) : q.scale
     }
 
+    /// The optional int32 bias (input 2, shape [O]) of a conv, depthwise or fully connected operator, and one
+    /// (M0, shift) per output channel: QuantizeMultiplier(double(S_in) * double(S_w[c]) / double(S_out)), as
+    /// TFLite's PopulateConvolutionQuantizationParams computes it; `filterScales` are the S_w[c].
+    func biasAndRescale(_ op: TFLiteOperator, into L: inout Int8Layer, input xQ: TFLiteQuant, weightScales scales: [Float],
+                        output outQ: TFLiteQuant, channelName: String) throws(TFLiteImportError) {
+        let oc = scales.count
+        if op.inputs.count == 3, op.inputs[2] >= 0 {
+            let b = try constant(op.inputs[2], "bias", type: TFLiteSchema.int32, width: 4)
+            guard b.shape == [oc] else { throw fail("bias has shape \(b.shape); expected [\(oc)]") }
+            L.bias = Int8Tensor(dtype: .int32, shape: [oc], bytes: b.bytes)
+        }
+        var ms: [Int] = [], ss: [Int] = []
+        for ch in 0..<oc {
+            let (m, s) = try multiplier(Double(xQ.scale) * Double(scales[ch]) / Double(outQ.scale), "\(channelName) \(ch)")
+            ms.append(m); ss.append(s)
+        }
+        L.multiplier = ms; L.shift = ss
+        L.filterScales = scales.map { Double($0) }
+    }
+
     func multiplier(_ real: Double, _ what: String) throws(TFLiteImportError) -> (Int, Int) {
         guard let (m, s) = TFLiteQuantizeMultiplier.quantize(real) else { throw fail("\(what): real multiplier \(real) is not positive and finite") }
         guard m != 0 else { throw fail("\(what): real multiplier \(real) is below 2^-32, which TFLite flushes to 0; IntRS requires M0 in [2^30, 2^31)") }
@@ -191,7 +214,7 @@ private struct Builder {
 
     /// TFLite's CalculateActivationRangeQuantized for int8: quantize(f) = Z + round(f / S) (float32 division,
     /// ties away from zero).
-    func activation(_ code: Int8, _ q: Quant, into L: inout Int8Layer) throws(TFLiteImportError) {
+    func activation(_ code: Int8, _ q: TFLiteQuant, into L: inout Int8Layer) throws(TFLiteImportError) {
         func quantize(_ f: Float) -> Int { q.zeroPoint + Int((f / q.scale).rounded(.toNearestOrAwayFromZero)) }
         switch code {
         case 0: return
@@ -228,7 +251,7 @@ private struct Builder {
         return Int(x)
     }
 
-    mutating func add(_ L: Int8Layer, output: Int32, q: Quant, op: Int, name: String, deviation: String? = nil) {
+    mutating func add(_ L: Int8Layer, output: Int32, q: TFLiteQuant, op: Int, name: String, deviation: String? = nil) {
         var L = L
         let t = sg.tensors[Int(output)]
         if !t.name.isEmpty { L.name = t.name }
@@ -333,18 +356,7 @@ private struct Builder {
                 var L = Int8Layer(op: dw ? "depthwiseConv2d" : "conv2d", outputShape: outShape, outputZeroPoint: outQ.zeroPoint)
                 L.inputs = [x]
                 L.filter = try int8Weights(w.bytes, shape: w.shape)
-                if op.inputs.count == 3, op.inputs[2] >= 0 {
-                    let b = try constant(op.inputs[2], "bias", type: TFLiteSchema.int32, width: 4)
-                    guard b.shape == [oc] else { throw fail("bias has shape \(b.shape); expected [\(oc)]") }
-                    L.bias = Int8Tensor(dtype: .int32, shape: [oc], bytes: b.bytes)
-                }
-                var ms: [Int] = [], ss: [Int] = []
-                for ch in 0..<oc {
-                    let (m, s) = try multiplier(Double(xQ.scale) * Double(scales[ch]) / Double(outQ.scale), "output channel \(ch)")
-                    ms.append(m); ss.append(s)
-                }
-                L.multiplier = ms; L.shift = ss
-                L.filterScales = scales.map { Double($0) }
+                try biasAndRescale(op, into: &L, input: xQ, weightScales: scales, output: outQ, channelName: "output channel")
                 let tag = dw ? TFLiteSchema.depthwiseConv2DOptions : TFLiteSchema.conv2DOptions
                 guard let o = try options(op, tag, dw ? "DepthwiseConv2DOptions" : "Conv2DOptions") else { throw fail("missing builtin_options") }
                 let base = dw ? 1 : 0 // depthwise has depth_multiplier at id 3, shifting the later fields by one
@@ -373,42 +385,21 @@ private struct Builder {
                 var L = Int8Layer(op: "fullyConnected", outputShape: [oc], outputZeroPoint: outQ.zeroPoint)
                 L.inputs = [x]
                 L.filter = try int8Weights(w.bytes, shape: w.shape)
-                if op.inputs.count == 3, op.inputs[2] >= 0 {
-                    let b = try constant(op.inputs[2], "bias", type: TFLiteSchema.int32, width: 4)
-                    guard b.shape == [oc] else { throw fail("bias has shape \(b.shape); expected [\(oc)]") }
-                    L.bias = Int8Tensor(dtype: .int32, shape: [oc], bytes: b.bytes)
-                }
-                var ms: [Int] = [], ss: [Int] = []
-                for ch in 0..<oc {
-                    let (m, s) = try multiplier(Double(xQ.scale) * Double(scales[ch]) / Double(outQ.scale), "output \(ch)")
-                    ms.append(m); ss.append(s)
-                }
-                L.multiplier = ms; L.shift = ss
-                L.filterScales = scales.map { Double($0) }
+                try biasAndRescale(op, into: &L, input: xQ, weightScales: scales, output: outQ, channelName: "output")
                 if let o = try options(op, TFLiteSchema.fullyConnectedOptions, "FullyConnectedOptions") {
                     let wf: Int8 = try opt(o, 1, "weights_format", 0)
                     guard wf == 0 else { throw fail("weights_format \(wf) (shuffled) is not supported; only DEFAULT (0)") }
                     try activation(opt(o, 0, "fused_activation_function", Int8(0)), outQ, into: &L)
                 }
-                add(L, output: out, q: outQ, op: k, name: opName!, deviation: Builder.fcDeviation)
+                add(L, output: out, q: outQ, op: k, name: opName!, deviation: TFLiteImportBuilder.fcDeviation)
             case TFLiteSchema.ADD:
-                guard op.inputs.count == 2 else { throw fail("has \(op.inputs.count) inputs; expected 2") }
-                let a = try input(op.inputs[0]), b = try input(op.inputs[1])
-                let sa = try activationShape(op.inputs[0], "input"), sb = try activationShape(op.inputs[1], "input")
-                guard sa == sb, sa == outShape else { throw fail("broadcasting ADD (shapes \(sa) and \(sb)) is not supported yet; the inputs must have equal shapes") }
-                let (qa, qb) = (quants[a], quants[b])
-                var L = Int8Layer(op: "add", outputShape: outShape, outputZeroPoint: outQ.zeroPoint)
-                L.inputs = [a, b]
-                L.leftShift = 20
-                let twiceMax = 2 * Double(max(qa.scale, qb.scale))
-                let (ma, sha) = try multiplier(Double(qa.scale) / twiceMax, "input 0")
-                let (mb, shb) = try multiplier(Double(qb.scale) / twiceMax, "input 1")
-                let (mo, sho) = try multiplier(twiceMax / (Double(1 << 20) * Double(outQ.scale)), "output")
-                L.inputMultipliers = [ma, mb]; L.inputShifts = [sha, shb]; L.outputMultiplier = mo; L.outputShift = sho
-                if let o = try options(op, TFLiteSchema.addOptions, "AddOptions") {
-                    try activation(opt(o, 0, "fused_activation_function", Int8(0)), outQ, into: &L)
-                }
-                add(L, output: out, q: outQ, op: k, name: opName!)
+                try importAdd(op, k, out: out, outQ: outQ, outShape: outShape)
+            case TFLiteSchema.MUL:
+                try importMul(op, k, out: out, outQ: outQ, outShape: outShape)
+            case TFLiteSchema.MEAN:
+                try importMean(op, k, out: out, outQ: outQ, outShape: outShape)
+            case TFLiteSchema.CONCATENATION:
+                try importConcatenation(op, k, out: out, outQ: outQ, outShape: outShape)
             case TFLiteSchema.AVERAGE_POOL_2D, TFLiteSchema.MAX_POOL_2D:
                 guard op.inputs.count == 1 else { throw fail("has \(op.inputs.count) inputs; expected 1") }
                 let x = try input(op.inputs[0])

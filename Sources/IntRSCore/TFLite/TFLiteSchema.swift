@@ -49,12 +49,14 @@ public enum TFLiteSchema {
     public static let ADD: Int32 = 0, AVERAGE_POOL_2D: Int32 = 1, CONV_2D: Int32 = 3, DEPTHWISE_CONV_2D: Int32 = 4
     public static let DEQUANTIZE: Int32 = 6, FULLY_CONNECTED: Int32 = 9, MAX_POOL_2D: Int32 = 17, RESHAPE: Int32 = 22
     public static let PAD: Int32 = 34
+    public static let CONCATENATION: Int32 = 2, MUL: Int32 = 18, MEAN: Int32 = 40
     public static let QUANTIZE: Int32 = 114, SOFTMAX: Int32 = 25, LOGISTIC: Int32 = 14
 
     /// BuiltinOptions union tags (schema union order, NONE = 0).
     public static let conv2DOptions: UInt8 = 1, depthwiseConv2DOptions: UInt8 = 2, pool2DOptions: UInt8 = 5
     public static let softmaxOptions: UInt8 = 9
     public static let fullyConnectedOptions: UInt8 = 8, addOptions: UInt8 = 11, reshapeOptions: UInt8 = 17
+    public static let concatenationOptions: UInt8 = 10, mulOptions: UInt8 = 21, reducerOptions: UInt8 = 27
 }
 
 /// Quantization parameters of one tensor (real = scale * (q - zeroPoint)).

@@ -62,7 +62,7 @@ public enum Int8RuleEvaluator {
             guard rule == .doubleRounding || rule == .singleRounding else {
                 throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
             }
-            let out = try ReferenceInt8Ops.add(plan.add[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+            let out = try ReferenceInt8Ops.broadcastAdd(plan.add[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
                                                outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
                                                rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
             return LayerTrace(output: out, accumulators: nil, channels: nil)
@@ -77,6 +77,25 @@ public enum Int8RuleEvaluator {
         case .pad(let p):
             // No requantization: the same under every rule.
             return LayerTrace(output: ReferenceInt8Ops.pad(p, input: x, zeroPoint: z), accumulators: nil, channels: nil)
+        case .mean(let p):
+            // TFLite's integer mean (its own derived multiplier), defined for the two TOSA rules as add is.
+            guard rule == .doubleRounding || rule == .singleRounding else {
+                throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
+            }
+            return LayerTrace(output: try ReferenceInt8Ops.mean(p, input: x, inputZeroPoint: z, outputZeroPoint: zo,
+                                                                rounding: rule == .doubleRounding ? .double : .single, layer: L.index),
+                              accumulators: nil, channels: nil)
+        case .mul(let p):
+            guard rule == .doubleRounding || rule == .singleRounding else {
+                throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
+            }
+            let out = try ReferenceInt8Ops.mul(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+                                               outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
+                                               rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
+            return LayerTrace(output: out, accumulators: nil, channels: nil)
+        case .concatenation(let p):
+            // A copy: the same under every rule.
+            return LayerTrace(output: ReferenceInt8Ops.concatenation(p, inputs: L.inputs.map { t[$0] }), accumulators: nil, channels: nil)
         }
     }
 

@@ -27,7 +27,7 @@ public enum ReferenceInt8Evaluator {
                 out = try ReferenceInt8Ops.fullyConnected(p, input: x, inputZeroPoint: z, outputZeroPoint: zo, activationMin: L.activationMin,
                                                           activationMax: L.activationMax, rounding: net.rounding, layer: L.index)
             case .add(let p):
-                out = try ReferenceInt8Ops.add(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+                out = try ReferenceInt8Ops.broadcastAdd(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
                                                outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
                                                rounding: net.rounding, layer: L.index)
             case .averagePool(let p):
@@ -38,6 +38,14 @@ public enum ReferenceInt8Evaluator {
                 out = x
             case .pad(let p):
                 out = ReferenceInt8Ops.pad(p, input: x, zeroPoint: z)
+            case .mean(let p):
+                out = try ReferenceInt8Ops.mean(p, input: x, inputZeroPoint: z, outputZeroPoint: zo, rounding: net.rounding, layer: L.index)
+            case .mul(let p):
+                out = try ReferenceInt8Ops.mul(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+                                               outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
+                                               rounding: net.rounding, layer: L.index)
+            case .concatenation(let p):
+                out = ReferenceInt8Ops.concatenation(p, inputs: L.inputs.map { t[$0] })
             }
             t.append(out)
         }

@@ -54,6 +54,7 @@ public final class FastInt8Evaluator: Sendable {
                                          outputZeroPoint: L.outputZeroPoint, activationMin: L.activationMin,
                                          activationMax: L.activationMax, output: L.index + 1)
             let rounding = network.rounding
+            if let op = FastExtraOp(L.kind) { ls.append(.extra(common, op)); continue }
             switch L.kind {
             case .conv(let p) where !p.depthwise:
                 let k = Int8ConvKernel(plan: p, inputZeroPoint: zi, outputZeroPoint: L.outputZeroPoint,
@@ -81,6 +82,7 @@ public final class FastInt8Evaluator: Sendable {
                 ls.append(.pool(common, k))
             case .reshape: ls.append(.reshape(common))
             case .pad(let p): ls.append(.gather(common, p.sourceIndex))
+            case .mean, .mul, .concatenation: preconditionFailure("FastExtraOp runs these")
             }
         }
         layers = ls
@@ -184,6 +186,8 @@ public final class FastInt8Evaluator: Sendable {
             case .gather(let c, let map):
                 FastGather.run(map, input: tensors + offsets[c.inputs[0]], inputSize: tensorSizes[c.inputs[0]],
                                output: tensors + offsets[c.output], n: n, fill: Int8(truncatingIfNeeded: c.outputZeroPoint))
+            case .extra(let c, let op):
+                op.run(tensors: tensors, offsets: offsets, sizes: tensorSizes, n: n, common: c, double: dbl)
             }
         }
     }
@@ -208,4 +212,6 @@ enum FastLayer: Sendable {
     case reshape(FastLayerCommon)
     /// pad: output element o = input element map[o], or the output zero point where map[o] < 0 (FastGather).
     case gather(FastLayerCommon, [Int32])
+    /// broadcasting add, mul, mean, concatenation (FastTFLiteOps.swift).
+    case extra(FastLayerCommon, FastExtraOp)
 }
