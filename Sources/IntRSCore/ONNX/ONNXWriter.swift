@@ -73,6 +73,8 @@ public enum ONNXWriter {
                     _ = g.scalarFloat("t\(k)_scale", tensorScales[k]); _ = g.scalarInt8("t\(k)_zp", Int8(net.tensorZeroPoints[k]))
                 }
             case .pad: _ = g.scalarInt8("t\(L.inputs[0])_zp", Int8(net.tensorZeroPoints[L.inputs[0]]))
+            case .mean, .mul, .concatenation:
+                throw ONNXWriteError(layer: i, op: L.op, reason: "op \(L.op) is not written to ONNX yet")
             case .maxPool, .reshape: break
             }
             func scale(_ k: Int) -> String { "t\(k)_scale" }
@@ -173,6 +175,8 @@ public enum ONNXWriter {
                 let target = [Int64(0)] + L.outputShape.map { Int64($0) }
                 let s = g.initializer("\(dst)_shape", int64, [target.count], TFLiteWriter.littleEndian(target))
                 g.node("Reshape", [src, s], [raw], [])
+            case .mean, .mul, .concatenation:
+                break // refused above
             }
             if clipped {
                 _ = g.scalarInt8("\(dst)_lo", Int8(L.activationMin)); _ = g.scalarInt8("\(dst)_hi", Int8(L.activationMax))

@@ -168,6 +168,8 @@ public enum TFLiteWriter {
                 }
                 let s = g.tensor("t\(i + 1)/paddings", [p.inShape.count + 1, 2], type: TFLiteSchema.int32, quant: nil, data: littleEndian(vals))
                 g.op(TFLiteSchema.PAD, [x, s], y, options: nil)
+            case .mean, .mul, .concatenation:
+                throw fail("op \(L.op) is not written to .tflite yet")
             }
         }
         return g.serialize(inputs: [0], outputs: [Int32(net.tensorShapes.count - 1)], description: description)
