@@ -14,6 +14,7 @@ public enum VectorSuites {
         Int8OpsSuite.self,
         Int8ModelsSuite.self,
         Int8RulesSuite.self,
+        TFLiteQuantizeMultiplierSuite.self,
         ClopperPearsonSuite.self,
         EnclosuresSuite.self,
         EndToEndSuite.self,
