@@ -17,14 +17,16 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 clang="${CLANG:-$(dirname "$(command -v swift 2>/dev/null || echo /nonexistent/swift)")/clang}"
 [ -x "$clang" ] || clang="$(command -v clang || true)"
 if [ -z "$clang" ] || [ ! -x "$clang" ]; then echo "check-arm64-kernels: no clang found; skipped" >&2; exit 3; fi
-hostinc=/usr/include/x86_64-linux-gnu
 stub="$(mktemp -d)"; trap 'rm -rf "$stub"' EXIT
 mkdir -p "$stub/gnu"; : > "$stub/gnu/stubs-32.h"
+if [ "$(uname -m)" = aarch64 ]; then standins=()   # a native arm64 host has its own headers
+elif [ -d /usr/include/x86_64-linux-gnu ]; then standins=(-I "$stub" -isystem /usr/include/x86_64-linux-gnu)
+else echo "check-arm64-kernels: no x86-64 glibc headers to stand in; skipped" >&2; exit 3; fi
 status=0; n=0
 for f in "$root"/Sources/CIntRSKernels/*.c; do
   n=$((n + 1))
   if ! "$clang" --target=aarch64-linux-gnu -O2 -std=c11 -Wall -Werror -c -o "$stub/out.o" \
-      -I "$stub" -isystem "$hostinc" -I "$root/Sources/CIntRSKernels/include" -I "$root/Sources/CIntRSKernels" "$f"; then
+      "${standins[@]}" -I "$root/Sources/CIntRSKernels/include" -I "$root/Sources/CIntRSKernels" "$f"; then
     echo "check-arm64-kernels: FAIL: $f does not compile for aarch64" >&2; status=1
   fi
 done
