@@ -91,23 +91,7 @@ KATTR void intrs_k_rescale_avx2(const int32_t *x, const int32_t *m, const int32_
     }
 }
 
-/// 8 independent chains of vpmaddwd ymm, `iterations` rounds (for measuring throughput per cycle).
-KATTR uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations) {
-    for (uint64_t i = 0; i < iterations; i++) {
-        __asm__ volatile(
-            "vpmaddwd %%ymm8, %%ymm0, %%ymm0\n\t"
-            "vpmaddwd %%ymm8, %%ymm1, %%ymm1\n\t"
-            "vpmaddwd %%ymm8, %%ymm2, %%ymm2\n\t"
-            "vpmaddwd %%ymm8, %%ymm3, %%ymm3\n\t"
-            "vpmaddwd %%ymm8, %%ymm4, %%ymm4\n\t"
-            "vpmaddwd %%ymm8, %%ymm5, %%ymm5\n\t"
-            "vpmaddwd %%ymm8, %%ymm6, %%ymm6\n\t"
-            "vpmaddwd %%ymm8, %%ymm7, %%ymm7\n\t"
-            :
-            :
-            : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8");
-    }
-    __asm__ volatile("vzeroupper" ::: "memory");
-    return iterations * 8;
-}
+/// 8 independent chains of vpmaddwd ymm, `iterations` rounds (for measuring throughput per cycle): each
+/// register multiplies itself by ymm8, so every chain depends on its own previous result.
+INTRS_DEFINE_BURST8(KATTR, intrs_k_vpmaddwd_burst_avx2, "vpmaddwd", "ymm", SELF)
 #endif

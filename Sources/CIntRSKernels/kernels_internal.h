@@ -52,4 +52,25 @@ static inline int8_t intrs_requant_clamp(int32_t r, const intrs_requant *rq) {
     void intrs_k_quantize_input_##SUF(const int32_t *grid, long count, int32_t zero, int32_t grid_multiplier,       \
                                       int8_t *out);
 
+/// Defines `ATTR uint64_t NAME(uint64_t iterations)`: `iterations` rounds of 8 independent chains of the
+/// instruction OP on registers R0..R7 (R = "ymm" or "zmm") with R8 as the other operand. KIND ACC: R0..R7
+/// accumulate R8 x R9 (vpdpbusd); KIND SELF: each register is replaced by itself x R8 (vpmaddwd), so every
+/// chain depends on its own previous result. Returns the instruction count.
+#define INTRS_BURST_LINE_ACC(OP, R, N) OP " %%" R "8, %%" R "9, %%" R N "\n\t"
+#define INTRS_BURST_LINE_SELF(OP, R, N) OP " %%" R "8, %%" R N ", %%" R N "\n\t"
+#define INTRS_DEFINE_BURST8(ATTR, NAME, OP, R, KIND)                                                                  \
+    ATTR uint64_t NAME(uint64_t iterations) {                                                                      \
+        for (uint64_t i = 0; i < iterations; i++) {                                                                \
+            __asm__ volatile(INTRS_BURST_LINE_##KIND(OP, R, "0") INTRS_BURST_LINE_##KIND(OP, R, "1")                   \
+                             INTRS_BURST_LINE_##KIND(OP, R, "2") INTRS_BURST_LINE_##KIND(OP, R, "3")                   \
+                             INTRS_BURST_LINE_##KIND(OP, R, "4") INTRS_BURST_LINE_##KIND(OP, R, "5")                   \
+                             INTRS_BURST_LINE_##KIND(OP, R, "6") INTRS_BURST_LINE_##KIND(OP, R, "7")                   \
+                             :                                                                                     \
+                             :                                                                                     \
+                             : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");    \
+        }                                                                                                          \
+        __asm__ volatile("vzeroupper" ::: "memory");                                                               \
+        return iterations * 8;                                                                                     \
+    }
+
 #endif

@@ -36,72 +36,98 @@ static inline KATTR int32_t ld32u8(const uint8_t *p) {
     return v;
 }
 
-/// The per-channel constants of the requantisation of 16 channels, loaded once per panel.
+/// The per-channel constants of the requantisation of 16 channels, computed once per panel. Both roundings
+/// are one formula on 64-bit lanes (even channels in `*_even`, odd channels in `*_odd`):
+///   r = (a * M0 + k - [a * M0 < 0] * d) >> sh    (arithmetic shift, exact in 64 bits)
+/// single rounding: a = x, k = 2^(s-1), d = 0, sh = s = 31 - shift;
+/// double rounding: a = x << left (int32), k = 2^30 + [e >= 1] 2^(e+30), d = [e >= 1] 2^31, sh = 31 + e,
+/// e = right. Proofs/KERN-1.md ("one 64-bit shift") shows both equal the scalar rescale.
 typedef struct {
-    __m512i bias, m, m_odd;
-    __m512i left, right, mask, half;  // double rounding
-    __m512i s_even, s_odd, rnd_even, rnd_odd;  // single rounding (64-bit lanes)
-    __m512i lo, hi, z;  // clamp(r, act_min - Z_out, act_max - Z_out) + Z_out
+    __m512i bias;                 // the accumulators start here (bias - (Z_in + 128) sum w, wrapping)
+    __m512i m, m_odd;             // M0 (even lanes read by vpmuldq), M0 of odd lanes moved to the low dword
+    __m512i left;                 // double rounding: x << left; unused when has_left = 0
+    __m512i k_even, k_odd, d_even, d_odd, sh_even, sh_odd;
+    int has_left;
 } rq16;
 
-/// Loads the constants of channels [c, c + valid) (valid <= 16; lanes beyond read nothing and are 0).
+/// Per layer: Z_out as int16 lanes and the activation bounds as bytes.
+typedef struct {
+    __m512i z16, amin8, amax8;
+    int clamp;  // 0 when [act_min, act_max] = [-128, 127]: the byte max and min change nothing
+} rqout;
+
+static inline KATTR void rqout_load(rqout *o, const intrs_requant *rq) {
+    o->z16 = _mm512_set1_epi16((short)rq->zero_out);
+    o->amin8 = _mm512_set1_epi8((char)rq->act_min);
+    o->amax8 = _mm512_set1_epi8((char)rq->act_max);
+    o->clamp = !(rq->act_min == -128 && rq->act_max == 127);
+}
+
+/// Loads the constants of channels [c, c + valid) (valid <= 16; lanes beyond read nothing: bias, M0 and
+/// shift 0, never stored).
 static inline KATTR void rq16_load(rq16 *q, const intrs_requant *rq, int c, int valid) {
-    const __mmask16 k = valid >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1u);
+    const __mmask16 k = valid >= 16 ? (__mmask16)0xFFFF : valid <= 0 ? (__mmask16)0 : (__mmask16)((1u << valid) - 1u);
+    const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFF);
+    const __m512i one64 = _mm512_set1_epi64(1);
     q->bias = _mm512_maskz_loadu_epi32(k, rq->bias + c);
     q->m = _mm512_maskz_loadu_epi32(k, rq->multiplier + c);
     q->m_odd = _mm512_srli_epi64(q->m, 32);
-    const __m512i one = _mm512_set1_epi32(1);
     if (rq->double_rounding) {
         q->left = _mm512_maskz_loadu_epi32(k, rq->left + c);
-        q->right = _mm512_maskz_loadu_epi32(k, rq->right + c);
-        q->mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, q->right), one);
-        q->half = _mm512_srli_epi32(q->mask, 1);
+        q->has_left = _mm512_test_epi32_mask(q->left, q->left) != 0;
+        const __m512i e = _mm512_maskz_loadu_epi32(k, rq->right + c);
+        const __m512i ee = _mm512_and_si512(e, lo32), eo = _mm512_srli_epi64(e, 32);
+        const __m512i base = _mm512_set1_epi64((int64_t)1 << 30), d = _mm512_set1_epi64((int64_t)1 << 31);
+        const __m512i e30 = _mm512_set1_epi64(30), e31 = _mm512_set1_epi64(31);
+        const __mmask8 ge = _mm512_test_epi64_mask(ee, ee), go = _mm512_test_epi64_mask(eo, eo);
+        q->k_even = _mm512_add_epi64(base, _mm512_maskz_sllv_epi64(ge, one64, _mm512_add_epi64(ee, e30)));
+        q->k_odd = _mm512_add_epi64(base, _mm512_maskz_sllv_epi64(go, one64, _mm512_add_epi64(eo, e30)));
+        q->d_even = _mm512_maskz_mov_epi64(ge, d);
+        q->d_odd = _mm512_maskz_mov_epi64(go, d);
+        q->sh_even = _mm512_add_epi64(ee, e31);
+        q->sh_odd = _mm512_add_epi64(eo, e31);
     } else {
-        // s = 31 - shift in [2, 62] (lanes beyond `valid`: shift 0, s = 31), per 64-bit lane.
+        // s = 31 - shift in [2, 62] (lanes beyond `valid`: shift 0, s = 31).
         const __m512i s = _mm512_sub_epi32(_mm512_set1_epi32(31), _mm512_maskz_loadu_epi32(k, rq->shift + c));
-        const __m512i one64 = _mm512_set1_epi64(1);
-        q->s_even = _mm512_and_si512(s, _mm512_set1_epi64(0xFFFFFFFF));
-        q->s_odd = _mm512_srli_epi64(s, 32);
-        q->rnd_even = _mm512_sllv_epi64(one64, _mm512_sub_epi64(q->s_even, one64));
-        q->rnd_odd = _mm512_sllv_epi64(one64, _mm512_sub_epi64(q->s_odd, one64));
+        q->left = _mm512_setzero_si512();
+        q->has_left = 0;
+        q->sh_even = _mm512_and_si512(s, lo32);
+        q->sh_odd = _mm512_srli_epi64(s, 32);
+        q->k_even = _mm512_sllv_epi64(one64, _mm512_sub_epi64(q->sh_even, one64));
+        q->k_odd = _mm512_sllv_epi64(one64, _mm512_sub_epi64(q->sh_odd, one64));
+        q->d_even = q->d_odd = _mm512_setzero_si512();
     }
-    q->z = _mm512_set1_epi32(rq->zero_out);
-    q->lo = _mm512_set1_epi32(rq->act_min - rq->zero_out);
-    q->hi = _mm512_set1_epi32(rq->act_max - rq->zero_out);
 }
 
-/// Double rounding on 16 lanes: a = x << left; h = floor((a * M0 + 2^30) / 2^31) from the two vpmuldq
-/// products (even and odd lanes, bits 31..62 kept: the floor fits int32, Lemma A); then
-/// RoundingDivideByPOT(h, right) = (h >> right) + (rem > (mask >> 1) + (h < 0)) (Lemma B).
-static inline KATTR __m512i rescale16_double(__m512i x, const rq16 *q) {
-    const __m512i nudge = _mm512_set1_epi64((int64_t)1 << 30);
-    const __m512i a = _mm512_sllv_epi32(x, q->left);
-    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(a, q->m), nudge);
-    const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(a, 32), q->m_odd), nudge);
-    const __m512i h = _mm512_mask_blend_epi32((__mmask16)0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
-    const __m512i rem = _mm512_and_si512(h, q->mask);
-    const __m512i threshold = _mm512_sub_epi32(q->half, _mm512_srai_epi32(h, 31));
-    const __mmask16 up = _mm512_cmpgt_epi32_mask(rem, threshold);
-    const __m512i r = _mm512_srav_epi32(h, q->right);
-    return _mm512_mask_add_epi32(r, up, r, _mm512_set1_epi32(1));
+/// The rescale of 16 lanes (bias already in x): the formula of `rq16`. vpmuldq forms the exact 64-bit
+/// products of the even lanes and (after moving them down) of the odd lanes; the result fits int32, so its
+/// low dword is the value, and vpermt2d interleaves the even and odd results back into channel order.
+static inline KATTR __m512i rescale16(__m512i x, const rq16 *q, int dbl) {
+    const __m512i a = q->has_left ? _mm512_sllv_epi32(x, q->left) : x;
+    const __m512i pe = _mm512_mul_epi32(a, q->m);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), q->m_odd);
+    __m512i te = _mm512_add_epi64(pe, q->k_even), to = _mm512_add_epi64(po, q->k_odd);
+    if (dbl) {
+        const __m512i zero = _mm512_setzero_si512();
+        te = _mm512_mask_sub_epi64(te, _mm512_cmplt_epi64_mask(pe, zero), te, q->d_even);
+        to = _mm512_mask_sub_epi64(to, _mm512_cmplt_epi64_mask(po, zero), to, q->d_odd);
+    }
+    const __m512i idx = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8, 22, 6, 20, 4, 18, 2, 16, 0);
+    return _mm512_permutex2var_epi32(_mm512_srav_epi64(te, q->sh_even), idx, _mm512_srav_epi64(to, q->sh_odd));
 }
 
-/// Single rounding on 16 lanes: floor((x * M0 + 2^(s - 1)) / 2^s), s = 31 - shift, exact in 64-bit lanes
-/// (|x M0| < 2^62) with the arithmetic 64-bit shift vpsravq; the result fits int32, so its low dword is it.
-static inline KATTR __m512i rescale16_single(__m512i x, const rq16 *q) {
-    const __m512i even = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, q->m), q->rnd_even), q->s_even);
-    const __m512i odd = _mm512_srav_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), q->m_odd), q->rnd_odd), q->s_odd);
-    return _mm512_mask_blend_epi32((__mmask16)0xAAAA, even, _mm512_slli_epi64(odd, 32));
-}
-
-/// Requantises 16 accumulators and stores the `k` lanes (mask) as int8 at `out`.
-/// clamp(clamp(r, -512, 512) + Z, amin, amax) = clamp(r, amin - Z, amax - Z) + Z because
-/// [amin - Z, amax - Z] lies inside [-512, 512]; the result is in [-128, 127], so vpmovsdb does not saturate.
-static inline KATTR void requant16_store(__m512i acc, const rq16 *q, int dbl, __mmask16 k, int8_t *out) {
-    const __m512i v = _mm512_add_epi32(acc, q->bias);
-    __m512i r = dbl ? rescale16_double(v, q) : rescale16_single(v, q);
-    r = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, q->lo), q->hi), q->z);
-    _mm_mask_storeu_epi8(out, k, _mm512_cvtsepi32_epi8(r));
+/// Four rescaled vectors r0..r3 to 64 int8 in the order r0, r1, r2, r3 (16 bytes each): vpackssdw and
+/// vpacksswb saturate (clamp to int16, then int8), Z_out is added with int16 saturation between them, then
+/// the byte max with act_min and min with act_max. This equals clamp(clamp(r, -512, 512) + Z_out, act_min,
+/// act_max) (Proofs/KERN-1.md, "Packing"). The packs work per 128-bit lane, so dword 4j + t of the packed
+/// vector holds channels 4j..4j+3 of r_t; vpermd transposes it back.
+static inline KATTR __m512i pack4(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const rqout *o) {
+    const __m512i p = _mm512_adds_epi16(_mm512_packs_epi32(r0, r1), o->z16);
+    const __m512i q = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), o->z16);
+    __m512i b = _mm512_packs_epi16(p, q);
+    if (o->clamp) b = _mm512_min_epi8(_mm512_max_epi8(b, o->amin8), o->amax8);
+    const __m512i t = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    return _mm512_permutexvar_epi32(t, b);
 }
 
 /// The K structure of a tile: `nseg` runs of `seg_q` quads at byte offsets `seg_off[i]` from each row's
@@ -111,6 +137,18 @@ typedef struct {
     int seg_q;
     const ptrdiff_t *seg_off;
 } kplan;
+
+/// One panel (32 or 16 channels, constants q0 [, q1]) for a tile of rows base[0..8) (tail rows repeat the
+/// last live row, and so do their output pointers: storing them again writes the same bytes).
+typedef struct {
+    const kplan *kp;
+    const int32_t *w;  // the panel's words, [quad][width]
+    const rq16 *q0, *q1;
+    const rqout *o;
+    int dbl;
+    int c0;            // first channel of the panel
+    __mmask32 store;   // the panel's valid channels (bit j: channel c0 + j)
+} panel;
 
 #define DP2(i)                                                                 \
     do {                                                                       \
@@ -122,70 +160,104 @@ typedef struct {
     do {                                                                       \
         c##i##0 = _mm512_dpbusd_epi32(c##i##0, _mm512_set1_epi32(ld32u8(p##i + 4 * q)), w0); \
     } while (0)
+#define ROWPTRS                                                                                               \
+    const ptrdiff_t off = kp->seg_off[s];                                                                     \
+    const uint8_t *p0 = base[0] + off, *p1 = base[1] + off, *p2 = base[2] + off, *p3 = base[3] + off;         \
+    const uint8_t *p4 = base[4] + off, *p5 = base[5] + off, *p6 = base[6] + off, *p7 = base[7] + off
 
-/// One tile: rows base[0..8) (tail rows repeat a live row), panel of `width` (32 or 16) channels starting at
-/// channel c0 with words `w`; requantised into orow[i] + c0 for the `live` rows, `valid` channels.
-static KATTR void tile_vnni(const uint8_t *const base[VR], const kplan *kp, const int32_t *w, int width,
-                            const intrs_requant *rq, int c0, int valid, int8_t *const *orow, int live) {
-    const int dbl = rq->double_rounding;
-    if (width == 32) {
-        __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-                c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int s = 0; s < kp->nseg; s++) {
-            const ptrdiff_t off = kp->seg_off[s];
-            const uint8_t *p0 = base[0] + off, *p1 = base[1] + off, *p2 = base[2] + off, *p3 = base[3] + off;
-            const uint8_t *p4 = base[4] + off, *p5 = base[5] + off, *p6 = base[6] + off, *p7 = base[7] + off;
-            for (int q = 0; q < kp->seg_q; q++) {
-                const __m512i w0 = _mm512_loadu_si512((const void *)w);
-                const __m512i w1 = _mm512_loadu_si512((const void *)(w + 16));
-                w += 32;
-                DP2(0); DP2(1); DP2(2); DP2(3); DP2(4); DP2(5); DP2(6); DP2(7);
-            }
-        }
-        rq16 q0, q1;
-        const int v0 = valid < 16 ? valid : 16, v1 = valid - 16;
-        rq16_load(&q0, rq, c0, v0);
-        const __mmask16 k0 = (__mmask16)(v0 >= 16 ? 0xFFFFu : (1u << v0) - 1u);
-        const __mmask16 k1 = (__mmask16)(v1 >= 16 ? 0xFFFFu : v1 <= 0 ? 0u : (1u << v1) - 1u);
-        rq16_load(&q1, rq, c0 + 16, v1 > 0 ? v1 : 0);
-        const __m512i a0[VR] = {c00, c10, c20, c30, c40, c50, c60, c70};
-        const __m512i a1[VR] = {c01, c11, c21, c31, c41, c51, c61, c71};
-        for (int i = 0; i < live; i++) {
-            requant16_store(a0[i], &q0, dbl, k0, orow[i] + c0);
-            requant16_store(a1[i], &q1, dbl, k1, orow[i] + c0 + 16);
-        }
+/// Stores 64 packed bytes as two rows of 32 channels.
+static inline KATTR void store2x32(__m512i v, const panel *P, int8_t *ra, int8_t *rb) {
+    if (P->store == 0xFFFFFFFFu) {
+        _mm256_storeu_si256((__m256i *)(void *)(ra + P->c0), _mm512_castsi512_si256(v));
+        _mm256_storeu_si256((__m256i *)(void *)(rb + P->c0), _mm512_extracti64x4_epi64(v, 1));
     } else {
-        __m512i c00 = _mm512_setzero_si512(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00,
-                c70 = c00;
-        for (int s = 0; s < kp->nseg; s++) {
-            const ptrdiff_t off = kp->seg_off[s];
-            const uint8_t *p0 = base[0] + off, *p1 = base[1] + off, *p2 = base[2] + off, *p3 = base[3] + off;
-            const uint8_t *p4 = base[4] + off, *p5 = base[5] + off, *p6 = base[6] + off, *p7 = base[7] + off;
-            for (int q = 0; q < kp->seg_q; q++) {
-                const __m512i w0 = _mm512_loadu_si512((const void *)w);
-                w += 16;
-                DP1(0); DP1(1); DP1(2); DP1(3); DP1(4); DP1(5); DP1(6); DP1(7);
-            }
-        }
-        rq16 q0;
-        rq16_load(&q0, rq, c0, valid);
-        const __mmask16 k0 = (__mmask16)(valid >= 16 ? 0xFFFFu : (1u << valid) - 1u);
-        const __m512i a0[VR] = {c00, c10, c20, c30, c40, c50, c60, c70};
-        for (int i = 0; i < live; i++) requant16_store(a0[i], &q0, dbl, k0, orow[i] + c0);
+        _mm256_mask_storeu_epi8(ra + P->c0, P->store, _mm512_castsi512_si256(v));
+        _mm256_mask_storeu_epi8(rb + P->c0, P->store, _mm512_extracti64x4_epi64(v, 1));
     }
 }
 
-/// Every panel of the layer for one tile of rows.
-static inline KATTR void tile_all_panels(const uint8_t *const base[VR], const kplan *kp, int k_quads,
-                                         const int32_t *packed, int n, const intrs_requant *rq, int8_t *const *orow,
-                                         int live) {
-    const int n16 = (n + 15) & ~15;
-    for (int c0 = 0; c0 < n16;) {
-        const int width = n16 - c0 >= 32 ? 32 : 16;
-        const int valid = n - c0 < width ? n - c0 : width;
-        tile_vnni(base, kp, packed + (size_t)k_quads * (size_t)c0, width, rq, c0, valid, orow, live);
-        c0 += width;
+/// Stores 64 packed bytes as four rows of 16 channels.
+static inline KATTR void store4x16(__m512i v, const panel *P, int8_t *const *r) {
+    const __mmask16 k = (__mmask16)P->store;
+    _mm_mask_storeu_epi8(r[0] + P->c0, k, _mm512_castsi512_si128(v));
+    _mm_mask_storeu_epi8(r[1] + P->c0, k, _mm512_extracti32x4_epi32(v, 1));
+    _mm_mask_storeu_epi8(r[2] + P->c0, k, _mm512_extracti32x4_epi32(v, 2));
+    _mm_mask_storeu_epi8(r[3] + P->c0, k, _mm512_extracti32x4_epi32(v, 3));
+}
+
+static KATTR void tile32(const uint8_t *const base[VR], const panel *P_, int8_t *const *orow_) {
+    // Local copies: the int8 stores below may alias anything, so values read through pointers would be
+    // reloaded after each store.
+    panel Pl = *P_;
+    const panel *const P = &Pl;
+    const kplan *kp = P->kp;
+    const int32_t *w = P->w;
+    const rq16 Q0 = *P->q0, Q1 = *P->q1, *const q0 = &Q0, *const q1 = &Q1;
+    const rqout O = *P->o;
+    Pl.o = &O;
+    int8_t *const orow[VR] = {orow_[0], orow_[1], orow_[2], orow_[3], orow_[4], orow_[5], orow_[6], orow_[7]};
+    __m512i c00 = q0->bias, c01 = q1->bias, c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+    __m512i c40 = c00, c41 = c01, c50 = c00, c51 = c01, c60 = c00, c61 = c01, c70 = c00, c71 = c01;
+    for (int s = 0; s < kp->nseg; s++) {
+        ROWPTRS;
+        for (int q = 0; q < kp->seg_q; q++) {
+            const __m512i w0 = _mm512_loadu_si512((const void *)w);
+            const __m512i w1 = _mm512_loadu_si512((const void *)(w + 16));
+            w += 32;
+            DP2(0); DP2(1); DP2(2); DP2(3); DP2(4); DP2(5); DP2(6); DP2(7);
+        }
     }
+    const int dbl = P->dbl;
+#define PAIR(i, j)                                                                                              \
+    store2x32(pack4(rescale16(c##i##0, q0, dbl), rescale16(c##i##1, q1, dbl), rescale16(c##j##0, q0, dbl),      \
+                    rescale16(c##j##1, q1, dbl), P->o),                                                         \
+              P, orow[i], orow[j])
+    PAIR(0, 1); PAIR(2, 3); PAIR(4, 5); PAIR(6, 7);
+#undef PAIR
+}
+
+static KATTR void tile16(const uint8_t *const base[VR], const panel *P_, int8_t *const *orow_) {
+    panel Pl = *P_;  // local copies, as in tile32
+    const panel *const P = &Pl;
+    const kplan *kp = P->kp;
+    const int32_t *w = P->w;
+    const rq16 Q0 = *P->q0, *const q0 = &Q0;
+    const rqout O = *P->o;
+    Pl.o = &O;
+    int8_t *const orow[VR] = {orow_[0], orow_[1], orow_[2], orow_[3], orow_[4], orow_[5], orow_[6], orow_[7]};
+    __m512i c00 = q0->bias, c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00, c70 = c00;
+    for (int s = 0; s < kp->nseg; s++) {
+        ROWPTRS;
+        for (int q = 0; q < kp->seg_q; q++) {
+            const __m512i w0 = _mm512_loadu_si512((const void *)w);
+            w += 16;
+            DP1(0); DP1(1); DP1(2); DP1(3); DP1(4); DP1(5); DP1(6); DP1(7);
+        }
+    }
+    const int dbl = P->dbl;
+    store4x16(pack4(rescale16(c00, q0, dbl), rescale16(c10, q0, dbl), rescale16(c20, q0, dbl), rescale16(c30, q0, dbl), P->o),
+              P, orow);
+    store4x16(pack4(rescale16(c40, q0, dbl), rescale16(c50, q0, dbl), rescale16(c60, q0, dbl), rescale16(c70, q0, dbl), P->o),
+              P, orow + 4);
+}
+
+/// Sets up panel `P` for channels [c0, c0 + width) of an n-channel layer (constants into q0, q1).
+static inline KATTR int panel_setup(panel *P, rq16 *q0, rq16 *q1, const rqout *o, const kplan *kp, int k_quads,
+                                    const int32_t *packed, int n, const intrs_requant *rq, int c0) {
+    const int n16 = (n + 15) & ~15;
+    const int width = n16 - c0 >= 32 ? 32 : 16;
+    const int valid = n - c0 < width ? n - c0 : width;
+    rq16_load(q0, rq, c0, valid < 16 ? valid : 16);
+    if (width == 32) rq16_load(q1, rq, c0 + 16, valid - 16);
+    P->kp = kp;
+    P->w = packed + (size_t)k_quads * (size_t)c0;
+    P->q0 = q0;
+    P->q1 = q1;
+    P->o = o;
+    P->dbl = rq->double_rounding;
+    P->c0 = c0;
+    P->store = valid >= 32 ? 0xFFFFFFFFu : (__mmask32)((1u << valid) - 1u);
+    return width;
 }
 
 /// The padded image's geometry: every tap of every output pixel lands inside it.
@@ -195,11 +267,44 @@ static inline void vnni_padded_dims(const intrs_conv_shape *s, int *hp, int *wp,
     *c4 = (s->in_c + 3) & ~3;
 }
 
-/// Scratch bytes: the segment offsets (one per tap at most), then the padded image.
+/// Scratch bytes: the segment offsets (one per tap at most), the base offset of every output pixel, then the
+/// padded image (with 64 bytes of slack: rows are copied 4 bytes per pixel).
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s) {
     int hp, wp, c4;
     vnni_padded_dims(s, &hp, &wp, &c4);
-    return sizeof(ptrdiff_t) * (size_t)(s->kernel_h * s->kernel_w) + (size_t)hp * (size_t)wp * (size_t)c4 + 64;
+    return sizeof(ptrdiff_t) * (size_t)(s->kernel_h * s->kernel_w) + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) +
+           (size_t)hp * (size_t)wp * (size_t)c4 + 64;
+}
+
+/// Writes one input row of `count` pixels of c channels as u = x + 128 into padded pixels of c4 bytes. When
+/// c < c4 the channel pad bytes receive arbitrary values (the next pixel's bytes): they meet zero weights.
+/// `avail` is how many input bytes may be read from `src` (at least count * c).
+static inline KATTR void copy_row_u8(uint8_t *dst, const int8_t *src, int count, int c, int c4, ptrdiff_t avail) {
+    if (c == c4) {
+        int i = 0;
+        const int n = count * c;
+        const __m512i flip = _mm512_set1_epi8((char)0x80);
+        for (; i + 64 <= n; i += 64)
+            _mm512_storeu_si512((void *)(dst + i), _mm512_xor_si512(_mm512_loadu_si512((const void *)(src + i)), flip));
+        if (i < n) {
+            const __mmask64 k = ((__mmask64)1 << (n - i)) - 1;
+            _mm512_mask_storeu_epi8(dst + i, k, _mm512_xor_si512(_mm512_maskz_loadu_epi8(k, src + i), flip));
+        }
+    } else if (c4 == 4) {
+        // c in 1..3: one 4-byte load per pixel (the bytes past c are the next pixel's, or not read at the end).
+        int ix = 0;
+        for (; ix < count && (ptrdiff_t)ix * c + 4 <= avail; ix++) {
+            uint32_t v;
+            memcpy(&v, src + (ptrdiff_t)ix * c, 4);
+            v ^= 0x80808080u;
+            memcpy(dst + (ptrdiff_t)ix * 4, &v, 4);
+        }
+        for (; ix < count; ix++)
+            for (int ch = 0; ch < c; ch++) dst[ix * 4 + ch] = (uint8_t)src[ix * c + ch] ^ 0x80u;
+    } else {
+        for (int ix = 0; ix < count; ix++)
+            for (int ch = 0; ch < c; ch++) dst[ix * c4 + ch] = (uint8_t)src[ix * c + ch] ^ 0x80u;
+    }
 }
 
 KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
@@ -210,8 +315,10 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
     const int c = s->in_c;
     const int taps = s->kernel_h * s->kernel_w;
     const int k_quads = taps * c4 / 4;
+    const int pix = s->out_h * s->out_w;
     ptrdiff_t *const seg_off = (ptrdiff_t *)(void *)scratch;
-    uint8_t *const pad = (uint8_t *)(seg_off + taps);
+    ptrdiff_t *const pix_off = seg_off + taps;
+    uint8_t *const pad = (uint8_t *)(pix_off + pix);
     kplan kp = {0, 0, seg_off};
     if (s->dilation_w == 1) {
         // Each kernel row is kw * c4 contiguous bytes of the padded image.
@@ -225,8 +332,13 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
             for (int kx = 0; kx < s->kernel_w; kx++)
                 seg_off[ky * s->kernel_w + kx] = ((ptrdiff_t)ky * s->dilation_h * wp + (ptrdiff_t)kx * s->dilation_w) * c4;
     }
+    for (int oy = 0, p = 0; oy < s->out_h; oy++)
+        for (int ox = 0; ox < s->out_w; ox++, p++)
+            pix_off[p] = ((ptrdiff_t)oy * s->stride_h * wp + (ptrdiff_t)ox * s->stride_w) * c4;
+    rqout o;
+    rqout_load(&o, rq);
     const uint8_t fill = (uint8_t)(s->zero_in + 128);
-    const int pix = s->out_h * s->out_w;
+    const ptrdiff_t in_bytes = (ptrdiff_t)s->in_h * s->in_w * c;
     for (int b = 0; b < items; b++) {
         // The padded image of item b: Z_in + 128 everywhere, then x + 128 inside (rows and columns the taps
         // never reach are left out).
@@ -234,27 +346,27 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
         const int8_t *src = in + (ptrdiff_t)b * in_stride;
         const int x_end = s->in_w < wp - s->pad_left ? s->in_w : wp - s->pad_left;
         for (int iy = 0; iy < s->in_h && iy + s->pad_top < hp && x_end > 0; iy++) {
-            const int8_t *srow = src + (ptrdiff_t)iy * s->in_w * c;
-            uint8_t *drow = pad + ((ptrdiff_t)(iy + s->pad_top) * wp + s->pad_left) * c4;
-            if (c == c4) {
-                for (int i = 0; i < x_end * c; i++) drow[i] = (uint8_t)srow[i] ^ 0x80u;
-            } else {
-                for (int ix = 0; ix < x_end; ix++)
-                    for (int ch = 0; ch < c; ch++) drow[ix * c4 + ch] = (uint8_t)srow[ix * c + ch] ^ 0x80u;
-            }
+            const ptrdiff_t at = (ptrdiff_t)iy * s->in_w * c;
+            copy_row_u8(pad + ((ptrdiff_t)(iy + s->pad_top) * wp + s->pad_left) * c4, src + at, x_end, c, c4, in_bytes - at);
         }
         int8_t *const obase = out + (ptrdiff_t)b * out_stride;
-        for (int p0 = 0; p0 < pix; p0 += VR) {
-            const int live = pix - p0 < VR ? pix - p0 : VR;
-            const uint8_t *base[VR];
-            int8_t *orow[VR];
-            for (int i = 0; i < VR; i++) {
-                const int p = p0 + (i < live ? i : live - 1);
-                const int oy = p / s->out_w, ox = p % s->out_w;
-                base[i] = pad + ((ptrdiff_t)oy * s->stride_h * wp + (ptrdiff_t)ox * s->stride_w) * c4;
-                orow[i] = obase + (ptrdiff_t)p * s->out_c;
+        for (int c0 = 0; c0 < s->out_c;) {
+            panel P;
+            rq16 q0, q1;
+            const int width = panel_setup(&P, &q0, &q1, &o, &kp, k_quads, packed, s->out_c, rq, c0);
+            for (int p0 = 0; p0 < pix; p0 += VR) {
+                const int live = pix - p0 < VR ? pix - p0 : VR;
+                const uint8_t *base[VR];
+                int8_t *orow[VR];
+                for (int i = 0; i < VR; i++) {
+                    const int p = p0 + (i < live ? i : live - 1);
+                    base[i] = pad + pix_off[p];
+                    orow[i] = obase + (ptrdiff_t)p * s->out_c;
+                }
+                if (width == 32) tile32(base, &P, orow);
+                else tile16(base, &P, orow);
             }
-            tile_all_panels(base, &kp, k_quads, packed, s->out_c, rq, orow, live);
+            c0 += width;
         }
     }
 }
@@ -268,21 +380,29 @@ KATTR void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zer
     uint8_t *const rows = (uint8_t *)(void *)scratch;
     const ptrdiff_t zero = 0;
     const kplan kp = {1, k4 / 4, &zero};
+    rqout o;
+    rqout_load(&o, rq);
     for (int m0 = 0; m0 < items; m0 += VR) {
         const int live = items - m0 < VR ? items - m0 : VR;
         const uint8_t *base[VR];
         int8_t *orow[VR];
         for (int i = 0; i < live; i++) {
-            const int8_t *src = in + (ptrdiff_t)(m0 + i) * in_stride;
             uint8_t *d = rows + (ptrdiff_t)i * k4;
-            for (int j = 0; j < in_count; j++) d[j] = (uint8_t)src[j] ^ 0x80u;
+            copy_row_u8(d, in + (ptrdiff_t)(m0 + i) * in_stride, in_count, 1, 1, in_count);
             for (int j = in_count; j < k4; j++) d[j] = 0;
         }
         for (int i = 0; i < VR; i++) {
             base[i] = rows + (ptrdiff_t)(i < live ? i : live - 1) * k4;
             orow[i] = out + (ptrdiff_t)(m0 + (i < live ? i : live - 1)) * out_stride;
         }
-        tile_all_panels(base, &kp, k4 / 4, packed, out_count, rq, orow, live);
+        for (int c0 = 0; c0 < out_count;) {
+            panel P;
+            rq16 q0, q1;
+            const int width = panel_setup(&P, &q0, &q1, &o, &kp, k4 / 4, packed, out_count, rq, c0);
+            if (width == 32) tile32(base, &P, orow);
+            else tile16(base, &P, orow);
+            c0 += width;
+        }
     }
 }
 
@@ -301,50 +421,17 @@ KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_
         rq16_load(&q, &rq, 0, n);
         const __mmask16 k = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
         const __m512i v = _mm512_maskz_loadu_epi32(k, x + i);
-        _mm512_mask_storeu_epi32(out + i, k, dr ? rescale16_double(v, &q) : rescale16_single(v, &q));
+        _mm512_mask_storeu_epi32(out + i, k, rescale16(v, &q, dr));
     }
 }
 
-/// 8 independent chains of vpdpbusd ymm, `iterations` rounds (for measuring throughput per cycle).
-KATTR uint64_t intrs_k_vpdpbusd_burst_vnni(uint64_t iterations) {
-    for (uint64_t i = 0; i < iterations; i++) {
-        __asm__ volatile(
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm0\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm1\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm2\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm3\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm4\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm5\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm6\n\t"
-            "vpdpbusd %%ymm8, %%ymm9, %%ymm7\n\t"
-            :
-            :
-            : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
-    }
-    __asm__ volatile("vzeroupper" ::: "memory");
-    return iterations * 8;
-}
+/// 8 independent chains of vpdpbusd ymm (32 multiply-adds each), `iterations` rounds (for measuring throughput
+/// per cycle).
+INTRS_DEFINE_BURST8(KATTR, intrs_k_vpdpbusd_burst_vnni, "vpdpbusd", "ymm", ACC)
 
 /// 8 independent chains of vpdpbusd zmm (64 multiply-adds each), `iterations` rounds. On AMD Zen 4 a 512-bit
 /// instruction occupies two 256-bit pipe slots, so this measures whether zmm doubles the work per cycle.
-KATTR uint64_t intrs_k_vpdpbusd512_burst_vnni(uint64_t iterations) {
-    for (uint64_t i = 0; i < iterations; i++) {
-        __asm__ volatile(
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm0\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm1\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm2\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm3\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm4\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm5\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm6\n\t"
-            "vpdpbusd %%zmm8, %%zmm9, %%zmm7\n\t"
-            :
-            :
-            : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9");
-    }
-    __asm__ volatile("vzeroupper" ::: "memory");
-    return iterations * 8;
-}
+INTRS_DEFINE_BURST8(KATTR, intrs_k_vpdpbusd512_burst_vnni, "vpdpbusd", "zmm", ACC)
 
 /// Weight packing of this path (see intrs_pack_conv_weights): channels padded to 16, panels of 32 (the last
 /// one 16), each [quad][width] words; K in tap order with each tap's channels padded to c4.
