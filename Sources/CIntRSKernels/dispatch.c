@@ -18,6 +18,7 @@ void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zero_in, 
                                   ptrdiff_t out_stride, int16_t *scratch);
 void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr, int32_t *out);
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s);
+void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);
 size_t intrs_k_packed_words_vnni(int n, int taps, int c);
 void intrs_k_pack_vnni(const int8_t *w, int n, int taps, int c, int32_t *packed);
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
@@ -165,7 +166,8 @@ void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int dept
 
 void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
                 int32_t *sum) {
-    PICK(path, intrs_k_pool_avx2(s, is_max, in, out, sum), intrs_k_pool_portable(s, is_max, in, out, sum));
+    PICK3(path, intrs_k_pool_vnni(s, is_max, in, out, sum), intrs_k_pool_avx2(s, is_max, in, out, sum),
+          intrs_k_pool_portable(s, is_max, in, out, sum));
 }
 
 void intrs_add(intrs_kernel_path path, const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out,

@@ -1,8 +1,8 @@
 // The AVX-512 VNNI kernel path (x86-64 with AVX512F/BW/VL and AVX512_VNNI, e.g. AMD Zen 4, Intel Ice Lake
-// and later): conv2d and fullyConnected as an implicit GEMM on 512-bit registers. Every function carries
+// and later): conv2d and fullyConnected as an implicit GEMM on 512-bit registers, and max pool. Every function carries
 // the target attribute below, so the package builds and runs without these features; dispatch.c calls
-// this file only when the CPU has them (or INTRS_KERNEL=avx512vnni forced it). Depthwise, pools and the
-// stand-alone requantisation of this path run the AVX2 code.
+// this file only when the CPU has them (or INTRS_KERNEL=avx512vnni forced it). Depthwise, average pool
+// and the stand-alone requantisation of this path run the AVX2 code.
 //
 // Layout. Activations enter as u = x + 128 (the byte x xor 0x80) in [0, 255]. A conv2d input is copied
 // once per item into a padded image: channels padded to c4 = roundup(C, 4), a border of the value Z_in
@@ -27,6 +27,8 @@
 #include "kernels_internal.h"
 
 #define KATTR __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
+
+INTRS_DECLARE_PATH(avx2)  // average pool falls back to the AVX2 code
 
 enum { VR = 8 };  // rows (output pixels or items) per micro-kernel tile
 
@@ -402,6 +404,60 @@ KATTR void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zer
             if (width == 32) tile32(base, &P, orow);
             else tile16(base, &P, orow);
             c0 += width;
+        }
+    }
+}
+
+/// Pools of this path: max pool, 64 (or 32) channels per instruction: the byte max over the valid taps,
+/// starting at -128, then the clamp, as the template's; average pool runs the AVX2 code. Equals
+/// ReferenceInt8Ops.pool. Full chunks use plain loads (masked byte loads are slow on AMD Zen 4); only the last
+/// chunk of fewer than 32 channels is masked.
+KATTR void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum) {
+    if (!is_max) {
+        intrs_k_pool_avx2(s, is_max, in, out, sum);
+        return;
+    }
+    const int c = s->channels;
+    const int8_t lo = (int8_t)(s->act_min < -128 ? -128 : s->act_min > 127 ? 127 : s->act_min);
+    const int8_t hi = (int8_t)(s->act_max < -128 ? -128 : s->act_max > 127 ? 127 : s->act_max);
+    const __m512i vlo = _mm512_set1_epi8((char)lo), vhi = _mm512_set1_epi8((char)hi), floor8 = _mm512_set1_epi8(-128);
+    const ptrdiff_t row = (ptrdiff_t)s->in_w * c;
+    for (int oy = 0; oy < s->out_h; oy++) {
+        const int y0 = oy * s->stride_h - s->pad_top;
+        const int ky0 = y0 < 0 ? -y0 : 0;
+        const int ky1 = s->pool_h < s->in_h - y0 ? s->pool_h : s->in_h - y0;
+        for (int ox = 0; ox < s->out_w; ox++) {
+            const int x0 = ox * s->stride_w - s->pad_left;
+            const int kx0 = x0 < 0 ? -x0 : 0;
+            const int kx1 = s->pool_w < s->in_w - x0 ? s->pool_w : s->in_w - x0;
+            int8_t *o = out + ((ptrdiff_t)oy * s->out_w + ox) * c;
+            // Offsets of the first valid tap; the taps are (ky, kx) in [ky0, ky1) x [kx0, kx1).
+            const ptrdiff_t first = (ptrdiff_t)(y0 + ky0) * row + (ptrdiff_t)(x0 + kx0) * c;
+            const int nky = ky1 - ky0, nkx = kx1 - kx0;
+            int c0 = 0;
+            for (; c0 + 64 <= c; c0 += 64) {
+                __m512i m = floor8;
+                for (int ky = 0; ky < nky; ky++)
+                    for (int kx = 0; kx < nkx; kx++)
+                        m = _mm512_max_epi8(m, _mm512_loadu_si512((const void *)(in + first + ky * row + (ptrdiff_t)kx * c + c0)));
+                _mm512_storeu_si512((void *)(o + c0), _mm512_min_epi8(_mm512_max_epi8(m, vlo), vhi));
+            }
+            for (; c0 + 32 <= c; c0 += 32) {
+                __m256i m = _mm512_castsi512_si256(floor8);
+                for (int ky = 0; ky < nky; ky++)
+                    for (int kx = 0; kx < nkx; kx++)
+                        m = _mm256_max_epi8(m, _mm256_loadu_si256((const __m256i *)(const void *)(in + first + ky * row + (ptrdiff_t)kx * c + c0)));
+                m = _mm256_min_epi8(_mm256_max_epi8(m, _mm512_castsi512_si256(vlo)), _mm512_castsi512_si256(vhi));
+                _mm256_storeu_si256((__m256i *)(void *)(o + c0), m);
+            }
+            if (c0 < c) {
+                const __mmask64 k = ((__mmask64)1 << (c - c0)) - 1;
+                __m512i m = floor8;
+                for (int ky = 0; ky < nky; ky++)
+                    for (int kx = 0; kx < nkx; kx++)
+                        m = _mm512_max_epi8(m, _mm512_maskz_loadu_epi8(k, in + first + ky * row + (ptrdiff_t)kx * c + c0));
+                _mm512_mask_storeu_epi8(o + c0, k, _mm512_min_epi8(_mm512_max_epi8(m, vlo), vhi));
+            }
         }
     }
 }

@@ -109,11 +109,12 @@ struct Int8KernelPathTests {
     /// One random conv2d / depthwise / fullyConnected / pool layer with wide channels (16- and 8-channel
     /// panels, tails), random strides, dilations, paddings, zero points at -128 and 127, biases at the edge
     /// of the static bound, multipliers at the ends of [2^30, 2^31), tie-heavy multipliers (2^30 with small
-    /// negative shifts: rescale is then a division by a power of two), both rounding variants.
+    /// negative shifts: rescale is then a division by a power of two), both rounding variants, activation
+    /// clamps with either bound inside [-128, 127].
     static func randomLayerModel(seed: UInt64, rounding: RescaleRounding) -> Int8Model {
         var r = Int8SplitMix64(seed: seed)
         let op = r.pick(["conv2d", "conv2d", "conv2d", "depthwiseConv2d", "fullyConnected", "averagePool2d", "maxPool2d"])
-        let h = r.int(1...9), w = r.int(1...9), c = r.int(1...(op == "conv2d" ? 20 : 40))
+        let h = r.int(1...9), w = r.int(1...9), c = r.int(1...(op == "conv2d" ? 20 : op.hasSuffix("Pool2d") ? 80 : 40))
         let zin = r.pick([-128, 127, 0, r.int(-128...127)])
         let zout = r.pick([-128, 127, r.int(-128...127)])
         let input = Int8InputSpec(shape: [h, w, c], zeroPoint: zin, gridMultiplier: r.pick([1, 1, 3]))
@@ -177,9 +178,19 @@ struct Int8KernelPathTests {
             L.outputShape = [int8OutputSize(input: h, kernel: kh, stride: L.stride![0], dilation: 1, padding: p)!.out,
                              int8OutputSize(input: w, kernel: kw, stride: L.stride![1], dilation: 1, padding: p)!.out, c]
         }
-        if r.chance(40) {
-            let z = L.outputZeroPoint
+        // Activation clamps: relu ([Z, 127]), relu6-like ([Z, amax] with amax below 127) and relu_n1_to_1-like
+        // (any range around Z): the VNNI path skips its byte clamp only for [-128, 127], so every bound is
+        // exercised.
+        let z = L.outputZeroPoint
+        switch r.int(0...9) {
+        case 0...3:
             L.fusedActivation = "relu"; L.activationMin = max(-128, z); L.activationMax = 127
+        case 4...5:
+            L.fusedActivation = "relu6"; L.activationMin = max(-128, z); L.activationMax = r.int(max(-128, z)...127)
+        case 6:
+            L.fusedActivation = "relu_n1_to_1"; L.activationMin = r.int(-128...z); L.activationMax = r.int(z...127)
+        default:
+            break
         }
         var layers = [L]
         if L.outputShape.count != 1 {
