@@ -52,6 +52,24 @@ static inline int8_t intrs_requant_clamp(int32_t r, const intrs_requant *rq) {
     void intrs_k_quantize_input_##SUF(const int32_t *grid, long count, int32_t zero, int32_t grid_multiplier,       \
                                       int8_t *out);
 
+/// The pool window of output pixel (oy, ox): its first input row y0 = oy * stride_h - pad_top and column x0
+/// (likewise), and the valid taps (ky, kx) in [ky0, ky1) x [kx0, kx1), those inside the image (an empty range,
+/// k1 <= k0, when there is none).
+typedef struct {
+    int y0, ky0, ky1, x0, kx0, kx1;
+} intrs_pool_window;
+
+static inline intrs_pool_window intrs_pool_taps(const intrs_pool_shape *s, int oy, int ox) {
+    intrs_pool_window w;
+    w.y0 = oy * s->stride_h - s->pad_top;
+    w.ky0 = w.y0 < 0 ? -w.y0 : 0;
+    w.ky1 = s->pool_h < s->in_h - w.y0 ? s->pool_h : s->in_h - w.y0;
+    w.x0 = ox * s->stride_w - s->pad_left;
+    w.kx0 = w.x0 < 0 ? -w.x0 : 0;
+    w.kx1 = s->pool_w < s->in_w - w.x0 ? s->pool_w : s->in_w - w.x0;
+    return w;
+}
+
 /// Defines `ATTR uint64_t NAME(uint64_t iterations)`: `iterations` rounds of 8 independent chains of the
 /// instruction OP on registers R0..R7 (R = "ymm" or "zmm") with R8 as the other operand. KIND ACC: R0..R7
 /// accumulate R8 x R9 (vpdpbusd); KIND SELF: each register is replaced by itself x R8 (vpmaddwd), so every

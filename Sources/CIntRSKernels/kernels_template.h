@@ -181,13 +181,9 @@ KATTR void KSUF(depthwise)(const intrs_conv_shape *s, int mult, const int32_t *w
 KATTR void KSUF(pool)(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum) {
     const int c = s->channels;
     for (int oy = 0; oy < s->out_h; oy++) {
-        const int y0 = oy * s->stride_h - s->pad_top;
-        const int ky0 = y0 < 0 ? -y0 : 0;
-        const int ky1 = s->pool_h < s->in_h - y0 ? s->pool_h : s->in_h - y0;
         for (int ox = 0; ox < s->out_w; ox++) {
-            const int x0 = ox * s->stride_w - s->pad_left;
-            const int kx0 = x0 < 0 ? -x0 : 0;
-            const int kx1 = s->pool_w < s->in_w - x0 ? s->pool_w : s->in_w - x0;
+            const intrs_pool_window pw = intrs_pool_taps(s, oy, ox);
+            const int y0 = pw.y0, ky0 = pw.ky0, ky1 = pw.ky1, x0 = pw.x0, kx0 = pw.kx0, kx1 = pw.kx1;
             const int32_t count = (ky1 - ky0) * (kx1 - kx0);
             int8_t *o = out + ((ptrdiff_t)oy * s->out_w + ox) * c;
             if (is_max) {

@@ -423,13 +423,9 @@ KATTR void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t
     const __m512i vlo = _mm512_set1_epi8((char)lo), vhi = _mm512_set1_epi8((char)hi), floor8 = _mm512_set1_epi8(-128);
     const ptrdiff_t row = (ptrdiff_t)s->in_w * c;
     for (int oy = 0; oy < s->out_h; oy++) {
-        const int y0 = oy * s->stride_h - s->pad_top;
-        const int ky0 = y0 < 0 ? -y0 : 0;
-        const int ky1 = s->pool_h < s->in_h - y0 ? s->pool_h : s->in_h - y0;
         for (int ox = 0; ox < s->out_w; ox++) {
-            const int x0 = ox * s->stride_w - s->pad_left;
-            const int kx0 = x0 < 0 ? -x0 : 0;
-            const int kx1 = s->pool_w < s->in_w - x0 ? s->pool_w : s->in_w - x0;
+            const intrs_pool_window pw = intrs_pool_taps(s, oy, ox);
+            const int y0 = pw.y0, ky0 = pw.ky0, ky1 = pw.ky1, x0 = pw.x0, kx0 = pw.kx0, kx1 = pw.kx1;
             int8_t *o = out + ((ptrdiff_t)oy * s->out_w + ox) * c;
             // Offsets of the first valid tap; the taps are (ky, kx) in [ky0, ky1) x [kx0, kx1).
             const ptrdiff_t first = (ptrdiff_t)(y0 + ky0) * row + (ptrdiff_t)(x0 + kx0) * c;
