@@ -18,7 +18,7 @@ struct ConformCommand: ParsableCommand {
 
     @Argument(help: "The conformance pack directory (contains pack.json).") var pack: String
     @Argument(help: "The runtime's outputs (JSON, format intrs-runtime-outputs).") var outputs: String
-    @Option(help: "The rule the runtime must follow on every operator (\(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", "))), or one per operator: fullyConnected=float64-half-away,conv2d=double-rounding,...")
+    @Option(help: "The rule the runtime must follow on every operator (\(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", "))), or one per operator: fullyConnected=float64-half-away,conv2d=double-rounding,... (OPERATOR=unasserted: compared and reported, not asserted)")
     var rule: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Also write a Markdown report to this file.") var markdown: String?
@@ -32,7 +32,7 @@ struct ConformCommand: ParsableCommand {
         var expect: Conformance.RuleExpectation? = nil
         if let r = rule {
             guard let e = Conformance.RuleExpectation.parse(r) else {
-                throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas")
+                throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas (RULE may be unasserted, but not for every operator)")
             }
             expect = e
         }
@@ -67,7 +67,7 @@ extension VectorsCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a conformance pack (models, inputs, expected outputs of every rounding rule) for another runtime.",
-            discussion: "From a vector suite (--suite int8-rules: models whose outputs separate every pair of rules; --suite int8-ops: one model per op) or from a model (--model FILE with --count random grid inputs from --seed). The pack is a directory: pack.json (format intrs-conformance-pack, Vectors/conformance-pack.md) and models/*.intrs.json. Adapters in tools/conform/ turn the models into ONNX (and .tflite) and run them.")
+            discussion: "From a vector suite (--suite int8-rules: models whose outputs separate every pair of rules; --suite int8-ops: a small model per op and case) or from a model (--model FILE with --count random grid inputs from --seed). The pack is a directory: pack.json (format intrs-conformance-pack, Vectors/conformance-pack.md) and models/*.intrs.json. The models are also written as .tflite and ONNX files (TFLiteWriter, ONNXWriter), which the adapters in tools/conform/ run.")
         @Option(help: "The vectors directory.") var directory: String = "Vectors"
         @Option(help: "Export this vector suite (int8-rules or int8-ops).") var suite: String?
         @Option(help: "Export this int8 model file instead.") var model: String?

@@ -157,5 +157,11 @@ struct RuleExpectationTests {
         #expect(try conforms("fullyConnected=float64-half-away,conv2d=double-rounding") == false)   // an operator not named
         #expect(try conforms("fullyConnected=float32-half-even,conv2d=double-rounding,depthwiseConv2d=double-rounding") == false)
         #expect(try conforms("double-rounding") == false)
+        // unasserted: the operator must still be named, but any verdict passes; the others stay asserted.
+        #expect(try conforms("fullyConnected=unasserted,conv2d=double-rounding,depthwiseConv2d=double-rounding") == true)
+        #expect(try conforms("fullyConnected=unasserted,conv2d=float32-half-even,depthwiseConv2d=double-rounding") == false)
+        #expect(try conforms("fullyConnected=unasserted,conv2d=double-rounding") == false)
+        #expect(Conformance.RuleExpectation.parse("conv2d=unasserted") == nil)
+        #expect(Conformance.RuleExpectation.parse("conv2d=unasserted,mul=double-rounding")?.description == "conv2d=unasserted,mul=double-rounding")
     }
 }

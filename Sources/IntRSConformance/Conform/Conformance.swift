@@ -102,27 +102,34 @@ public enum Conformance {
         try check(packDirectory: packDirectory, outputs: outputs, outputsFile: outputsFile, expect: rule.map { RuleExpectation.all($0) })
     }
 
-    /// What `--rule` asks for: one rule for every operator, or one rule per operator kind.
+    /// What `--rule` asks for: one rule for every operator, or one rule per operator kind. Per operator, the
+    /// value `unasserted` names an operator that is compared and reported but not asserted (e.g. one whose inputs
+    /// the runtime does not expose, so the rules' own inputs stand in for them).
     public enum RuleExpectation: Sendable, CustomStringConvertible {
         case all(Int8RequantizationRule)
-        case perOperator([String: Int8RequantizationRule])
+        /// nil: reported, not asserted.
+        case perOperator([String: Int8RequantizationRule?])
 
-        /// Parses "double-rounding" or "fullyConnected=float64-half-away,conv2d=double-rounding".
+        public static let unasserted = "unasserted"
+
+        /// Parses "double-rounding" or "fullyConnected=float64-half-away,conv2d=double-rounding,mul=unasserted".
         public static func parse(_ text: String) -> RuleExpectation? {
             if let r = Int8RequantizationRule(rawValue: text) { return .all(r) }
-            var m: [String: Int8RequantizationRule] = [:]
+            var m: [String: Int8RequantizationRule?] = [:]
             for part in text.split(separator: ",") {
                 let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
-                guard kv.count == 2, !kv[0].isEmpty, let r = Int8RequantizationRule(rawValue: kv[1]), m[kv[0]] == nil else { return nil }
+                guard kv.count == 2, !kv[0].isEmpty, m[kv[0]] == nil else { return nil }
+                if kv[1] == unasserted { m[kv[0]] = .some(nil); continue }
+                guard let r = Int8RequantizationRule(rawValue: kv[1]) else { return nil }
                 m[kv[0]] = r
             }
-            return m.isEmpty ? nil : .perOperator(m)
+            return m.isEmpty || m.values.allSatisfy({ $0 == nil }) ? nil : .perOperator(m)
         }
 
         public var description: String {
             switch self {
             case .all(let r): return r.rawValue
-            case .perOperator(let m): return m.keys.sorted().map { "\($0)=\(m[$0]!.rawValue)" }.joined(separator: ",")
+            case .perOperator(let m): return m.keys.sorted().map { "\($0)=\(m[$0]!.map(\.rawValue) ?? Self.unasserted)" }.joined(separator: ",")
             }
         }
 
@@ -134,7 +141,7 @@ public enum Conformance {
             case .all(let r): return c.conforms(to: r)
             case .perOperator(let m):
                 return Set(m.keys) == Set(c.groups.map(\.group))
-                    && c.groups.allSatisfy { g in g.explainedBy.contains(m[g.group]!.rawValue) }
+                    && c.groups.allSatisfy { g in m[g.group]!.map { g.explainedBy.contains($0.rawValue) } ?? true }
             }
         }
     }

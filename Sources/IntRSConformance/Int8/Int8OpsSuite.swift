@@ -3,9 +3,12 @@ import IntRSCore
 import IntRSReference
 import IntRSRuntime
 
-/// `int8-ops` v1: every op as a one-layer model (embedded, format intrs-int8-model v1) with grid inputs and
+/// `int8-ops` v1: every op in a small random model (embedded, format intrs-int8-model v1) with grid inputs and
 /// the expected int8 output tensor, computed by the reference; plus TFLite's per-tensor and per-channel
-/// conv test cases (cited). `conform` runs `FastInt8Evaluator`.
+/// conv test cases (cited). The first nine ops and mean are one-layer models; mul multiplies the input by
+/// itself (one layer) or by its mean over H and W (two layers); add with broadcasting adds the input and its
+/// mean (two layers); concatenation joins the input with a zero-point-padded copy of it (two layers). The
+/// expected output is the last layer's. `conform` runs `FastInt8Evaluator`.
 public enum Int8OpsSuite: VectorSuite {
     public static let name = "int8-ops"
     public static let version = 1
@@ -93,8 +96,27 @@ public enum Int8OpsSuite: VectorSuite {
             }
             groups.append(VectorGroup(description: op == "addBroadcast" ? "op add with broadcasting" : "op \(op)", parameters: NoParameters(), cases: cases))
         }
+        // More mul models, their clamp set to NONE or RELU: the clamps of the group above are mostly ones no TFLite
+        // fused activation gives at the synthesised scales, so few of those models could be written as .tflite.
+        var mulCases: [Case] = []
+        for rounding in RescaleRounding.allCases {
+            for k in 0..<6 {
+                let seed = UInt64(3000 + k) &* 31 &+ 7
+                var m = Int8ModelGenerator.randomModel(seed: seed, rounding: rounding, ops: ["mul"], head: false)
+                let last = m.layers.count - 1
+                let z = m.layers[last].outputZeroPoint
+                if k % 2 == 0 {
+                    m.layers[last].fusedActivation = "none"; m.layers[last].activationMin = -128; m.layers[last].activationMax = 127
+                } else {
+                    m.layers[last].fusedActivation = "relu"; m.layers[last].activationMin = max(-128, z); m.layers[last].activationMax = 127
+                }
+                let grids = (0..<2).map { _ in Int8ModelGenerator.randomGrid(&r, model: m) }
+                mulCases += try make("mul, clamp \(k % 2 == 0 ? "NONE" : "RELU"), \(rounding) rounding, generator seed \(seed)", m, grids)
+            }
+        }
+        groups.append(VectorGroup(description: "op mul, fused activation NONE or RELU", parameters: NoParameters(), cases: mulCases))
         let file = File(suite: name, version: version,
-                        description: "Every int8 op as a one-layer model with inputs and the expected output tensor (reference evaluator). Models are embedded in format intrs-int8-model v1 (Vectors/model-format.md).",
+                        description: "Every int8 op in a small model with inputs and the expected output tensor of its last layer (reference evaluator): conv2d, depthwiseConv2d, fullyConnected, add, averagePool2d, maxPool2d, reshape, flatten and pad as one-layer models; mean as one layer; mul of the input with itself (one layer) or with its mean over H and W (two layers); add with broadcasting of the input and its mean over H and W (two layers); concatenation of the input with a zero-point-padded copy of it (two layers). Models are embedded in format intrs-int8-model v1 (Vectors/model-format.md).",
                         seed: "1a780005",
                         sources: ["tensorflow/tensorflow, tensorflow/lite/kernels/conv_test.cc, TEST_P(ConvolutionOpTest, SimplePerTensorTest): input {3, 2, 1, -1, -2, -3, 4, 3, 2, -2, -3, -4} (scale 0.5, zero point -1), filter {1, 2, 3, 4, 3, 4, 5, 6, 7, 8, 5, 6, 3, 4, 1, 2} [2, 2, 2, 2], bias {3, -2}, output scale 0.5 zero point -1, expected int8 output {61, 111, -115, -89}. (The int8 issue attributes this value to SimplePerChannelTest; in the file it belongs to SimplePerTensorTest.)",
                                   "tensorflow/tensorflow, tensorflow/lite/kernels/conv_test.cc, TEST_P(ConvolutionOpTest, SimplePerChannelTest): same input, filter and bias with per-channel filter scales {1, 2}, expected int8 output {61, 127, -115, -93}."],

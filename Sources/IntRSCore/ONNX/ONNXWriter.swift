@@ -34,8 +34,13 @@ public struct ONNXWriteError: Error, CustomStringConvertible, Equatable, Sendabl
 /// - maxPool2d: int8 MaxPool between Transposes (explicit pads; padded taps never win a max).
 /// - averagePool2d: DequantizeLinear, AveragePool (count_include_pad = 0: the average over the in-image taps,
 ///   as TFLite's), QuantizeLinear with the same scale and zero point (both forms: ONNX has no int8 AveragePool).
-/// - add: DequantizeLinear of both inputs, float Add, QuantizeLinear to the output's scale and zero point
-///   (both forms: the ONNX standard has no integer Add with requantization).
+/// - add, mul: DequantizeLinear of both inputs, float Add / Mul (numpy broadcasting; inputs of equal rank only,
+///   so that the batch dimensions align), QuantizeLinear to the output's scale and zero point (both forms: the
+///   default ONNX domain has no integer Add, and QLinearMul is in the com.microsoft domain, not the standard).
+/// - mean: DequantizeLinear, ReduceMean over axes [1, 2] (NHWC's H and W; keepdims 1 for an output [1, 1, C], 0
+///   for [C]), QuantizeLinear (both forms; the float mean rounded half to even, not LiteRT's integer mean).
+/// - concatenation: Concat (axis + 1) of the int8 inputs directly: every input has the output's scale and zero
+///   point (else refused), so the op is a copy and no DequantizeLinear / QuantizeLinear pair is needed.
 /// - pad: Pad (mode constant) with the zero point as the constant, on NHWC directly; reshape / flatten: Reshape.
 /// - A clamp narrower than [-128, 127]: Clip with int8 bounds after the layer.
 /// QuantizeLinear rounds half to even; the float ops and that rounding are what `intrs conform` then
@@ -68,14 +73,24 @@ public enum ONNXWriter {
             // Quantization parameters of the tensors this layer touches (initializers "t<k>_scale", "t<k>_zp").
             // (only where a node reads them: ONNX Runtime warns about unused initializers).
             switch L.kind {
-            case .conv, .fullyConnected, .averagePool, .add:
+            case .conv, .fullyConnected, .averagePool, .add, .mean, .mul:
                 for k in L.inputs + [i + 1] {
                     _ = g.scalarFloat("t\(k)_scale", tensorScales[k]); _ = g.scalarInt8("t\(k)_zp", Int8(net.tensorZeroPoints[k]))
                 }
             case .pad: _ = g.scalarInt8("t\(L.inputs[0])_zp", Int8(net.tensorZeroPoints[L.inputs[0]]))
-            case .mean, .mul, .concatenation:
-                throw ONNXWriteError(layer: i, op: L.op, reason: "op \(L.op) is not written to ONNX yet")
+            case .concatenation:
+                for (j, k) in L.inputs.enumerated() where tensorScales[k] != tensorScales[i + 1] || net.tensorZeroPoints[k] != L.outputZeroPoint {
+                    throw ONNXWriteError(layer: i, op: L.op, reason: "input \(j) (t\(k)) has scale \(tensorScales[k]) and zero point \(net.tensorZeroPoints[k]), the output \(tensorScales[i + 1]) and \(L.outputZeroPoint); only a concatenation without requantisation is written (an int8 Concat)")
+                }
             case .maxPool, .reshape: break
+            }
+            switch L.kind {
+            case .add, .mul:
+                let sa = net.tensorShapes[L.inputs[0]], sb = net.tensorShapes[L.inputs[1]]
+                guard sa.count == sb.count else {
+                    throw ONNXWriteError(layer: i, op: L.op, reason: "inputs of shapes \(sa) and \(sb) (ranks \(sa.count) and \(sb.count)); only inputs of equal rank are written (with the batch dimension first, ONNX's numpy broadcasting aligns them only then)")
+                }
+            default: break
             }
             func scale(_ k: Int) -> String { "t\(k)_scale" }
             func zp(_ k: Int) -> String { "t\(k)_zp" }
@@ -158,12 +173,23 @@ public enum ONNXWriter {
                     nhwc("\(dst)_yf_nchw", "\(dst)_yf")
                     g.node("QuantizeLinear", ["\(dst)_yf", scale(i + 1), zp(i + 1)], [raw], [])
                 }
-            case .add:
+            case .add, .mul:
                 let b = L.inputs[1]
+                let isAdd: Bool
+                if case .add = L.kind { isAdd = true } else { isAdd = false }
                 g.node("DequantizeLinear", [src, scale(L.inputs[0]), zp(L.inputs[0])], ["\(dst)_af"], [])
                 g.node("DequantizeLinear", ["t\(b)", scale(b), zp(b)], ["\(dst)_bf"], [])
-                g.node("Add", ["\(dst)_af", "\(dst)_bf"], ["\(dst)_yf"], [])
+                g.node(isAdd ? "Add" : "Mul", ["\(dst)_af", "\(dst)_bf"], ["\(dst)_yf"], [])
                 g.node("QuantizeLinear", ["\(dst)_yf", scale(i + 1), zp(i + 1)], [raw], [])
+            case .mean:
+                // NHWC: the spatial axes are 1 and 2; keepdims as the output's rank says ([1, 1, C] or [C]).
+                g.node("DequantizeLinear", [src, scale(L.inputs[0]), zp(L.inputs[0])], ["\(dst)_xf"], [])
+                g.node("ReduceMean", ["\(dst)_xf"], ["\(dst)_yf"], [("axes", .ints([1, 2])), ("keepdims", .int(L.outputShape.count == 3 ? 1 : 0))])
+                g.node("QuantizeLinear", ["\(dst)_yf", scale(i + 1), zp(i + 1)], [raw], [])
+            case .concatenation(let p):
+                // Every input has the output's scale and zero point (checked above): a copy, so an int8 Concat
+                // (ONNX Concat takes any element type) on NHWC directly; the batch dimension is axis 0.
+                g.node("Concat", L.inputs.map { "t\($0)" }, [raw], [("axis", .int(Int64(p.axis + 1)))])
             case .pad(let p):
                 var before: [Int64] = [0], after: [Int64] = [0]
                 for d in p.inShape.indices {
@@ -175,8 +201,6 @@ public enum ONNXWriter {
                 let target = [Int64(0)] + L.outputShape.map { Int64($0) }
                 let s = g.initializer("\(dst)_shape", int64, [target.count], TFLiteWriter.littleEndian(target))
                 g.node("Reshape", [src, s], [raw], [])
-            case .mean, .mul, .concatenation:
-                break // refused above
             }
             if clipped {
                 _ = g.scalarInt8("\(dst)_lo", Int8(L.activationMin)); _ = g.scalarInt8("\(dst)_hi", Int8(L.activationMax))

@@ -79,7 +79,9 @@ extension TFLiteImportBuilder {
     }
 
     /// CONCATENATION (int8): every input must have the output's scale and zero point, which LiteRT's int8 kernel
-    /// requires (concatenation.cc, Prepare: "no re-scaling needed for Int8 quantized kernel"); it then copies.
+    /// requires (google-ai-edge/LiteRT tflite/kernels/concatenation.cc at 02c09b61eba979d36a5c92d52e0c8d2c4d2e3be0,
+    /// Prepare: for kTfLiteInt8, "no re-scaling needed for Int8 quantized kernel", TF_LITE_ENSURE_EQ of
+    /// t->params.scale and t->params.zero_point against the output's for every input); it then copies.
     /// The axis is not the batch axis (it may be negative); the fused activation must be NONE (LiteRT requires it).
     mutating func importConcatenation(_ op: TFLiteOperator, _ k: Int, out: Int32, outQ: TFLiteQuant, outShape: [Int]) throws(TFLiteImportError) {
         guard !op.inputs.isEmpty else { throw fail("has no inputs") }
@@ -88,7 +90,7 @@ extension TFLiteImportBuilder {
             let x = try input(t)
             let q = quants[x]
             guard q.scale == outQ.scale, q.zeroPoint == outQ.zeroPoint else {
-                throw fail("input \(i) \(describeTensor(t)) has scale \(q.scale) and zero point \(q.zeroPoint), the output \(outQ.scale) and \(outQ.zeroPoint): LiteRT's int8 CONCATENATION requires equal quantization (it refuses to requantise), so IntRS does too")
+                throw fail("input \(i) \(describeTensor(t)) has scale \(q.scale) and zero point \(q.zeroPoint), the output \(outQ.scale) and \(outQ.zeroPoint): LiteRT's int8 CONCATENATION requires equal quantization (tflite/kernels/concatenation.cc, Prepare: TF_LITE_ENSURE_EQ of every input's params.scale and params.zero_point against the output's; it has no requantising path), so IntRS does too")
             }
             xs.append(x)
         }

@@ -25,19 +25,27 @@ public struct TFLiteWriteError: Error, CustomStringConvertible, Equatable, Senda
 ///                                           5 fused_activation_function
 ///     FullyConnectedOptions (tag 8):        0 fused_activation_function, 1 weights_format (DEFAULT), 2 keep_num_dims
 ///     AddOptions (tag 11):                  0 fused_activation_function
+///     MulOptions (tag 21):                  0 fused_activation_function
+///     ReducerOptions (tag 27, MEAN):        0 keep_dims
+///     ConcatenationOptions (tag 10):        0 axis, 1 fused_activation_function (NONE)
 ///     ReshapeOptions (tag 17):              0 new_shape
 ///     (PAD has no options.)
 ///
 /// The graph (one subgraph "main"): tensor k (k = 0 ... L) is IntRS tensor k, named "t<k>", int8, shape
 /// [1] + its IntRS shape, per-tensor scale `tensorScales[k]` (float32) and its zero point; then the constants
-/// of each layer ("t<i+1>/filter", "/bias", "/shape", "/paddings"). Subgraph input t0, output tL.
+/// of each layer ("t<i+1>/filter", "/bias", "/shape", "/paddings", "/axes"). Subgraph input t0, output tL.
 /// - conv2d -> CONV_2D (filter OHWI, per-channel scales `filterScales[i]`, zero points 0, quantized dimension 0);
 ///   depthwiseConv2d -> DEPTHWISE_CONV_2D (filter [1, KH, KW, C*m], quantized dimension 3); fullyConnected ->
 ///   FULLY_CONNECTED ([O, I], quantized dimension 0). The int32 bias (zeros when the model has none) has scale
 ///   float32(S_in * S_w[c]) (binary32 product), zero point 0. A runtime re-derives (M0, shift) from these scales
 ///   (TFLite's QuantizeMultiplier of double(S_in) * double(S_w[c]) / double(S_out)); the model's own multipliers
 ///   are not stored (`Int8RequantizationPlan(.fromScales)` computes what the runtime will use).
-/// - add -> ADD (equal shapes; LiteRT derives its multipliers from the three scales, left shift 20);
+/// - add -> ADD, mul -> MUL (equal shapes or broadcasting ones of equal rank; LiteRT derives ADD's multipliers
+///   from the three scales, left shift 20, and MUL's as QuantizeMultiplier(float32(S_a * S_b / S_out)), mul.cc);
+///   mean -> MEAN (a constant int32 axes tensor [1, 2], keep_dims true for an output [1, 1, C], false for [C];
+///   LiteRT derives QuantizeMultiplier(double(S_in) / double(S_out)), reduce.cc, and from it and n the rescale of
+///   the sum); concatenation -> CONCATENATION (axis + 1 for the batch dimension; every input must have the
+///   output's scale and zero point, which LiteRT's int8 kernel requires: concatenation.cc, Prepare);
 ///   averagePool2d / maxPool2d -> AVERAGE_POOL_2D / MAX_POOL_2D (input and output quantization must be equal);
 ///   reshape / flatten -> RESHAPE (shape tensor and new_shape [-1, ...], so a runtime can grow the batch);
 ///   pad -> PAD (int32 paddings [[0, 0], [before, after] ...], the zero point fills).
@@ -45,8 +53,8 @@ public struct TFLiteWriteError: Error, CustomStringConvertible, Equatable, Senda
 ///   (CalculateActivationRangeQuantized, as `TFLiteImporter` reads it): NONE for [-128, 127], RELU, RELU6 or
 ///   RELU_N1_TO_1 when the clamp is exactly what that activation gives for the output's scale and zero point.
 /// Refused (`TFLiteWriteError`, naming the layer): any other clamp, a pool, reshape or pad whose output scale or
-/// zero point differs from its input's, an add whose inputs' shapes differ, tensor scales that are not positive
-/// and finite. Deterministic: the same model and scales give the same bytes.
+/// zero point differs from its input's, a concatenation whose inputs' scale or zero point differs from the
+/// output's, an add or mul whose inputs differ in rank, tensor scales that are not positive and finite. Deterministic: the same model and scales give the same bytes.
 ///
 /// Not written: the input stage (gridMultiplier; the file's input is the int8 tensor t0), names, class labels,
 /// float weights. `TFLiteImporter` reads the file back to the same int8 graph with the re-derived multipliers
@@ -56,13 +64,29 @@ public enum TFLiteWriter {
 
     /// The fused activation code that gives the clamp [lo, hi] for an output of float32 scale `scale` and zero
     /// point `zp` (TFLite CalculateActivationRangeQuantized: Z + round(f / S), float32 division, ties away), or nil.
-    public static func activationCode(lo: Int, hi: Int, scale: Float, zeroPoint zp: Int) -> Int8? {
+    /// When several activations give the clamp (RELU with Z = -128 gives [-128, 127], as NONE does; RELU6 with
+    /// Z + round(6 / S) >= 127 gives RELU's), `preferred` (the layer's `fusedActivation` name) wins if it is one
+    /// of them, so that an imported model is written back with the activation it had.
+    public static func activationCode(lo: Int, hi: Int, scale: Float, zeroPoint zp: Int, preferred: String? = nil) -> Int8? {
         func quantize(_ f: Float) -> Int { zp + Int((f / scale).rounded(.toNearestOrAwayFromZero)) }
+        if let name = preferred, let code = activationCodes[name], code != 0,
+           activationCode(lo: lo, hi: hi, scale: scale, zeroPoint: zp, only: code) { return code }
         if lo == -128 && hi == 127 { return 0 }
         if lo == max(-128, zp) && hi == 127 { return 1 }
         if lo == max(-128, zp) && hi == min(127, quantize(6)) { return 3 }
         if lo == max(-128, quantize(-1)) && hi == min(127, quantize(1)) { return 2 }
         return nil
+    }
+
+    /// Whether activation `code` (1 RELU, 2 RELU_N1_TO_1, 3 RELU6) gives exactly the clamp [lo, hi].
+    static func activationCode(lo: Int, hi: Int, scale: Float, zeroPoint zp: Int, only code: Int8) -> Bool {
+        func quantize(_ f: Float) -> Int { zp + Int((f / scale).rounded(.toNearestOrAwayFromZero)) }
+        switch code {
+        case 1: return lo == max(-128, zp) && hi == 127
+        case 3: return lo == max(-128, zp) && hi == min(127, quantize(6))
+        case 2: return lo == max(-128, quantize(-1)) && hi == min(127, quantize(1))
+        default: return false
+        }
     }
 
     /// Writes `model` with the given float32 scales: `tensorScales[k]` for tensor k, `filterScales[i]` the
@@ -93,7 +117,8 @@ public enum TFLiteWriter {
             let x = Int32(L.inputs[0]), y = Int32(i + 1)
             let sIn = tensorScales[L.inputs[0]], sOut = tensorScales[i + 1]
             let zIn = Int(net.tensorZeroPoints[L.inputs[0]]), zOut = Int(L.outputZeroPoint)
-            guard let act = activationCode(lo: Int(L.activationMin), hi: Int(L.activationMax), scale: sOut, zeroPoint: zOut) else {
+            guard let act = activationCode(lo: Int(L.activationMin), hi: Int(L.activationMax), scale: sOut, zeroPoint: zOut,
+                                           preferred: layer.fusedActivation) else {
                 throw fail("clamp [\(L.activationMin), \(L.activationMax)] is not what a TFLite fused activation (NONE, RELU, RELU6, RELU_N1_TO_1) gives for output scale \(sOut) and zero point \(zOut)")
             }
             func sameQuant(_ what: String) throws(TFLiteWriteError) {
@@ -139,11 +164,35 @@ public enum TFLiteWriter {
                 g.op(TFLiteSchema.FULLY_CONNECTED, [x, w, b], y, options: (TFLiteSchema.fullyConnectedOptions, { fb in
                     fb.startTable(); fb.add(0, act); fb.add(1, Int8(0)); fb.add(2, UInt8(0)); return fb.endTable()
                 }))
-            case .add:
-                guard net.tensorShapes[L.inputs[0]] == net.tensorShapes[L.inputs[1]] else {
-                    throw fail("inputs of shapes \(net.tensorShapes[L.inputs[0]]) and \(net.tensorShapes[L.inputs[1]]); only equal shapes are written")
+            case .add, .mul:
+                // Broadcasting as TFLite's (aligned on the right); written only for inputs of equal rank, so that a
+                // runtime growing the batch dimension keeps the alignment (IntRS shapes [C] and [H, W, C] would
+                // become [N, C] and [N, H, W, C], which no longer align).
+                let sa = net.tensorShapes[L.inputs[0]], sb = net.tensorShapes[L.inputs[1]]
+                guard sa.count == sb.count else {
+                    throw fail("inputs of shapes \(sa) and \(sb) (ranks \(sa.count) and \(sb.count)); only inputs of equal rank are written (a broadcast across ranks would misalign once the batch grows)")
                 }
-                g.op(TFLiteSchema.ADD, [x, Int32(L.inputs[1])], y, options: (TFLiteSchema.addOptions, { fb in fb.startTable(); fb.add(0, act); return fb.endTable() }))
+                let isAdd: Bool
+                if case .add = L.kind { isAdd = true } else { isAdd = false }
+                g.op(isAdd ? TFLiteSchema.ADD : TFLiteSchema.MUL, [x, Int32(L.inputs[1])], y,
+                     options: (isAdd ? TFLiteSchema.addOptions : TFLiteSchema.mulOptions, { fb in fb.startTable(); fb.add(0, act); return fb.endTable() }))
+            case .mean:
+                try noClamp("MEAN")
+                let axes = g.tensor("t\(i + 1)/axes", [2], type: TFLiteSchema.int32, quant: nil, data: littleEndian([Int32(1), Int32(2)]))
+                let keep: UInt8 = L.outputShape.count == 3 ? 1 : 0
+                g.op(TFLiteSchema.MEAN, [x, axes], y, options: (TFLiteSchema.reducerOptions, { fb in fb.startTable(); fb.add(0, keep); return fb.endTable() }))
+            case .concatenation(let p):
+                try noClamp("CONCATENATION")
+                for (j, k) in L.inputs.enumerated() {
+                    let s = tensorScales[k], z = Int(net.tensorZeroPoints[k])
+                    guard s == sOut, z == zOut else {
+                        throw fail("input \(j) (t\(k)) has scale \(s) and zero point \(z), the output \(sOut) and \(zOut); LiteRT's int8 CONCATENATION requires them equal (tensorflow/lite/kernels/concatenation.cc, Prepare)")
+                    }
+                }
+                let axis = Int32(p.axis + 1)
+                g.op(TFLiteSchema.CONCATENATION, L.inputs.map { Int32($0) }, y, options: (TFLiteSchema.concatenationOptions, { fb in
+                    fb.startTable(); fb.add(0, axis); fb.add(1, Int8(0)); return fb.endTable()
+                }))
             case .averagePool(let p), .maxPool(let p):
                 try sameQuant("pools")
                 let isMax: Bool
@@ -168,8 +217,6 @@ public enum TFLiteWriter {
                 }
                 let s = g.tensor("t\(i + 1)/paddings", [p.inShape.count + 1, 2], type: TFLiteSchema.int32, quant: nil, data: littleEndian(vals))
                 g.op(TFLiteSchema.PAD, [x, s], y, options: nil)
-            case .mean, .mul, .concatenation:
-                throw fail("op \(L.op) is not written to .tflite yet")
             }
         }
         return g.serialize(inputs: [0], outputs: [Int32(net.tensorShapes.count - 1)], description: description)

@@ -6,9 +6,14 @@ import IntRSCore
 ///
 /// Scales: when the model states them all (`input.scale`, every layer's `outputScale` or a pool/reshape
 /// inheriting it, and `filterScales` of every conv and fully connected layer) they are those values rounded
-/// to float32 (what a .tflite or ONNX file stores). Otherwise they are SYNTHESISED: every activation tensor
-/// gets scale 1 and channel c's filter scale is float32(M0[c] * 2^(shift[c] - 31)), which is exact when M0[c] is
-/// a multiple of 2^7 (24 significant bits).
+/// to float32 (what a .tflite or ONNX file stores). Otherwise they are SYNTHESISED, layer by layer from the
+/// input's scale 1: conv and fully connected outputs get scale 1, add outputs the larger input scale (so that
+/// LiteRT's derived output multiplier stays 2^-19, as with equal scales); pools, reshape, flatten, pad and
+/// concatenation keep their (first) input's scale; a mean's output gets float32(S_in / r) and a mul's
+/// float32(S_a * S_b / r) (in double, then rounded), r = M0 * 2^(shift - 31) the layer's real multiplier, so
+/// that the file's multiplier is close to the model's; channel c's filter scale is
+/// float32(M0[c] * 2^(shift[c] - 31) / S_in) (S_out = 1), which is exact when M0[c] is a multiple of 2^7 (24
+/// significant bits) and S_in = 1. (A model without mean or mul has every activation scale 1.)
 ///
 /// Multipliers: `.model` keeps the model's (M0, shift) (IntRS's own view); `.fromScales` re-derives them as
 /// TFLite does from the float32 scales, QuantizeMultiplier(double(S_in) * double(S_w) / double(S_out)) (what a
@@ -18,6 +23,11 @@ import IntRSCore
 /// the three float32 scales (`TFLiteAddMultipliers`: left shift 20, then QuantizeMultiplier of each real
 /// multiplier), listed in `rederived` as channels 0 (input a), 1 (input b) and 2 (output) when they differ
 /// (all three when the model's left shift is not 20).
+///
+/// Mean and mul: `.fromScales` re-derives the (M0, shift) as `TFLiteImporter` reads the file back (LiteRT's
+/// reduce.cc and mul.cc): mean QuantizeMultiplier(double(S_in) / double(S_out)) (the derived rescale of the sum
+/// recomputed from it and n), mul QuantizeMultiplier(double(float32(S_a * S_b / S_out))) (float32 arithmetic, as
+/// mul.cc's Prepare); listed in `rederived` as channel 0 when they differ.
 public struct Int8RequantizationPlan: Sendable {
     public enum Multipliers: String, Sendable { case model, fromScales }
 
@@ -43,6 +53,10 @@ public struct Int8RequantizationPlan: Sendable {
     public var rederived: [Rederived]
     /// Per layer: the add parameters a runtime uses (nil for other layers).
     public var add: [Int8AddPlan?]
+    /// Per layer: the mean parameters a runtime uses (nil for other layers).
+    public var mean: [Int8MeanPlan?]
+    /// Per layer: the mul parameters a runtime uses (nil for other layers).
+    public var mul: [Int8MulPlan?]
 
     public enum PlanError: Error, CustomStringConvertible {
         case underivable(layer: Int, channel: Int, real: Double)
@@ -64,9 +78,54 @@ public struct Int8RequantizationPlan: Sendable {
         }
         let stated = net.tensorScales.allSatisfy { $0 != nil }
             && net.layers.allSatisfy { L in weights(L).map { $0.fs != nil } ?? true }
-        let ts: [Float] = stated ? net.tensorScales.map { Float($0!) } : Array(repeating: 1, count: net.tensorScales.count)
+        func real(_ m: Int32, _ s: Int32) -> Double { Double(m) * Double(sign: .plus, exponent: Int(s) - 31, significand: 1) }
+        var ts: [Float]
+        if stated {
+            ts = net.tensorScales.map { Float($0!) }
+        } else {
+            ts = [1]
+            for L in net.layers {
+                switch L.kind {
+                case .conv, .fullyConnected: ts.append(1)
+                case .add: ts.append(max(ts[L.inputs[0]], ts[L.inputs[1]]))
+                case .averagePool, .maxPool, .reshape, .pad, .concatenation: ts.append(ts[L.inputs[0]])
+                case .mean(let p): ts.append(Float(Double(ts[L.inputs[0]]) / real(p.multiplier, p.shift)))
+                case .mul(let p): ts.append(Float(Double(ts[L.inputs[0]]) * Double(ts[L.inputs[1]]) / real(p.outputMultiplier, p.outputShift)))
+                }
+            }
+        }
         var chans: [[Int8ChannelRequantization]] = [], fss: [[Float]] = [], red: [Rederived] = [], adds: [Int8AddPlan?] = []
+        var means: [Int8MeanPlan?] = [], muls: [Int8MulPlan?] = []
         for L in net.layers {
+            var meanPlan: Int8MeanPlan? = nil, mulPlan: Int8MulPlan? = nil
+            if case .mean(let p) = L.kind {
+                meanPlan = p
+                if multipliers == .fromScales {
+                    let x = Double(ts[L.inputs[0]]) / Double(ts[L.index + 1])
+                    guard let d = Int8Requantization.quantizeMultiplier(x) else { throw PlanError.underivable(layer: L.index, channel: 0, real: x) }
+                    if d.multiplier != Int(p.multiplier) || d.shift != Int(p.shift) {
+                        red.append(Rederived(layer: L.index, channel: 0, model: (Int(p.multiplier), Int(p.shift)), derived: d))
+                    }
+                    var q = p
+                    q.multiplier = Int32(d.multiplier); q.shift = Int32(d.shift)
+                    (q.derivedMultiplier, q.derivedShift) = Int8MeanPlan.derive(multiplier: q.multiplier, shift: q.shift, count: p.inH * p.inW)
+                    meanPlan = q
+                }
+            }
+            if case .mul(let p) = L.kind {
+                mulPlan = p
+                if multipliers == .fromScales {
+                    let f: Float = ts[L.inputs[0]] * ts[L.inputs[1]] / ts[L.index + 1]
+                    guard let d = Int8Requantization.quantizeMultiplier(Double(f)) else { throw PlanError.underivable(layer: L.index, channel: 0, real: Double(f)) }
+                    if d.multiplier != Int(p.outputMultiplier) || d.shift != Int(p.outputShift) {
+                        red.append(Rederived(layer: L.index, channel: 0, model: (Int(p.outputMultiplier), Int(p.outputShift)), derived: d))
+                    }
+                    var q = p
+                    q.outputMultiplier = Int32(d.multiplier); q.outputShift = Int32(d.shift)
+                    mulPlan = q
+                }
+            }
+            means.append(meanPlan); muls.append(mulPlan)
             var addPlan: Int8AddPlan? = nil
             if case .add(let p) = L.kind {
                 addPlan = p
@@ -98,7 +157,7 @@ public struct Int8RequantizationPlan: Sendable {
             var row: [Int8ChannelRequantization] = [], fsRow: [Float] = []
             for c in w.m.indices {
                 let m0 = Int(w.m[c]), sh = Int(w.s[c])
-                let sw: Float = stated ? Float(w.fs![c]) : Float(Double(m0) * Double(sign: .plus, exponent: sh - 31, significand: 1))
+                let sw: Float = stated ? Float(w.fs![c]) : Float(Double(m0) * Double(sign: .plus, exponent: sh - 31, significand: 1) / Double(sIn))
                 let sc = Int8ChannelScales(input: sIn, filter: sw, output: sOut)
                 var q = (multiplier: m0, shift: sh)
                 if multipliers == .fromScales {
@@ -120,5 +179,7 @@ public struct Int8RequantizationPlan: Sendable {
         self.multipliers = multipliers
         self.rederived = red
         self.add = adds
+        self.mean = means
+        self.mul = muls
     }
 }

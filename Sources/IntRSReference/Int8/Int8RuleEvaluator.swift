@@ -23,7 +23,8 @@ public enum Int8RuleError: Error, CustomStringConvertible, Equatable {
 /// plan's per-channel parameters; pools, reshape and flatten are rule-independent (TFLite reference
 /// semantics, `ReferenceInt8Ops`); Add is defined for the two TOSA rules (with the plan's parameters: the model's,
 /// or with a `.fromScales` plan those LiteRT derives from the scales) and
-/// `notDefined` for the others. With `.doubleRounding` / `.singleRounding` and a `.model` plan this equals
+/// `notDefined` for the others; mean likewise; mul for every rule (the product of the offsets is requantized as
+/// an accumulator, the float rules with the scales S_a, S_b, S_out in the roles S_in, S_w, S_out). With `.doubleRounding` / `.singleRounding` and a `.model` plan this equals
 /// `ReferenceInt8Evaluator` on a model of that rounding (tested).
 public enum Int8RuleEvaluator {
     /// The element context of a requantizing layer: the accumulator and channel of every output element.
@@ -82,14 +83,32 @@ public enum Int8RuleEvaluator {
             guard rule == .doubleRounding || rule == .singleRounding else {
                 throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
             }
-            return LayerTrace(output: try ReferenceInt8Ops.mean(p, input: x, inputZeroPoint: z, outputZeroPoint: zo,
+            return LayerTrace(output: try ReferenceInt8Ops.mean(plan.mean[L.index] ?? p, input: x, inputZeroPoint: z, outputZeroPoint: zo,
                                                                 rounding: rule == .doubleRounding ? .double : .single, layer: L.index),
                               accumulators: nil, channels: nil)
         case .mul(let p):
             guard rule == .doubleRounding || rule == .singleRounding else {
-                throw Int8RuleError.notDefined(rule: rule.rawValue, op: L.op, layer: L.index)
+                // The other rules: the product v = (x_a - Z_a)(x_b - Z_b) is the accumulator, requantized with the
+                // plan's (M0, shift) (exact rules) or with the float32 scales in the roles S_in = S_a, S_w = S_b,
+                // S_out (float rules: float32-half-even is rint(float(v) * (S_a * S_b / S_out in binary32)), an
+                // fp32 requantisation of the product as XNNPACK's qs8 vmul kernels do it).
+                let q = plan.mul[L.index] ?? p
+                let ch = Int8ChannelRequantization(multiplier: Int(q.outputMultiplier), shift: Int(q.outputShift),
+                                                   scales: Int8ChannelScales(input: plan.tensorScales[L.inputs[0]], filter: plan.tensorScales[L.inputs[1]],
+                                                                             output: plan.tensorScales[L.index + 1]))
+                let b = t[L.inputs[1]], zb = Int(net.tensorZeroPoints[L.inputs[1]])
+                let pairs = ReferenceInt8Ops.operandPairs(q.broadcast, count: q.count)
+                var out = [Int](repeating: 0, count: q.count), acc = out
+                for e in 0..<q.count {
+                    acc[e] = (x[pairs[e].0] - z) * (b[pairs[e].1] - zb)
+                    guard let r = Int8Requantization.apply(rule, acc[e], ch) else {
+                        throw Int8RuleError.outOfDomain(rule: rule.rawValue, layer: L.index, element: e, value: "\(acc[e])")
+                    }
+                    out[e] = min(max(zo + r, Int(L.activationMin)), Int(L.activationMax))
+                }
+                return LayerTrace(output: out, accumulators: nil, channels: nil)
             }
-            let out = try ReferenceInt8Ops.mul(p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
+            let out = try ReferenceInt8Ops.mul(plan.mul[L.index] ?? p, a: x, b: t[L.inputs[1]], zeroPointA: z, zeroPointB: Int(net.tensorZeroPoints[L.inputs[1]]),
                                                outputZeroPoint: zo, activationMin: L.activationMin, activationMax: L.activationMax,
                                                rounding: rule == .doubleRounding ? .double : .single, layer: L.index)
             return LayerTrace(output: out, accumulators: nil, channels: nil)
