@@ -1,5 +1,5 @@
 // ChaCha20 keystream words (include/intrs_noise.h): the portable core (RFC 8439 §2.3, one block at a time)
-// and the two drivers, which cut the requested blocks into calls of the path's core (width 1, 8 or 16 blocks)
+// and the three drivers (two for words, one for the table sampler's samples), which cut the requested blocks into calls of the path's core (width 1, 8 or 16 blocks)
 // and copy each block's words (partial at the end of a request) to their place.
 #include <string.h>
 #include "CIntRSKernels.h"
@@ -109,4 +109,35 @@ void intrs_chacha20_streams(intrs_kernel_path path, const uint32_t key[8], const
             memcpy(out + s * words + at, tmp + 16 * l, (left < 16 ? left : 16) * sizeof(uint32_t));
         }
     }
+}
+
+size_t intrs_table_fill(intrs_kernel_path path, const uint32_t key[8], const uint32_t nonce[3], uint32_t counter, size_t count,
+                        const uint32_t *hi, size_t hi_count, const uint32_t *guide, uint32_t guide_shift, int32_t min_value,
+                        int32_t *out) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (path == INTRS_KERNEL_AVX2)
+        return intrs_table_fill_avx2(key, nonce, counter, count, hi, hi_count, guide, guide_shift, min_value, out);
+    if (path == INTRS_KERNEL_AVX512_VNNI)
+        return intrs_table_fill_avx512(key, nonce, counter, count, hi, hi_count, guide, guide_shift, min_value, out);
+#endif
+    intrs_chacha_core core;
+    int width;
+    pick(path, &core, &width);
+    intrs_chacha_lanes lanes;
+    for (int l = 0; l < 16; l++) {
+        lanes.nonce0[l] = nonce[0];
+        lanes.nonce1[l] = nonce[1];
+        lanes.nonce2[l] = nonce[2];
+    }
+    uint32_t words[16 * 16];
+    const size_t chunk = (size_t)width * 16;
+    uint32_t c = counter;
+    for (size_t done = 0; done < count; done += chunk, c += (uint32_t)width) {
+        for (int l = 0; l < width; l++) lanes.counter[l] = c + (uint32_t)l;  // wraps mod 2^32
+        core(key, &lanes, words);
+        const size_t n = count - done < chunk ? count - done : chunk;
+        const size_t r = intrs_table_sample_words(words, n, hi, hi_count, guide, guide_shift, min_value, out + done);
+        if (r < n) return done + r;
+    }
+    return count;
 }

@@ -25,6 +25,13 @@ void intrs_chacha20_core_portable(const uint32_t key[8], const intrs_chacha_lane
 void intrs_chacha20_core_avx2(const uint32_t key[8], const intrs_chacha_lanes *in, uint32_t *out);
 /// 16 blocks per call (width 16), AVX-512F.
 void intrs_chacha20_core_avx512(const uint32_t key[8], const intrs_chacha_lanes *in, uint32_t *out);
+/// intrs_table_fill (intrs_noise.h) on the AVX2 path: ChaCha20 rounds of one 8-block batch interleaved with the
+/// table lookups of the previous batch's words (same samples, same return value).
+size_t intrs_table_fill_avx2(const uint32_t key[8], const uint32_t nonce[3], uint32_t counter, size_t count, const uint32_t *hi,
+                             size_t hi_count, const uint32_t *guide, uint32_t guide_shift, int32_t min_value, int32_t *out);
+/// The same on the AVX512_VNNI path (AVX-512F, 16-block batches).
+size_t intrs_table_fill_avx512(const uint32_t key[8], const uint32_t nonce[3], uint32_t counter, size_t count, const uint32_t *hi,
+                               size_t hi_count, const uint32_t *guide, uint32_t guide_shift, int32_t min_value, int32_t *out);
 #endif
 
 #endif

@@ -23,10 +23,24 @@ struct BenchSamplersCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "CPU seconds per fast measurement (default 1).") var seconds: Double = 1
     @Option(parsing: .unconditional, help: "Samples per reference measurement (default 20000).") var referenceSamples: Int = 20_000
-    @Option(help: "Only the rows whose name contains this text (e.g. CKS, table, chacha).") var only: String?
+    @Option(help: ArgumentHelp(
+        "Only the rows whose full name contains this text (case-sensitive; repeat for several; --list prints the names).",
+        discussion: "E.g. --only 'avx2 ChaCha20' for the batched table rows on the AVX2 kernel, --only 'fast CKS', or a whole row name for that row alone."))
+    var only: [String] = []
+    @Flag(help: "Print the names of the rows (after --only) without measuring.") var list = false
     @Flag(help: "Print the result as JSON.") var json = false
 
-    func wanted(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
+    /// The rows `--only` selects, in order: every name that contains at least one of `only` (a plain, case-sensitive
+    /// substring test on the row's full name, as printed; no `only` selects all). Throws a ValidationError naming
+    /// each `--only` value that matches no row, so that a typo cannot silently measure nothing.
+    static func selectedRows(_ names: [String], only: [String]) throws -> [String] {
+        guard !only.isEmpty else { return names }
+        let unmatched = only.filter { o in !names.contains { $0.contains(o) } }
+        guard unmatched.isEmpty else {
+            throw ValidationError("--only \(unmatched.map { "'\($0)'" }.joined(separator: ", ")): matches no row (intrs bench samplers --list prints the names)")
+        }
+        return names.filter { n in only.contains { n.contains($0) } }
+    }
 
     struct Row: Encodable {
         var name: String
@@ -97,58 +111,81 @@ struct BenchSamplersCommand: ParsableCommand {
     func run() throws {
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds \(seconds): must be in (0, 3600]") }
         guard referenceSamples >= 100 else { throw ValidationError("--reference-samples \(referenceSamples): must be >= 100") }
-        var rows: [Row] = []
+        // The plan: every row's name and how to measure it, so that --only selects on full names before anything runs.
+        var plan: [(name: String, measure: () throws -> Row)] = []
         // ChaCha20 words per second.
-        if wanted("chacha20 words") {
+        plan.append(("chacha20 words (fast stream)", {
             let (wps, _, wwps) = measure(seconds, samplesPerStream: 4096) { s in Int32(truncatingIfNeeded: s.nextWord()) }
-            rows.append(Row(name: "chacha20 words (fast stream)", samplesPerSecond: wps, wordsPerSample: 1, wallSamplesPerSecond: wwps))
-        }
+            return Row(name: "chacha20 words (fast stream)", samplesPerSecond: wps, wordsPerSample: 1, wallSamplesPerSecond: wwps)
+        }))
         // ChaCha20 words from the kernels of CIntRSKernels (FastChaCha20), one stream, on each kernel path.
-        for path in Int8KernelPath.supported where wanted("chacha20 words (\(path.rawValue) kernel)") {
-            let key = Self.seed.keyWords
-            let buf = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
-            defer { buf.deallocate() }
-            let (wps, wwps) = measureBatch(seconds, samplesPerStream: 1) { id, out in
-                FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: 4096, path: path, into: buf)
-                out[0] = Int32(truncatingIfNeeded: buf[4095])
-            }
-            rows.append(Row(name: "chacha20 words (\(path.rawValue) kernel)", samplesPerSecond: wps * 4096, wordsPerSample: 1,
-                            wallSamplesPerSecond: wwps * 4096))
-        }
-        for (fam, s2) in [(NoiseFamily.discreteGaussian, "4"), (.discreteGaussian, "65025/16"), (.roundedGaussian, "65025/16")] where wanted("table") {
-            let law = try TableLaw(family: fam, sigma2: Rational(s2)!, bits: 64)
-            let fast = try FastTableSampler(table: law.noiseTable)
-            let (r, w, rw) = measure(seconds) { fast.sample(&$0) }
-            rows.append(Row(name: "fast table \(fam.rawValue) sigma2=\(s2) b=64", samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw, tableBytes: law.noiseTable.runtimeMemoryBytes))
-            // The batch form: words from the ChaCha20 kernel of each path, then one guide lookup per word.
-            let key = Self.seed.keyWords
-            for path in Int8KernelPath.supported {
-                let (br, brw) = measureBatch(seconds) { id, out in
-                    fast.fill(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
+        for path in Int8KernelPath.supported {
+            let name = "chacha20 words (\(path.rawValue) kernel)"
+            plan.append((name, {
+                let key = Self.seed.keyWords
+                let buf = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+                defer { buf.deallocate() }
+                let (wps, wwps) = measureBatch(seconds, samplesPerStream: 1) { id, out in
+                    FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: 4096, path: path, into: buf)
+                    out[0] = Int32(truncatingIfNeeded: buf[4095])
                 }
-                rows.append(Row(name: "fast table batched (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64", samplesPerSecond: br,
-                                wordsPerSample: w, wallSamplesPerSecond: brw, tableBytes: law.noiseTable.runtimeMemoryBytes))
+                return Row(name: name, samplesPerSecond: wps * 4096, wordsPerSample: 1, wallSamplesPerSecond: wwps * 4096)
+            }))
+        }
+        for (fam, s2) in [(NoiseFamily.discreteGaussian, "4"), (.discreteGaussian, "65025/16"), (.roundedGaussian, "65025/16")] {
+            let law = { try TableLaw(family: fam, sigma2: Rational(s2)!, bits: 64) }
+            let name = "fast table \(fam.rawValue) sigma2=\(s2) b=64"
+            plan.append((name, {
+                let law = try law()
+                let fast = try FastTableSampler(table: law.noiseTable)
+                let (r, w, rw) = measure(seconds) { fast.sample(&$0) }
+                return Row(name: name, samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw, tableBytes: law.noiseTable.runtimeMemoryBytes)
+            }))
+            // The batch form: the table sampler fused with the ChaCha20 kernel of each path (intrs_table_fill).
+            for path in Int8KernelPath.supported {
+                let bname = "fast table batched (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64"
+                plan.append((bname, {
+                    let law = try law()
+                    let fast = try FastTableSampler(table: law.noiseTable)
+                    let key = Self.seed.keyWords
+                    let (br, brw) = measureBatch(seconds) { id, out in
+                        fast.fill(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
+                    }
+                    // One word per sample unless a word ties (probability < 2^-20 at b = 64).
+                    return Row(name: bname, samplesPerSecond: br, wordsPerSample: 1, wallSamplesPerSecond: brw,
+                               tableBytes: law.noiseTable.runtimeMemoryBytes)
+                }))
             }
             if s2 == "65025/16" && fam == .discreteGaussian {
-                let ref = ReferenceTableSampler(law: law)
-                let (rr, rw, rrw) = measure(seconds / 2, samplesPerStream: 256) { Int32(ref.sample(&$0)) }
-                rows.append(Row(name: "reference table \(fam.rawValue) sigma2=\(s2) b=64", samplesPerSecond: rr, wordsPerSample: rw, wallSamplesPerSecond: rrw))
+                let rname = "reference table \(fam.rawValue) sigma2=\(s2) b=64"
+                plan.append((rname, {
+                    let ref = ReferenceTableSampler(law: try law())
+                    let (rr, rw, rrw) = measure(seconds / 2, samplesPerStream: 256) { Int32(ref.sample(&$0)) }
+                    return Row(name: rname, samplesPerSecond: rr, wordsPerSample: rw, wallSamplesPerSecond: rrw)
+                }))
             }
         }
         for s2 in ["4", "65025/16"] {
             let v = Rational(s2)!
             let fastName = "fast CKS discrete-gaussian sigma2=\(s2)", refName = "reference CKS discrete-gaussian sigma2=\(s2)"
-            if wanted(fastName) {
+            plan.append((fastName, {
                 let fast = try FastDiscreteGaussianSampler(sigma2Numerator: UInt64(v.numerator.asInt!), sigma2Denominator: UInt64(v.denominator.asInt!))
                 let (r, w, rw) = measure(seconds) { fast.sample(&$0) }
-                rows.append(Row(name: fastName, samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw))
-            }
-            if wanted(refName) {
+                return Row(name: fastName, samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw)
+            }))
+            plan.append((refName, {
                 let ref = try ReferenceDiscreteGaussianSampler(sigma2: v)
                 let (rr, rw, rrw) = measure(seconds / 2, samplesPerStream: 128) { Int32(ref.sample(&$0).asInt!) }
-                rows.append(Row(name: refName, samplesPerSecond: rr, wordsPerSample: rw, wallSamplesPerSecond: rrw))
-            }
+                return Row(name: refName, samplesPerSecond: rr, wordsPerSample: rw, wallSamplesPerSecond: rrw)
+            }))
         }
+        let chosen = Set(try Self.selectedRows(plan.map(\.name), only: only))
+        if list {
+            for p in plan where chosen.contains(p.name) { print(p.name) }
+            return
+        }
+        var rows: [Row] = []
+        for p in plan where chosen.contains(p.name) { rows.append(try p.measure()) }
         if json {
             FileHandle.standardOutput.write(try CanonicalJSON.encode(rows))
             return

@@ -1,8 +1,9 @@
 import Testing
+import CIntRSKernels
 import IntRSCore
 import IntRSExact
 import IntRSReference
-import IntRSRuntime
+@testable import IntRSRuntime
 
 /// The ChaCha20 kernels of CIntRSKernels (`FastChaCha20`) on every kernel path this CPU runs, against
 /// RFC 8439 (§2.3.2 and Appendix A.1, `ChaCha20KnownAnswers`) and against the Swift definition
@@ -152,5 +153,68 @@ import IntRSRuntime
         var s = ChaChaStream(seed: seed, id: StreamID(example: 3, phase: 2, index: 0))
         for _ in 0..<64 { _ = tying.sample(&s) }
         #expect(s.wordsConsumed > 64, "the tying table should make stream 0 consume extra words")
+    }
+
+    /// A random sorted `hi` (m entries, the last UINT32_MAX) and a guide of 2^gBits entries (guide_shift 32 - gBits;
+    /// gBits 0 is the one-entry guide, shift 32): guide[j] = the smallest i with hi[i] >= j 2^shift. `tieWords`
+    /// become entries of hi, so that those words tie.
+    static func table(_ rng: inout Rng, m: Int, gBits: Int, tieWords: [UInt32]) -> (hi: [UInt32], guide: [UInt32], shift: UInt32) {
+        var hi = (0..<max(0, m - 1 - tieWords.count)).map { _ in rng.next() } + tieWords
+        hi.sort()
+        hi.append(UInt32.max)
+        let shift = UInt32(32 - gBits)
+        let guide = (0..<(1 << gBits)).map { j -> UInt32 in
+            let bound = UInt64(j) << UInt64(shift)
+            return UInt32(hi.firstIndex { UInt64($0) >= bound } ?? hi.count - 1)
+        }
+        return (hi, guide, shift)
+    }
+
+    /// `intrs_table_fill` (the sampler fused with the ChaCha20 core: on AVX2 the rounds of batch b interleaved with
+    /// the lookups of batch b - 1) against its definition, `intrs_chacha20_stream` + `intrs_table_sample_words`
+    /// (both tested against the specification above and in FastTableSamplerAgreementTests): same return value (the
+    /// first tie, or count) and same samples before it. Counts around the 128-word batches and 256-word AVX-512 calls,
+    /// counters across the 2^32 wrap, one-entry guides, and ties placed in the first, a middle and the last batch,
+    /// on its last word, and just past the request inside the last batch (which must not count).
+    @Test("intrs_table_fill equals stream words + intrs_table_sample_words, ties at chosen positions", arguments: Int8KernelPath.supported)
+    func tableFillFused(_ path: Int8KernelPath) {
+        var rng = Rng()
+        let counts = [0, 1, 15, 16, 127, 128, 129, 255, 256, 257, 383, 1000, 1024, 1029]
+        var tiedInside = 0, tiedOnlyPast = 0
+        for trial in 0 ..< 60 {
+            let key = rng.key()
+            let nonce = [rng.next(), rng.next(), rng.next()]
+            let counter: UInt32 = trial % 3 == 0 ? UInt32.max - UInt32(rng.below(20)) : UInt32(rng.below(1 << 20))
+            let count = trial < counts.count * 2 ? counts[trial % counts.count] : rng.below(1500)
+            // The stream's words, 300 past the request (ties there must not count).
+            var words = [UInt32](repeating: 0, count: count + 300)
+            words.withUnsafeMutableBufferPointer {
+                FastChaCha20.words(key: key, nonce: SIMD3(nonce), fromBlock: counter, count: count + 300, path: .portable, into: $0.baseAddress!)
+            }
+            let tieAt: [Int]
+            switch trial % 5 {
+            case 0: tieAt = []
+            case 1: tieAt = [count + 1, count + 7].filter { ($0 / 128) == (count / 128) }  // past the request, same batch
+            case 2: tieAt = [count - 1]
+            case 3: tieAt = [200, 130, 129, 128, 127]
+            default: tieAt = [rng.below(max(count, 1)), rng.below(count + 300)]
+            }
+            let ties = tieAt.filter { $0 >= 0 && $0 < count + 300 }.map { words[$0] }
+            let m = [1, 2, 48, 1147, 4000][trial % 5]
+            let gBits = m == 1 ? 0 : [0, 1, 7, 11, 12][(trial / 5) % 5]
+            let t = Self.table(&rng, m: max(m, ties.count + 1), gBits: gBits, tieWords: ties)
+            let minValue = Int32(rng.below(2000)) - 1000
+            var want = [Int32](repeating: 0, count: max(count, 1)), got = [Int32](repeating: 0, count: max(count, 1))
+            let r0 = intrs_table_sample_words(words, count, t.hi, t.hi.count, t.guide, t.shift, minValue, &want)
+            if r0 < count { tiedInside += 1 } else if tieAt.contains(where: { $0 >= count }) { tiedOnlyPast += 1 }
+            var k = key
+            let r1 = withUnsafeBytes(of: &k) { kp in
+                intrs_table_fill(path.c, kp.baseAddress!.assumingMemoryBound(to: UInt32.self), nonce, counter, count, t.hi, t.hi.count,
+                                 t.guide, t.shift, minValue, &got)
+            }
+            #expect(r1 == r0, "path \(path) trial \(trial): count \(count), ties at \(tieAt), m \(m): returned \(r1), want \(r0)")
+            #expect(Array(got[0 ..< min(r0, r1)]) == Array(want[0 ..< min(r0, r1)]), "path \(path) trial \(trial): samples before \(r0)")
+        }
+        #expect(tiedInside >= 15 && tiedOnlyPast >= 5, "the cases should tie inside the request and past it: \(tiedInside), \(tiedOnlyPast)")
     }
 }

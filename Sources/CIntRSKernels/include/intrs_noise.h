@@ -43,6 +43,16 @@ void intrs_chacha20_streams(intrs_kernel_path path, const uint32_t key[8], const
 size_t intrs_table_sample_words(const uint32_t *words, size_t count, const uint32_t *hi, size_t hi_count,
                                 const uint32_t *guide, uint32_t guide_shift, int32_t min_value, int32_t *out);
 
+/// The table sampler on one stream's keystream: the result of intrs_chacha20_stream(path, key, nonce, counter,
+/// count, words) followed by intrs_table_sample_words(words, count, hi, hi_count, guide, guide_shift, min_value,
+/// out), without the words buffer: same samples in out[0 .. r), same return value r (count, or the index of the
+/// first word that ties with a threshold's top word). On the AVX2 and AVX512_VNNI paths the ChaCha20 rounds of one
+/// 8- or 16-block batch run interleaved with the lookups of the previous batch's words (chacha20_avx2.c); the
+/// portable path computes one block at a time into a stack buffer and runs the plain loop on it.
+size_t intrs_table_fill(intrs_kernel_path path, const uint32_t key[8], const uint32_t nonce[3], uint32_t counter, size_t count,
+                        const uint32_t *hi, size_t hi_count, const uint32_t *guide, uint32_t guide_shift, int32_t min_value,
+                        int32_t *out);
+
 #ifdef __cplusplus
 }
 #endif

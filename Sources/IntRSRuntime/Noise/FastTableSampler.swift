@@ -117,14 +117,27 @@ extension FastTableSampler {
 
     /// The first `count` samples of the stream (seed, id) (`key` = `seed.keyWords`) into `out[0 ..< count]`,
     /// from words computed on `path`. Equals `count` calls of ``sample(_:)`` on `ChaChaStream(seed:id:)`.
-    /// Traps if count > 2^36 (more than the stream has).
+    /// One C call (`intrs_table_fill`): on the AVX2 and AVX-512 paths the ChaCha20 rounds of one 8- or 16-block
+    /// batch run interleaved with the lookups of the previous batch's words; the portable path computes a block
+    /// at a time into a stack buffer. Traps if count > 2^36 (more than the stream has).
     public func fill(seed: Seed, key: SIMD8<UInt32>, id: StreamID, count: Int, path: Int8KernelPath = .selected,
                      into out: UnsafeMutablePointer<Int32>) {
-        precondition(count >= 0 && count <= 1 << 36, "FastTableSampler.fill: count must be in 0 ... 2^36")
-        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
-        defer { words.deallocate() }
-        FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: count, path: path, into: words)
-        if !sampleWords(words, count: count, into: out) {
+        precondition(count >= 0 && count <= 1 << 36 && path.isSupported,
+                     "FastTableSampler.fill: count must be in 0 ... 2^36 and the path supported")
+        var k = key
+        var n = SIMD4<UInt32>(id.nonceWords[0], id.nonceWords[1], id.nonceWords[2], 0)
+        let done = withUnsafeBytes(of: &k) { kp in
+            withUnsafeBytes(of: &n) { np in
+                hi.withUnsafeBufferPointer { h in
+                    guide.withUnsafeBufferPointer { g in
+                        intrs_table_fill(path.c, kp.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                         np.baseAddress!.assumingMemoryBound(to: UInt32.self), 0, count, h.baseAddress, h.count,
+                                         g.baseAddress, guideShift, minValue, out)
+                    }
+                }
+            }
+        }
+        if done != count {
             var s = ChaChaStream(seed: seed, id: id)
             for i in 0..<count { out[i] = sample(&s) }
         }
