@@ -90,7 +90,7 @@ A2 void intrs_chacha20_core_avx2(const uint32_t key[8], const intrs_chacha_lanes
 
 /// One word of the table sampler: the loop of intrs_table_sample_words without its early exit (the index k, with
 /// *tie set when hi[k] == w). The first step of the scan is a conditional increment, not a branch (a branch here
-/// mispredicts often and the flush also discards the ChaCha20 rounds in flight; measured +30% for the whole).
+/// mispredicts often and the flush also discards the ChaCha20 rounds in flight; measured +10% for the whole).
 static inline uint32_t table_index(uint32_t w, const uint32_t *hi, const uint32_t *guide, uint32_t shift, uint32_t *tie) {
     uint32_t k = guide[(uint64_t)w >> shift];  // shift 32 (a one-entry guide): index 0
     k += hi[k] < w;

@@ -16,7 +16,8 @@ struct BenchSamplersCommand: ParsableCommand {
         numbers hold on a shared machine; the wall-clock rate is printed too; one sample = one
         integer noise coordinate in grid units) on one thread, each sampler drawing from consecutive streams of a fixed seed, in one run so the ratios
         are comparable. Also reports ChaCha20 words per second, mean words per sample and table memory
-        (bytes per law). Goals: fast table >= 1e8/s (< 3e7/s is a defect; batched on the AVX2 or AVX-512 ChaCha20 kernel
+        (bytes per law). --rounds N alternates the selected rows N times (medians and every round printed).
+        Goals: fast table >= 1e8/s (< 3e7/s is a defect; batched on the AVX2 or AVX-512 ChaCha20 kernel
         >= 3e8/s), fast CKS >= 1e7/s at
         sigma2 = 4 and 65025/16. Build with `swift build -c release`.
         """)
@@ -27,6 +28,8 @@ struct BenchSamplersCommand: ParsableCommand {
         "Only the rows whose full name contains this text (case-sensitive; repeat for several; --list prints the names).",
         discussion: "E.g. --only 'avx2 ChaCha20' for the batched table rows on the AVX2 kernel, --only 'fast CKS', or a whole row name for that row alone."))
     var only: [String] = []
+    @Option(parsing: .unconditional, help: "Measure the selected rows this many times, alternating (round-robin), and report each row's median and every round (default 1).")
+    var rounds: Int = 1
     @Flag(help: "Print the names of the rows (after --only) without measuring.") var list = false
     @Flag(help: "Print the result as JSON.") var json = false
 
@@ -50,6 +53,8 @@ struct BenchSamplersCommand: ParsableCommand {
         /// Samples per wall-clock second (lower than samplesPerSecond when the machine is shared).
         var wallSamplesPerSecond: Double
         var tableBytes: Int?
+        /// With --rounds > 1: the per-CPU-second rate of every round (samplesPerSecond is their median).
+        var roundRates: [Double]?
     }
 
     static let seed = try! Seed(hex: "62656e6368000000000000000000000000000000000000000000000000000001")
@@ -110,6 +115,7 @@ struct BenchSamplersCommand: ParsableCommand {
 
     func run() throws {
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds \(seconds): must be in (0, 3600]") }
+        guard (1...100).contains(rounds) else { throw ValidationError("--rounds \(rounds): must be in 1 ... 100") }
         guard referenceSamples >= 100 else { throw ValidationError("--reference-samples \(referenceSamples): must be >= 100") }
         // The plan: every row's name and how to measure it, so that --only selects on full names before anything runs.
         var plan: [(name: String, measure: () throws -> Row)] = []
@@ -156,6 +162,20 @@ struct BenchSamplersCommand: ParsableCommand {
                                tableBytes: law.noiseTable.runtimeMemoryBytes)
                 }))
             }
+            // The previous two-pass form (words into a buffer, then the loop), for the side-by-side ratio.
+            for path in Int8KernelPath.supported where path != .portable {
+                let tname = "fast table two-pass (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64"
+                plan.append((tname, {
+                    let law = try law()
+                    let fast = try FastTableSampler(table: law.noiseTable)
+                    let key = Self.seed.keyWords
+                    let (br, brw) = measureBatch(seconds) { id, out in
+                        fast.fillTwoPass(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
+                    }
+                    return Row(name: tname, samplesPerSecond: br, wordsPerSample: 1, wallSamplesPerSecond: brw,
+                               tableBytes: law.noiseTable.runtimeMemoryBytes)
+                }))
+            }
             if s2 == "65025/16" && fam == .discreteGaussian {
                 let rname = "reference table \(fam.rawValue) sigma2=\(s2) b=64"
                 plan.append((rname, {
@@ -184,15 +204,37 @@ struct BenchSamplersCommand: ParsableCommand {
             for p in plan where chosen.contains(p.name) { print(p.name) }
             return
         }
-        var rows: [Row] = []
-        for p in plan where chosen.contains(p.name) { rows.append(try p.measure()) }
+        // Round-robin: every selected row once per round, so that a change in the machine's load hits all rows alike.
+        let chosenPlan = plan.filter { chosen.contains($0.name) }
+        var measured: [[Row]] = Array(repeating: [], count: chosenPlan.count)
+        for _ in 0..<rounds {
+            for (i, p) in chosenPlan.enumerated() { measured[i].append(try p.measure()) }
+        }
+        func median(_ v: [Double]) -> Double { let s = v.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
+        let rows: [Row] = measured.map { rs in
+            var r = rs[0]
+            guard rs.count > 1 else { return r }
+            r.samplesPerSecond = median(rs.map(\.samplesPerSecond))
+            r.wallSamplesPerSecond = median(rs.map(\.wallSamplesPerSecond))
+            r.wordsPerSample = median(rs.map(\.wordsPerSample))
+            r.roundRates = rs.map(\.samplesPerSecond)
+            return r
+        }
         if json {
             FileHandle.standardOutput.write(try CanonicalJSON.encode(rows))
             return
         }
-        print("sampler\tsamples/s (per CPU second)\tsamples/s (wall)\twords/sample\ttable bytes")
+        print("sampler\tsamples/s (per CPU second\(rounds > 1 ? ", median" : ""))\tsamples/s (wall)\twords/sample\ttable bytes\(rounds > 1 ? "\tper CPU second, each round" : "")")
         for r in rows {
-            print("\(r.name)\t\(String(format: "%.3g", r.samplesPerSecond))\t\(String(format: "%.3g", r.wallSamplesPerSecond))\t\(String(format: "%.2f", r.wordsPerSample))\t\(r.tableBytes.map(String.init) ?? "-")")
+            let each = r.roundRates.map { "\t" + $0.map { String(format: "%.3g", $0) }.joined(separator: " ") } ?? ""
+            print("\(r.name)\t\(String(format: "%.3g", r.samplesPerSecond))\t\(String(format: "%.3g", r.wallSamplesPerSecond))\t\(String(format: "%.2f", r.wordsPerSample))\t\(r.tableBytes.map(String.init) ?? "-")\(each)")
+        }
+        // Fused / two-pass table sampler, per path and law, from the same run.
+        for f in rows where f.name.hasPrefix("fast table batched (") {
+            let twoPass = f.name.replacingOccurrences(of: "fast table batched (", with: "fast table two-pass (")
+            if let t = rows.first(where: { $0.name == twoPass }) {
+                print("ratio \(f.name) / two-pass: \(String(format: "%.2f", f.samplesPerSecond / t.samplesPerSecond))x")
+            }
         }
         let cksFast = rows.filter { $0.name.hasPrefix("fast CKS") }, cksRef = rows.filter { $0.name.hasPrefix("reference CKS") }
         for (f, r) in zip(cksFast, cksRef) { print("ratio fast/reference (\(f.name.dropFirst(9))): \(String(format: "%.0f", f.samplesPerSecond / r.samplesPerSecond))x") }

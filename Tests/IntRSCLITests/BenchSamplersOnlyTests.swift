@@ -36,6 +36,14 @@ import IntRSRuntime
         #expect(f?.exitCode == 64 && f?.message.contains("'no such row'") == true, "\(String(describing: f))")
     }
 
+    @Test("--rounds outside 1 ... 100 is refused by name")
+    func roundsRange() {
+        for v in ["0", "101"] {
+            let f = CLITest.failure(["bench", "samplers", "--rounds", v, "--list"])
+            #expect(f?.exitCode == 64 && f?.message.contains("--rounds \(v)") == true, "\(String(describing: f))")
+        }
+    }
+
     @Test("--list prints the selected rows of this machine without measuring")
     func listRuns() {
         #expect(CLITest.failure(["bench", "samplers", "--only", "table", "--list"]) == nil)

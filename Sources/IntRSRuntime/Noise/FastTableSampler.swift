@@ -143,6 +143,21 @@ extension FastTableSampler {
         }
     }
 
+    /// The two-pass form that ``fill(seed:key:id:count:path:into:)`` replaced (all `count` words of the stream into a
+    /// heap buffer by `FastChaCha20.words`, then the C loop `intrs_table_sample_words` over them). Same samples;
+    /// kept for `intrs bench samplers`, whose "two-pass" rows measure it beside the fused form in one run.
+    public func fillTwoPass(seed: Seed, key: SIMD8<UInt32>, id: StreamID, count: Int, path: Int8KernelPath = .selected,
+                            into out: UnsafeMutablePointer<Int32>) {
+        precondition(count >= 0 && count <= 1 << 36, "FastTableSampler.fillTwoPass: count must be in 0 ... 2^36")
+        let words = UnsafeMutablePointer<UInt32>.allocate(capacity: max(count, 1))
+        defer { words.deallocate() }
+        FastChaCha20.words(key: key, nonce: id.nonceWords, fromBlock: 0, count: count, path: path, into: words)
+        if !sampleWords(words, count: count, into: out) {
+            var s = ChaChaStream(seed: seed, id: id)
+            for i in 0..<count { out[i] = sample(&s) }
+        }
+    }
+
     public func fillStreams(seed: Seed, key: SIMD8<UInt32>, example: UInt32, phase: UInt32, firstIndex: UInt32, count: Int,
                             path: Int8KernelPath, into out: UnsafeMutableBufferPointer<Int32>) {
         let d = out.count / count
