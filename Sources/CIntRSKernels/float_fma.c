@@ -1,14 +1,16 @@
-// The float32 baseline's FMA micro-kernel (x86-64 with AVX2 and FMA): __attribute__((target("avx2,fma"))) on the
-// function, so the package keeps its default flags; called only when the CPU check found AVX2 and FMA (or
-// INTRS_FLOAT_KERNEL=fma forced it). Each lane of each accumulator is one fma chain in increasing k from +0,
-// exactly the portable kernel's fmaf chain (include/CIntRSFloatKernels.h).
+// The float32 baseline's vector micro-kernels (x86-64): FMA (AVX2 + FMA, 6 rows x 16 channels in 12 ymm) and
+// AVX512 (AVX-512F, 8 rows x 16 channels in 8 zmm). Each is compiled with __attribute__((target(...))) on the
+// function, so the package keeps its default flags, and is called only when the CPU check found its features (or
+// INTRS_FLOAT_KERNEL forced it). Each lane of each accumulator is one fma chain in increasing k from +0,
+// exactly the portable kernel's fmaf chain (include/CIntRSFloatKernels.h). The row loops are written once over
+// arrays of vectors and fully unrolled, so the accumulators stay in registers.
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #include "CIntRSFloatKernels.h"
 
-/// 6 rows x 16 channels: 12 ymm accumulators; per k, two weight loads, six broadcasts, twelve vfmadd231ps.
-/// Full panels write act(bias + acc) straight to the output rows.
 #define FATTR __attribute__((target("avx2,fma")))
+#define ZATTR __attribute__((target("avx512f,avx2,fma")))
+#define UNROLL _Pragma("clang loop unroll(full)")
 
 /// act(bias + acc) on 8 lanes, the float operations of the scalar epilogue lane by lane (float_gemm.c):
 /// RELU x >= 0 ? x : 0 (ordered compare, so NaN gives 0), RELU6 then 6 < u ? 6 : u, RELU_N1_TO_1 likewise.
@@ -30,60 +32,77 @@ static inline FATTR __m256 f32_act8(__m256 x, int activation) {
     }
 }
 
-/// Stores one row of the tile: act(bias + acc) into out[0..16) when `out` is set, else the raw accumulators
-/// into tile[0..16) (the caller's scalar epilogue then runs).
-static inline FATTR void f32_store_row(__m256 c0, __m256 c1, const float *bias, int activation, float *out, float *tile) {
-    if (out) {
-        if (bias) {
-            c0 = _mm256_add_ps(_mm256_loadu_ps(bias), c0);
-            c1 = _mm256_add_ps(_mm256_loadu_ps(bias + 8), c1);
-        }
-        _mm256_storeu_ps(out, f32_act8(c0, activation));
-        _mm256_storeu_ps(out + 8, f32_act8(c1, activation));
-    } else {
-        _mm256_storeu_ps(tile, c0);
-        _mm256_storeu_ps(tile + 8, c1);
+/// The same on 16 lanes with AVX-512 masks (same compares, same selections).
+static inline ZATTR __m512 f32_act16(__m512 x, int activation) {
+    switch (activation) {
+    case INTRS_F32_ACT_RELU: return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ), x);
+    case INTRS_F32_ACT_RELU6: {
+        const __m512 six = _mm512_set1_ps(6.0f);
+        const __m512 u = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ), x);
+        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(six, u, _CMP_LT_OQ), u, six);
+    }
+    case INTRS_F32_ACT_RELU_N1_TO_1: {
+        const __m512 lo = _mm512_set1_ps(-1.0f), hi = _mm512_set1_ps(1.0f);
+        const __m512 u = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ), lo, x);
+        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(hi, u, _CMP_LT_OQ), u, hi);
+    }
+    default: return x;
     }
 }
 
-/// out: NULL, or MR row pointers of which the first `rows` are written (act(bias + acc), 16 channels each;
-/// bias NULL or 16 floats). Without `out`, the raw accumulators go to tile[MR][16].
-FATTR void intrs_k_f32_ukernel_fma(int k, const float *const a[INTRS_F32_MR], const float *w, float *tile,
-                                   float *const *out, int rows, const float *bias, int activation) {
-    const float *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3], *a4 = a[4], *a5 = a[5];
-    __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
-    __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
-    __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
-    __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
-    __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
-    __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
-    for (int p = 0; p < k; p++) {
-        const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
-        w += INTRS_F32_NR;
-        __m256 x = _mm256_broadcast_ss(a0 + p);
-        c00 = _mm256_fmadd_ps(x, w0, c00);
-        c01 = _mm256_fmadd_ps(x, w1, c01);
-        x = _mm256_broadcast_ss(a1 + p);
-        c10 = _mm256_fmadd_ps(x, w0, c10);
-        c11 = _mm256_fmadd_ps(x, w1, c11);
-        x = _mm256_broadcast_ss(a2 + p);
-        c20 = _mm256_fmadd_ps(x, w0, c20);
-        c21 = _mm256_fmadd_ps(x, w1, c21);
-        x = _mm256_broadcast_ss(a3 + p);
-        c30 = _mm256_fmadd_ps(x, w0, c30);
-        c31 = _mm256_fmadd_ps(x, w1, c31);
-        x = _mm256_broadcast_ss(a4 + p);
-        c40 = _mm256_fmadd_ps(x, w0, c40);
-        c41 = _mm256_fmadd_ps(x, w1, c41);
-        x = _mm256_broadcast_ss(a5 + p);
-        c50 = _mm256_fmadd_ps(x, w0, c50);
-        c51 = _mm256_fmadd_ps(x, w1, c51);
+/// a: MR row pointers, each row's K values laid out as `g` says (runs of g->seg_len floats, g->seg_stride apart);
+/// w: one packed 16-channel panel ([K][16]). out: NULL, or MR row pointers of which the first `rows` are
+/// written (act(bias + acc), 16 channels each; bias NULL or 16 floats). Without `out`, the raw accumulators of
+/// all MR rows go to tile[MR][16] (the caller's scalar epilogue then runs).
+FATTR void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR], const float *w,
+                                   float *tile, float *const *out, int rows, const float *bias, int activation) {
+    enum { MR = INTRS_F32_MR };
+    __m256 c[MR][2];
+    UNROLL for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+    for (int s = 0; s < g->segs; s++) {
+        const ptrdiff_t off = (ptrdiff_t)s * g->seg_stride;
+        for (int p = 0; p < g->seg_len; p++, w += INTRS_F32_NR) {
+            const __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
+            UNROLL for (int r = 0; r < MR; r++) {
+                const __m256 x = _mm256_broadcast_ss(a[r] + off + p);
+                c[r][0] = _mm256_fmadd_ps(x, w0, c[r][0]);
+                c[r][1] = _mm256_fmadd_ps(x, w1, c[r][1]);
+            }
+        }
     }
-    f32_store_row(c00, c01, bias, activation, out ? out[0] : NULL, tile + 0);
-    if (rows > 1) f32_store_row(c10, c11, bias, activation, out ? out[1] : NULL, tile + 16);
-    if (rows > 2) f32_store_row(c20, c21, bias, activation, out ? out[2] : NULL, tile + 32);
-    if (rows > 3) f32_store_row(c30, c31, bias, activation, out ? out[3] : NULL, tile + 48);
-    if (rows > 4) f32_store_row(c40, c41, bias, activation, out ? out[4] : NULL, tile + 64);
-    if (rows > 5) f32_store_row(c50, c51, bias, activation, out ? out[5] : NULL, tile + 80);
+    const __m256 b0 = bias ? _mm256_loadu_ps(bias) : _mm256_setzero_ps(), b1 = bias ? _mm256_loadu_ps(bias + 8) : b0;
+    UNROLL for (int r = 0; r < MR; r++) {
+        if (!out) {
+            _mm256_storeu_ps(tile + r * INTRS_F32_NR, c[r][0]);
+            _mm256_storeu_ps(tile + r * INTRS_F32_NR + 8, c[r][1]);
+        } else if (r < rows) {
+            _mm256_storeu_ps(out[r], f32_act8(bias ? _mm256_add_ps(b0, c[r][0]) : c[r][0], activation));
+            _mm256_storeu_ps(out[r] + 8, f32_act8(bias ? _mm256_add_ps(b1, c[r][1]) : c[r][1], activation));
+        }
+    }
+}
+
+/// As intrs_k_f32_ukernel_fma with INTRS_F32_MR_AVX512 rows and one zmm (16 channels) per row: per k one
+/// weight load and eight broadcast fmas (vfmadd231ps with a {1to16} memory operand).
+ZATTR void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
+                                      float *tile, float *const *out, int rows, const float *bias, int activation) {
+    enum { MR = INTRS_F32_MR_AVX512 };
+    __m512 c[MR];
+    UNROLL for (int r = 0; r < MR; r++) c[r] = _mm512_setzero_ps();
+    for (int s = 0; s < g->segs; s++) {
+        const ptrdiff_t off = (ptrdiff_t)s * g->seg_stride;
+        for (int p = 0; p < g->seg_len; p++, w += INTRS_F32_NR) {
+            const __m512 w0 = _mm512_loadu_ps(w);
+            UNROLL for (int r = 0; r < MR; r++) c[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][off + p]), w0, c[r]);
+        }
+    }
+    const __m512 b = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+    UNROLL for (int r = 0; r < MR; r++) {
+        if (!out) {
+            _mm512_storeu_ps(tile + r * INTRS_F32_NR, c[r]);
+        } else if (r < rows) {
+            _mm512_storeu_ps(out[r], f32_act16(bias ? _mm512_add_ps(b, c[r]) : c[r], activation));
+        }
+    }
 }
 #endif

@@ -1,27 +1,40 @@
-// The float32 baseline's GEMM driver, packing, patches and epilogue (shared by both paths), and the portable
-// micro-kernel. The FMA micro-kernel is in float_fma.c. Rounding contract: include/CIntRSFloatKernels.h.
+// The float32 baseline's GEMM driver, packing, patches and epilogue (shared by all paths), and the portable
+// micro-kernel. The FMA and AVX512 micro-kernels are in float_fma.c. Rounding contract: include/CIntRSFloatKernels.h.
 #include <math.h>
 #include <string.h>
 #include "CIntRSFloatKernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define INTRS_HAVE_FMA_PATH 1
-void intrs_k_f32_ukernel_fma(int k, const float *const a[INTRS_F32_MR], const float *w, float *tile,
+void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR], const float *w, float *tile,
                              float *const *out, int rows, const float *bias, int activation);
+void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
+                                float *tile, float *const *out, int rows, const float *bias, int activation);
 #else
 #define INTRS_HAVE_FMA_PATH 0
 #endif
 
+int intrs_f32_cpu_has_avx512(void) {
+#if INTRS_HAVE_FMA_PATH
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("avx512f");
+#else
+    return 0;
+#endif
+}
+
 /// The portable micro-kernel: tile[r][j] = the fma chain of row r against panel column j, in increasing k
-/// from +0 (fmaf: one rounding per product-and-add, as the FMA path's vfmadd231ps lane by lane).
-static void f32_ukernel_portable(int k, const float *const a[INTRS_F32_MR], const float *w, float *tile) {
+/// from +0 (fmaf: one rounding per product-and-add, as the vector paths' vfmadd231ps lane by lane).
+static void f32_ukernel_portable(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR], const float *w, float *tile) {
     float acc[INTRS_F32_MR][INTRS_F32_NR];
     memset(acc, 0, sizeof acc);
-    for (int p = 0; p < k; p++) {
-        const float *wp = w + (size_t)p * INTRS_F32_NR;
-        for (int r = 0; r < INTRS_F32_MR; r++) {
-            const float x = a[r][p];
-            for (int j = 0; j < INTRS_F32_NR; j++) acc[r][j] = fmaf(x, wp[j], acc[r][j]);
+    for (int s = 0; s < g->segs; s++) {
+        const ptrdiff_t off = (ptrdiff_t)s * g->seg_stride;
+        for (int p = 0; p < g->seg_len; p++, w += INTRS_F32_NR) {
+            for (int r = 0; r < INTRS_F32_MR; r++) {
+                const float x = a[r][off + p];
+                for (int j = 0; j < INTRS_F32_NR; j++) acc[r][j] = fmaf(x, w[j], acc[r][j]);
+            }
         }
     }
     memcpy(tile, acc, sizeof acc);
@@ -59,40 +72,44 @@ void intrs_f32_pack_weights(const float *w, int n, int k, float *packed) {
     }
 }
 
-/// The GEMM over rows given by pointers: out rows orow[i] (n floats each) from patch rows arow[i] (k floats).
-/// Every 16-channel panel (it stays in L1 while the rows pass), then row tiles of MR (a short last tile repeats
-/// its last row and drops the copies). The order of the tiles changes no output (each is its own fma chain).
+/// The GEMM over rows given by pointers: out rows orow[i] (n floats each) from patch rows arow[i] (K floats laid
+/// out as `g` says).
+/// Every 16-channel panel (it stays in L1 while the rows pass), then row tiles of the path's MR (a short last tile
+/// repeats its last row and drops the copies). The order of the tiles changes no output (each is its own fma chain).
 static void f32_gemm_rows(intrs_float_kernel_path path, const float *const *arow, float *const *orow, int m,
-                          const float *packed, int k, int n, const float *bias, int activation) {
-    float tile[INTRS_F32_MR * INTRS_F32_NR];
+                          const float *packed, const intrs_f32_rowk *g, int n, const float *bias, int activation) {
+    const int k = g->segs * g->seg_len;
+    float tile[INTRS_F32_MR_MAX * INTRS_F32_NR];
     const int n_pad = (n + 15) & ~15;
+    const int mr = path == INTRS_FLOAT_KERNEL_AVX512 ? INTRS_F32_MR_AVX512 : INTRS_F32_MR;
     for (int c0 = 0; c0 < n_pad; c0 += INTRS_F32_NR) {
         const float *panel = packed + (size_t)k * (size_t)c0;
-        for (int i0 = 0; i0 < m; i0 += INTRS_F32_MR) {
-            const int rows = m - i0 < INTRS_F32_MR ? m - i0 : INTRS_F32_MR;
-            const float *a[INTRS_F32_MR];
-            for (int r = 0; r < INTRS_F32_MR; r++) a[r] = arow[i0 + (r < rows ? r : rows - 1)];
-            const int cols = n - c0 < INTRS_F32_NR ? n - c0 : INTRS_F32_NR;
+        const float *cbias = bias ? bias + c0 : NULL;
+        const int cols = n - c0 < INTRS_F32_NR ? n - c0 : INTRS_F32_NR;
+        for (int i0 = 0; i0 < m; i0 += mr) {
+            const int rows = m - i0 < mr ? m - i0 : mr;
+            const float *a[INTRS_F32_MR_MAX];
+            float *o[INTRS_F32_MR_MAX];
+            for (int r = 0; r < mr; r++) a[r] = arow[i0 + (r < rows ? r : rows - 1)];
+            for (int r = 0; r < rows; r++) o[r] = orow[i0 + r] + c0;
+            // A full panel on a vector path: the kernel applies the epilogue in registers and writes the rows.
+            float *const *direct = cols == INTRS_F32_NR ? o : NULL;
+            switch (path) {
 #if INTRS_HAVE_FMA_PATH
-            if (path == INTRS_FLOAT_KERNEL_FMA) {
-                if (cols == INTRS_F32_NR) {
-                    // Full panel: the kernel applies the epilogue in registers and writes the rows.
-                    float *o[INTRS_F32_MR];
-                    for (int r = 0; r < rows; r++) o[r] = orow[i0 + r] + c0;
-                    intrs_k_f32_ukernel_fma(k, a, panel, tile, o, rows, bias ? bias + c0 : NULL, activation);
-                    continue;
-                }
-                intrs_k_f32_ukernel_fma(k, a, panel, tile, NULL, INTRS_F32_MR, NULL, activation);
-            } else {
-                f32_ukernel_portable(k, a, panel, tile);
-            }
-#else
-            (void)path;
-            f32_ukernel_portable(k, a, panel, tile);
+            case INTRS_FLOAT_KERNEL_AVX512:
+                intrs_k_f32_ukernel_avx512(g, a, panel, tile, direct, rows, cbias, activation);
+                break;
+            case INTRS_FLOAT_KERNEL_FMA:
+                intrs_k_f32_ukernel_fma(g, a, panel, tile, direct, rows, cbias, activation);
+                break;
 #endif
-            for (int r = 0; r < rows; r++) {
-                f32_epilogue(orow[i0 + r] + c0, tile + r * INTRS_F32_NR, bias ? bias + c0 : NULL, cols, activation);
+            default:
+                f32_ukernel_portable(g, a, panel, tile);
+                direct = NULL;
+                break;
             }
+            if (direct) continue;
+            for (int r = 0; r < rows; r++) f32_epilogue(o[r], tile + r * INTRS_F32_NR, cbias, cols, activation);
         }
     }
 }
@@ -103,25 +120,101 @@ void intrs_f32_gemm(intrs_float_kernel_path path, const float *a, ptrdiff_t lda,
                     int n, const float *bias, int activation, float *out, ptrdiff_t ldc) {
     const float *arow[F32_ROWS_CHUNK];
     float *orow[F32_ROWS_CHUNK];
+    const intrs_f32_rowk g = {1, k, 0};
     for (int i0 = 0; i0 < m; i0 += F32_ROWS_CHUNK) {
         const int rows = m - i0 < F32_ROWS_CHUNK ? m - i0 : F32_ROWS_CHUNK;
         for (int r = 0; r < rows; r++) {
             arow[r] = a + (ptrdiff_t)(i0 + r) * lda;
             orow[r] = out + (ptrdiff_t)(i0 + r) * ldc;
         }
-        f32_gemm_rows(path, arow, orow, rows, packed, k, n, bias, activation);
+        f32_gemm_rows(path, arow, orow, rows, packed, &g, n, bias, activation);
     }
 }
 
+/// The rows of the zero-padded image that the patches of `s` read: hp rows of wp pixels, pixel (y, x) = input
+/// pixel (y - pad_top, x - pad_left) or zeros.
+static void f32_padded_extent(const intrs_f32_conv_shape *s, int *hp, int *wp) {
+    *hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+    *wp = (s->out_w - 1) * s->stride_w + s->kernel_w;
+}
+
+/// Whether the patches are read in place (one run per filter row: needs dilation_w = 1), and whether the input
+/// itself serves as the padded image (no padding needed on any side).
+static int f32_conv_in_place(const intrs_f32_conv_shape *s) { return s->dilation_w == 1; }
+static int f32_conv_needs_no_copy(const intrs_f32_conv_shape *s) {
+    int hp, wp;
+    f32_padded_extent(s, &hp, &wp);
+    return s->pad_top == 0 && s->pad_left == 0 && hp <= s->in_h && wp <= s->in_w;
+}
+
 size_t intrs_f32_conv2d_scratch(const intrs_f32_conv_shape *s) {
+    if (f32_conv_in_place(s)) {
+        int hp, wp;
+        f32_padded_extent(s, &hp, &wp);
+        return f32_conv_needs_no_copy(s) ? 1 : (size_t)hp * (size_t)wp * (size_t)s->in_c;
+    }
     return (size_t)INTRS_F32_MB * (size_t)s->kernel_h * (size_t)s->kernel_w * (size_t)s->in_c;
+}
+
+/// Copies one item into the zero-padded image `dst` (hp x wp pixels of in_c floats; zeros are +0.0f, as im2col's).
+static void f32_pad_image(const intrs_f32_conv_shape *s, const float *src, float *dst, int hp, int wp) {
+    const size_t c = (size_t)s->in_c;
+    const int x0 = s->pad_left, x1 = s->pad_left + s->in_w < wp ? s->pad_left + s->in_w : wp; // valid columns [x0, x1)
+    for (int y = 0; y < hp; y++) {
+        float *row = dst + (size_t)y * (size_t)wp * c;
+        const int iy = y - s->pad_top;
+        if (iy < 0 || iy >= s->in_h || x1 <= x0) {
+            memset(row, 0, (size_t)wp * c * sizeof(float));
+            continue;
+        }
+        memset(row, 0, (size_t)x0 * c * sizeof(float));
+        memcpy(row + (size_t)x0 * c, src + (size_t)iy * (size_t)s->in_w * c, (size_t)(x1 - x0) * c * sizeof(float));
+        memset(row + (size_t)x1 * c, 0, (size_t)(wp - x1) * c * sizeof(float));
+    }
+}
+
+/// In place: per item, the padded image (or the input itself), then the GEMM over its pixels MB at a time, each
+/// row pointing at its patch's first tap (kernel_h runs of kernel_w * in_c floats, dilation_h image rows apart).
+static void f32_conv2d_in_place(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in,
+                                ptrdiff_t in_stride, int items, const float *packed, const float *bias, int activation,
+                                float *out, ptrdiff_t out_stride, float *scratch) {
+    int hp, wp;
+    f32_padded_extent(s, &hp, &wp);
+    const int no_copy = f32_conv_needs_no_copy(s);
+    const ptrdiff_t row_floats = (ptrdiff_t)(no_copy ? s->in_w : wp) * s->in_c;
+    const intrs_f32_rowk g = {s->kernel_h, s->kernel_w * s->in_c, (ptrdiff_t)s->dilation_h * row_floats};
+    const int pixels = s->out_h * s->out_w;
+    const float *arow[INTRS_F32_MB];
+    float *orow[INTRS_F32_MB];
+    for (int item = 0; item < items; item++) {
+        const float *image = in + (ptrdiff_t)item * in_stride;
+        if (!no_copy) {
+            f32_pad_image(s, image, scratch, hp, wp);
+            image = scratch;
+        }
+        for (int p0 = 0; p0 < pixels; p0 += INTRS_F32_MB) {
+            const int rows = pixels - p0 < INTRS_F32_MB ? pixels - p0 : INTRS_F32_MB;
+            for (int r = 0; r < rows; r++) {
+                const int oy = (p0 + r) / s->out_w, ox = (p0 + r) % s->out_w;
+                arow[r] = image + (ptrdiff_t)oy * s->stride_h * row_floats + (ptrdiff_t)ox * s->stride_w * s->in_c;
+                orow[r] = out + (ptrdiff_t)item * out_stride + (ptrdiff_t)(p0 + r) * s->out_c;
+            }
+            f32_gemm_rows(path, arow, orow, rows, packed, &g, s->out_c, bias, activation);
+        }
+    }
 }
 
 void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in, ptrdiff_t in_stride,
                       int items, const float *packed, const float *bias, int activation, float *out,
                       ptrdiff_t out_stride, float *scratch) {
+    if (f32_conv_in_place(s)) {
+        f32_conv2d_in_place(path, s, in, in_stride, items, packed, bias, activation, out, out_stride, scratch);
+        return;
+    }
+    // im2col (dilation_w > 1): patches of MB output pixels across items, copied tap by tap.
     const int pixels = s->out_h * s->out_w;
     const int k = s->kernel_h * s->kernel_w * s->in_c;
+    const intrs_f32_rowk g = {1, k, 0};
     const size_t row_bytes = (size_t)s->in_c * sizeof(float);
     const int total = items * pixels;
     const float *arow[INTRS_F32_MB];
@@ -129,21 +222,12 @@ void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *
     for (int g0 = 0; g0 < total; g0 += INTRS_F32_MB) {
         const int rows = total - g0 < INTRS_F32_MB ? total - g0 : INTRS_F32_MB;
         for (int r = 0; r < rows; r++) {
-            const int g = g0 + r, item = g / pixels, pix = g % pixels;
+            const int gi = g0 + r, item = gi / pixels, pix = gi % pixels;
             const int oy = pix / s->out_w, ox = pix % s->out_w;
             const float *src = in + (ptrdiff_t)item * in_stride;
             float *dst = scratch + (size_t)r * (size_t)k;
-            const int ix0 = ox * s->stride_w - s->pad_left;
-            const int row_inside = s->dilation_w == 1 && ix0 >= 0 && ix0 + s->kernel_w <= s->in_w;
             for (int ky = 0; ky < s->kernel_h; ky++) {
                 const int iy = oy * s->stride_h - s->pad_top + ky * s->dilation_h;
-                if (row_inside && iy >= 0 && iy < s->in_h) {
-                    // kernel_w taps side by side in the input: one copy, same floats in the same order.
-                    memcpy(dst, src + ((size_t)iy * (size_t)s->in_w + (size_t)ix0) * (size_t)s->in_c,
-                           row_bytes * (size_t)s->kernel_w);
-                    dst += s->kernel_w * s->in_c;
-                    continue;
-                }
                 for (int kx = 0; kx < s->kernel_w; kx++) {
                     const int ix = ox * s->stride_w - s->pad_left + kx * s->dilation_w;
                     if (iy >= 0 && iy < s->in_h && ix >= 0 && ix < s->in_w) {
@@ -157,7 +241,7 @@ void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *
             arow[r] = scratch + (size_t)r * (size_t)k;
             orow[r] = out + (ptrdiff_t)item * out_stride + (ptrdiff_t)pix * s->out_c;
         }
-        f32_gemm_rows(path, arow, orow, rows, packed, k, s->out_c, bias, activation);
+        f32_gemm_rows(path, arow, orow, rows, packed, &g, s->out_c, bias, activation);
     }
 }
 

@@ -10,9 +10,11 @@ import IntRSRuntime
 /// The class is the ArgMax of the float logits (lowest index on ties).
 ///
 /// This is the floating-point baseline the paper's speedup is measured against. It takes no certified
-/// decision. Same batching, threading and blocking as `FastInt8Evaluator`: conv2d and fullyConnected run as a
-/// packed GEMM in CIntRSKernels (weights packed once here into 16-channel panels, patches of 96 output pixels,
-/// a 6 x 16 register-blocked micro-kernel; `FloatKernelPath` picks portable C or AVX2 + FMA). Rounding: each
+/// decision. Same threading and blocking as `FastInt8Evaluator`: conv2d and fullyConnected run as a packed GEMM
+/// in CIntRSKernels (weights packed once here into 16-channel panels; convolution patches read in place from a
+/// zero-padded copy of each input, 96 output pixels at a time; a 6 x 16 (portable, AVX2 + FMA) or 8 x 16
+/// (AVX-512) register-blocked micro-kernel picked by `FloatKernelPath`). Inputs go through the layers in chunks
+/// of `chunkSize` (default 32, so that a fullyConnected layer reads its weights once per 32 inputs). Rounding: each
 /// conv/FC output is act(bias + acc) with acc one fused multiply-add per product in patch order from +0, the
 /// same floats on every path (include/CIntRSFloatKernels.h; tested equal to a plain `addingProduct` loop).
 /// Pools run in CIntRSKernels too (`intrs_f32_pool`, channels innermost, the plain loop's float operations);
@@ -41,7 +43,7 @@ public final class FloatEvaluator: Sendable {
     }
 
     /// `kernel` must be supported by this CPU (traps otherwise).
-    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8, kernel: FloatKernelPath = .selected) throws {
+    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 32, kernel: FloatKernelPath = .selected) throws {
         precondition(kernel.isSupported, "float kernel path \(kernel.rawValue) is not supported by this CPU")
         self.kernel = kernel
         self.network = network
@@ -120,6 +122,12 @@ public final class FloatEvaluator: Sendable {
     public func classify(grid: UnsafeBufferPointer<Float>, batch: Int, classes: UnsafeMutableBufferPointer<Int32>) {
         precondition(grid.count >= batch * inputCount && classes.count >= batch, "buffers too small")
         run(grid: grid, batch: batch, logits: nil, classes: classes.baseAddress)
+    }
+
+    /// Writes the float logits of `batch` inputs (grid values, batch-major; `classCount` logits each).
+    public func logits(grid: UnsafeBufferPointer<Float>, batch: Int, logits: UnsafeMutableBufferPointer<Float>) {
+        precondition(grid.count >= batch * inputCount && logits.count >= batch * classCount, "buffers too small")
+        run(grid: grid, batch: batch, logits: logits.baseAddress, classes: nil)
     }
 
     /// Float logits of one input (allocates; not for hot loops).

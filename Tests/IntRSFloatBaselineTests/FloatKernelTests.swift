@@ -68,6 +68,42 @@ struct FloatKernelTests {
         }
     }
 
+    /// Random input, weights and bias for `s`; every path's intrs_f32_conv2d against the plain loop (im2col by
+    /// hand, then one fma chain per output in (ky, kx, ci) order), compared as bit patterns.
+    static func checkConv(_ s: intrs_f32_conv_shape, items: Int, act: Int32, _ r: inout Int8SplitMix64, _ label: String) {
+        var s = s
+        let (ih, iw, ic) = (Int(s.in_h), Int(s.in_w), Int(s.in_c)), (oh, ow, oc) = (Int(s.out_h), Int(s.out_w), Int(s.out_c))
+        let (kh, kw) = (Int(s.kernel_h), Int(s.kernel_w))
+        let k = kh * kw * ic, inStride = ih * iw * ic + 5, outStride = oh * ow * oc + 3
+        let input = randomFloats(items * inStride, &r), w = randomFloats(oc * k, &r), bias = randomFloats(oc, &r)
+        var expected = [Float](repeating: -7, count: items * outStride)
+        for b in 0..<items {
+            for oy in 0..<oh { for ox in 0..<ow {
+                var patch: [Float] = []
+                for ky in 0..<kh { for kx in 0..<kw {
+                    let iy = oy * Int(s.stride_h) - Int(s.pad_top) + ky * Int(s.dilation_h)
+                    let ix = ox * Int(s.stride_w) - Int(s.pad_left) + kx * Int(s.dilation_w)
+                    for ci in 0..<ic {
+                        patch.append(iy >= 0 && iy < ih && ix >= 0 && ix < iw ? input[b * inStride + (iy * iw + ix) * ic + ci] : 0)
+                    }
+                } }
+                for c in 0..<oc {
+                    let acc = plainDot(patch[...], w[(c * k)..<(c * k + k)])
+                    expected[b * outStride + (oy * ow + ox) * oc + c] = activate(bias[c] + acc, act)
+                }
+            } }
+        }
+        var packed = [Float](repeating: .nan, count: intrs_f32_packed_floats(Int32(oc), Int32(k)))
+        intrs_f32_pack_weights(w, Int32(oc), Int32(k), &packed)
+        var scratch = [Float](repeating: .nan, count: intrs_f32_conv2d_scratch(&s))
+        for path in FloatKernelPath.supported {
+            var out = [Float](repeating: -7, count: items * outStride)
+            intrs_f32_conv2d(path.c, &s, input, inStride, Int32(items), packed, bias, act, &out, outStride, &scratch)
+            let diff = difference(out, expected)
+            #expect(diff.isEmpty, "\(label) path \(path.rawValue): \(diff)")
+        }
+    }
+
     @Test("conv2d: random shapes, strides, dilations, paddings and batches, every path")
     func convEqualsPlainLoop() {
         var r = Int8SplitMix64(seed: 11)
@@ -80,37 +116,30 @@ struct FloatKernelTests {
             s.pad_top = Int32(r.next() % 3); s.pad_left = Int32(r.next() % 3)
             s.out_h = Int32(1 + r.next() % 8); s.out_w = Int32(1 + r.next() % 8); s.out_c = Int32(1 + r.next() % 40)
             let items = 1 + Int(r.next() % 4), act = Int32(r.next() % 4)
-            let (ih, iw, ic) = (Int(s.in_h), Int(s.in_w), Int(s.in_c)), (oh, ow, oc) = (Int(s.out_h), Int(s.out_w), Int(s.out_c))
-            let (kh, kw) = (Int(s.kernel_h), Int(s.kernel_w))
-            let k = kh * kw * ic, inStride = ih * iw * ic + 5, outStride = oh * ow * oc + 3
-            let input = Self.randomFloats(items * inStride, &r), w = Self.randomFloats(oc * k, &r), bias = Self.randomFloats(oc, &r)
-            var expected = [Float](repeating: -7, count: items * outStride)
-            for b in 0..<items {
-                for oy in 0..<oh { for ox in 0..<ow {
-                    var patch: [Float] = []
-                    for ky in 0..<kh { for kx in 0..<kw {
-                        let iy = oy * Int(s.stride_h) - Int(s.pad_top) + ky * Int(s.dilation_h)
-                        let ix = ox * Int(s.stride_w) - Int(s.pad_left) + kx * Int(s.dilation_w)
-                        for ci in 0..<ic {
-                            patch.append(iy >= 0 && iy < ih && ix >= 0 && ix < iw ? input[b * inStride + (iy * iw + ix) * ic + ci] : 0)
-                        }
-                    } }
-                    for c in 0..<oc {
-                        let acc = Self.plainDot(patch[...], w[(c * k)..<(c * k + k)])
-                        expected[b * outStride + (oy * ow + ox) * oc + c] = Self.activate(bias[c] + acc, act)
-                    }
-                } }
-            }
-            var packed = [Float](repeating: .nan, count: intrs_f32_packed_floats(Int32(oc), Int32(k)))
-            intrs_f32_pack_weights(w, Int32(oc), Int32(k), &packed)
-            var scratch = [Float](repeating: .nan, count: intrs_f32_conv2d_scratch(&s))
-            for path in FloatKernelPath.supported {
-                var out = [Float](repeating: -7, count: items * outStride)
-                intrs_f32_conv2d(path.c, &s, input, inStride, Int32(items), packed, bias, act, &out, outStride, &scratch)
-                let diff = Self.difference(out, expected)
-                #expect(diff.isEmpty, "trial \(trial) path \(path.rawValue): \(diff)")
-            }
+            Self.checkConv(s, items: items, act: act, &r, "trial \(trial)")
         }
+    }
+
+    /// (in h, w, c; out h, w, c; kernel h, w; stride h, w; dilation h, w; pad top, left)
+    static let namedConvShapes: [(String, [Int32])] = [
+        ("benchmark conv2: 3 x 3 same, K = 288 read in place from the padded copy, 96-pixel blocks with a tail", [12, 11, 32, 12, 11, 32, 3, 3, 1, 1, 1, 1, 1, 1]),
+        ("conv1-like: in_c = 3, runs of 9 floats", [9, 10, 3, 9, 10, 32, 3, 3, 1, 1, 1, 1, 1, 1]),
+        ("valid, no padding: the input itself is the image (no copy)", [9, 8, 5, 7, 6, 20, 3, 3, 1, 1, 1, 1, 0, 0]),
+        ("stride 2 and dilation_h 2, padding on the bottom and right only", [10, 9, 4, 5, 5, 17, 3, 2, 2, 2, 2, 1, 0, 0]),
+        ("dilation_w 2: the im2col copy", [8, 9, 6, 8, 9, 16, 3, 3, 1, 1, 1, 2, 1, 2]),
+        ("1 x 1 kernel, 200 pixels", [10, 20, 7, 10, 20, 48, 1, 1, 1, 1, 1, 1, 0, 0]),
+    ]
+
+    @Test("conv2d: named shapes (in-place patches with and without the padded copy, im2col), every path",
+          arguments: namedConvShapes)
+    func convNamedShapes(_ named: (String, [Int32])) {
+        let v = named.1
+        var s = intrs_f32_conv_shape()
+        (s.in_h, s.in_w, s.in_c, s.out_h, s.out_w, s.out_c) = (v[0], v[1], v[2], v[3], v[4], v[5])
+        (s.kernel_h, s.kernel_w, s.stride_h, s.stride_w) = (v[6], v[7], v[8], v[9])
+        (s.dilation_h, s.dilation_w, s.pad_top, s.pad_left) = (v[10], v[11], v[12], v[13])
+        var r = Int8SplitMix64(seed: 19)
+        for act in Int32(0)..<4 { Self.checkConv(s, items: 3, act: act, &r, "\(named.0) act \(act)") }
     }
 
     @Test("pools: random shapes, paddings (taps outside skipped), max and average, every activation = the plain per-channel loop")
@@ -159,6 +188,35 @@ struct FloatKernelTests {
             logits.append((0..<3).flatMap { b in Self.bits(e.logits(grid: Array(grid[(b * net.inputCount)..<((b + 1) * net.inputCount)]))) })
         }
         for l in logits.dropFirst() { #expect(l == logits[0]) }
+    }
+
+    @Test("the evaluator's chunk size changes no logit (chunks of 1, 3 and 32 inputs, every path)")
+    func chunkSizeChangesNothing() throws {
+        let net = try Int8BenchmarkModel.cifarCNN(seed: 1).validated(file: "bench")
+        var r = Int8SplitMix64(seed: 5)
+        let batch = 7
+        let grid = (0..<(batch * net.inputCount)).map { _ in Float(r.next() % 256) }
+        for path in FloatKernelPath.supported {
+            var seen: [[UInt32]] = []
+            for chunk in [1, 3, 32] {
+                let e = try FloatEvaluator(network: net, threads: 1, chunkSize: chunk, kernel: path)
+                var logits = [Float](repeating: .nan, count: batch * net.classCount)
+                grid.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
+                seen.append(Self.bits(logits))
+            }
+            for x in seen.dropFirst() { #expect(x == seen[0], "path \(path.rawValue)") }
+        }
+    }
+
+    @Test("the avx512 path is offered exactly when /proc/cpuinfo lists avx2, fma and avx512f (so its tests run here)")
+    func avx512OfferedWhenPresent() throws {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return }
+        let set = Set(flags.split(separator: " ").map(String.init))
+        let has = set.contains("avx2") && set.contains("fma") && set.contains("avx512f")
+        #expect(FloatKernelPath.avx512.isSupported == has)
+        #expect(FloatKernelPath.supported.contains(.avx512) == has)
+        if has { #expect(FloatKernelPath.fastest == .avx512) }
     }
 
     @Test("INTRS_FLOAT_KERNEL: unset means fastest; unknown or unsupported names are refused with the variable's name")

@@ -1,8 +1,9 @@
 // The float32 baseline's hot loops (IntRSFloatBaseline's `FloatEvaluator`), beside the int8 kernels: conv2d
-// and fullyConnected as a packed GEMM with a 6 x 16 register-blocked micro-kernel. Two paths chosen at run time
+// and fullyConnected as a packed GEMM with a register-blocked micro-kernel. Three paths chosen at run time
 // (the caller passes one; IntRSFloatBaseline's `FloatKernelPath` picks it once from a CPU check):
-// PORTABLE (plain C, fmaf) and FMA (x86-64 AVX2 + FMA intrinsics in functions with
-// __attribute__((target("avx2,fma"))); the package keeps its default flags).
+// PORTABLE (plain C, fmaf; 6 x 16 tiles), FMA (x86-64 AVX2 + FMA intrinsics, 6 x 16 tiles in 12 ymm) and AVX512
+// (AVX-512F intrinsics, 8 x 16 tiles in 8 zmm), each in functions with __attribute__((target(...))); the package
+// keeps its default flags.
 //
 // Rounding contract (the same on every path, so both give the same floats bit for bit): every output is
 //   act(bias[c] + acc),  acc = fma(a[K-1], w[c][K-1], ... fma(a[1], w[c][1], fma(a[0], w[c][0], +0.0f)) ...)
@@ -19,15 +20,31 @@
 extern "C" {
 #endif
 
-/// Float kernel paths. FMA needs x86-64 with AVX2 and FMA (`intrs_cpu_has_avx2`).
+/// Float kernel paths. FMA needs x86-64 with AVX2 and FMA (`intrs_cpu_has_avx2`); AVX512 needs that and
+/// AVX-512F (`intrs_f32_cpu_has_avx512`).
 typedef enum {
     INTRS_FLOAT_KERNEL_PORTABLE = 0,
     INTRS_FLOAT_KERNEL_FMA = 1,
+    INTRS_FLOAT_KERNEL_AVX512 = 2,
 } intrs_float_kernel_path;
 
-/// Micro-kernel tile: MR rows (output pixels or batch items) by NR = 16 output channels (two ymm).
-/// Convolution patches are built MB output pixels at a time.
-enum { INTRS_F32_MR = 6, INTRS_F32_NR = 16, INTRS_F32_MB = 96 };
+/// Whether this CPU runs the AVX512 float path (x86-64 with AVX2, FMA and AVX-512F; 0 elsewhere).
+int intrs_f32_cpu_has_avx512(void);
+
+/// Micro-kernel tile: MR rows (output pixels or batch items) by NR = 16 output channels: MR = 6 on the
+/// portable and FMA paths (two ymm per row), MR_AVX512 = 8 on the AVX512 path (one zmm per row; a
+/// fullyConnected chunk of 8 items is one tile). All paths share the packing (panels of NR = 16 channels).
+/// Convolution patches are built MB output pixels at a time (a multiple of both MRs).
+enum { INTRS_F32_MR = 6, INTRS_F32_MR_AVX512 = 8, INTRS_F32_MR_MAX = 8, INTRS_F32_NR = 16, INTRS_F32_MB = 96 };
+
+/// How a GEMM row's K values lie in memory (internal to the kernels): `segs` runs of `seg_len` floats, run s
+/// starting s * seg_stride floats after the row's pointer; K = segs * seg_len, in that order. A plain row is one
+/// run; a convolution patch read in place from the (padded) input image is one run per filter row
+/// (kernel_w * in_c floats each, one image row apart).
+typedef struct {
+    int segs, seg_len;
+    ptrdiff_t seg_stride;
+} intrs_f32_rowk;
 
 /// Activations applied after the bias: NONE x; RELU max(0, x); RELU6 min(max(0, x), 6);
 /// RELU_N1_TO_1 min(max(-1, x), 1) (x >= lo ? x : lo, then hi < v ? hi : v, as Swift's max/min).
@@ -60,12 +77,15 @@ typedef struct {
     int pad_top, pad_left;
 } intrs_f32_conv_shape;
 
-/// Float scratch `intrs_f32_conv2d` needs (patches of INTRS_F32_MB output pixels).
+/// Float scratch `intrs_f32_conv2d` needs: with dilation_w = 1 the zero-padded input image of one item (the
+/// patches are read in place from it, one run of kernel_w * in_c floats per filter row; no scratch at all when
+/// no padding is needed), else patches of INTRS_F32_MB output pixels (im2col).
 size_t intrs_f32_conv2d_scratch(const intrs_f32_conv_shape *s);
 
 /// Conv2D (not depthwise) of `items` inputs (`in_stride` floats apart) into `items` outputs (`out_stride` floats
 /// apart): M = items * out_h * out_w pixels, K = kh * kw * in_c (taps outside the image are 0.0), N = out_c; each
-/// output is act(bias[c] + fma chain over the patch in (ky, kx, ci) order).
+/// output is act(bias[c] + fma chain over the patch in (ky, kx, ci) order). The same floats whether the patch is
+/// read in place or copied (the order of the products is the patch order either way).
 void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in, ptrdiff_t in_stride,
                       int items, const float *packed, const float *bias, int activation, float *out,
                       ptrdiff_t out_stride, float *scratch);
