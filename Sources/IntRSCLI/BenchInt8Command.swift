@@ -13,12 +13,18 @@ import Glibc
 struct BenchInt8Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "int8",
-        abstract: "int8 kernel paths vs float32 inference speed on the benchmark CNN (release build!).",
+        abstract: "int8 kernel paths vs float32 (and ONNX Runtime) inference speed on the benchmark CNN (release build!).",
         discussion: """
-        Runs the fast int8 evaluator on every kernel path this CPU supports (portable C, AVX2, AVX-512 VNNI) and the \
-        float32 baseline side by side on the same noisy inputs (an 8-bit image plus integer noise in grid \
-        units), interleaved: each round times one batch of every contender in turn; the median round is \
-        reported. Units: inferences per second (wall clock), GMAC/s per CPU-second = 1e9 multiply-adds per \
+        Runs the fast int8 evaluator on every kernel path this CPU supports (portable C, AVX2, AVX-512 VNNI), the \
+        float32 baseline on every vector float kernel path (FMA, AVX-512; portable only when selected by \
+        INTRS_FLOAT_KERNEL or the only one) and, when ONNX Runtime is available, \
+        ONNX Runtime int8 (QDQ, per-channel weights) and float32 on the same network, side by side on the same \
+        noisy inputs (an 8-bit image plus integer noise in grid units), interleaved: each round times one batch \
+        of every contender in turn, with the same thread count; the median round is reported. ONNX Runtime runs \
+        in a peer process (tools/onnx_peer/bench_onnxruntime.py --serve, started once; its CPU seconds are its \
+        own): --onnxruntime PYTHON names the interpreter that has onnxruntime (tools/onnx_peer/requirements.txt); \
+        without it, $INTRS_ONNXRUNTIME_PYTHON, else tools/onnx_peer/.venv/bin/python when that exists; \
+        --onnxruntime none skips it. An absent or failing peer is a note, never a failure of the run. Units: inferences per second (wall clock), GMAC/s per CPU-second = 1e9 multiply-adds per \
         second of process CPU time (CLOCK_PROCESS_CPUTIME_ID; with t threads this is the per-thread rate, \
         which is what a shared machine can measure honestly), and the share of this CPU's limit: \
         multiply-adds per cycle (16 products per 256-bit vpmaddwd times the vpmaddwd instructions per cycle \
@@ -42,6 +48,10 @@ struct BenchInt8Command: ParsableCommand {
     var sigma: String?
     @Option(parsing: .unconditional, help: "Multiply-adds per cycle of this CPU's limit (default: 16 x the measured vpmaddwd ymm instructions per cycle, rounded; 8 when not measurable).") var macPerCycle: Double?
     @Flag(help: "Skip the float32 baseline.") var noFloat = false
+    @Option(name: .customLong("onnxruntime"), help: ArgumentHelp("Python interpreter with onnxruntime for the ONNX Runtime rows, or none (default: $INTRS_ONNXRUNTIME_PYTHON, else tools/onnx_peer/.venv/bin/python if it exists, else none).", valueName: "python"))
+    var onnxRuntime: String?
+    @Option(name: .customLong("onnxruntime-script"), help: "The ONNX Runtime peer script.")
+    var onnxRuntimeScript = "tools/onnx_peer/bench_onnxruntime.py"
     @Flag(help: "Print the result as JSON.") var json = false
 
     struct Row: Encodable {
@@ -53,6 +63,21 @@ struct BenchInt8Command: ParsableCommand {
         var shareOfLimit: Double
         var speedupOverPortable: Double?
         var ratioToFloat32: Double?
+        /// IntRS float32 rows: / ort-float32; IntRS int8 rows: / ort-int8-qdq (same thread count).
+        var ratioToOnnxRuntime: Double?
+    }
+
+    /// The interpreter for the ONNX Runtime peer: --onnxruntime, else $INTRS_ONNXRUNTIME_PYTHON, else
+    /// tools/onnx_peer/.venv/bin/python when it exists; nil for none, with the reason.
+    static func peerPython(option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                           fileExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> (python: String?, why: String) {
+        if let o = option { return o == "none" ? (nil, "--onnxruntime none") : (o, "--onnxruntime") }
+        if let e = environment["INTRS_ONNXRUNTIME_PYTHON"], !e.isEmpty {
+            return e == "none" ? (nil, "INTRS_ONNXRUNTIME_PYTHON=none") : (e, "INTRS_ONNXRUNTIME_PYTHON")
+        }
+        let venv = "tools/onnx_peer/.venv/bin/python"
+        if fileExists(venv) { return (venv, venv) }
+        return (nil, "no --onnxruntime, no INTRS_ONNXRUNTIME_PYTHON, no \(venv) (install: tools/onnx_peer/requirements.txt)")
     }
 
     static func processCPUSeconds() -> Double {
@@ -149,15 +174,59 @@ struct BenchInt8Command: ParsableCommand {
         }
         let gridF = grid.map { Float($0) }
         let paths = Int8KernelPath.supported
+        // The float32 rows: every vector float path; `portable` (fmaf, a libm call per product on x86-64 without
+        // FMA in the build flags: about 0.4 GMAC/s) only when it is the selected or the only path.
+        let floatPaths = noFloat ? [] : FloatKernelPath.supported.filter {
+            $0 != .portable || $0 == FloatKernelPath.selected || FloatKernelPath.supported.count == 1
+        }
+        let selectedFloat = floatPaths.firstIndex(of: FloatKernelPath.selected)
+        // The ONNX Runtime peer, on the same inputs in real units (the float baseline's input stage).
+        var notes: [String] = []
+        var peer: OnnxRuntimePeer?
+        var peerVersion: String?
+        let (python, why) = Self.peerPython(option: onnxRuntime)
+        if let python {
+            let z = Float(net.input.zeroPoint), gm = Float(net.input.gridMultiplier)
+            if let s0 = net.tensorScales[0] {
+                let s = Float(s0)
+                let real = gridF.map { s * (min(max(z + gm * $0, -128), 127) - z) }
+                let url = FileManager.default.temporaryDirectory.appendingPathComponent("intrs-bench-ort-\(getpid()).f32")
+                defer { try? FileManager.default.removeItem(at: url) }
+                do {
+                    try real.withUnsafeBytes { try Data($0).write(to: url) }
+                    peer = try OnnxRuntimePeer(python: python, script: onnxRuntimeScript, model: model, batch: batch, input: url)
+                    peerVersion = peer?.version
+                } catch {
+                    notes.append("ONNX Runtime rows skipped (\(why) = \(python)): \(error)")
+                }
+            } else {
+                notes.append("ONNX Runtime rows skipped: the model has no input scale")
+            }
+        } else {
+            notes.append("ONNX Runtime rows: none (\(why))")
+        }
+        defer { peer?.close() }
         var rows: [Row] = []
         var agreement: [Int: Double] = [:]
+        var peerAgreement: [String] = []
         for t in threads {
             let evaluators = paths.map { FastInt8Evaluator(network: net, threads: t, kernel: $0) }
-            let flt = noFloat ? nil : try FloatEvaluator(network: net, threads: t)
-            let names = paths.map { "int8-\($0.rawValue)" } + (flt == nil ? [] : ["float32-\(FloatKernelPath.selected.rawValue)"])
+            let floats = try floatPaths.map { try FloatEvaluator(network: net, threads: t, kernel: $0) }
+            var peerNames: [String] = []
+            if let p = peer {
+                do {
+                    try p.setThreads(t)
+                    peerNames = p.contenders
+                } catch {
+                    notes.append("ONNX Runtime rows stopped at \(t) threads: \(error)")
+                    p.close(); peer = nil
+                }
+            }
+            let names = paths.map { "int8-\($0.rawValue)" } + floatPaths.map { "float32-\($0.rawValue)" } + peerNames
             var wall = [[Double]](repeating: [], count: names.count), cpu = wall
             var logits = [[Int8]](repeating: [Int8](repeating: 0, count: batch * net.classCount), count: paths.count)
             var cf = [Int32](repeating: 0, count: batch)
+            var peerClasses: [String: [Int]] = [:]
             for _ in 0..<rounds {
                 for (i, e) in evaluators.enumerated() {
                     let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
@@ -165,41 +234,73 @@ struct BenchInt8Command: ParsableCommand {
                     let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
                     wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
                 }
-                if let flt {
-                    let i = paths.count
+                for (j, flt) in floats.enumerated() {
+                    let i = paths.count + j
+                    var classes = [Int32](repeating: 0, count: batch)
                     let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
-                    gridF.withUnsafeBufferPointer { g in cf.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
+                    gridF.withUnsafeBufferPointer { g in classes.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
                     let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
                     wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                    if j == selectedFloat { cf = classes }
+                }
+                if let p = peer, !peerNames.isEmpty {
+                    do {
+                        for (j, name) in peerNames.enumerated() {
+                            let r = try p.run(name)
+                            let i = paths.count + floatPaths.count + j
+                            wall[i].append(r.wall); cpu[i].append(r.cpu)
+                            peerClasses[name] = r.classes
+                        }
+                    } catch {
+                        notes.append("ONNX Runtime rows dropped at \(t) threads: \(error)")
+                        p.close(); peer = nil
+                    }
                 }
             }
+            // A peer that failed mid-way leaves no rows for this thread count.
+            let kept = names.indices.filter { !wall[$0].isEmpty && wall[$0].count == rounds }
             for i in 1..<max(paths.count, 1) where logits[i] != logits[0] {
                 throw ValidationError("int8 kernel paths \(paths[0].rawValue) and \(paths[i].rawValue) disagree: a kernel defect")
             }
-            if flt != nil {
-                let k = net.classCount
-                var same = 0
-                for b in 0..<batch {
-                    let row = logits[0][(b * k)..<((b + 1) * k)]
-                    var best = row.startIndex
-                    for j in row.indices where row[j] > row[best] { best = j }
-                    if Int32(best - row.startIndex) == cf[b] { same += 1 }
-                }
-                agreement[t] = Double(same) / Double(batch)
+            let k = net.classCount
+            let int8Classes: [Int] = (0..<batch).map { b in
+                let row = logits[0][(b * k)..<((b + 1) * k)]
+                var best = row.startIndex
+                for j in row.indices where row[j] > row[best] { best = j }
+                return best - row.startIndex
+            }
+            if selectedFloat != nil {
+                agreement[t] = Double(zip(int8Classes, cf).filter { $0 == Int($1) }.count) / Double(batch)
+            }
+            for (name, cls) in peerClasses.sorted(by: { $0.key < $1.key }) where kept.contains(where: { names[$0] == name }) && cls.count == batch {
+                let same = zip(int8Classes, cls).filter { $0 == $1 }.count
+                peerAgreement.append(String(format: "class agreement int8 / %@ (%d threads): %.3f", name, t, Double(same) / Double(batch)))
             }
             let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }
-            let perCPU = cpu.map { xs in median(xs.map { Double(batch) * macs / $0 / 1e9 }) }
-            let inf = wall.map { Double(batch) / median($0) }
-            for i in names.indices {
-                // float32 rows: 16 multiply-adds per cycle (two 8-lane FMA per cycle, as on Zen 2-4 and Intel since
-                // Haswell; assumed, not measured).
-                let perCycle = i >= paths.count ? 16 : paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle
+            var perCPU = [Double](repeating: 0, count: names.count), inf = perCPU
+            for i in kept {
+                perCPU[i] = median(cpu[i].map { Double(batch) * macs / max($0, 1e-9) / 1e9 })
+                inf[i] = Double(batch) / median(wall[i])
+            }
+            let floatRef = selectedFloat.map { paths.count + $0 }
+            let ortInt8 = kept.first { names[$0] == "ort-int8-qdq" }, ortFloat = kept.first { names[$0] == "ort-float32" }
+            for i in kept {
+                let isInt8 = i < paths.count, isFloat = !isInt8 && i < paths.count + floatPaths.count
+                // Limits: int8 rows their instruction's measured rate; float32 rows (IntRS and ONNX Runtime) 16
+                // multiply-adds per cycle (two 8-lane FMA per cycle, as on Zen 2-4 and Intel since Haswell; assumed,
+                // not measured); ONNX Runtime int8 the best int8 instruction this CPU has (VNNI when present).
+                let perCycle: Double
+                if isInt8 { perCycle = paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle }
+                else if isFloat || names[i] == "ort-float32" { perCycle = 16 }
+                else { perCycle = vnniMacPerCycle ?? macPerCycle }
                 let limit = (clockHz ?? 0) * perCycle / 1e9
+                let ort = isInt8 ? ortInt8 : isFloat ? ortFloat : nil
                 rows.append(Row(contender: names[i], threads: t, inferencesPerSecond: inf[i], gmacPerCPUSecond: perCPU[i],
                                 gmacPerSecondPerCore: inf[i] * macs / 1e9 / Double(t),
                                 shareOfLimit: limit > 0 ? perCPU[i] / limit : 0,
-                                speedupOverPortable: i < paths.count ? perCPU[i] / perCPU[0] : nil,
-                                ratioToFloat32: flt != nil && i < paths.count ? perCPU[i] / perCPU[paths.count] : nil))
+                                speedupOverPortable: isInt8 ? perCPU[i] / perCPU[0] : nil,
+                                ratioToFloat32: isInt8 ? floatRef.map { perCPU[i] / perCPU[$0] } : nil,
+                                ratioToOnnxRuntime: ort.map { perCPU[i] / perCPU[$0] }))
             }
         }
         var usage = rusage()
@@ -212,13 +313,15 @@ struct BenchInt8Command: ParsableCommand {
                 var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var vpdpbusdPerCycle: Double?
                 var vpdpbusd512PerCycle: Double?; var limitGMACPerCore: Double?; var vnniLimitGMACPerCore: Double?
                 var loadAverageBefore: String; var loadAverageAfter: String; var rows: [Row]; var peakMemoryKiB: Int
+                var selectedFloatKernel: String; var onnxRuntime: String?; var notes: [String]
             }
             print(try CanonicalJSON.line(Out(model: model, multiplyAddsPerInference: Int(macs), batch: batch, rounds: rounds, sigma: sigma,
                                              selectedKernel: Int8KernelPath.selected.rawValue, clockGHz: clockHz.map { $0 / 1e9 },
                                              vpmaddwdPerCycle: vpmaddwd, vpdpbusdPerCycle: vpdpbusd, vpdpbusd512PerCycle: vpdpbusd512,
                                              limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
                                              vnniLimitGMACPerCore: clockHz.flatMap { hz in vnniMacPerCycle.map { hz * $0 / 1e9 } },
-                                             loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB)))
+                                             loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB,
+                                             selectedFloatKernel: FloatKernelPath.selected.rawValue, onnxRuntime: peerVersion, notes: notes)))
             return
         }
         print("model \(model): \(Int(macs)) multiply-adds per inference; batch \(batch), \(rounds) interleaved rounds (median), noise sigma \(sigma) grid units")
@@ -234,15 +337,19 @@ struct BenchInt8Command: ParsableCommand {
         } else {
             print("clock not measured on this CPU; no share of the limit")
         }
-        print("contender         | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32")
+        if let v = peerVersion { print("ONNX Runtime \(v) in a peer process (\(onnxRuntimeScript) --serve); its CPU seconds are its own") }
+        print("contender         | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32 | vs ONNX Runtime")
         for x in rows {
             let sp = x.speedupOverPortable.map { String(format: "%10.2fx", $0) } ?? String(repeating: " ", count: 11)
-            let rf = x.ratioToFloat32.map { String(format: "%13.2fx", $0) } ?? ""
+            let rf = (x.ratioToFloat32.map { String(format: "%13.2fx", $0) } ?? String(repeating: " ", count: 14))
+                + (x.ratioToOnnxRuntime.map { String(format: " | %14.2fx", $0) } ?? "")
             let name = x.contender.padding(toLength: 17, withPad: " ", startingAt: 0)
             print(name + String(format: " | %7d | %12.1f | %16.2f | %18.2f | %7.0f%% | ", x.threads, x.inferencesPerSecond,
                                 x.gmacPerCPUSecond, x.gmacPerSecondPerCore, 100 * x.shareOfLimit) + sp + " | " + rf)
         }
         for (t, a) in agreement.sorted(by: { $0.key < $1.key }) { print(String(format: "class agreement int8 / float32 (%d threads): %.3f", t, a)) }
+        for line in peerAgreement { print(line) }
+        for n in notes { print("note: " + n) }
         print("int8 paths agree bit for bit on all \(batch * net.classCount) logits; peak memory (ru_maxrss): \(peakKiB) KiB")
     }
 }

@@ -3,6 +3,10 @@
 
 Usage: python tools/onnx_peer/bench_onnxruntime.py [--model Benchmarks/cifar-cnn.model.json]
            [--batch 128] [--rounds 5] [--threads 1 2] [--save-dir DIR]
+       python tools/onnx_peer/bench_onnxruntime.py --serve --input FILE --batch N [--model ...]
+
+The second form is the peer that `intrs bench int8 --onnxruntime PYTHON` starts once, so that ONNX Runtime's
+rounds interleave with the IntRS rows on the same inputs (protocol below, under `serve`).
 
 Reads an intrs-int8-model (conv2d / maxPool2d / flatten / fullyConnected only), exports two ONNX graphs with
 the `onnx` package (NCHW; a Transpose before Flatten keeps the model's HWC flatten order):
@@ -19,6 +23,7 @@ import argparse
 import base64
 import json
 import os
+import sys
 import time
 
 import numpy as np
@@ -129,6 +134,68 @@ def macs(model):
     return total
 
 
+def sessions_for(graphs, threads):
+    sessions = {}
+    for k, g in graphs.items():
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        sessions[k] = ort.InferenceSession(g.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    return sessions
+
+
+def serve(args, model, graphs):
+    """Line protocol on stdin / stdout, one JSON object per line, for `intrs bench int8`.
+
+    Input: --input FILE holds --batch inputs as raw little-endian float32 in the model's HWC order and real
+    units (IntRS writes S_in * (clamp(Z + m * g, -128, 127) - Z), the float baseline's input stage); it is
+    transposed to NCHW here. Start-up answer: {"ready": true, "onnxruntime": ver, "onnx": ver,
+    "contenders": [...]} or {"error": msg} (then exit 1). Requests:
+      {"threads": t}         -> new sessions with intra_op_num_threads = t, one warm-up run each; {"ok": true}
+      {"run": contender}     -> one timed batch: {"cpu": s, "wall": s, "classes": [argmax per input]}
+                                (cpu = this process's CPU time, time.process_time; wall = perf_counter)
+    A bad request gets {"error": msg}; end of input ends the peer.
+    """
+    def answer(obj):
+        print(json.dumps(obj), flush=True)
+
+    h, w, c = model["input"]["shape"]
+    try:
+        raw = np.fromfile(args.input, dtype="<f4")
+        if raw.size != args.batch * h * w * c:
+            raise ValueError(f"{args.input}: {raw.size} floats, expected batch {args.batch} x {h} x {w} x {c}")
+        x = np.ascontiguousarray(raw.reshape(args.batch, h, w, c).transpose(0, 3, 1, 2)).astype(np.float32)
+    except Exception as e:  # noqa: BLE001 - reported to the caller, which prints it as a note
+        answer({"error": f"input: {e}"})
+        raise SystemExit(1)
+    answer({"ready": True, "onnxruntime": ort.__version__, "onnx": onnx.__version__, "contenders": list(graphs)})
+    sessions = {}
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            req = json.loads(line)
+            if "threads" in req:
+                sessions = sessions_for(graphs, int(req["threads"]))
+                for s in sessions.values():
+                    s.run(None, {"input": x})  # warm-up
+                answer({"ok": True})
+            elif "run" in req:
+                s = sessions.get(req["run"])
+                if s is None:
+                    raise ValueError(f"unknown contender {req['run']!r} or no threads request yet")
+                c0, w0 = time.process_time(), time.perf_counter()
+                y = s.run(None, {"input": x})[0]
+                w1, c1 = time.perf_counter(), time.process_time()
+                answer({"cpu": c1 - c0, "wall": w1 - w0, "classes": [int(v) for v in np.argmax(y, axis=1)]})
+            else:
+                raise ValueError(f"unknown request {line!r}")
+        except Exception as e:  # noqa: BLE001
+            answer({"error": str(e)})
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="Benchmarks/cifar-cnn.model.json")
@@ -136,10 +203,24 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--save-dir")
+    ap.add_argument("--serve", action="store_true", help="peer mode for intrs bench int8 (see serve())")
+    ap.add_argument("--input", help="with --serve: raw float32 inputs, HWC, real units")
     args = ap.parse_args()
-    model = json.load(open(args.model))
+    try:
+        model = json.load(open(args.model))
+        graphs = {"ort-int8-qdq": build(model, True), "ort-float32": build(model, False)}
+    except (Exception, SystemExit) as e:  # noqa: BLE001
+        if not args.serve:
+            raise
+        print(json.dumps({"error": f"model {args.model}: {e}"}), flush=True)
+        raise SystemExit(1)
+    if args.serve:
+        if not args.input:
+            print(json.dumps({"error": "--serve needs --input"}), flush=True)
+            raise SystemExit(1)
+        serve(args, model, graphs)
+        return
     n_macs = macs(model)
-    graphs = {"ort-int8-qdq": build(model, True), "ort-float32": build(model, False)}
     if args.save_dir:
         os.makedirs(args.save_dir, exist_ok=True)
         for k, g in graphs.items():
@@ -153,13 +234,7 @@ def main():
           f"batch {args.batch}, {args.rounds} interleaved rounds (median); load average {os.getloadavg()}")
     print("contender     | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall)")
     for t in args.threads:
-        sessions = {}
-        for k, g in graphs.items():
-            so = ort.SessionOptions()
-            so.intra_op_num_threads = t
-            so.inter_op_num_threads = 1
-            so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-            sessions[k] = ort.InferenceSession(g.SerializeToString(), so, providers=["CPUExecutionProvider"])
+        sessions = sessions_for(graphs, t)
         for s in sessions.values():
             s.run(None, {"input": x})  # warm-up
         wall = {k: [] for k in sessions}
