@@ -19,6 +19,7 @@ void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zero_in, 
 void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr, int32_t *out);
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s);
 void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);
+void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *run_length);
 size_t intrs_k_packed_words_vnni(int n, int taps, int c);
 void intrs_k_pack_vnni(const int8_t *w, int n, int taps, int c, int32_t *packed);
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
@@ -71,6 +72,17 @@ size_t intrs_packed_conv_words(intrs_kernel_path path, int n, int taps, int c) {
     if (path == INTRS_KERNEL_AVX512_VNNI) return intrs_k_packed_words_vnni(n, taps, c);
 #endif
     return intrs_packed_words(n, taps * c);
+}
+
+void intrs_conv2d_weight_runs(intrs_kernel_path path, const intrs_conv_shape *s, int *runs, int *run_length) {
+#if INTRS_HAVE_AVX2_PATH
+    if (path == INTRS_KERNEL_AVX512_VNNI) {
+        intrs_k_conv2d_weight_runs_vnni(s, runs, run_length);
+        return;
+    }
+#endif
+    *runs = s->kernel_h * s->kernel_w;
+    *run_length = s->in_c;
 }
 
 void intrs_pack_conv_weights(intrs_kernel_path path, const int8_t *w, int n, int taps, int c, int32_t *packed) {
@@ -166,8 +178,57 @@ void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int dept
 
 void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
                 int32_t *sum) {
-    PICK3(path, intrs_k_pool_vnni(s, is_max, in, out, sum), intrs_k_pool_avx2(s, is_max, in, out, sum),
-          intrs_k_pool_portable(s, is_max, in, out, sum));
+    intrs_pool_items(path, s, is_max, in, 0, 1, out, 0, sum);
+}
+
+void intrs_k_max_pool_items_portable(const intrs_pool_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
+                                     int8_t *out, ptrdiff_t out_stride);
+#if INTRS_HAVE_AVX2_PATH
+void intrs_k_max_pool_items_avx2(const intrs_pool_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
+                                 int8_t *out, ptrdiff_t out_stride);
+#endif
+
+void intrs_pool_items(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in,
+                      ptrdiff_t in_stride, int items, int8_t *out, ptrdiff_t out_stride, int32_t *sum) {
+#if INTRS_HAVE_AVX2_PATH
+    if (path == INTRS_KERNEL_AVX512_VNNI) {  // vnni.c's max pool (average pool: the AVX2 template)
+        for (int b = 0; b < items; b++) intrs_k_pool_vnni(s, is_max, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, sum);
+        return;
+    }
+#endif
+    if (is_max) {  // max_pool.c (vectorised over channels for any channel count) on the portable and AVX2 paths
+#if INTRS_HAVE_AVX2_PATH
+        if (path != INTRS_KERNEL_PORTABLE) {
+            intrs_k_max_pool_items_avx2(s, in, in_stride, items, out, out_stride);
+            return;
+        }
+#endif
+        (void)path;
+        intrs_k_max_pool_items_portable(s, in, in_stride, items, out, out_stride);
+        return;
+    }
+#if INTRS_HAVE_AVX2_PATH
+    if (path != INTRS_KERNEL_PORTABLE) {
+        for (int b = 0; b < items; b++) intrs_k_pool_avx2(s, is_max, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, sum);
+        return;
+    }
+#endif
+    for (int b = 0; b < items; b++)
+        intrs_k_pool_portable(s, is_max, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, sum);
+}
+
+void intrs_depthwise_items(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
+                           const int8_t *in, ptrdiff_t in_stride, int items, int8_t *out, ptrdiff_t out_stride,
+                           const intrs_requant *rq, int32_t *acc) {
+#if INTRS_HAVE_AVX2_PATH
+    if (path != INTRS_KERNEL_PORTABLE) {
+        for (int b = 0; b < items; b++)
+            intrs_k_depthwise_avx2(s, depth_multiplier, w, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, rq, acc);
+        return;
+    }
+#endif
+    for (int b = 0; b < items; b++)
+        intrs_k_depthwise_portable(s, depth_multiplier, w, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, rq, acc);
 }
 
 void intrs_add(intrs_kernel_path path, const intrs_add_params *p, const int8_t *a, const int8_t *b, int8_t *out,

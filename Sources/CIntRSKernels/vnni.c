@@ -5,17 +5,20 @@
 // and the stand-alone requantisation of this path run the AVX2 code.
 //
 // Layout. Activations enter as u = x + 128 (the byte x xor 0x80) in [0, 255]. A conv2d input is copied
-// once per item into a padded image: channels padded to c4 = roundup(C, 4), a border of the value Z_in
-// (byte Z_in + 128) wide enough for every tap, so the patch of an output pixel is the set of kernel rows
-// (kw * c4 contiguous bytes when the dilation along x is 1, else kw runs of c4 bytes) at fixed offsets from
-// the pixel's base address: no im2col. Weights are packed once at load in the same tap order, channel-
-// padded with zeros (intrs_pack_conv_weights, layout in CIntRSKernels.h). The micro-kernel keeps 8 output
+// once per item into a padded image with a border of the value Z_in (byte Z_in + 128) wide enough for every
+// tap, so the patch of an output pixel is a set of segments at fixed offsets from the pixel's base address:
+// no im2col. With dilation 1 along x a segment is a whole kernel row (kw * C contiguous bytes, read as a
+// multiple of 4), else one tap of c4 = roundup(C, 4) bytes (channels padded to c4); see vnni_geometry. The
+// images of a group of items lie side by side, so the 8-row tiles of layers with few output pixels span
+// items. Weights are packed once at load in the same segment order, padded with zero weights
+// (intrs_pack_conv_weights with intrs_conv2d_weight_runs, layout in CIntRSKernels.h). The micro-kernel keeps 8 output
 // pixels x 32 output channels in 16 zmm accumulators: per quad of K, two weight loads, 8 broadcasts and 16
 // vpdpbusd; then the accumulators are requantised in registers, 16 channels per instruction, and stored.
 //
 // Exactness (Proofs/KERN-1.md, "AVX-512 VNNI path"): vpdpbusd forms each u8 x s8 product exactly
 // (|u w| <= 255 * 128) and adds the four to the lane with wrapping int32 addition (the non-saturating
-// form), so the accumulator is sum(w u) modulo 2^32. Pad channels and pad K elements meet weight 0. The
+// form), so the accumulator is sum(w u) modulo 2^32. Pad channels, pad K elements and the bytes a segment
+// reads past its kernel row meet weight 0. The
 // caller's bias already holds bias - (Z_in + 128) * sum(w) (wrapping), so bias + accumulator =
 // sum w (x - Z_in) + bias modulo 2^32 over the taps inside the image (a border tap contributes
 // w (Z_in + 128) - w (Z_in + 128) = 0, the reference's skipping), which is the true value because the
@@ -262,20 +265,61 @@ static inline KATTR int panel_setup(panel *P, rq16 *q0, rq16 *q1, const rqout *o
     return width;
 }
 
-/// The padded image's geometry: every tap of every output pixel lands inside it.
-static inline void vnni_padded_dims(const intrs_conv_shape *s, int *hp, int *wp, int *c4) {
-    *hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
-    *wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
-    *c4 = (s->in_c + 3) & ~3;
+/// The geometry of the padded images of a conv2d on this path. With dilation 1 along x (the usual case)
+/// every kernel row of a patch is kw * in_c contiguous bytes of the padded image (channels not padded), read
+/// as roundup(kw * in_c, 4) bytes: one K segment per kernel row, weights packed with kh runs of kw * in_c
+/// inputs, each run padded with zero weights to a multiple of 4 (so a 3x3 conv on 1 channel costs 3 quads
+/// per pixel, not 9). A segment may read up to 3 bytes past the last byte of its kernel row: they meet zero
+/// weights, and every image is followed by at least 4 initialised bytes. Otherwise (dilation along x) each
+/// tap is one segment of c4 = roundup(in_c, 4) bytes of an image whose channels are padded to c4.
+typedef struct {
+    int hp, wp, cimg;   // padded image height, width, bytes per pixel
+    int nseg, seg_q;    // K segments per patch, quads per segment
+    int runs, run_len;  // the weight packing's runs (intrs_pack_conv_weights: taps, c)
+    size_t img;         // bytes from one item's padded image to the next (>= hp * wp * cimg + 4, multiple of 64)
+    int group;          // items whose images are built side by side, so that 8-row tiles span items
+} vgeom;
+
+static inline void vnni_geometry(const intrs_conv_shape *s, vgeom *g) {
+    g->hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+    g->wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
+    if (s->dilation_w == 1) {
+        g->cimg = s->in_c;
+        g->nseg = s->kernel_h;
+        g->seg_q = (s->kernel_w * s->in_c + 3) / 4;
+        g->runs = s->kernel_h;
+        g->run_len = s->kernel_w * s->in_c;
+    } else {
+        g->cimg = (s->in_c + 3) & ~3;
+        g->nseg = s->kernel_h * s->kernel_w;
+        g->seg_q = g->cimg / 4;
+        g->runs = s->kernel_h * s->kernel_w;
+        g->run_len = s->in_c;
+    }
+    g->img = ((size_t)g->hp * (size_t)g->wp * (size_t)g->cimg + 4 + 63) & ~(size_t)63;
+    // Enough items per group that the tiles of layers with few output pixels are full (64 rows), while the
+    // group's images stay within 256 KiB.
+    const long pix = (long)s->out_h * s->out_w;
+    long group = pix >= 64 ? 1 : (64 + pix - 1) / pix;
+    const long cap = (long)(((size_t)1 << 18) / g->img);
+    if (group > cap) group = cap;
+    g->group = group < 1 ? 1 : (int)group;
 }
 
-/// Scratch bytes: the segment offsets (one per tap at most), the base offset of every output pixel, then the
-/// padded image (with 64 bytes of slack: rows are copied 4 bytes per pixel).
+/// Scratch bytes: the segment offsets, the base offset of every output pixel in its image, then the padded
+/// images of one group (64-byte aligned).
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s) {
-    int hp, wp, c4;
-    vnni_padded_dims(s, &hp, &wp, &c4);
-    return sizeof(ptrdiff_t) * (size_t)(s->kernel_h * s->kernel_w) + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) +
-           (size_t)hp * (size_t)wp * (size_t)c4 + 64;
+    vgeom g;
+    vnni_geometry(s, &g);
+    return sizeof(ptrdiff_t) * (size_t)g.nseg + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) + 64 +
+           (size_t)g.group * g.img;
+}
+
+void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *run_length) {
+    vgeom g;
+    vnni_geometry(s, &g);
+    *runs = g.runs;
+    *run_length = g.run_len;
 }
 
 /// Writes one input row of `count` pixels of c channels as u = x + 128 into padded pixels of c4 bytes. When
@@ -312,58 +356,66 @@ static inline KATTR void copy_row_u8(uint8_t *dst, const int8_t *src, int count,
 KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
                                const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
                                int16_t *scratch) {
-    int hp, wp, c4;
-    vnni_padded_dims(s, &hp, &wp, &c4);
-    const int c = s->in_c;
-    const int taps = s->kernel_h * s->kernel_w;
-    const int k_quads = taps * c4 / 4;
+    vgeom g;
+    vnni_geometry(s, &g);
+    const int c = s->in_c, cimg = g.cimg, wp = g.wp, hp = g.hp;
+    const int k_quads = g.nseg * g.seg_q;
     const int pix = s->out_h * s->out_w;
     ptrdiff_t *const seg_off = (ptrdiff_t *)(void *)scratch;
-    ptrdiff_t *const pix_off = seg_off + taps;
-    uint8_t *const pad = (uint8_t *)(pix_off + pix);
-    kplan kp = {0, 0, seg_off};
+    ptrdiff_t *const pix_off = seg_off + g.nseg;
+    uint8_t *const pad = (uint8_t *)(((uintptr_t)(pix_off + pix) + 63) & ~(uintptr_t)63);
+    const kplan kp = {g.nseg, g.seg_q, seg_off};
     if (s->dilation_w == 1) {
-        // Each kernel row is kw * c4 contiguous bytes of the padded image.
-        kp.nseg = s->kernel_h;
-        kp.seg_q = s->kernel_w * c4 / 4;
-        for (int ky = 0; ky < s->kernel_h; ky++) seg_off[ky] = (ptrdiff_t)ky * s->dilation_h * wp * c4;
+        for (int ky = 0; ky < s->kernel_h; ky++) seg_off[ky] = (ptrdiff_t)ky * s->dilation_h * wp * cimg;
     } else {
-        kp.nseg = taps;
-        kp.seg_q = c4 / 4;
         for (int ky = 0; ky < s->kernel_h; ky++)
             for (int kx = 0; kx < s->kernel_w; kx++)
-                seg_off[ky * s->kernel_w + kx] = ((ptrdiff_t)ky * s->dilation_h * wp + (ptrdiff_t)kx * s->dilation_w) * c4;
+                seg_off[ky * s->kernel_w + kx] = ((ptrdiff_t)ky * s->dilation_h * wp + (ptrdiff_t)kx * s->dilation_w) * cimg;
     }
     for (int oy = 0, p = 0; oy < s->out_h; oy++)
         for (int ox = 0; ox < s->out_w; ox++, p++)
-            pix_off[p] = ((ptrdiff_t)oy * s->stride_h * wp + (ptrdiff_t)ox * s->stride_w) * c4;
+            pix_off[p] = ((ptrdiff_t)oy * s->stride_h * wp + (ptrdiff_t)ox * s->stride_w) * cimg;
     rqout o;
     rqout_load(&o, rq);
     const uint8_t fill = (uint8_t)(s->zero_in + 128);
     const ptrdiff_t in_bytes = (ptrdiff_t)s->in_h * s->in_w * c;
-    for (int b = 0; b < items; b++) {
-        // The padded image of item b: Z_in + 128 everywhere, then x + 128 inside (rows and columns the taps
-        // never reach are left out).
-        memset(pad, fill, (size_t)hp * (size_t)wp * (size_t)c4);
-        const int8_t *src = in + (ptrdiff_t)b * in_stride;
-        const int x_end = s->in_w < wp - s->pad_left ? s->in_w : wp - s->pad_left;
-        for (int iy = 0; iy < s->in_h && iy + s->pad_top < hp && x_end > 0; iy++) {
-            const ptrdiff_t at = (ptrdiff_t)iy * s->in_w * c;
-            copy_row_u8(pad + ((ptrdiff_t)(iy + s->pad_top) * wp + s->pad_left) * c4, src + at, x_end, c, c4, in_bytes - at);
+    const int x_end = s->in_w < wp - s->pad_left ? s->in_w : wp - s->pad_left;
+    for (int b0 = 0; b0 < items; b0 += g.group) {
+        const int gi = items - b0 < g.group ? items - b0 : g.group;
+        // The padded image of each item of the group: Z_in + 128 everywhere (and in the slack after it), then
+        // x + 128 inside (rows and columns the taps never reach are left out).
+        memset(pad, fill, (size_t)gi * g.img);
+        for (int j = 0; j < gi; j++) {
+            const int8_t *src = in + (ptrdiff_t)(b0 + j) * in_stride;
+            uint8_t *const im = pad + (size_t)j * g.img;
+            for (int iy = 0; iy < s->in_h && iy + s->pad_top < hp && x_end > 0; iy++) {
+                const ptrdiff_t at = (ptrdiff_t)iy * s->in_w * c;
+                copy_row_u8(im + ((ptrdiff_t)(iy + s->pad_top) * wp + s->pad_left) * cimg, src + at, x_end, c, cimg,
+                            in_bytes - at);
+            }
         }
-        int8_t *const obase = out + (ptrdiff_t)b * out_stride;
+        // Rows m = j * pix + p of the group (item b0 + j, output pixel p), 8 per tile; a tile may span items.
+        const int rows = gi * pix;
         for (int c0 = 0; c0 < s->out_c;) {
             panel P;
             rq16 q0, q1;
             const int width = panel_setup(&P, &q0, &q1, &o, &kp, k_quads, packed, s->out_c, rq, c0);
-            for (int p0 = 0; p0 < pix; p0 += VR) {
-                const int live = pix - p0 < VR ? pix - p0 : VR;
+            int j = 0, p = 0;
+            for (int m0 = 0; m0 < rows; m0 += VR) {
+                const int live = rows - m0 < VR ? rows - m0 : VR;
                 const uint8_t *base[VR];
                 int8_t *orow[VR];
-                for (int i = 0; i < VR; i++) {
-                    const int p = p0 + (i < live ? i : live - 1);
-                    base[i] = pad + pix_off[p];
-                    orow[i] = obase + (ptrdiff_t)p * s->out_c;
+                for (int i = 0; i < live; i++) {
+                    base[i] = pad + (size_t)j * g.img + pix_off[p];
+                    orow[i] = out + (ptrdiff_t)(b0 + j) * out_stride + (ptrdiff_t)p * s->out_c;
+                    if (++p == pix) {
+                        p = 0;
+                        j++;
+                    }
+                }
+                for (int i = live; i < VR; i++) {  // tail rows repeat the last live row
+                    base[i] = base[live - 1];
+                    orow[i] = orow[live - 1];
                 }
                 if (width == 32) tile32(base, &P, orow);
                 else tile16(base, &P, orow);

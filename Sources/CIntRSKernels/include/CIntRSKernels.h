@@ -56,6 +56,22 @@ void intrs_pack_weights(const int8_t *w, int n, int k, int32_t *packed);
 /// out [quad][w], word = the 4 bytes of the quad (little-endian, 0 beyond c and N). The VNNI path reads
 /// activations as u = x + 128, so the caller must pass bias[c] - (Z_in + 128) * sum_k w[c][k] (wrapping
 /// int32) as the requantisation bias of that path.
+/// Convolution geometry (NHWC, OHWI filter, TFLite padding already resolved).
+typedef struct {
+    int in_h, in_w, in_c;
+    int out_h, out_w, out_c;
+    int kernel_h, kernel_w;
+    int stride_h, stride_w;
+    int dilation_h, dilation_w;
+    int pad_top, pad_left;
+    int32_t zero_in;
+} intrs_conv_shape;
+
+/// How a conv2d's K (kh * kw * in_c, OHWI order) is cut into runs for `intrs_pack_conv_weights` on `path`:
+/// the pair layout does not care (kh * kw runs of in_c); AVX512_VNNI packs one run per kernel row
+/// (kh runs of kw * in_c inputs) when dilation_w = 1, so that a 3x3 kernel on 1 channel is 3 quads per
+/// output pixel instead of 9, else one run per tap (kh * kw runs of in_c). Pack conv2d weights with these.
+void intrs_conv2d_weight_runs(intrs_kernel_path path, const intrs_conv_shape *s, int *runs, int *run_length);
 size_t intrs_packed_conv_words(intrs_kernel_path path, int n, int taps, int c);
 void intrs_pack_conv_weights(intrs_kernel_path path, const int8_t *w, int n, int taps, int c, int32_t *packed);
 
@@ -86,19 +102,9 @@ void intrs_requantize(intrs_kernel_path path, const int32_t *acc, int count, con
 void intrs_rescale(intrs_kernel_path path, const int32_t *x, const int32_t *m, const int32_t *shift, int count,
                    int double_rounding, int32_t *out);
 
-/// Convolution geometry (NHWC, OHWI filter, TFLite padding already resolved).
-typedef struct {
-    int in_h, in_w, in_c;
-    int out_h, out_w, out_c;
-    int kernel_h, kernel_w;
-    int stride_h, stride_w;
-    int dilation_h, dilation_w;
-    int pad_top, pad_left;
-    int32_t zero_in;
-} intrs_conv_shape;
 
 /// int16 scratch elements `intrs_conv2d` needs on any path (patches of INTRS_GEMM_MB output pixels; for the
-/// VNNI path one padded input image).
+/// VNNI path the padded input images of a group of items: as many as make 64 output pixels, at most 256 KiB).
 size_t intrs_conv2d_scratch(const intrs_conv_shape *s);
 
 /// Conv2D (not depthwise) of `items` inputs (each `in_stride` bytes apart) into `items` outputs (each
@@ -128,6 +134,11 @@ void intrs_gemm_s16(intrs_kernel_path path, const int16_t *a, ptrdiff_t lda, int
 void intrs_depthwise(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
                      const int8_t *in, int8_t *out, const intrs_requant *rq, int32_t *acc);
 
+/// `intrs_depthwise` on `items` inputs (`in_stride` bytes apart) into `items` outputs (`out_stride` apart).
+void intrs_depthwise_items(intrs_kernel_path path, const intrs_conv_shape *s, int depth_multiplier, const int32_t *w,
+                           const int8_t *in, ptrdiff_t in_stride, int items, int8_t *out, ptrdiff_t out_stride,
+                           const intrs_requant *rq, int32_t *acc);
+
 /// Pool geometry.
 typedef struct {
     int in_h, in_w, channels;
@@ -142,6 +153,11 @@ typedef struct {
 /// clamp; equals ReferenceInt8Ops.pool. `sum` has channels int32 of scratch.
 void intrs_pool(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out,
                 int32_t *sum);
+
+/// `intrs_pool` on `items` inputs (`in_stride` bytes apart) into `items` outputs (`out_stride` apart): the
+/// path is picked once, not per item.
+void intrs_pool_items(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in,
+                      ptrdiff_t in_stride, int items, int8_t *out, ptrdiff_t out_stride, int32_t *sum);
 
 /// Elementwise ADD (same shapes; TFLite's integer add): out = requantise(rescale((a - Z_a) << left_shift;
 /// M_a, s_a) + rescale((b - Z_b) << left_shift; M_b, s_b); M_out, s_out). Equals ReferenceInt8Ops.add.

@@ -5,8 +5,9 @@ import IntRSCore
 /// evaluator `ReferenceInt8Evaluator.evaluate` (IntRSReference) on every input of a validated model.
 ///
 /// - Batching: `classify` takes many inputs at once (a certification classifies one image under thousands
-///   of noise draws). Inputs are processed in chunks of `chunkSize` so that fully connected weights are
-///   read once per chunk.
+///   of noise draws). Inputs are processed in chunks of `chunkSize` (by default as many as keep a chunk's
+///   tensors within 48 KiB, 8 to 256: `defaultChunkSize`) so that each layer's weights and per-call setup
+///   serve the whole chunk.
 /// - Threads: `threads` (default 1) splits the batch into contiguous ranges run with
 ///   DispatchQueue.concurrentPerform. Each thread allocates its scratch (all tensors of one chunk and one
 ///   im2col patch) once per call; the per-item loops allocate nothing.
@@ -38,13 +39,13 @@ public final class FastInt8Evaluator: Sendable {
 
     /// `network` must come from `Int8Model.validated` with the overflow check on. `kernel` must be supported
     /// by this CPU (`Int8KernelPath.isSupported`; traps otherwise).
-    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 8, kernel: Int8KernelPath = .selected) {
+    public init(network: Int8Network, threads: Int = 1, chunkSize: Int? = nil, kernel: Int8KernelPath = .selected) {
         precondition(kernel.isSupported, "kernel path \(kernel.rawValue) is not supported by this CPU")
         self.network = network
         self.threads = max(1, threads)
-        self.chunkSize = max(1, chunkSize)
         self.kernel = kernel
         tensorSizes = network.tensorShapes.map { $0.reduce(1, *) }
+        self.chunkSize = max(1, chunkSize ?? Self.defaultChunkSize(bytesPerItem: tensorSizes.reduce(0, +)))
         var patch = 16, acc = 16
         var ls: [FastLayer] = []
         for L in network.layers {
@@ -89,6 +90,17 @@ public final class FastInt8Evaluator: Sendable {
         patchCapacity = patch
         accCapacity = acc
     }
+
+    /// The chunk size when none is given: as many items as keep one chunk's tensors within
+    /// `chunkBudgetBytes`, between 8 and 256. Small models (the digits CNN: 842 bytes of tensors per item)
+    /// get long chunks, so that each layer's per-call cost (kernel entry, requantisation constants, weight
+    /// panels brought into cache) is paid once per many items; large models keep chunks of 8.
+    public static func defaultChunkSize(bytesPerItem: Int) -> Int {
+        max(8, min(256, chunkBudgetBytes / max(1, bytesPerItem)))
+    }
+
+    /// The tensor bytes of one chunk that `defaultChunkSize` aims at.
+    public static let chunkBudgetBytes = 48 * 1024
 
     /// Number of grid values per input.
     public var inputCount: Int { network.inputCount }
@@ -165,10 +177,8 @@ public final class FastInt8Evaluator: Sendable {
                 k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: inSize, items: n,
                       output: tensors + offsets[c.output], outputStride: outSize, scratch: patch)
             case .depthwise(let c, let k):
-                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                for b in 0..<n {
-                    k.run(kernel, input: tensors + offsets[c.inputs[0]] + b * inSize, output: tensors + offsets[c.output] + b * outSize, acc: acc)
-                }
+                k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: tensorSizes[c.inputs[0]], items: n,
+                      output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], acc: acc)
             case .fullyConnected(let c, let k):
                 k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: tensorSizes[c.inputs[0]], items: n,
                       output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], scratch: patch)
@@ -176,10 +186,8 @@ public final class FastInt8Evaluator: Sendable {
                 FastInt8Kernels.add(p, a: tensors + offsets[c.inputs[0]], b: tensors + offsets[c.inputs[1]],
                                     output: tensors + offsets[c.output], count: n * p.count, common: c, double: dbl, path: kernel)
             case .pool(let c, let k):
-                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                for b in 0..<n {
-                    k.run(kernel, input: tensors + offsets[c.inputs[0]] + b * inSize, output: tensors + offsets[c.output] + b * outSize, sum: acc)
-                }
+                k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: tensorSizes[c.inputs[0]], items: n,
+                      output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], sum: acc)
             case .reshape(let c):
                 let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
                 dst.update(from: src, count: n * tensorSizes[c.output])

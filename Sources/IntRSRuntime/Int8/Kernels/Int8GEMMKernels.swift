@@ -4,8 +4,9 @@ import IntRSCore
 /// Conv2D (not depthwise) as a packed GEMM, prepared once at load: M = items x output pixels, K = kh * kw *
 /// inC, N = outC. Portable and AVX2: patches of 32 output pixels built side by side (int16 x - Z_in, 0
 /// outside the image), a 4 x 16 register-blocked micro-kernel, requantisation 8 channels at a time. AVX-512
-/// VNNI: implicit GEMM over a padded copy of each input (no patches), an 8 x 32 micro-kernel on zmm
-/// registers, requantisation in registers 16 channels at a time (CIntRSKernels/vnni.c). The weights are
+/// VNNI: implicit GEMM over a padded copy of each input (no patches; kernel rows read whole, so K per
+/// pixel is kh * roundup(kw * inC, 4); the copies of several items side by side so that the 8-row tiles of
+/// small layers span items), an 8 x 32 micro-kernel on zmm registers, requantisation in registers 16 channels at a time (CIntRSKernels/vnni.c). The weights are
 /// packed for the kernel path given at init, which must be the path `run` is called with.
 /// Equals `ReferenceInt8Ops.conv` (IntRSReference) for a non-depthwise plan, on every kernel path.
 struct Int8ConvKernel: Sendable {
@@ -23,10 +24,13 @@ struct Int8ConvKernel: Sendable {
                                  kernel_w: Int32(p.kernelW), stride_h: Int32(p.strideH), stride_w: Int32(p.strideW),
                                  dilation_h: Int32(p.dilationH), dilation_w: Int32(p.dilationW),
                                  pad_top: Int32(p.padTop), pad_left: Int32(p.padLeft), zero_in: inputZeroPoint)
-        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, taps: p.kernelH * p.kernelW, channels: p.inC, path: path)
+        var s = shape
+        // The path's cut of K into runs (AVX-512 VNNI: one run per kernel row when dilation_w = 1).
+        var runs: Int32 = 0, runLength: Int32 = 0
+        intrs_conv2d_weight_runs(path.c, &s, &runs, &runLength)
+        weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, taps: Int(runs), channels: Int(runLength), path: path)
         requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
-        var s = shape
         scratchCount = intrs_conv2d_scratch(&s)
     }
 

@@ -27,13 +27,15 @@ struct Int8DepthwiseKernel: Sendable {
         accumulatorCount = (p.outC + 7) & ~7
     }
 
-    /// One item. `acc` has at least `accumulatorCount` int32.
-    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-             acc: UnsafeMutablePointer<Int32>) {
+    /// `items` inputs (`inputStride` int8 apart) into `items` outputs (`outputStride` apart). `acc` has at
+    /// least `accumulatorCount` int32.
+    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, inputStride: Int, items: Int,
+             output: UnsafeMutablePointer<Int8>, outputStride: Int, acc: UnsafeMutablePointer<Int32>) {
         var s = shape
         weights.withUnsafeBufferPointer { w in
             requantization.withC { rq in
-                intrs_depthwise(path.c, &s, Int32(depthMultiplier), w.baseAddress!, input, output, rq, acc)
+                intrs_depthwise_items(path.c, &s, Int32(depthMultiplier), w.baseAddress!, input, inputStride, Int32(items),
+                                      output, outputStride, rq, acc)
             }
         }
     }
@@ -55,9 +57,11 @@ struct Int8PoolKernel: Sendable {
         self.isMax = isMax
     }
 
-    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, output: UnsafeMutablePointer<Int8>,
-             sum: UnsafeMutablePointer<Int32>) {
+    /// `items` inputs (`inputStride` int8 apart) into `items` outputs (`outputStride` apart). `sum` has at
+    /// least `accumulatorCount` int32.
+    func run(_ path: Int8KernelPath, input: UnsafePointer<Int8>, inputStride: Int, items: Int,
+             output: UnsafeMutablePointer<Int8>, outputStride: Int, sum: UnsafeMutablePointer<Int32>) {
         var s = shape
-        intrs_pool(path.c, &s, isMax ? 1 : 0, input, output, sum)
+        intrs_pool_items(path.c, &s, isMax ? 1 : 0, input, inputStride, Int32(items), output, outputStride, sum)
     }
 }

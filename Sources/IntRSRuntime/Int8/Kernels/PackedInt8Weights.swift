@@ -3,7 +3,7 @@ import CIntRSKernels
 /// The weights of a conv2d or fullyConnected layer packed once at load for the GEMM micro-kernel of one
 /// kernel path (`intrs_pack_conv_weights`, layouts in CIntRSKernels.h): for portable and AVX2, int16 pairs
 /// (k, k+1) of each output channel in one int32 word, channels in panels of 16 (the last one 8); for AVX-512
-/// VNNI, int8 quads of each tap's channels padded to a multiple of 4, channels in panels of 32 (the last one
+/// VNNI, int8 quads of each run's inputs padded to a multiple of 4 (conv2d runs: `intrs_conv2d_weight_runs`), channels in panels of 32 (the last one
 /// 16). A panel's words are laid out [k-group][channel], zero beyond K and N. `weightSums[c]` = sum_k w[c][k]
 /// (for the zero-point folding of the VNNI path).
 struct PackedInt8Weights: Sendable {
@@ -14,8 +14,9 @@ struct PackedInt8Weights: Sendable {
     let words: [Int32]
     let weightSums: [Int32]
 
-    /// `filter` is [N][K] row-major int8 with K = taps * channels (OHWI flattened: taps = kh * kw, channels =
-    /// inC; or [O][I]: taps = 1, channels = I).
+    /// `filter` is [N][K] row-major int8 with K = taps * channels: `taps` runs of `channels` inputs (conv2d,
+    /// OHWI flattened: the runs of `intrs_conv2d_weight_runs` for the path, e.g. kh runs of kw * inC; or [O][I]:
+    /// taps = 1, channels = I).
     init(filter: [Int8], outChannels: Int, taps: Int, channels: Int, path: Int8KernelPath = .portable) {
         let k = taps * channels
         precondition(filter.count == outChannels * k)
