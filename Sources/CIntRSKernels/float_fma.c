@@ -82,27 +82,51 @@ FATTR void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a
     }
 }
 
-/// As intrs_k_f32_ukernel_fma with INTRS_F32_MR_AVX512 rows and one zmm (16 channels) per row: per k one
-/// weight load and eight broadcast fmas (vfmadd231ps with a {1to16} memory operand).
-ZATTR void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
-                                      float *tile, float *const *out, int rows, const float *bias, int activation) {
+/// The AVX512 kernel over NP = 1 or 2 consecutive panels (the second `panel_stride` floats after the first):
+/// INTRS_F32_MR_AVX512 rows, one zmm (16 channels) per row and panel; per k one weight load per panel and eight
+/// broadcast fmas per panel. The tile (raw accumulators) is written only with NP = 1.
+static inline __attribute__((always_inline)) ZATTR void f32_avx512_body(const int np, const intrs_f32_rowk *g,
+                                                                        const float *const *a, const float *w,
+                                                                        ptrdiff_t panel_stride, float *tile,
+                                                                        float *const *out, int rows,
+                                                                        const float *bias, int activation) {
     enum { MR = INTRS_F32_MR_AVX512 };
-    __m512 c[MR];
-    UNROLL for (int r = 0; r < MR; r++) c[r] = _mm512_setzero_ps();
+    __m512 c[MR][2];
+    UNROLL for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
     for (int s = 0; s < g->segs; s++) {
         const ptrdiff_t off = (ptrdiff_t)s * g->seg_stride;
         for (int p = 0; p < g->seg_len; p++, w += INTRS_F32_NR) {
-            const __m512 w0 = _mm512_loadu_ps(w);
-            UNROLL for (int r = 0; r < MR; r++) c[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r][off + p]), w0, c[r]);
+            const __m512 w0 = _mm512_loadu_ps(w), w1 = np > 1 ? _mm512_loadu_ps(w + panel_stride) : w0;
+            UNROLL for (int r = 0; r < MR; r++) {
+                const __m512 x = _mm512_set1_ps(a[r][off + p]);
+                c[r][0] = _mm512_fmadd_ps(x, w0, c[r][0]);
+                if (np > 1) c[r][1] = _mm512_fmadd_ps(x, w1, c[r][1]);
+            }
         }
     }
-    const __m512 b = bias ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
-    UNROLL for (int r = 0; r < MR; r++) {
-        if (!out) {
-            _mm512_storeu_ps(tile + r * INTRS_F32_NR, c[r]);
-        } else if (r < rows) {
-            _mm512_storeu_ps(out[r], f32_act16(bias ? _mm512_add_ps(b, c[r]) : c[r], activation));
+    UNROLL for (int q = 0; q < np; q++) {
+        const __m512 b = bias ? _mm512_loadu_ps(bias + q * INTRS_F32_NR) : _mm512_setzero_ps();
+        UNROLL for (int r = 0; r < MR; r++) {
+            if (!out) {
+                _mm512_storeu_ps(tile + r * INTRS_F32_NR, c[r][q]);
+            } else if (r < rows) {
+                _mm512_storeu_ps(out[r] + q * INTRS_F32_NR, f32_act16(bias ? _mm512_add_ps(b, c[r][q]) : c[r][q], activation));
+            }
         }
     }
+}
+
+/// As intrs_k_f32_ukernel_fma with INTRS_F32_MR_AVX512 rows and one zmm (16 channels) per row.
+ZATTR void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
+                                      float *tile, float *const *out, int rows, const float *bias, int activation) {
+    f32_avx512_body(1, g, a, w, 0, tile, out, rows, bias, activation);
+}
+
+/// Two full panels at once (32 channels: w and w + panel_stride; out and bias cover 32 channels): the rows are
+/// read once for both, and the per-tile work (pointers, epilogue) is shared; 16 zmm accumulators.
+ZATTR void intrs_k_f32_ukernel_avx512x2(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512],
+                                        const float *w, ptrdiff_t panel_stride, float *const *out, int rows,
+                                        const float *bias, int activation) {
+    f32_avx512_body(2, g, a, w, panel_stride, NULL, out, rows, bias, activation);
 }
 #endif

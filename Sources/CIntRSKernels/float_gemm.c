@@ -10,6 +10,8 @@ void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a[INTRS
                              float *const *out, int rows, const float *bias, int activation);
 void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
                                 float *tile, float *const *out, int rows, const float *bias, int activation);
+void intrs_k_f32_ukernel_avx512x2(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
+                                  ptrdiff_t panel_stride, float *const *out, int rows, const float *bias, int activation);
 #else
 #define INTRS_HAVE_FMA_PATH 0
 #endif
@@ -74,18 +76,24 @@ void intrs_f32_pack_weights(const float *w, int n, int k, float *packed) {
 
 /// The GEMM over rows given by pointers: out rows orow[i] (n floats each) from patch rows arow[i] (K floats laid
 /// out as `g` says).
-/// Every 16-channel panel (it stays in L1 while the rows pass), then row tiles of the path's MR (a short last tile
-/// repeats its last row and drops the copies). The order of the tiles changes no output (each is its own fma chain).
+/// Every 16-channel panel (it stays in L1 while the rows pass; on AVX512 two full panels at a time), then row tiles
+/// of the path's MR (a short last tile repeats its last row and drops the copies). The order of the tiles changes no output (each is its own fma chain).
 static void f32_gemm_rows(intrs_float_kernel_path path, const float *const *arow, float *const *orow, int m,
                           const float *packed, const intrs_f32_rowk *g, int n, const float *bias, int activation) {
     const int k = g->segs * g->seg_len;
     float tile[INTRS_F32_MR_MAX * INTRS_F32_NR];
     const int n_pad = (n + 15) & ~15;
     const int mr = path == INTRS_FLOAT_KERNEL_AVX512 ? INTRS_F32_MR_AVX512 : INTRS_F32_MR;
-    for (int c0 = 0; c0 < n_pad; c0 += INTRS_F32_NR) {
+    for (int c0 = 0, step = INTRS_F32_NR; c0 < n_pad; c0 += step) {
         const float *panel = packed + (size_t)k * (size_t)c0;
         const float *cbias = bias ? bias + c0 : NULL;
         const int cols = n - c0 < INTRS_F32_NR ? n - c0 : INTRS_F32_NR;
+        // AVX512 with two full panels left: 8 x 32 tiles (both panels per pass over the rows), when the two panels
+        // fit in L1 together (K <= 192: 24 KiB) or the rows are few (at most 4 tiles, e.g. fullyConnected on a
+        // chunk of 32, whose panels stream from memory either way); else one panel at a time stays in L1.
+        const int pair = INTRS_HAVE_FMA_PATH && path == INTRS_FLOAT_KERNEL_AVX512 && c0 + 2 * INTRS_F32_NR <= n &&
+                         (k <= 192 || m <= 4 * mr);
+        step = pair ? 2 * INTRS_F32_NR : INTRS_F32_NR;
         for (int i0 = 0; i0 < m; i0 += mr) {
             const int rows = m - i0 < mr ? m - i0 : mr;
             const float *a[INTRS_F32_MR_MAX];
@@ -94,6 +102,12 @@ static void f32_gemm_rows(intrs_float_kernel_path path, const float *const *arow
             for (int r = 0; r < rows; r++) o[r] = orow[i0 + r] + c0;
             // A full panel on a vector path: the kernel applies the epilogue in registers and writes the rows.
             float *const *direct = cols == INTRS_F32_NR ? o : NULL;
+#if INTRS_HAVE_FMA_PATH
+            if (pair) {
+                intrs_k_f32_ukernel_avx512x2(g, a, panel, (ptrdiff_t)k * INTRS_F32_NR, o, rows, cbias, activation);
+                continue;
+            }
+#endif
             switch (path) {
 #if INTRS_HAVE_FMA_PATH
             case INTRS_FLOAT_KERNEL_AVX512:
