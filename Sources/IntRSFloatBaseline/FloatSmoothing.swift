@@ -26,7 +26,7 @@ public struct FloatCertifyOutcome: Sendable, Equatable {
 /// Cohen et al.'s CERTIFY on the float32 evaluator with continuous Gaussian noise: the baseline.
 ///
 /// Votes are counted by the runtime's `VoteCounter` at `Float` (the same code as the int8 runtime's
-/// `Smoothing`), so work is assigned by sample index and counts do not depend on the thread count.
+/// `FastSmoothing`), so work is assigned by sample index and counts do not depend on the thread count.
 /// The classifier and the noise are any `BatchClassifier` / `GridNoiseSource` over `Float` grid values
 /// (real-valued, grid units): `FloatEvaluator` and `GaussianStreamNoiseSource` in practice.
 public struct FloatSmoothing<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable

@@ -24,7 +24,7 @@ struct SmoothingDeterminismTests {
     func certifyIndependentOfThreads() {
         let cert = ToyCertificate(estimationSamples: 500, thresholds: [260, 300, 350, 420, 480])
         func run(_ threads: Int) -> ([CertifyOutcome], [PredictOutcome]) {
-            let s = Smoothing(classifier: toyClassifier, noise: HashNoise(), threads: threads, chunkSize: 33)
+            let s = FastSmoothing(classifier: toyClassifier, noise: HashNoise(), threads: threads, chunkSize: 33)
             let c = Self.inputs.enumerated().map { s.certify(input: $1, example: UInt32($0), n0: 50, n: 500, certificate: cert) }
             let p = Self.inputs.enumerated().map { s.predict(input: $1, example: UInt32($0), n: 300, test: ToyTest()) }
             return (c, p)
@@ -39,7 +39,7 @@ struct SmoothingDeterminismTests {
 
     @Test("selection and estimation use different streams; the candidate is the selection argmax")
     func phasesAreIndependent() {
-        let s = Smoothing(classifier: toyClassifier, noise: HashNoise(), threads: 2)
+        let s = FastSmoothing(classifier: toyClassifier, noise: HashNoise(), threads: 2)
         let cert = ToyCertificate(estimationSamples: 400, thresholds: [201])
         let o = s.certify(input: [0, 0, 0, 0], example: 7, n0: 400, n: 400, certificate: cert)
         #expect(o.selectionCounts != o.estimationCounts)

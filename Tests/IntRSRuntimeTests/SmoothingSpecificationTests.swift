@@ -4,7 +4,7 @@ import IntRSExact
 import IntRSReference
 import IntRSRuntime
 
-/// The fast CERTIFY and PREDICT (`Smoothing` over `VoteCounter`, the fast int8 evaluator, the fast samplers and
+/// The fast CERTIFY and PREDICT (`FastSmoothing` over `VoteCounter`, the fast int8 evaluator, the fast samplers and
 /// the integer table lookup) equal their specification (`ReferenceSmoothing.certify` / `.predict`: reference
 /// samplers on big numbers, reference int8 evaluator, exact Clopper–Pearson, the certificate table read by a
 /// linear scan, the exact two-sided binomial test) on random models, inputs and noise configurations.
@@ -70,7 +70,7 @@ struct SmoothingSpecificationTests {
 
         let spec = try ReferenceSmoothing.certify(network: net, input: input, seed: seed, example: example, n0: n0, n: n,
                                                   alpha: alpha, noise: noise, radiusMode: mode)
-        let fast = Smoothing(classifier: try FastInt8Evaluator(model: model, threads: 1, file: "trial"),
+        let fast = FastSmoothing(classifier: try FastInt8Evaluator(model: model, threads: 1, file: "trial"),
                              noise: try Self.fastNoise(noise, seed: seed), threads: 2, chunkSize: 7)
         let x = input.map { Int32($0) }
         let c = fast.certify(input: x, example: example, n0: n0, n: n, certificate: spec.table)

@@ -90,7 +90,7 @@ package enum SmoothingRun {
     package static func certify(_ s: SmoothingRunSetup, examples: [RunExample],
                         progress: (String) -> Void) throws -> [RunRecord] {
         guard let certificate = s.certificate else { throw RunError("internal: no certificate table for certify") }
-        let smoothing = Smoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
+        let smoothing = FastSmoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
         let d = s.classifier.inputCount
         var cpCache: [Int: Rational] = [:]
         var records: [RunRecord] = []
@@ -127,7 +127,7 @@ package enum SmoothingRun {
     package static func predict(_ s: SmoothingRunSetup, examples: [RunExample],
                         progress: (String) -> Void) throws -> [RunRecord] {
         guard let test = s.predictionTest else { throw RunError("internal: no prediction test for predict") }
-        let smoothing = Smoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
+        let smoothing = FastSmoothing(classifier: s.classifier, noise: s.noise, threads: s.threads)
         let d = s.classifier.inputCount
         var records: [RunRecord] = []
         let start = DispatchTime.now()

@@ -12,7 +12,7 @@ import IntRSCore
 struct Int8ConvKernel: Sendable {
     let shape: intrs_conv_shape
     let weights: PackedInt8Weights
-    let requantization: Int8Requantization
+    let requantization: Int8RequantizationKernel
     /// int16 scratch elements per call.
     let scratchCount: Int
 
@@ -29,7 +29,7 @@ struct Int8ConvKernel: Sendable {
         var runs: Int32 = 0, runLength: Int32 = 0
         intrs_conv2d_weight_runs(path.c, &s, &runs, &runLength)
         weights = PackedInt8Weights(filter: p.filter, outChannels: p.outC, taps: Int(runs), channels: Int(runLength), path: path)
-        requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+        requantization = Int8RequantizationKernel(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         scratchCount = intrs_conv2d_scratch(&s)
     }
@@ -54,7 +54,7 @@ struct Int8FullyConnectedKernel: Sendable {
     let outCount: Int
     let inputZeroPoint: Int32
     let weights: PackedInt8Weights
-    let requantization: Int8Requantization
+    let requantization: Int8RequantizationKernel
     let scratchCount: Int
 
     init(plan p: Int8FullyConnectedPlan, inputZeroPoint: Int32, outputZeroPoint: Int32, activationMin: Int32,
@@ -63,7 +63,7 @@ struct Int8FullyConnectedKernel: Sendable {
         outCount = p.outCount
         self.inputZeroPoint = inputZeroPoint
         weights = PackedInt8Weights(filter: p.filter, outChannels: p.outCount, taps: 1, channels: p.inCount, path: path)
-        requantization = Int8Requantization(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+        requantization = Int8RequantizationKernel(bias: weights.bias(p.bias, inputZeroPoint: inputZeroPoint, path: path), multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         scratchCount = intrs_fully_connected_scratch(Int32(p.inCount), 0)
     }

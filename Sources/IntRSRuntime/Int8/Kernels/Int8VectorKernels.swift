@@ -8,7 +8,7 @@ struct Int8DepthwiseKernel: Sendable {
     let depthMultiplier: Int
     /// Filter [1, KH, KW, C * multiplier] widened to int32.
     let weights: [Int32]
-    let requantization: Int8Requantization
+    let requantization: Int8RequantizationKernel
     /// int32 scratch elements per call (output channels rounded up to 8).
     let accumulatorCount: Int
 
@@ -22,7 +22,7 @@ struct Int8DepthwiseKernel: Sendable {
                                  pad_top: Int32(p.padTop), pad_left: Int32(p.padLeft), zero_in: inputZeroPoint)
         depthMultiplier = p.depthMultiplier
         weights = p.filter.map { Int32($0) }
-        requantization = Int8Requantization(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
+        requantization = Int8RequantizationKernel(bias: p.bias, multiplier: p.multiplier, shift: p.shift, zeroOut: outputZeroPoint,
                                             activationMin: activationMin, activationMax: activationMax, rounding: rounding)
         accumulatorCount = (p.outC + 7) & ~7
     }

@@ -9,7 +9,7 @@ import IntRSCore
 ///
 /// The per-channel arrays are padded to a multiple of 8 channels (bias 0, M0 2^30, shift 0) because the
 /// AVX2 path reads 8 channels at a time.
-struct Int8Requantization: Sendable {
+struct Int8RequantizationKernel: Sendable {
     let bias: [Int32]
     let multiplier: [Int32]
     let shift: [Int32]

@@ -5,7 +5,7 @@
 /// samples, 1 = the N estimation samples, 2 = PREDICT's samples. The selection and estimation samples are
 /// therefore independent, as CERTIFY requires, and results depend on neither thread count nor sharding
 /// (an example is identified by its index in the full data set, never by its position in a shard).
-public struct Smoothing<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable
+public struct FastSmoothing<Classifier: BatchClassifier, Noise: GridNoiseSource>: Sendable
 where Classifier.Scalar == Int32, Noise.Scalar == Int32 {
     public let counter: VoteCounter<Classifier, Noise>
 
