@@ -1,5 +1,5 @@
 /// A minimal FlatBuffers WRITER (the binary format of https://flatbuffers.dev, "Internals"), the counterpart of
-/// `FlatBufferReader`: enough to write a TFLite model (`TFLiteWriter`).
+/// `FlatBuffer` (FlatBufferReader.swift): enough to write a TFLite model (`TFLiteWriter`).
 ///
 /// Like the official builders it builds the buffer back to front, so every uoffset it writes points forward
 /// (to an object finished earlier, which lies later in the file), which is what `FlatBuffer` requires.

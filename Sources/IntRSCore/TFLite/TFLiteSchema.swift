@@ -1,5 +1,5 @@
 /// The part of the TFLite model schema (version 3, file identifier "TFL3") that the importer reads, decoded
-/// into plain values by the bounds-checked `FlatBufferReader`.
+/// into plain values by the bounds-checked `FlatBuffer` reader (FlatBufferReader.swift).
 ///
 /// Field ids follow tensorflow/lite/schema/schema.fbs, read at tensorflow/tensorflow commit
 /// 4c1ad6329a0c4bf03ca437aa1cb3dc24e2d76920 and tensorflow/tflite-micro commit

@@ -5,7 +5,7 @@ extension ShiftLaw {
     /// of the lattice collapse (COL-1), whose sigma2 (= sigma2 * m) can be far beyond the sampling domain.
     ///
     /// Equals, as an enclosure, `ShiftLaw(DiscreteGaussianLaw(sigma2:).enclosed(bits: tailBits), fractionBits: F)`
-    /// (both contain the same law; `ShiftLawDiscreteGaussianTests` checks that they overlap point by point and
+    /// (both contain the same law; `LatticeCollapseTests` ("the fixed-point comparison law ...") checks that they overlap point by point and
     /// that this one is at most a few units of 2^-F wide), but costs a few integer operations per point instead
     /// of one `exp` enclosure and several rational divisions.
     ///

@@ -14,7 +14,7 @@ import IntRSReference
 /// re-derived; the exact sampler for rounded-gaussian noise; tight mode for rounded-gaussian or two-class for
 /// discrete-gaussian noise). Whether the record's numbers agree with each other and with the exact reference
 /// (counts sum to N, radius = sqrt(n*), the certificate itself) is `intrs audit`'s business
-/// (``AuditCommand/check(_:line:notes:cpCache:tightCache:)``).
+/// (``RecordAudit/check(_:line:notes:cpCache:tightCache:consistencyOnly:)``).
 package enum RunRecordValidation {
     /// Largest N and N0: the stream ids are 32-bit (Vectors/stream-spec.md), so one phase has at most 2^32 draws.
     package static let maxSamples = 1 << 32

@@ -161,7 +161,7 @@ package enum SmoothingNoise {
 /// audit` re-derives every certificate from the counts without it, a tight table is verified step by step before
 /// it is used (``CertificateTableBuilder/verify(table:spec:lowerBound:phiUpper:)``: a rejected cache is rebuilt,
 /// a rejected `--certificate-table` is an error), closed-form certificates are re-derived after the run
-/// (``SmoothingCommandRunner/selfAudit(_:radiusMode:log:)``), and `--rebuild-table` ignores caches.
+/// (``SmoothingRunner/selfAudit(_:radiusMode:log:)``), and `--rebuild-table` ignores caches.
 package enum SmoothingCertificates {
     package static func cacheName(_ c: CertificateConfiguration) throws -> String {
         "table-" + String(SHA256.hex(try CanonicalJSON.encode(c)).prefix(24)) + ".json"

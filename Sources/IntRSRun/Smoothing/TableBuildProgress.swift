@@ -1,8 +1,10 @@
 import Foundation
 
-/// Progress of a certificate-table build on stderr, at most once per second (issue 16: a build can take
-/// minutes, in `intrs table` and inside `intrs certify`): the exact Clopper–Pearson bounds computed so far
-/// and, in tight mode, the pattern enumeration's pass, norm limit, patterns and current pattern.
+/// Progress of a certificate-table build, handed to `write` (one line, no newline) at most once per second
+/// (issue 16: a build can take minutes, in `intrs table` and inside `intrs certify`): the exact Clopper–Pearson
+/// bounds computed so far and, in tight mode, the pattern enumeration's pass, norm limit, patterns and current
+/// pattern. It prints nothing itself: `intrs table` writes the lines to stderr, the run library to its `log`
+/// (stderr in `intrs certify`, nothing under --quiet).
 package final class TableBuildProgress {
     package let prefix: String
     package let write: (String) -> Void
