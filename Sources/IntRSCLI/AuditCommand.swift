@@ -63,18 +63,28 @@ struct AuditCommand: ParsableCommand {
     typealias Bounds = RecordAudit.Bounds
     typealias NearestCount = RecordAudit.NearestCount
 
-    func run() throws {
+    /// The checks that read only the options (argument-parser runs this before `run`): one mode, and the
+    /// options that mode needs.
+    func validate() throws {
         guard maxFindings >= 0 else { throw ValidationError("--max-findings \(maxFindings): must be >= 0") }
-        let report: Report
-        if let tsv = cohenTsv {
+        if cohenTsv != nil {
             if file != nil { throw ValidationError("give either a .jsonl FILE or --cohen-tsv, not both") }
-            guard let s = sigma, let n, let a = alpha else {
+            guard sigma != nil, n != nil, alpha != nil else {
                 throw ValidationError("--cohen-tsv needs --sigma S --n N --alpha A")
             }
+        } else if file == nil {
+            throw ValidationError("give a run's .jsonl file, or --cohen-tsv FILE")
+        }
+    }
+
+    func run() throws {
+        let report: Report
+        if let tsv = cohenTsv, let s = sigma, let n, let a = alpha {
             report = try auditTSV(tsv, sigmaText: s, n: n, alphaText: a)
-        } else {
-            guard let f = file else { throw ValidationError("give a run's .jsonl file, or --cohen-tsv FILE") }
+        } else if let f = file {
             report = try auditJSONL(f)
+        } else {
+            throw ValidationError("give a run's .jsonl file, or --cohen-tsv FILE")   // refused by validate()
         }
         if json {
             print(String(decoding: try CanonicalJSON.encode(report), as: UTF8.self), terminator: "")

@@ -23,6 +23,16 @@ struct BenchTightRadiusCommand: ParsableCommand {
 
     struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var collapse: Bool; var fastRung: Bool; var nStar: Int?; var complete: Bool; var maxCertifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var collapsedPatterns: Int; var searchedByClass: Bool; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
 
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
+        if let sigma2 {
+            guard let s = try? Rational(parsing: sigma2), s.signum > 0 else { throw ValidationError("--sigma2 \"\(sigma2)\": expected a positive rational") }
+            guard let p = try? Rational(parsing: pa), p > Rational(1, 2), p < Rational(1) else { throw ValidationError("--pa \"\(pa)\": expected a probability in (1/2, 1)") }
+            guard dimension >= 1, maxNorm2 >= 1 else { throw ValidationError("--dimension and --max-norm2 must be >= 1") }
+            _ = (s, p)
+        }
+    }
+
     func run() throws {
         // (sigma2, pA, d, limit, budget seconds for the exhaustive variants)
         var cases: [(String, String, Int, Int, Double?)] = [("4", "0.999", 1000, 400, nil), ("10", "0.999", 1000, 400, nil),
@@ -31,10 +41,6 @@ struct BenchTightRadiusCommand: ParsableCommand {
             cases += [("16", "0.999", 1000, 400, 60), ("65025/16", "0.575", 64, 150, 60), ("65536", "0.5156", 1000, 100, 60), ("4064", "0.7", 1000, 3000, 60)]
         }
         if let sigma2 {
-            guard let s = try? Rational(parsing: sigma2), s.signum > 0 else { throw ValidationError("--sigma2 \"\(sigma2)\": expected a positive rational") }
-            guard let p = try? Rational(parsing: pa), p > Rational(1, 2), p < Rational(1) else { throw ValidationError("--pa \"\(pa)\": expected a probability in (1/2, 1)") }
-            guard dimension >= 1, maxNorm2 >= 1 else { throw ValidationError("--dimension and --max-norm2 must be >= 1") }
-            _ = (s, p)
             cases = [(sigma2, pa, dimension, maxNorm2, nil)]
         }
         var rows: [Row] = []

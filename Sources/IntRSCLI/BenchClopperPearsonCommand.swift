@@ -40,10 +40,13 @@ struct BenchClopperPearsonCommand: ParsableCommand {
         var lowerBound: String
     }
 
-    func run() throws {
+    func validate() throws {
         guard trials >= 10, trials <= 1 << 31 else { throw ValidationError("--trials \(trials): must be in 10 ... 2^31") }
         guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): must be >= 1") }
         guard (1...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 1...4096") }
+    }
+
+    func run() throws {
         let n = trials
         let fractions = [Rational(1, 1000), Rational(1, 2), Rational(9, 10), Rational(99, 100), Rational(999, 1000), Rational(1)]
         let alphas = [Rational(1, 1000), Rational(1, 1_000_000), Rational(1, 10)]

@@ -25,9 +25,12 @@ struct BenchEnclosuresCommand: ParsableCommand {
         var cpuMicroseconds: Double
     }
 
-    func run() throws {
+    func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats \(repeats): must be >= 1") }
         guard (1...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 1...4096") }
+    }
+
+    func run() throws {
         let cases: [(EnclosureFunction, String)] = [
             (.exp, "1/3"), (.exp, "-800"), (.log, "123/7"), (.sqrt, "65025/16"),
             (.phi, "1"), (.phi, "-3"), (.phi, "-10"), (.phi, "-40"), (.phi, "5"),

@@ -130,7 +130,7 @@ struct BenchInt8Command: ParsableCommand {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
     }
 
-    func run() throws {
+    func validate() throws {
         if let s = sigma {
             throw ValidationError("--sigma \(s): bench int8 takes --sigma2 in grid units squared (--sigma means real units in intrs certify); e.g. --sigma2 1024 for sigma 32 grid units")
         }
@@ -142,6 +142,9 @@ struct BenchInt8Command: ParsableCommand {
             throw ValidationError("--sigma2 \(sigma2): must be in 0 ... 2^32 grid units squared (sigma at most 65536 grid units)")
         }
         if let c = macPerCycle, !(c.isFinite && c > 0) { throw ValidationError("--mac-per-cycle \(c): must be > 0") }
+    }
+
+    func run() throws {
         let sigma = sigma2.squareRoot()
         let model = self.model ?? "Benchmarks/cifar-cnn.model.json"
         let m: Int8Model

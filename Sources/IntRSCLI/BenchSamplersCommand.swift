@@ -113,10 +113,13 @@ struct BenchSamplersCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func validate() throws {
         guard seconds > 0, seconds <= 3600 else { throw ValidationError("--seconds \(seconds): must be in (0, 3600]") }
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds \(rounds): must be in 1 ... 100") }
         guard referenceSamples >= 100 else { throw ValidationError("--reference-samples \(referenceSamples): must be >= 100") }
+    }
+
+    func run() throws {
         // The plan: every row's name and how to measure it, so that --only selects on full names before anything runs.
         var plan: [(name: String, measure: () throws -> Row)] = []
         // ChaCha20 words per second.

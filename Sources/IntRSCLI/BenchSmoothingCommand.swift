@@ -38,13 +38,24 @@ struct BenchSmoothingCommand: ParsableCommand {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    func run() throws {
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
         guard samples >= 1 && samples <= 1 << 31 else { throw ValidationError("--samples \(samples): must be in 1 ... 2^31") }
+        _ = try parsedSigma2()
+    }
+
+    /// --sigma2, exact and inside `Sigma2Domain`.
+    func parsedSigma2() throws -> Rational {
         let s2: Rational
         do { s2 = try Rational(parsing: sigma2) } catch {
             throw ValidationError("--sigma2 \"\(sigma2)\": not an exact decimal or rational (grid units squared)")
         }
         do { try Sigma2Domain.check(s2) } catch { throw ValidationError("\(error)") }
+        return s2
+    }
+
+    func run() throws {
+        let s2 = try parsedSigma2()
         let cks: FastDiscreteGaussianSampler
         do {
             guard let p = s2.numerator.asInt, let q = s2.denominator.asInt, p > 0, q > 0 else {

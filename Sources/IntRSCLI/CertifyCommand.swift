@@ -30,6 +30,8 @@ struct CertifyCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also run the float32 baseline (Cohen's procedure in doubles with continuous Gaussian noise) and report both side by side with the time ratio.")
     var floatBaseline = true
 
+    func validate() throws { try options.validate(procedure: .certify, floatBaseline: floatBaseline) }
+
     func run() throws {
         try SmoothingCommandRunner.run(procedure: .certify, options: options, floatBaseline: floatBaseline)
     }
@@ -49,6 +51,8 @@ struct PredictCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: SmoothingOptions
+
+    func validate() throws { try options.validate(procedure: .predict, floatBaseline: false) }
 
     func run() throws {
         try SmoothingCommandRunner.run(procedure: .predict, options: options, floatBaseline: false)

@@ -63,6 +63,14 @@ struct ClopperPearsonCommand: ParsableCommand {
         var decimal: String
     }
 
+    /// The checks that read only the options (argument-parser runs this before `run`): the numbers parse; their
+    /// ranges (0 <= k <= n, alpha in (0, 1), bits) are the library's `ClopperPearson.InputError`s, thrown by `run`.
+    func validate() throws {
+        _ = try parseIntegerOption("--successes", successes)
+        _ = try parseIntegerOption("--trials", trials)
+        _ = try parseRationalOption("--alpha", alpha)
+    }
+
     func run() throws {
         let k = try parseIntegerOption("--successes", successes)
         let n = try parseIntegerOption("--trials", trials)

@@ -23,6 +23,13 @@ struct ConformCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(help: "Also write a Markdown report to this file.") var markdown: String?
 
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
+        if let r = rule, Conformance.RuleExpectation.parse(r) == nil {
+            throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas")
+        }
+    }
+
     func run() throws {
         let url = URL(fileURLWithPath: outputs)
         let data: Data
@@ -76,9 +83,12 @@ extension VectorsCommand {
         @Option(name: .shortAndLong, help: "The pack directory to write.") var output: String
         @Flag(help: "Print a JSON summary.") var json = false
 
-        func run() throws {
+        func validate() throws {
             guard (suite == nil) != (model == nil) else { throw ValidationError("give exactly one of --suite and --model") }
             guard count >= 1 && count <= 10_000 else { throw ValidationError("--count \(count): must be in 1...10000") }
+        }
+
+        func run() throws {
             let items: [ConformancePackBuilder.Item]
             let source: String
             if let s = suite {

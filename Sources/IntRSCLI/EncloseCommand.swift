@@ -33,9 +33,16 @@ struct EncloseCommand: ParsableCommand {
         var hiDecimal: String
     }
 
-    func run() throws {
+    func validate() throws {
         guard (0...4096).contains(bits) else { throw ValidationError("--bits \(bits): must be in 0...4096") }
         guard (0...2000).contains(digits) else { throw ValidationError("--digits \(digits): must be in 0...2000") }
+        _ = try parseRationalOption("--x", x)
+        guard EnclosureFunction(rawValue: function) != nil else {
+            throw ValidationError("function \"\(function)\": expected exp, log, sqrt, phi or phi-inverse")
+        }
+    }
+
+    func run() throws {
         let v = try parseRationalOption("--x", x)
         guard let f = EnclosureFunction(rawValue: function) else {
             throw ValidationError("function \"\(function)\": expected exp, log, sqrt, phi or phi-inverse")

@@ -72,10 +72,14 @@ struct InferCommand: ParsableCommand {
     var impl: String = "fast"
     @Flag(help: "Print the result as JSON.") var json = false
 
-    func run() throws {
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
         guard ["reference", "fast", "float"].contains(impl) else {
             throw ValidationError("--impl \"\(impl)\": expected reference, fast or float")
         }
+    }
+
+    func run() throws {
         let m: Int8Model
         do { m = try Int8ModelFile.load(from: URL(fileURLWithPath: model)) } catch { throw ValidationError("--model: \(error)") }
         let data: Data

@@ -40,8 +40,11 @@ struct MergeCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() throws {
+    func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give the shards' .jsonl files") }
+    }
+
+    func run() throws {
         let m = try usageErrors { try RunMerge.merge(files, outputs: RunOutputs(directory: outputDir, jsonl: jsonl, tsv: tsv)) }
         if json {
             print(String(decoding: try CanonicalJSON.encode(m), as: UTF8.self), terminator: "")

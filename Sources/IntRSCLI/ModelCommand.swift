@@ -114,6 +114,11 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Rescale rounding variant: double | single.") var rounding: String = "double"
         @Flag(help: "Print the result as JSON.") var json = false
 
+        /// The checks that read only the options (argument-parser runs this before `run`).
+        func validate() throws {
+            guard RescaleRounding(rawValue: rounding) != nil else { throw ValidationError("--rounding \"\(rounding)\": expected double or single") }
+        }
+
         func run() throws {
             guard let r = RescaleRounding(rawValue: rounding) else { throw ValidationError("--rounding \"\(rounding)\": expected double or single") }
             let m = Int8BenchmarkModel.cifarCNN(seed: seed, rounding: r)

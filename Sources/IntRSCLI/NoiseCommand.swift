@@ -42,6 +42,7 @@ struct NoiseCommand: ParsableCommand {
         if let path = writeTable, sampler != .table {
             throw ValidationError("--write-table \(path): needs --sampler table (only a table law has a table file)")
         }
+        _ = try parseSigma2(sigma2)
     }
 
     struct Mass: Encodable { let k: Int; let mass: EnclosureJSON }

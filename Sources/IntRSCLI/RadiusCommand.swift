@@ -145,6 +145,17 @@ struct RadiusCommand: ParsableCommand {
         return nil
     }
 
+    /// The checks that read only the options (argument-parser runs this before `run`): ``checkedInputs()`` and
+    /// the sampler's. `compute()` checks again for callers that bypass the parser.
+    func validate() throws {
+        _ = try checkedInputs()
+        switch sampler {
+        case "exact": break
+        case "table": guard dimension != nil else { throw ValidationError("--sampler table needs --dimension D (eta is multiplied by d)") }
+        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
+        }
+    }
+
     func run() throws {
         let out = try compute()
         if json { try CertArgs.printJSON(out); return }

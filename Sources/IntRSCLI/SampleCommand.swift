@@ -47,9 +47,30 @@ struct SampleCommand: ParsableCommand {
 
     static let maxCount = 1_000_000
 
+    /// The checks that read only the options (argument-parser runs this before `run`); the --table file and the
+    /// sampler's domain are checked by ``output()``.
     func validate() throws {
         guard (1...Self.maxCount).contains(count) else {
             throw ValidationError("--count \(count): must be between 1 and \(Self.maxCount)")
+        }
+        guard phase <= 2 else {
+            throw ValidationError("--phase \(phase): the phase must be 0 (selection), 1 (estimation) or 2 (predict)")
+        }
+        if sampler == .exact, let b = bits {
+            throw ValidationError("--bits \(b): only meaningful with --sampler table (the exact sampler has no table)")
+        }
+        if let path = table {
+            guard sampler == .table else {
+                throw ValidationError("--table \(path): needs --sampler table (the exact sampler has no table)")
+            }
+            return
+        }
+        guard let noise else { throw ValidationError("--noise: missing; give discrete-gaussian or rounded-gaussian (or --sampler table --table FILE)") }
+        guard let sigma2 else { throw ValidationError("--sigma2: missing; give the variance in grid units squared, e.g. 4 or 65025/16") }
+        _ = try parseSigma2(sigma2)
+        _ = try parsedSeed()
+        if sampler == .exact && noise == .roundedGaussian {
+            throw ValidationError("--noise rounded-gaussian needs --sampler table (there is no exact rounded-Gaussian sampler)")
         }
     }
 
@@ -72,14 +93,10 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    /// Validates everything and draws the samples (no output is printed before this succeeds).
+    /// Reads the options (checked by ``validate()``; their parse errors are thrown again here for callers that
+    /// bypass the parser), checks the --table file and the sampler's domain, and draws the samples (no output is
+    /// printed before this succeeds).
     func output() throws -> Output {
-        guard phase <= 2 else {
-            throw ValidationError("--phase \(phase): the phase must be 0 (selection), 1 (estimation) or 2 (predict)")
-        }
-        if sampler == .exact, let b = bits {
-            throw ValidationError("--bits \(b): only meaningful with --sampler table (the exact sampler has no table)")
-        }
         if let path = table { return try outputFromTableFile(path) }
         guard let noise else { throw ValidationError("--noise: missing; give discrete-gaussian or rounded-gaussian (or --sampler table --table FILE)") }
         guard let sigma2 else { throw ValidationError("--sigma2: missing; give the variance in grid units squared, e.g. 4 or 65025/16") }

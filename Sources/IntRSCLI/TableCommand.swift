@@ -32,21 +32,32 @@ struct TableCommand: ParsableCommand {
     @Option(help: "Write the table (canonical JSON) to this file.") var output: String?
     @Flag(help: "Print the table as JSON on stdout.") var json = false
 
-    func run() throws {
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
         let family = try CertArgs.noise(noise)
-        let s2 = try CertArgs.sigma2(sigma2)
-        let a = try CertArgs.probability(alpha, option: "--alpha")
+        _ = try CertArgs.sigma2(sigma2)
+        _ = try CertArgs.probability(alpha, option: "--alpha")
         guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
-        if let output { try CertArgs.checkWritable(output, option: "--output") }
         guard n >= 1 && n <= 10_000_000 else { throw ValidationError("--n \(n): must be in 1...10000000") }
         if let maxNorm2, maxNorm2 < 1 || maxNorm2 > CertificateTableBuilder.defaultMaxNorm2 {
             throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...\(CertificateTableBuilder.defaultMaxNorm2) (grid units squared)")
         }
-        guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
-        guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
+        guard CertificateTableBuilder.Form(rawValue: form) != nil else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
+        guard CertificateTableBuilder.Mode(rawValue: mode) != nil else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
         if family == .roundedGaussian && sampler == "exact" {
             throw ValidationError("--noise rounded-gaussian --sampler exact: there is no exact rounded-Gaussian sampler (intrs sample refuses it); use --sampler table")
         }
+        guard ["exact", "table"].contains(sampler) else { throw ValidationError("--sampler \"\(sampler)\": expected exact or table") }
+    }
+
+    func run() throws {
+        // Validated in `validate()`: these parse.
+        let family = try CertArgs.noise(noise)
+        let s2 = try CertArgs.sigma2(sigma2)
+        let a = try CertArgs.probability(alpha, option: "--alpha")
+        if let output { try CertArgs.checkWritable(output, option: "--output") }
+        guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
+        guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
         if family == .roundedGaussian && m == .tight {
             FileHandle.standardError.write(Data("table: --mode tight is not computed for rounded-Gaussian noise; the closed form (exactly sound by the post-processing lemma) is used instead; see \"basis\" in the table\n".utf8))
         }

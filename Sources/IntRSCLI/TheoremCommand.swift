@@ -19,8 +19,14 @@ struct TheoremCommand: ParsableCommand {
     @Option(help: "Write the Markdown report to this file.") var markdown: String?
     @Flag(help: "Print the full report as JSON.") var json = false
 
-    func run() throws {
-        if let markdown { try CertArgs.checkWritable(markdown, option: "--markdown") }
+    /// The checks that read only the options (argument-parser runs this before `run`).
+    func validate() throws {
+        _ = try sigma2List()
+        guard maxNorm2 >= 1 && maxNorm2 <= 64 else { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...64") }
+    }
+
+    /// --sigma2 as a list of exact sigma2 values (nil: the standard grid's).
+    func sigma2List() throws -> [Rational]? {
         var s2s: [Rational]? = nil
         if let sigma2 {
             let parts = sigma2.split(separator: ",", omittingEmptySubsequences: false)
@@ -30,7 +36,12 @@ struct TheoremCommand: ParsableCommand {
             s2s = try parts.map { try CertArgs.sigma2(String($0)) }
             if s2s!.isEmpty { throw ValidationError("--sigma2 \"\(sigma2)\": empty list") }
         }
-        guard maxNorm2 >= 1 && maxNorm2 <= 64 else { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...64") }
+        return s2s
+    }
+
+    func run() throws {
+        if let markdown { try CertArgs.checkWritable(markdown, option: "--markdown") }
+        let s2s = try sigma2List()
         let grid = TheoremCheck.Grid.standard(sigma2s: s2s, maxNorm2: maxNorm2)
         let start = Date()
         let report = try TheoremCheck.run(grid: grid, noises: [

@@ -16,6 +16,9 @@ struct VectorsCommand: ParsableCommand {
         @Option(name: .customLong("suite"), help: "Only this suite (repeatable). Default: all suites.")
         var suites: [String] = []
 
+        /// Unknown --suite names are refused while parsing.
+        func validate() throws { _ = try validateSuites() }
+
         func validateSuites() throws -> Set<String>? {
             if suites.isEmpty { return nil }
             let known = Set(VectorSuites.all.map { $0.name })

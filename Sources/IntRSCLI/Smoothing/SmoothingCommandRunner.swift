@@ -19,16 +19,8 @@ enum SmoothingCommandRunner {
     /// `environment`: where `--shard auto` reads the job array's variables (the process's; tests inject theirs).
     static func run(procedure: RunProcedure, options o: SmoothingOptions, floatBaseline: Bool,
                     environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        try o.checkCounts()
-        if procedure == .predict {
-            // PREDICT certifies no radius: certificate options would be silently ignored.
-            if o.radiusMode != .binary { throw ValidationError("--radius-mode \(o.radiusMode.rawValue): intrs predict certifies no radius (it answers or abstains); radius modes are for intrs certify") }
-            if let t = o.certificateTable { throw ValidationError("--certificate-table \(t): intrs predict uses no certificate table (it certifies no radius); the option is for intrs certify") }
-            if o.rebuildTable { throw ValidationError("--rebuild-table: intrs predict builds no certificate table; the option is for intrs certify") }
-            if let n0 = o.n0Option { throw ValidationError("--n0 \(n0): intrs predict draws no selection samples (it counts N = --n samples and tests the top two classes); the option is for intrs certify") }
-        }
+        // The options were checked by the commands' validate() (`SmoothingOptions.validate(procedure:floatBaseline:)`).
         let alpha = try o.parsedAlpha()
-        if procedure == .certify && floatBaseline { try o.checkFloatBaselineAlpha(alpha) }
         let (seed, _) = try o.parsedSeed()
         let shard = try usageErrors { try o.resolvedShard(environment: environment) }
         let log: (String) -> Void = o.quiet ? { _ in } : { FileHandle.standardError.write(Data(("\($0)\n").utf8)) }

@@ -104,8 +104,27 @@ extension SmoothingOptions {
         }
     }
 
-    /// Every check of the options that needs no file (argument-parser calls it while parsing).
+    /// Every check of the options that needs no file and no procedure (argument-parser calls it while parsing);
+    /// `intrs certify` and `intrs predict` add ``validate(procedure:floatBaseline:)`` in their own `validate()`.
     mutating func validate() throws { try checkCounts() }
+
+    /// The checks of one procedure's options that need no file (called by `CertifyCommand.validate()` and
+    /// `PredictCommand.validate()`, after ``validate()``): predict refuses the certificate options (they would be
+    /// silently ignored), alpha parses and (with the float baseline) fits a double, the seed parses, and the
+    /// noise level (--sigma or --sigma2) parses.
+    func validate(procedure: RunProcedure, floatBaseline: Bool) throws {
+        if procedure == .predict {
+            // PREDICT certifies no radius: certificate options would be silently ignored.
+            if radiusMode != .binary { throw ValidationError("--radius-mode \(radiusMode.rawValue): intrs predict certifies no radius (it answers or abstains); radius modes are for intrs certify") }
+            if let t = certificateTable { throw ValidationError("--certificate-table \(t): intrs predict uses no certificate table (it certifies no radius); the option is for intrs certify") }
+            if rebuildTable { throw ValidationError("--rebuild-table: intrs predict builds no certificate table; the option is for intrs certify") }
+            if let n0 = n0Option { throw ValidationError("--n0 \(n0): intrs predict draws no selection samples (it counts N = --n samples and tests the top two classes); the option is for intrs certify") }
+        }
+        let alpha = try parsedAlpha()
+        if procedure == .certify && floatBaseline { try checkFloatBaselineAlpha(alpha) }
+        if seed != "random" { _ = try parsedSeed() }
+        _ = try noiseLevel()
+    }
 
     func checkCounts() throws {
         // Sample indices are 32-bit stream ids (Vectors/stream-spec.md), so both counts stay within 2^31.
