@@ -26,7 +26,7 @@ struct ConformCommand: ParsableCommand {
     /// The checks that read only the options (argument-parser runs this before `run`).
     func validate() throws {
         if let r = rule, Conformance.RuleExpectation.parse(r) == nil {
-            throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas")
+            throw ValidationError("--rule \(r): expected one of \(Int8RequantizationRule.allCases.map(\.rawValue).joined(separator: ", ")), or OPERATOR=RULE pairs separated by commas (RULE may be unasserted, but not for every operator)")
         }
     }
 
@@ -74,7 +74,7 @@ extension VectorsCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a conformance pack (models, inputs, expected outputs of every rounding rule) for another runtime.",
-            discussion: "From a vector suite (--suite int8-rules: models whose outputs separate every pair of rules; --suite int8-ops: a small model per op and case) or from a model (--model FILE with --count random grid inputs from --seed). The pack is a directory: pack.json (format intrs-conformance-pack, Vectors/conformance-pack.md) and models/*.intrs.json. The models are also written as .tflite and ONNX files (TFLiteWriter, ONNXWriter), which the adapters in tools/conform/ run.")
+            discussion: "From a vector suite (--suite int8-rules: models whose outputs separate every pair of rules; --suite int8-ops: a small model per op and case) or from a model (--model FILE with --count random grid inputs from --seed). The pack is a directory (Vectors/conformance-pack.md), all written by this command: pack.json (format intrs-conformance-pack: tensors, float32 scales, inputs and every rounding rule's expected outputs); per model models/NAME.intrs.json (the IntRS model), models/NAME.tflite (TFLite flatbuffer), models/NAME.qlinear.onnx (QLinearConv graph) and models/NAME.qdq.onnx (QDQ graph: DequantizeLinear -> float op -> QuantizeLinear), listed with their SHA-256 under the model's exports in pack.json, an export a writer refuses being named with its reason under notExported instead; and npy/case-ID/t0.npy (the input) with npy/case-ID/RULE/tK.npy (each rule's tensors). The adapters in tools/conform/ only load these files into ONNX Runtime or LiteRT and run them; they convert nothing.")
         @Option(help: "The vectors directory.") var directory: String = "Vectors"
         @Option(help: "Export this vector suite (int8-rules or int8-ops).") var suite: String?
         @Option(help: "Export this int8 model file instead.") var model: String?
