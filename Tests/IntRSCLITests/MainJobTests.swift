@@ -14,7 +14,7 @@ struct MainJobTests {
     }
 
     static func runCertify(_ dir: URL, extra: [String] = []) throws -> [String] {
-        var c = try CertifyCommand.parse(["--n", "200", "--n0", "20", "--limit", "4", "--every", "7", "--threads", "2",
+        let c = try CertifyCommand.parse(["--n", "200", "--n0", "20", "--limit", "4", "--every", "7", "--threads", "2",
                                           "--output-dir", dir.path, "--no-time", "--quiet", "--json"] + extra)
         try c.run()
         _ = c
@@ -86,14 +86,14 @@ struct MainJobTests {
         let single = try Self.runCertify(dir.appendingPathComponent("single"), extra: ["--no-float-baseline"])
         var parts: [String] = []
         for s in 0..<2 {
-            var c = try CertifyCommand.parse(["--n", "200", "--n0", "20", "--limit", "4", "--every", "7", "--threads", "1",
+            let c = try CertifyCommand.parse(["--n", "200", "--n0", "20", "--limit", "4", "--every", "7", "--threads", "1",
                                               "--shard", "\(s)/2", "--output-dir", dir.appendingPathComponent("shards").path,
                                               "--no-time", "--quiet", "--json", "--no-float-baseline"])
             try c.run()
             _ = c
             parts.append(dir.appendingPathComponent("shards/certify.shard-\(s)-of-2.jsonl").path)
         }
-        var m = try MergeCommand.parse(parts + ["--output-dir", dir.appendingPathComponent("merged").path, "--json"])
+        let m = try MergeCommand.parse(parts + ["--output-dir", dir.appendingPathComponent("merged").path, "--json"])
         try m.run()
         _ = m
         let merged = try String(contentsOf: dir.appendingPathComponent("merged/certify.jsonl"), encoding: .utf8)
@@ -108,7 +108,7 @@ struct TightModeTests {
     func tight() throws {
         let dir = MainJobTests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var c = try CertifyCommand.parse(["--n", "300", "--n0", "20", "--limit", "2", "--sigma2", "1", "--radius-mode", "tight",
+        let c = try CertifyCommand.parse(["--n", "300", "--n0", "20", "--limit", "2", "--sigma2", "1", "--radius-mode", "tight",
                                           "--output-dir", dir.path, "--no-time", "--quiet", "--json", "--no-float-baseline"])
         try c.run()
         _ = c

@@ -73,7 +73,7 @@ struct ShardAutoTests {
     }
 
     static func merge(_ files: [String], into dir: URL) throws {
-        var m = try MergeCommand.parse(files + ["--output-dir", dir.path, "--json"])
+        let m = try MergeCommand.parse(files + ["--output-dir", dir.path, "--json"])
         try m.run()
         _ = m
     }

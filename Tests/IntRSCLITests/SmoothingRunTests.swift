@@ -67,7 +67,7 @@ struct SmoothingRunTests {
             shardFiles.append(try SmoothingCommandRunner.writeOutputs(procedure: .certify, options: o, shard: sh, records: part, float: nil, gridScale: Rational(1, 16))[0])
         }
         let mergedDir = dir.appendingPathComponent("merged")
-        var merge = try MergeCommand.parse(shardFiles + ["--output-dir", mergedDir.path])
+        let merge = try MergeCommand.parse(shardFiles + ["--output-dir", mergedDir.path])
         try merge.run()
         for name in ["certify.jsonl", "certify.tsv", "certify.svg"] {
             let a = try Data(contentsOf: URL(fileURLWithPath: singleFiles[0]).deletingLastPathComponent().appendingPathComponent(name))
@@ -87,9 +87,9 @@ struct SmoothingRunTests {
         let a = dir.appendingPathComponent("a.jsonl"), b = dir.appendingPathComponent("b.jsonl")
         try Data((try recs[0].jsonLine() + "\n").utf8).write(to: a)
         try Data((try other.jsonLine() + "\n").utf8).write(to: b)
-        var m = try MergeCommand.parse([a.path, b.path, "--output-dir", dir.path])
+        let m = try MergeCommand.parse([a.path, b.path, "--output-dir", dir.path])
         #expect(throws: (any Error).self) { try m.run() }
-        var dup = try MergeCommand.parse([a.path, a.path, "--output-dir", dir.path])
+        let dup = try MergeCommand.parse([a.path, a.path, "--output-dir", dir.path])
         #expect(throws: (any Error).self) { try dup.run() }
         _ = (m, dup)
     }

@@ -39,7 +39,6 @@ public enum NPMarginsSuite: VectorSuite {
             let analyzer = ShiftAnalyzer(noise: try CertVectors.noise("discrete-gaussian", s2))
             var cases: [Case] = []
             for d in deltas {
-                let n2 = d.reduce(0) { $0 + $1 * $1 }
                 for (a, b) in pairs {
                     let r = analyzer.analyse(delta: d, pA: CertVectors.q(a), pB: b.map(CertVectors.q))
                     let mid = b == nil ? analyzer.midCDF(d, precision: r.precision) : nil

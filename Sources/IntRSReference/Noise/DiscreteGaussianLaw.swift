@@ -51,7 +51,7 @@ public struct DiscreteGaussianLaw: Sendable {
         let ln2 = 0.6931471805599453
         var x = (2 * s2 * Double(bits + 1) * ln2).squareRoot()
         for _ in 0..<4 { x = (2 * s2 * (Double(bits + 1) * ln2 - Foundation.log(max(1e-300, -Foundation.expm1(-x / s2))))).squareRoot() }
-        var k = max(1, Int(x.rounded(.up)) - 1)
+        let k = max(1, Int(x.rounded(.up)) - 1)
         // The smallest K >= 1 with fits(K) (the bound decreases in K): gallop from the guess, then bisect.
         if fits(k) {
             if k == 1 || !fits(k - 1) { return k }
