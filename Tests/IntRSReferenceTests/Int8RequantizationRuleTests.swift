@@ -114,6 +114,26 @@ struct Int8RequantizationRuleTests {
         }
     }
 
+    /// The plan's QuantizeMultiplier is TFLite's (the integer-only reference on the double's bits) with IntRS's
+    /// refusal (M0 = 0 after TFLite's flush, or a shift outside [-31, 29]), on random doubles of every binade,
+    /// subnormals, powers of two and the flush and shift edges.
+    @Test func quantizeMultiplierIsTFLitesWithIntRSRefusal() {
+        var r = Int8SplitMix64(seed: 0x51F7)
+        var xs: [Double] = [0.5, 1, 2, pow(2, -31), pow(2, -32), pow(2, -33), pow(2, 28), pow(2, 29), pow(2, 30),
+                            .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, 0, -1, .nan, .infinity]
+        for _ in 0..<20_000 {
+            let exponent = UInt64(r.int(0...2046)), fraction = UInt64(r.int(0...(1 << 52) - 1))
+            xs.append(Double(bitPattern: exponent << 52 | fraction))
+        }
+        for _ in 0..<2_000 { xs.append(Double(r.int(1...(1 << 40))) * pow(2, Double(r.int(-80...40)))) }
+        for x in xs {
+            let reference = ReferenceTFLiteQuantizeMultiplier.quantize(bits: x.bitPattern)
+            let expected = reference.flatMap { $0.multiplier != 0 && (-31...29).contains($0.shift) ? $0 : nil }
+            let got = Int8Requantization.quantizeMultiplier(x)
+            #expect(got?.multiplier == expected?.multiplier && got?.shift == expected?.shift, "x = \(x)")
+        }
+    }
+
     /// The rule evaluator with the TOSA rules and the model's multipliers is the reference evaluator.
     @Test func ruleEvaluatorEqualsTheReference() throws {
         var r = Int8SplitMix64(seed: 0xE7A1)

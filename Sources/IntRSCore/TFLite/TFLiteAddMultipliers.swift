@@ -7,7 +7,7 @@
 ///     real_output  = twice_max_input_scale / ((1 << 20) * double(S_out))
 ///     each (M0, shift) = QuantizeMultiplier(real)   (`TFLiteQuantizeMultiplier`)
 ///
-/// `TFLiteImporter` reads ADD this way; `Int8RequantizationPlan(.fromScales)` uses it for the expected outputs
+/// The one implementation: `TFLiteImporter` derives an imported ADD's multipliers with it; `Int8RequantizationPlan(.fromScales)` uses it for the expected outputs
 /// of an exported ADD (the model's own multipliers are not in the file).
 public enum TFLiteAddMultipliers {
     public static let leftShift = 20

@@ -3,18 +3,19 @@
 /// mul.cc, reduce.cc; google-ai-edge/LiteRT), with `TFLiteQuantizeMultiplier`.
 extension TFLiteImportBuilder {
     /// ADD: inputs of equal shapes or shapes that broadcast (TFLite's CalculateShapeForBroadcast: aligned on the
-    /// right, each dimension equal or 1). Left shift 20; with twiceMax = 2 * max(S_a, S_b) (float32, exact):
-    /// QuantizeMultiplier(double(S_k) / twiceMax) per input and QuantizeMultiplier(twiceMax / (2^20 * double(S_out))).
+    /// right, each dimension equal or 1). The multipliers are `TFLiteAddMultipliers`' (left shift 20; with
+    /// twiceMax = 2 * max(S_a, S_b): QuantizeMultiplier(double(S_k) / twiceMax) per input and
+    /// QuantizeMultiplier(twiceMax / (2^20 * double(S_out)))), the ones `Int8RequantizationPlan(.fromScales)` expects.
     mutating func importAdd(_ op: TFLiteOperator, _ k: Int, out: Int32, outQ: TFLiteQuant, outShape: [Int]) throws(TFLiteImportError) {
         let (a, b) = try binaryInputs(op, outShape: outShape)
         let (qa, qb) = (quants[a], quants[b])
         var L = Int8Layer(op: "add", outputShape: outShape, outputZeroPoint: outQ.zeroPoint)
         L.inputs = [a, b]
-        L.leftShift = 20
-        let twiceMax = 2 * Double(max(qa.scale, qb.scale))
-        let (ma, sha) = try multiplier(Double(qa.scale) / twiceMax, "input 0")
-        let (mb, shb) = try multiplier(Double(qb.scale) / twiceMax, "input 1")
-        let (mo, sho) = try multiplier(twiceMax / (Double(1 << 20) * Double(outQ.scale)), "output")
+        L.leftShift = TFLiteAddMultipliers.leftShift
+        let reals = TFLiteAddMultipliers.reals(a: qa.scale, b: qb.scale, output: outQ.scale)
+        let (ma, sha) = try multiplier(reals.a, "input 0")
+        let (mb, shb) = try multiplier(reals.b, "input 1")
+        let (mo, sho) = try multiplier(reals.output, "output")
         L.inputMultipliers = [ma, mb]; L.inputShifts = [sha, shb]; L.outputMultiplier = mo; L.outputShift = sho
         if let o = try options(op, TFLiteSchema.addOptions, "AddOptions") {
             try activation(opt(o, 0, "fused_activation_function", Int8(0)), outQ, into: &L)

@@ -81,19 +81,16 @@ public struct Int8ChannelRequantization: Sendable, Equatable {
 }
 
 public enum Int8Requantization {
-    /// TFLite `QuantizeMultiplier(double_multiplier)` (tensorflow/lite/kernels/internal/quantization_util.cc):
-    /// q = frexp(d) in [0.5, 1) with d = q * 2^e; M0 = round(q * 2^31) half away from zero; if M0 = 2^31 then
-    /// M0 = 2^30 and e += 1. Returns (M0, e) in our convention (real multiplier M0 * 2^(e - 31)), or nil when
-    /// d <= 0, d is not finite, or e falls outside IntRS's [-31, 29] (TFLite would flush tiny multipliers to 0).
-    /// Exact: frexp, the scaling by 2^31 and `rounded` are exact binary64 operations.
+    /// TFLite `QuantizeMultiplier(double_multiplier)` restricted to what IntRS can represent: (M0, e) of
+    /// `TFLiteQuantizeMultiplier.quantize` (IntRSCore; the one implementation, checked against the integer-only
+    /// `ReferenceTFLiteQuantizeMultiplier` by the tflite-quantize-multiplier vectors) in our convention (real
+    /// multiplier M0 * 2^(e - 31), M0 in [2^30, 2^31)), or nil when d <= 0, d is not finite, or the result is
+    /// not representable: TFLite's flush of multipliers below about 2^-32 to M0 = 0 (every subnormal d among
+    /// them), or e outside IntRS's [-31, 29]. The same refusal as the importer's (`TFLiteImporter`), which
+    /// names the reason instead of returning nil.
     public static func quantizeMultiplier(_ d: Double) -> (multiplier: Int, shift: Int)? {
-        guard d > 0, d.isFinite, d.isNormal else { return nil }
-        // d = significand * 2^exponent with significand in [1, 2): frexp's q = significand / 2, e = exponent + 1.
-        var e = Int(d.exponent) + 1
-        var m = Int((d.significand * 1_073_741_824.0).rounded(.toNearestOrAwayFromZero))   // q * 2^31
-        if m == 1 << 31 { m = 1 << 30; e += 1 }
-        guard (-31...29).contains(e) else { return nil }
-        return (m, e)
+        guard let (m, e) = TFLiteQuantizeMultiplier.quantize(d), m != 0, (-31...29).contains(e) else { return nil }
+        return (Int(m), e)
     }
 
     /// The multiplier TFLite derives from float32 scales: QuantizeMultiplier(double(S_in) * double(S_w) / double(S_out)).
