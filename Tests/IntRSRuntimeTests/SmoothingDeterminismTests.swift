@@ -1,4 +1,5 @@
 import Testing
+import IntRSCore
 import IntRSRuntime
 
 @Suite("smoothing engine")

@@ -79,6 +79,7 @@ struct SmoothingSpecificationTests {
         #expect(c.candidate == spec.candidate && c.nA == spec.nA, "\(label)")
         #expect(c.certifiedNorm2Bound == spec.certifiedNorm2Bound, "\(label)")
         #expect(c.prediction == spec.prediction, "\(label)")
+        #expect(c == spec.outcome, "\(label)")   // one shared CertifyOutcome: every field at once
 
         let p = fast.predict(input: x, example: example, n: n, test: ExactTest(alpha: alpha))
         let ps = try ReferenceSmoothing.predict(network: net, input: input, seed: seed, example: example, n: n,
@@ -86,6 +87,7 @@ struct SmoothingSpecificationTests {
         #expect(p.counts == ps.counts, "\(label)")
         #expect(p.top == ps.top && p.second == ps.second && p.nA == ps.nA && p.nB == ps.nB, "\(label)")
         #expect(p.prediction == ps.prediction, "\(label)")
+        #expect(p == ps, "\(label)")   // one shared PredictOutcome
     }
 
     @Test("the decisions from counts: selection ties, top two, the table read plainly equals the lookup")

@@ -95,10 +95,10 @@ public enum ReferenceSmoothing {
 
     /// PREDICT's decision from its counts: answer the top class when the exact two-sided binomial test of
     /// nA successes in nA + nB trials against 1/2 rejects at alpha (``TwoSidedBinomialTest/rejects(successes:trials:alpha:)``).
-    public static func predictDecision(counts: [Int], alpha: Rational) throws -> ReferencePredictOutcome {
+    public static func predictDecision(counts: [Int], alpha: Rational) throws -> PredictOutcome {
         let t = topTwo(counts)
         let answers = try TwoSidedBinomialTest.rejects(successes: t.nA, trials: t.nA + t.nB, alpha: alpha)
-        return ReferencePredictOutcome(counts: counts, top: t.top, second: t.second, nA: t.nA, nB: t.nB,
+        return PredictOutcome(counts: counts, top: t.top, second: t.second, nA: t.nA, nB: t.nB,
                                        prediction: answers ? t.top : nil)
     }
 
@@ -125,49 +125,36 @@ public enum ReferenceSmoothing {
         let (lower, effective) = try effectiveLowerBound(nA: nA, n: n, alpha: alpha, dimension: input.count, tvBound: eta)
         let table = try SmoothingCertification.table(noise: noise, eta: eta, dimension: input.count, estimationSamples: n,
                                                      alpha: alpha, radiusMode: radiusMode)
-        return ReferenceCertifyOutcome(selectionCounts: selection, estimationCounts: estimation, candidate: candidate,
-                                       nA: nA, pALower: lower, tvBound: eta, pAEffective: effective, table: table,
-                                       certifiedNorm2Bound: certificate(table: table, nA: nA))
+        let outcome = CertifyOutcome(selectionCounts: selection, estimationCounts: estimation, candidate: candidate, nA: nA,
+                                     certifiedNorm2Bound: certificate(table: table, nA: nA))
+        return ReferenceCertifyOutcome(outcome: outcome, pALower: lower, tvBound: eta, pAEffective: effective, table: table)
     }
 
     /// PREDICT (Cohen et al. 2019) for one example: the votes of n noisy inputs of phase 2, then
     /// ``predictDecision(counts:alpha:)``.
     public static func predict(network: Int8Network, input: [Int], seed: Seed, example: UInt32, n: Int,
-                               alpha: Rational, noise: NoiseConfiguration) throws -> ReferencePredictOutcome {
+                               alpha: Rational, noise: NoiseConfiguration) throws -> PredictOutcome {
         let c = try counts(network: network, input: input, seed: seed, example: example, phase: predictionPhase,
                            samples: n, sampler: try sampler(noise))
         return try predictDecision(counts: c, alpha: alpha)
     }
 }
 
-/// The outcome of the reference CERTIFY (``ReferenceSmoothing/certify(network:input:seed:example:n0:n:alpha:noise:radiusMode:)``).
+/// The outcome of the reference CERTIFY (``ReferenceSmoothing/certify(network:input:seed:example:n0:n:alpha:noise:radiusMode:)``):
+/// the shared `CertifyOutcome` (IntRSCore; what the fast path returns, compared with `==`) and the exact values the
+/// specification computed on the way. Its fields read through: `selectionCounts`, `estimationCounts`, `candidate`,
+/// `nA`, `certifiedNorm2Bound` and `prediction` are the outcome's.
+@dynamicMemberLookup
 public struct ReferenceCertifyOutcome: Sendable {
-    /// Votes of the N0 selection samples (phase 0) and of the N estimation samples (phase 1).
-    public var selectionCounts: [Int]
-    public var estimationCounts: [Int]
-    /// The selected class (argmax of `selectionCounts`, lowest index on ties) and its estimation count.
-    public var candidate: Int
-    public var nA: Int
+    /// Votes, the selected class, nA and the certificate (nil: abstain; otherwise n*: robust for every integer
+    /// delta with |delta|^2 < n*).
+    public var outcome: CertifyOutcome
     /// The exact Clopper–Pearson lower bound, the per-coordinate total-variation bound, and max(0, lower - d x eta).
     public var pALower: Rational
     public var tvBound: Rational
     public var pAEffective: Rational
     /// The certificate table of the configuration.
     public var table: CertificateTable
-    /// nil: abstain. Otherwise n*: robust for every integer delta with |delta|^2 < n*.
-    public var certifiedNorm2Bound: Int?
-    /// The certified class, or nil on abstain.
-    public var prediction: Int? { certifiedNorm2Bound == nil ? nil : candidate }
-}
 
-/// The outcome of the reference PREDICT (and of ``ReferenceSmoothing/predictDecision(counts:alpha:)``).
-public struct ReferencePredictOutcome: Sendable, Equatable {
-    public var counts: [Int]
-    /// The top class (lowest index on ties) and the runner-up (-1 with one class), and their counts.
-    public var top: Int
-    public var second: Int
-    public var nA: Int
-    public var nB: Int
-    /// The top class, or nil when the two-sided binomial test does not reject at alpha (abstain).
-    public var prediction: Int?
+    public subscript<T>(dynamicMember field: KeyPath<CertifyOutcome, T>) -> T { outcome[keyPath: field] }
 }

@@ -1,3 +1,5 @@
+import IntRSCore
+
 /// Randomized smoothing on the integer grid: PREDICT and CERTIFY of Cohen et al. 2019 with integer noise,
 /// integer vote counts and integer decisions (certificate table lookups, integer binomial-test thresholds).
 ///

@@ -35,34 +35,3 @@ public func topTwo(_ counts: [Int]) -> (top: Int, second: Int) {
     }
     return (top, second)
 }
-
-/// The outcome of CERTIFY for one example (Cohen et al. 2019, Algorithm CERTIFY, integer form).
-public struct CertifyOutcome: Sendable, Equatable {
-    /// Vote counts of the N0 selection samples (phase 0).
-    public var selectionCounts: [Int]
-    /// Vote counts of the N estimation samples (phase 1).
-    public var estimationCounts: [Int]
-    /// The selected class: the argmax of `selectionCounts` (lowest index on ties).
-    public var candidate: Int
-    /// estimationCounts[candidate].
-    public var nA: Int
-    /// nil: abstain. Otherwise n*: robust for every integer delta with |delta|^2 < n*.
-    public var certifiedNorm2Bound: Int?
-
-    /// The certified prediction, or nil on abstain.
-    public var prediction: Int? { certifiedNorm2Bound == nil ? nil : candidate }
-}
-
-/// The outcome of PREDICT for one example (Cohen et al. 2019, Algorithm PREDICT).
-public struct PredictOutcome: Sendable, Equatable {
-    /// Vote counts of the N prediction samples (phase 2).
-    public var counts: [Int]
-    /// The class with the largest count (lowest index on ties) and the runner-up.
-    public var top: Int
-    public var second: Int
-    /// nA = counts[top], nB = counts[second] (0 with one class).
-    public var nA: Int
-    public var nB: Int
-    /// The top class, or nil when the two-sided binomial test does not reject at alpha (abstain).
-    public var prediction: Int?
-}
