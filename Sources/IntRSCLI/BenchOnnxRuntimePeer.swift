@@ -45,7 +45,7 @@ final class OnnxRuntimePeer {
         }
         self.timeout = timeout
         stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("intrs-ort-peer-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).stderr")
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)   // a failure throws below, at FileHandle(forWritingTo:)
         let p = Process()
         let args = [script, "--serve", "--model", model, "--batch", String(batch), "--input", input.path]
         if python.contains("/") {
