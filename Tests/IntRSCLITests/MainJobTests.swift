@@ -108,7 +108,8 @@ struct TightModeTests {
     func tight() throws {
         let dir = MainJobTests.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let c = try CertifyCommand.parse(["--n", "300", "--n0", "20", "--limit", "2", "--sigma2", "1", "--radius-mode", "tight",
+        // Examples 0 and 20 (the default selection took every 20th example when this test was written).
+        let c = try CertifyCommand.parse(["--n", "300", "--n0", "20", "--every", "20", "--limit", "2", "--sigma2", "1", "--radius-mode", "tight",
                                           "--output-dir", dir.path, "--no-time", "--quiet", "--json", "--no-float-baseline"])
         try c.run()
         _ = c

@@ -39,9 +39,9 @@ struct SmoothingOptions: ParsableArguments {
     var shardCount: Int?
     @Option(help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
     var seed: String?
-    @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every), chosen so the default run (N = 100,000, float baseline included) finishes in about 2 minutes on 2 cores; --every 1 for the whole test set.")
+    @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every): the whole test set (the default run, N = 100,000 with the float baseline, takes about 150 CPU seconds: Benchmarks/README.md); --every 20 for a quick subset.")
     var every: Int?
-    @Option(parsing: .unconditional, help: "Use at most this many examples, counted AFTER --every (the default --every 20 still applies: --limit 50 alone selects 18 of the 360 digits; add --every 1 for the first 50).")
+    @Option(parsing: .unconditional, help: "Use at most this many examples, counted AFTER --every (with the default --every 1, --limit 50 selects the first 50).")
     var limit: Int?
     @Option(help: "Output directory for the default output files.")
     var outputDir: String = "intrs-out"
@@ -69,7 +69,7 @@ enum SmoothingDefaults {
     static let sigma2 = "16"
     static let modelResource = "digits-cnn.v1.json"
     static let dataResource = "digits-test.v1.json"
-    /// Default subset: every 20th example (18 of the 360 digits test examples). Measured: Benchmarks/README.md.
+    /// Default selection: every example (all 360 digits test examples). Measured: Benchmarks/README.md.
     static let every = ExampleSelection.defaultEvery
 }
 

@@ -51,7 +51,7 @@ public struct ExampleSelection: Sendable, Equatable {
     public var limit: Int?
     public var shard: Shard?
 
-    public static let defaultEvery = 20
+    public static let defaultEvery = 1
 
     public init(every: Int = ExampleSelection.defaultEvery, limit: Int? = nil, shard: Shard? = nil) {
         self.every = every; self.limit = limit; self.shard = shard
@@ -79,8 +79,8 @@ public struct ExampleSelection: Sendable, Equatable {
 
 /// Everything a CERTIFY or PREDICT run over a data set is, as typed values. The defaults are `intrs certify`'s
 /// (the README's "Default run"): discrete-gaussian noise, sigma2 = 16 grid units squared, the 64-bit table
-/// sampler, N0 = 100, N = 100,000, alpha = 0.001, the binary radius mode, the fixed documented seed, every 20th
-/// example, the float baseline included.
+/// sampler, N0 = 100, N = 100,000, alpha = 0.001, the binary radius mode, the fixed documented seed, every
+/// example of the data set (the whole test set), the float baseline included.
 ///
 /// Units: sigma2 and radii in grid units (one step of the data set's integer grid); real units = grid units x
 /// the data set's gridScale. Contracts (``check()``): n0 and n in 1 ... 2^31 (stream indices are 32-bit),
