@@ -37,12 +37,6 @@ enum CertArgs {
         do { try Sigma2Domain.check(s) } catch { throw ValidationError("\(error)") }
         return s
     }
-    static func noise(_ text: String) throws -> NoiseFamily {
-        guard let f = NoiseFamily(rawValue: text) else {
-            throw ValidationError("--noise \"\(text)\": expected discrete-gaussian or rounded-gaussian")
-        }
-        return f
-    }
     static func delta(_ text: String) throws -> [Int] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var out: [Int] = []

@@ -28,7 +28,7 @@ struct RadiusCommand: ParsableCommand {
         --max-seconds S with --delta: when the budget runs out before the margin's sign is decided the answer is the conservative "undecided" (treated as not certified) with the enclosures of the last precision rung finished, if any; JSON shift "budgetExhausted": true and "budgetNote". The budget is a deadline from the start of the run; the clock is asked inside every convolution, noise-law enclosure and witness check, so the run ends within a small overshoot of S (measured figures: README, "Time budgets"). A witness check the budget interrupts is reported as skipped; the decision stands (made exactly by the enclosure).
         """)
 
-    @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
+    @Option(help: "Noise law: discrete-gaussian (N_Z) or rounded-gaussian (round(N(0, sigma2))).") var noise: NoiseFamily = .discreteGaussian
     @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
     @Option(name: .customLong("pa"), parsing: .unconditional, help: "Lower bound on the top class probability, in (0, 1).") var pa: String
     @Option(name: .customLong("pb"), parsing: .unconditional, help: "Upper bound on the runner-up probability, in (0, 1), < pA (two-class form; pA + pB >= 1 is answered in the binary form, pB := 1 - pA).") var pb: String?
@@ -39,7 +39,7 @@ struct RadiusCommand: ParsableCommand {
     @Option(name: .customLong("max-seconds"), parsing: .unconditional, help: "--tight or --delta: stop after this many seconds of wall time (> 0) and report what is proven (tight: the sound partial certificate; --delta: \"undecided\", not certified, if the sign was not decided in time).") var maxSeconds: Double?
     @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Tight search: stop after this many shift patterns (>= 0) and report the sound partial certificate.") var maxPatterns: Int?
     @Flag(name: .customLong("no-collapse"), help: "Tight search: do not use the lattice collapse (COL-1); every pattern is analysed exactly (slow at large sigma2; same n*).") var noCollapse = false
-    @Option(help: "exact (default) or table: the sampler that runs.") var sampler: String = "exact"
+    @Option(help: "The sampler that runs: exact (CKS; no total-variation term) or table (CDT table with --table-bits thresholds: pA - d*eta, pB + d*eta; needs --dimension).") var sampler: SamplerKind = .exact
     @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table: the precision of the sampler's thresholds, which sets its total-variation charge eta (default 32 here; certify and predict default to 64, so pass 64 to analyse their sampler).") var tableBitsOption: Int?
     @Flag(help: "Print JSON.") var json = false
 
@@ -149,11 +149,7 @@ struct RadiusCommand: ParsableCommand {
     /// the sampler's. `compute()` checks again for callers that bypass the parser.
     func validate() throws {
         _ = try checkedInputs()
-        switch sampler {
-        case "exact": break
-        case "table": guard dimension != nil else { throw ValidationError("--sampler table needs --dimension D (eta is multiplied by d)") }
-        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
-        }
+        if sampler == .table && dimension == nil { throw ValidationError("--sampler table needs --dimension D (eta is multiplied by d)") }
     }
 
     func run() throws {
@@ -230,7 +226,7 @@ struct RadiusCommand: ParsableCommand {
     /// Parses and checks every option (clear errors naming the option and value); NP-2's hypothesis: pA + pB >= 1 is
     /// answered in the binary form, with a note.
     func checkedInputs() throws -> Inputs {
-        let family = try CertArgs.noise(noise)
+        let family = noise
         let s2 = try CertArgs.sigma2(sigma2)
         let pA = try CertArgs.probability(pa, option: "--pa")
         var pB = try pb.map { try CertArgs.probability($0, option: "--pb") }
@@ -253,8 +249,8 @@ struct RadiusCommand: ParsableCommand {
         if tight && dimension == nil { throw ValidationError("--tight needs --dimension D") }
         let maxNorm2 = maxNorm2Option ?? 400, tableBits = tableBitsOption ?? 32
         if maxNorm2Option != nil && !tight { throw ValidationError("--max-norm2 \(maxNorm2): applies to --tight only") }
-        if tableBitsOption != nil && sampler != "table" { throw ValidationError("--table-bits \(tableBits): applies to --sampler table only") }
-        if let dim = dimension, !tight && d == nil && sampler != "table" {
+        if tableBitsOption != nil && sampler != .table { throw ValidationError("--table-bits \(tableBits): applies to --sampler table only") }
+        if let dim = dimension, !tight && d == nil && sampler != .table {
             throw ValidationError("--dimension \(dim): applies to --tight, --delta (nonzero entries) and --sampler table only")
         }
         if maxNorm2 < 1 || maxNorm2 > 100_000 { throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...100000") }
@@ -270,15 +266,14 @@ struct RadiusCommand: ParsableCommand {
     /// eta, the table sampler's total-variation bound per coordinate (0 for the exact sampler).
     func tableEta(family: NoiseFamily, sigma2 s2: Rational, tableBits: Int) throws -> Rational {
         switch sampler {
-        case "exact": return Rational(0)
-        case "table":
+        case .exact: return Rational(0)
+        case .table:
             guard dimension != nil else { throw ValidationError("--sampler table needs --dimension D (eta is multiplied by d)") }
             let law: TableLaw
             do { law = try TableLaw(family: family, sigma2: s2, bits: tableBits) } catch {
                 throw ValidationError("--table-bits \(tableBits): \(error)")
             }
             return law.certificationTotalVariationBound
-        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
         }
     }
 

@@ -5,6 +5,11 @@ import IntRSRun
 import IntRSExact
 import IntRSReference
 
+/// `--form` and `--mode` are typed: argument-parser lists their values in `--help` and refuses any other value
+/// (exit 64, naming the option, the value and the values allowed) before `validate()`.
+extension CertificateTableBuilder.Form: ExpressibleByArgument {}
+extension CertificateTableBuilder.Mode: ExpressibleByArgument {}
+
 struct TableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
@@ -19,22 +24,21 @@ struct TableCommand: ParsableCommand {
         Tight mode enumerates every shift pattern up to a norm limit L, doubling L until the threshold reaches the best count; progress (pass, L, patterns, current pattern) goes to stderr about once per second. The Rényi floor (REN-1) is not used by tables: it never lowers a tight threshold.
         """)
 
-    @Option(help: "discrete-gaussian or rounded-gaussian.") var noise: String = "discrete-gaussian"
+    @Option(help: "Noise law: discrete-gaussian (N_Z) or rounded-gaussian (round(N(0, sigma2))).") var noise: NoiseFamily = .discreteGaussian
     @Option(parsing: .unconditional, help: "Noise variance parameter sigma2 (grid units squared), exact rational, > 0.") var sigma2: String
-    @Option(help: "exact or table.") var sampler: String = "exact"
+    @Option(help: "Sampler the run uses: exact (CKS, discrete-gaussian only; no total-variation term) or table (CDT table with --table-bits thresholds; its d * eta is charged).") var sampler: SamplerKind = .exact
     @Option(name: .customLong("table-bits"), parsing: .unconditional, help: "CDT table bits for --sampler table: the precision of the sampler's thresholds, which sets its total-variation charge eta (default 32 here; certify and predict default to 64, so pass 64 to build their table).") var tableBits: Int = 32
     @Option(parsing: .unconditional, help: "Input dimension d (number of noisy coordinates), >= 1.") var dimension: Int
     @Option(name: .customLong("n"), parsing: .unconditional, help: "N, the number of estimation samples, 1...10^7.") var n: Int
     @Option(parsing: .unconditional, help: "alpha of the one-sided Clopper–Pearson bound, in (0, 1).") var alpha: String = "0.001"
-    @Option(help: "binary or two-class (with pB := 1 - pA both give the same thresholds).") var form: String = "binary"
-    @Option(help: "closed-form or tight.") var mode: String = "tight"
+    @Option(help: "Radius form: binary or two-class (with pB := 1 - pA both give the same thresholds).") var form: CertificateTableBuilder.Form = .binary
+    @Option(help: "tight (exact Neyman–Pearson over integer shift patterns; discrete-gaussian) or closed-form (R = sigma * PhiInv(pA)).") var mode: CertificateTableBuilder.Mode = .tight
     @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Cap the norms the table covers at this |delta|^2 (grid units squared, >= 1; default: no cap). Tight mode enumerates every shift pattern up to the cap, and their number grows fast (about 2.5e4 patterns up to 100, 1.8e6 up to 232), so large sigma2 needs one; a capped table is sound (no count certifies beyond the cap) and says so in its basis.") var maxNorm2: Int?
     @Option(help: "Write the table (canonical JSON) to this file.") var output: String?
     @Flag(help: "Print the table as JSON on stdout.") var json = false
 
     /// The checks that read only the options (argument-parser runs this before `run`).
     func validate() throws {
-        let family = try CertArgs.noise(noise)
         _ = try CertArgs.sigma2(sigma2)
         _ = try CertArgs.probability(alpha, option: "--alpha")
         guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
@@ -42,38 +46,32 @@ struct TableCommand: ParsableCommand {
         if let maxNorm2, maxNorm2 < 1 || maxNorm2 > CertificateTableBuilder.defaultMaxNorm2 {
             throw ValidationError("--max-norm2 \(maxNorm2): must be in 1...\(CertificateTableBuilder.defaultMaxNorm2) (grid units squared)")
         }
-        guard CertificateTableBuilder.Form(rawValue: form) != nil else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
-        guard CertificateTableBuilder.Mode(rawValue: mode) != nil else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
-        if family == .roundedGaussian && sampler == "exact" {
+        if noise == .roundedGaussian && sampler == .exact {
             throw ValidationError("--noise rounded-gaussian --sampler exact: there is no exact rounded-Gaussian sampler (intrs sample refuses it); use --sampler table")
         }
-        guard ["exact", "table"].contains(sampler) else { throw ValidationError("--sampler \"\(sampler)\": expected exact or table") }
     }
 
     func run() throws {
         // Validated in `validate()`: these parse.
-        let family = try CertArgs.noise(noise)
+        let family = noise, f = form, m = mode
         let s2 = try CertArgs.sigma2(sigma2)
         let a = try CertArgs.probability(alpha, option: "--alpha")
         if let output { try CertArgs.checkWritable(output, option: "--output") }
-        guard let f = CertificateTableBuilder.Form(rawValue: form) else { throw ValidationError("--form \"\(form)\": expected binary or two-class") }
-        guard let m = CertificateTableBuilder.Mode(rawValue: mode) else { throw ValidationError("--mode \"\(mode)\": expected closed-form or tight") }
         if family == .roundedGaussian && m == .tight {
             FileHandle.standardError.write(Data("table: --mode tight is not computed for rounded-Gaussian noise; the closed form (exactly sound by the post-processing lemma) is used instead; see \"basis\" in the table\n".utf8))
         }
         var eta = Rational(0)
         var bitsUsed: Int? = nil
         switch sampler {
-        case "exact": break
-        case "table":
+        case .exact: break
+        case .table:
             do { eta = try TableLaw(family: family, sigma2: s2, bits: tableBits).certificationTotalVariationBound } catch {
                 throw ValidationError("--table-bits \(tableBits): \(error)")
             }
             bitsUsed = tableBits
-        default: throw ValidationError("--sampler \"\(sampler)\": expected exact or table")
         }
         let spec = CertificateTableBuilder.Spec(noise: try CertificationNoise.family(family, sigma2: s2), noiseName: family.rawValue,
-                                                sampler: sampler, eta: eta, samplerBits: bitsUsed, dimension: dimension,
+                                                sampler: sampler.rawValue, eta: eta, samplerBits: bitsUsed, dimension: dimension,
                                                 estimationSamples: n, alpha: a, form: f, mode: m)
         let start = Date()
         let progress = TableBuildProgress(prefix: "table: building") { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -90,7 +88,7 @@ struct TableCommand: ParsableCommand {
             }
         }
         if json { FileHandle.standardOutput.write(data); return }
-        print("certificate table: \(family.rawValue), sigma2 = \(s2), sampler \(sampler)\(eta.isZero ? "" : " (eta = \(eta.scientificString()))"), d = \(dimension), N = \(n), alpha = \(a), \(f.rawValue), \(m.rawValue)")
+        print("certificate table: \(family.rawValue), sigma2 = \(s2), sampler \(sampler.rawValue)\(eta.isZero ? "" : " (eta = \(eta.scientificString()))"), d = \(dimension), N = \(n), alpha = \(a), \(f.rawValue), \(m.rawValue)")
         if let first = table.steps.first, let last = table.steps.last {
             print("  \(table.steps.count) steps; abstain below nA = \(first.minCount); nA = N certifies |delta|^2 < \(last.norm2Bound)"
                   + (table.basis.contains("Truncated:") ? " (capped by --max-norm2 \(maxNorm2 ?? 0); see basis)" : ""))

@@ -12,8 +12,8 @@ import IntRSExact
 /// Then k(n) = the least count k with CPlower(k) > M(n) + d * eta (found by binary search; CPlower is
 /// increasing in k), and the table stores the steps of n -> k(n).
 public enum CertificateTableBuilder {
-    public enum Mode: String, Sendable, Codable { case closedForm = "closed-form", tight }
-    public enum Form: String, Sendable, Codable { case binary, twoClass = "two-class" }
+    public enum Mode: String, Sendable, Codable, CaseIterable { case closedForm = "closed-form", tight }
+    public enum Form: String, Sendable, Codable, CaseIterable { case binary, twoClass = "two-class" }
 
     public struct Spec: Sendable {
         public var noise: CertificationNoise
