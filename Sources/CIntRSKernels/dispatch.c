@@ -19,6 +19,10 @@ void intrs_k_fully_connected_vnni(int in_count, int out_count, int32_t zero_in, 
 void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr, int32_t *out);
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s);
 void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t *in, int8_t *out, int32_t *sum);
+// vnni_stages.c: the input stage and the max pool of a chunk of items on this path.
+void intrs_k_quantize_input_vnni(const int32_t *grid, long count, int32_t zero, int32_t grid_multiplier, int8_t *out);
+void intrs_k_max_pool_items_vnni(const intrs_pool_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,
+                                 int8_t *out, ptrdiff_t out_stride);
 void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *run_length);
 size_t intrs_k_packed_words_vnni(int n, int taps, int c);
 void intrs_k_pack_vnni(const int8_t *w, int n, int taps, int c, int32_t *packed);
@@ -191,7 +195,12 @@ void intrs_k_max_pool_items_avx2(const intrs_pool_shape *s, const int8_t *in, pt
 void intrs_pool_items(intrs_kernel_path path, const intrs_pool_shape *s, int is_max, const int8_t *in,
                       ptrdiff_t in_stride, int items, int8_t *out, ptrdiff_t out_stride, int32_t *sum) {
 #if INTRS_HAVE_AVX2_PATH
-    if (path == INTRS_KERNEL_AVX512_VNNI) {  // vnni.c's max pool (average pool: the AVX2 template)
+    if (path == INTRS_KERNEL_AVX512_VNNI) {  // max pool: vnni_stages.c (vnni.c's per item where it does not apply);
+                                             // average pool: the AVX2 template
+        if (is_max) {
+            intrs_k_max_pool_items_vnni(s, in, in_stride, items, out, out_stride);
+            return;
+        }
         for (int b = 0; b < items; b++) intrs_k_pool_vnni(s, is_max, in + (ptrdiff_t)b * in_stride, out + (ptrdiff_t)b * out_stride, sum);
         return;
     }
@@ -238,8 +247,9 @@ void intrs_add(intrs_kernel_path path, const intrs_add_params *p, const int8_t *
 
 void intrs_quantize_input(intrs_kernel_path path, const int32_t *grid, long count, int32_t zero,
                           int32_t grid_multiplier, int8_t *out) {
-    PICK(path, intrs_k_quantize_input_avx2(grid, count, zero, grid_multiplier, out),
-         intrs_k_quantize_input_portable(grid, count, zero, grid_multiplier, out));
+    PICK3(path, intrs_k_quantize_input_vnni(grid, count, zero, grid_multiplier, out),
+          intrs_k_quantize_input_avx2(grid, count, zero, grid_multiplier, out),
+          intrs_k_quantize_input_portable(grid, count, zero, grid_multiplier, out));
 }
 
 uint64_t intrs_dependent_add_chain(uint64_t iterations) {

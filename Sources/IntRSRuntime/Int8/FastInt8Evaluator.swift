@@ -28,6 +28,9 @@ public final class FastInt8Evaluator: Sendable {
     public let kernel: Int8KernelPath
     let layers: [FastLayer]
     let tensorSizes: [Int]
+    /// The tensor whose bytes hold tensor t: t itself, or for the output of a reshape (flatten) of the same
+    /// size, the storage of its input (NHWC data is already in the flattened order, so no copy is made).
+    let storage: [Int]
     let patchCapacity: Int
     let accCapacity: Int
 
@@ -87,6 +90,11 @@ public final class FastInt8Evaluator: Sendable {
             }
         }
         layers = ls
+        var st = Array(tensorSizes.indices)
+        for L in ls {
+            if case .reshape(let c) = L, tensorSizes[c.output] == tensorSizes[c.inputs[0]] { st[c.output] = st[c.inputs[0]] }
+        }
+        storage = st
         patchCapacity = patch
         accCapacity = acc
     }
@@ -135,7 +143,10 @@ public final class FastInt8Evaluator: Sendable {
             // Per-thread scratch, allocated once per call.
             var offsets: [Int] = []
             var total = 0
-            for s in tensorSizes { offsets.append(total); total += s * chunkSize }
+            for (t, s) in tensorSizes.enumerated() {
+                if storage[t] != t { offsets.append(offsets[storage[t]]); continue }  // a reshape's output: its input's bytes
+                offsets.append(total); total += s * chunkSize
+            }
             let tensors = UnsafeMutablePointer<Int8>.allocate(capacity: total)
             let patch = UnsafeMutablePointer<Int16>.allocate(capacity: patchCapacity)
             let acc = UnsafeMutablePointer<Int32>.allocate(capacity: accCapacity)
@@ -189,6 +200,7 @@ public final class FastInt8Evaluator: Sendable {
                 k.run(kernel, input: tensors + offsets[c.inputs[0]], inputStride: tensorSizes[c.inputs[0]], items: n,
                       output: tensors + offsets[c.output], outputStride: tensorSizes[c.output], sum: acc)
             case .reshape(let c):
+                if storage[c.output] != c.output { continue }  // aliased: the input's bytes are the output
                 let src = tensors + offsets[c.inputs[0]], dst = tensors + offsets[c.output]
                 dst.update(from: src, count: n * tensorSizes[c.output])
             case .gather(let c, let map):
