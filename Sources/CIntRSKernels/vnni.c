@@ -246,6 +246,193 @@ static KATTR void tile16(const uint8_t *const base[VR], const panel *P_, int8_t 
               P, orow + 4);
 }
 
+/// The rescale of rescale16 (same formula and constants, KERN-1 "one 64-bit shift") in instructions that
+/// leave the multiply pipes to vpdpbusd (AMD Zen 4: vpmuldq, vpcmpq into a mask and vpaddsw each take a
+/// multiply-pipe cycle; the shifts, logic, blends, vpermd and the packs do not): [p < 0] d is taken as
+/// d AND (p >> 63) (arithmetic shift: all ones when p < 0, else 0), and the two halves are merged by
+/// shifting the odd results into the high dwords and blending (no vpermt2d). Equals rescale16 lane by lane,
+/// i.e. FastInt8Rescale (the reference rescale of ReferenceInt8Ops, INT8-RESCALE); KERN-1, "panel loops".
+static inline KATTR __m512i rescale16p(__m512i x, const rq16 *q, int dbl) {
+    const __m512i a = q->has_left ? _mm512_sllv_epi32(x, q->left) : x;
+    const __m512i pe = _mm512_mul_epi32(a, q->m);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), q->m_odd);
+    __m512i te = _mm512_add_epi64(pe, q->k_even), to = _mm512_add_epi64(po, q->k_odd);
+    if (dbl) {
+        // The empty asm keeps the sign masks in vector registers: without it clang turns the AND-subtract
+        // back into vpcmpq + a masked subtract, the multiply-pipe form this function avoids.
+        __m512i se = _mm512_srai_epi64(pe, 63), so = _mm512_srai_epi64(po, 63);
+        __asm__("" : "+v"(se), "+v"(so));
+        te = _mm512_sub_epi64(te, _mm512_and_si512(se, q->d_even));
+        to = _mm512_sub_epi64(to, _mm512_and_si512(so, q->d_odd));
+    }
+    return _mm512_mask_mov_epi32(_mm512_srav_epi64(te, q->sh_even), (__mmask16)0xAAAA,
+                                 _mm512_slli_epi64(_mm512_srav_epi64(to, q->sh_odd), 32));
+}
+
+/// The per-layer constants of pack4p: Z_out as int32 lanes and the int32 clamp [-512, 512].
+typedef struct {
+    __m512i z32, lo, hi;
+} rqout32;
+
+/// pack4 without the int16 saturating add (a multiply-pipe instruction on Zen 4): each rescaled vector is
+/// clamped to [-512, 512] and Z_out added in int32 (exact: the sum lies in [-640, 639]), then vpackssdw
+/// (exact on these values), vpacksswb (saturation to [-128, 127]), the byte max with act_min and min with
+/// act_max, and vpermd back to row order. The byte equals min(max(clamp(r, -512, 512) + Z_out, act_min),
+/// act_max) as pack4's does (Proofs/KERN-1.md, "Packing"): the requantisation of ReferenceInt8Ops.conv.
+static inline KATTR __m512i pack4p(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const rqout *o, const rqout32 *z) {
+#define CLZ(r) _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, z->lo), z->hi), z->z32)
+    __m512i b = _mm512_packs_epi16(_mm512_packs_epi32(CLZ(r0), CLZ(r1)), _mm512_packs_epi32(CLZ(r2), CLZ(r3)));
+#undef CLZ
+    if (o->clamp) b = _mm512_min_epi8(_mm512_max_epi8(b, o->amin8), o->amax8);
+    const __m512i t = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    return _mm512_permutexvar_epi32(t, b);
+}
+
+/// The rows of a conv2d group for the panel loops: row m = j * pix + p is output pixel p of item j, whose
+/// patch starts at pad + j * img + pix_off[p] and whose output is out + j * out_stride + p * out_c; K is
+/// `kq` quads at byte offsets koff[0..kq) from the patch start (the segments of the kplan, flattened).
+typedef struct {
+    const uint8_t *pad;
+    size_t img;
+    const ptrdiff_t *pix_off;
+    int pix, rows;
+    int8_t *out;
+    ptrdiff_t out_stride;
+    int out_c;
+    const ptrdiff_t *koff;
+    int kq;
+    int32_t zero_out;
+} prows;
+
+#define BQ(i) const __m512i x##i = _mm512_set1_epi32(ld32u8(p##i + o))
+#define DQ2(i)                                                                 \
+    do {                                                                       \
+        BQ(i);                                                                 \
+        c##i##0 = _mm512_dpbusd_epi32(c##i##0, x##i, w0);                      \
+        c##i##1 = _mm512_dpbusd_epi32(c##i##1, x##i, w1);                      \
+    } while (0)
+#define DQ1(i)                                                                 \
+    do {                                                                       \
+        BQ(i);                                                                 \
+        c##i##0 = _mm512_dpbusd_epi32(c##i##0, x##i, w0);                      \
+    } while (0)
+
+/// The base addresses and output rows of the 8-row tile starting at row m0 (tail rows repeat the last live
+/// row, and so do their output pointers: storing them again writes the same bytes); advances the item and
+/// pixel counters *j, *p.
+static inline KATTR void tile_rows(const prows *R, int m0, int *j, int *p, const uint8_t **base, int8_t **orow) {
+    const int live = R->rows - m0 < VR ? R->rows - m0 : VR;
+    for (int i = 0; i < live; i++) {
+        base[i] = R->pad + (size_t)*j * R->img + R->pix_off[*p];
+        orow[i] = R->out + (ptrdiff_t)*j * R->out_stride + (ptrdiff_t)*p * R->out_c;
+        if (++*p == R->pix) {
+            *p = 0;
+            ++*j;
+        }
+    }
+    for (int i = live; i < VR; i++) {
+        base[i] = base[live - 1];
+        orow[i] = orow[live - 1];
+    }
+}
+
+/// Step v (0..15) of requantising a saved tile: vector v (row v / 2, channels of q0 or q1 by parity for a
+/// 32-channel panel; row v for a 16-channel panel, v < 8) is rescaled in place (rescale16p), and after
+/// every fourth vector the four are packed (pack4p) and stored (32 channels: rows 2i, 2i + 1; 16 channels:
+/// rows 4i..4i + 3).
+static inline KATTR void requant_step(__m512i *prev, int8_t *const *prow, int v, const panel *P, const rqout32 *Z,
+                                      int width) {
+    const rq16 *const q = (width == 32 && (v & 1)) ? P->q1 : P->q0;
+    prev[v] = rescale16p(prev[v], q, P->dbl);
+    if ((v & 3) == 3) {
+        const __m512i b = pack4p(prev[v - 3], prev[v - 2], prev[v - 1], prev[v], P->o, Z);
+        if (width == 32) store2x32(b, P, prow[(v >> 1) - 1], prow[v >> 1]);
+        else store4x16(b, P, prow + (v - 3));
+    }
+}
+
+/// Every 8-row tile of a 32-channel panel, software-pipelined: the K loop of tile t runs in 16 chunks, and
+/// after chunk v vector v of tile t - 1 (its accumulators saved in `prev`) is requantised (requant_step),
+/// so that the requantisation (about 20 vector instructions per 16 outputs, nearly all on other pipes than
+/// vpdpbusd) is spread thinly over the multiply-adds instead of following them in a burst that the
+/// out-of-order window cannot hide (measured: the burst form cost 10% on a K = 288 layer); the last tile
+/// is drained at the end. Per output element the arithmetic is tile32's: the same accumulation from the
+/// same start value, rescale16p (= rescale16) and pack4p (= pack4), so it equals ReferenceInt8Ops.conv as
+/// tile32 does (KERN-1).
+static KATTR void panel_rows32(const prows *R, const panel *P) {
+    const rq16 *const q0 = P->q0, *const q1 = P->q1;
+    const int kq = R->kq;
+    const ptrdiff_t *const koff = R->koff;
+    const rqout32 Z = {_mm512_set1_epi32(R->zero_out), _mm512_set1_epi32(-512), _mm512_set1_epi32(512)};
+    __m512i prev[16];
+    int8_t *prow[VR] = {0};
+    int have_prev = 0, j = 0, p = 0;
+    for (int m0 = 0; m0 < R->rows; m0 += VR) {
+        const uint8_t *base[VR];
+        int8_t *orow[VR];
+        tile_rows(R, m0, &j, &p, base, orow);
+        const uint8_t *const p0 = base[0], *const p1 = base[1], *const p2 = base[2], *const p3 = base[3];
+        const uint8_t *const p4 = base[4], *const p5 = base[5], *const p6 = base[6], *const p7 = base[7];
+        const int32_t *w = P->w;
+        __m512i c00 = q0->bias, c01 = q1->bias, c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
+        __m512i c40 = c00, c41 = c01, c50 = c00, c51 = c01, c60 = c00, c61 = c01, c70 = c00, c71 = c01;
+        for (int v = 0, i = 0; v < 16; v++) {
+            for (const int end = (kq * (v + 1)) >> 4; i < end; i++) {
+                const ptrdiff_t o = koff[i];
+                const __m512i w0 = _mm512_loadu_si512((const void *)w);
+                const __m512i w1 = _mm512_loadu_si512((const void *)(w + 16));
+                w += 32;
+                DQ2(0); DQ2(1); DQ2(2); DQ2(3); DQ2(4); DQ2(5); DQ2(6); DQ2(7);
+            }
+            if (have_prev) requant_step(prev, prow, v, P, &Z, 32);
+        }
+        prev[0] = c00; prev[1] = c01; prev[2] = c10; prev[3] = c11; prev[4] = c20; prev[5] = c21;
+        prev[6] = c30; prev[7] = c31; prev[8] = c40; prev[9] = c41; prev[10] = c50; prev[11] = c51;
+        prev[12] = c60; prev[13] = c61; prev[14] = c70; prev[15] = c71;
+        for (int i = 0; i < VR; i++) prow[i] = orow[i];
+        have_prev = 1;
+    }
+    if (have_prev)
+        for (int v = 0; v < 16; v++) requant_step(prev, prow, v, P, &Z, 32);
+}
+
+/// panel_rows32 for a 16-channel panel (the last panel when out_c is not a multiple of 32): 8 chunks, one
+/// saved vector (row) requantised after each. Equals tile16 element by element (and so
+/// ReferenceInt8Ops.conv).
+static KATTR void panel_rows16(const prows *R, const panel *P) {
+    const rq16 *const q0 = P->q0;
+    const int kq = R->kq;
+    const ptrdiff_t *const koff = R->koff;
+    const rqout32 Z = {_mm512_set1_epi32(R->zero_out), _mm512_set1_epi32(-512), _mm512_set1_epi32(512)};
+    __m512i prev[8];
+    int8_t *prow[VR] = {0};
+    int have_prev = 0, j = 0, p = 0;
+    for (int m0 = 0; m0 < R->rows; m0 += VR) {
+        const uint8_t *base[VR];
+        int8_t *orow[VR];
+        tile_rows(R, m0, &j, &p, base, orow);
+        const uint8_t *const p0 = base[0], *const p1 = base[1], *const p2 = base[2], *const p3 = base[3];
+        const uint8_t *const p4 = base[4], *const p5 = base[5], *const p6 = base[6], *const p7 = base[7];
+        const int32_t *w = P->w;
+        __m512i c00 = q0->bias, c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00, c70 = c00;
+        for (int v = 0, i = 0; v < 8; v++) {
+            for (const int end = (kq * (v + 1)) >> 3; i < end; i++) {
+                const ptrdiff_t o = koff[i];
+                const __m512i w0 = _mm512_loadu_si512((const void *)w);
+                w += 16;
+                DQ1(0); DQ1(1); DQ1(2); DQ1(3); DQ1(4); DQ1(5); DQ1(6); DQ1(7);
+            }
+            if (have_prev) requant_step(prev, prow, v, P, &Z, 16);
+        }
+        prev[0] = c00; prev[1] = c10; prev[2] = c20; prev[3] = c30;
+        prev[4] = c40; prev[5] = c50; prev[6] = c60; prev[7] = c70;
+        for (int i = 0; i < VR; i++) prow[i] = orow[i];
+        have_prev = 1;
+    }
+    if (have_prev)
+        for (int v = 0; v < 8; v++) requant_step(prev, prow, v, P, &Z, 16);
+}
+
 /// Sets up panel `P` for channels [c0, c0 + width) of an n-channel layer (constants into q0, q1).
 static inline KATTR int panel_setup(panel *P, rq16 *q0, rq16 *q1, const rqout *o, const kplan *kp, int k_quads,
                                     const int32_t *packed, int n, const intrs_requant *rq, int c0) {
@@ -306,13 +493,13 @@ static inline void vnni_geometry(const intrs_conv_shape *s, vgeom *g) {
     g->group = group < 1 ? 1 : (int)group;
 }
 
-/// Scratch bytes: the segment offsets, the base offset of every output pixel in its image, then the padded
-/// images of one group (64-byte aligned).
+/// Scratch bytes: the segment offsets, the base offset of every output pixel in its image, the byte offset
+/// of every quad of K in a patch, then the padded images of one group (64-byte aligned).
 size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s) {
     vgeom g;
     vnni_geometry(s, &g);
-    return sizeof(ptrdiff_t) * (size_t)g.nseg + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) + 64 +
-           (size_t)g.group * g.img;
+    return sizeof(ptrdiff_t) * (size_t)g.nseg + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) +
+           sizeof(ptrdiff_t) * (size_t)(g.nseg * g.seg_q) + 64 + (size_t)g.group * g.img;
 }
 
 void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *run_length) {
@@ -363,7 +550,8 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
     const int pix = s->out_h * s->out_w;
     ptrdiff_t *const seg_off = (ptrdiff_t *)(void *)scratch;
     ptrdiff_t *const pix_off = seg_off + g.nseg;
-    uint8_t *const pad = (uint8_t *)(((uintptr_t)(pix_off + pix) + 63) & ~(uintptr_t)63);
+    ptrdiff_t *const koff = pix_off + pix;
+    uint8_t *const pad = (uint8_t *)(((uintptr_t)(koff + k_quads) + 63) & ~(uintptr_t)63);
     const kplan kp = {g.nseg, g.seg_q, seg_off};
     if (s->dilation_w == 1) {
         for (int ky = 0; ky < s->kernel_h; ky++) seg_off[ky] = (ptrdiff_t)ky * s->dilation_h * wp * cimg;
@@ -372,6 +560,8 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
             for (int kx = 0; kx < s->kernel_w; kx++)
                 seg_off[ky * s->kernel_w + kx] = ((ptrdiff_t)ky * s->dilation_h * wp + (ptrdiff_t)kx * s->dilation_w) * cimg;
     }
+    for (int sg = 0, i = 0; sg < g.nseg; sg++)
+        for (int q = 0; q < g.seg_q; q++, i++) koff[i] = seg_off[sg] + 4 * q;
     for (int oy = 0, p = 0; oy < s->out_h; oy++)
         for (int ox = 0; ox < s->out_w; ox++, p++)
             pix_off[p] = ((ptrdiff_t)oy * s->stride_h * wp + (ptrdiff_t)ox * s->stride_w) * cimg;
@@ -396,31 +586,28 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
         }
         // Rows m = j * pix + p of the group (item b0 + j, output pixel p), 8 per tile; a tile may span items.
         const int rows = gi * pix;
+        const prows R = {pad, g.img, pix_off, pix, rows, out + (ptrdiff_t)b0 * out_stride, out_stride, s->out_c, koff,
+                         k_quads, rq->zero_out};
         for (int c0 = 0; c0 < s->out_c;) {
             panel P;
             rq16 q0, q1;
             const int width = panel_setup(&P, &q0, &q1, &o, &kp, k_quads, packed, s->out_c, rq, c0);
+            c0 += width;
+            if (k_quads >= 16) {  // software-pipelined panel loops
+                if (width == 32) panel_rows32(&R, &P);
+                else panel_rows16(&R, &P);
+                continue;
+            }
+            // Short K (under 16 quads): the requantisation outweighs vpdpbusd, so the variant with fewer
+            // instructions, one tile at a time (measured: the panel loops were slower on K = 27).
             int j = 0, p = 0;
             for (int m0 = 0; m0 < rows; m0 += VR) {
-                const int live = rows - m0 < VR ? rows - m0 : VR;
                 const uint8_t *base[VR];
                 int8_t *orow[VR];
-                for (int i = 0; i < live; i++) {
-                    base[i] = pad + (size_t)j * g.img + pix_off[p];
-                    orow[i] = out + (ptrdiff_t)(b0 + j) * out_stride + (ptrdiff_t)p * s->out_c;
-                    if (++p == pix) {
-                        p = 0;
-                        j++;
-                    }
-                }
-                for (int i = live; i < VR; i++) {  // tail rows repeat the last live row
-                    base[i] = base[live - 1];
-                    orow[i] = orow[live - 1];
-                }
+                tile_rows(&R, m0, &j, &p, base, orow);
                 if (width == 32) tile32(base, &P, orow);
                 else tile16(base, &P, orow);
             }
-            c0 += width;
         }
     }
 }
@@ -531,7 +718,8 @@ KATTR void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t
     }
 }
 
-/// The lane-wise rescale of this path (for tests): 16 lanes at a time, `count` a multiple of 8.
+/// The lane-wise rescale of this path (for tests): 16 lanes at a time, `count` a multiple of 8; blocks of 16
+/// alternate between rescale16 (even blocks) and rescale16p (odd blocks), so the lane tests check both.
 KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr,
                                 int32_t *out) {
     for (int i = 0; i < count; i += 16) {
@@ -546,7 +734,7 @@ KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_
         rq16_load(&q, &rq, 0, n);
         const __mmask16 k = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
         const __m512i v = _mm512_maskz_loadu_epi32(k, x + i);
-        _mm512_mask_storeu_epi32(out + i, k, rescale16(v, &q, dr));
+        _mm512_mask_storeu_epi32(out + i, k, ((i >> 4) & 1) ? rescale16p(v, &q, dr) : rescale16(v, &q, dr));
     }
 }
 

@@ -28,7 +28,8 @@ struct Int8KernelPathTests {
     /// The lane-wise rescale equals `FastInt8Rescale` (itself proved equal to TOSA) on: every shift in [-31, 29]
     /// x every int16 accumulator (step 1 with INTRS_LONG_TESTS=1, else step 7 plus both ends) x 6 multipliers
     /// including both ends of [2^30, 2^31), lanes mixing shifts and multipliers; plus random int32 in the
-    /// domain and the domain's edges. Both rounding variants.
+    /// domain and the domain's edges. Both rounding variants. On the VNNI path the 16-lane blocks alternate
+    /// between its two lane functions (rescale16 and the conv panel loops' rescale16p), so both are checked.
     @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
     func laneRescaleEqualsScalar(path: Int8KernelPath, rounding: RescaleRounding) {
         let multipliers = FastRescaleTests.multipliers
@@ -111,10 +112,15 @@ struct Int8KernelPathTests {
     /// of the static bound, multipliers at the ends of [2^30, 2^31), tie-heavy multipliers (2^30 with small
     /// negative shifts: rescale is then a division by a power of two), both rounding variants, activation
     /// clamps with either bound inside [-128, 127].
-    static func randomLayerModel(seed: UInt64, rounding: RescaleRounding) -> Int8Model {
+    /// `conv` forces a conv2d layer with input channels, image sides, kernel sides and output channels drawn
+    /// from its ranges (and no dilation along x when `dilationW` is false), for the shape-specific tests below;
+    /// without it the draws are those of the general test.
+    static func randomLayerModel(seed: UInt64, rounding: RescaleRounding, conv: ConvRanges? = nil) -> Int8Model {
         var r = Int8SplitMix64(seed: seed)
-        let op = r.pick(["conv2d", "conv2d", "conv2d", "depthwiseConv2d", "fullyConnected", "averagePool2d", "maxPool2d"])
-        let h = r.int(1...9), w = r.int(1...9), c = r.int(1...(op == "conv2d" ? 20 : op.hasSuffix("Pool2d") ? 80 : 40))
+        let drawn = r.pick(["conv2d", "conv2d", "conv2d", "depthwiseConv2d", "fullyConnected", "averagePool2d", "maxPool2d"])
+        let op = conv == nil ? drawn : "conv2d"
+        let h = r.int(conv?.size ?? 1...9), w = r.int(conv?.size ?? 1...9)
+        let c = r.int(conv?.channels ?? 1...(op == "conv2d" ? 20 : op.hasSuffix("Pool2d") ? 80 : 40))
         let zin = r.pick([-128, 127, 0, r.int(-128...127)])
         let zout = r.pick([-128, 127, r.int(-128...127)])
         let input = Int8InputSpec(shape: [h, w, c], zeroPoint: zin, gridMultiplier: r.pick([1, 1, 3]))
@@ -142,11 +148,12 @@ struct Int8KernelPathTests {
         switch op {
         case "conv2d", "depthwiseConv2d":
             let dw = op == "depthwiseConv2d"
-            let kh = r.int(1...3), kw = r.int(1...3)
+            let kh = r.int(conv?.kernel ?? 1...3), kw = r.int(conv?.kernel ?? 1...3)
             let mult = dw ? r.int(1...3) : 1
-            let oc = dw ? c * mult : r.int(1...40)
-            L.stride = [r.int(1...3), r.int(1...3)]
+            let oc = dw ? c * mult : r.int(conv?.outChannels ?? 1...40)
+            L.stride = [r.int(conv?.stride ?? 1...3), r.int(conv?.stride ?? 1...3)]
             L.dilation = r.chance(30) ? [r.int(1...3), r.int(1...3)] : [1, 1]
+            if conv?.dilationW == false { L.dilation![1] = 1 }
             L.padding = r.pick(["same", "valid"])
             if (kh - 1) * L.dilation![0] + 1 > h || (kw - 1) * L.dilation![1] + 1 > w { L.padding = "same" }
             let fshape = dw ? [1, kh, kw, oc] : [oc, kh, kw, c]
@@ -228,6 +235,52 @@ struct Int8KernelPathTests {
         }
         #expect(failures.isEmpty, "\(path): \(failures)")
         #expect(ops.count == 5, "\(ops)")
+    }
+
+    /// Ranges of a forced conv2d layer (randomLayerModel).
+    struct ConvRanges {
+        var channels: ClosedRange<Int>
+        var size: ClosedRange<Int>
+        var kernel: ClosedRange<Int>
+        var outChannels: ClosedRange<Int>
+        var stride: ClosedRange<Int>
+        var dilationW: Bool
+    }
+
+    /// Conv2d layers shaped for the VNNI path's software-pipelined panel loops (K of at least 16 quads:
+    /// 8 to 40 input channels, 2x2 and 3x3 kernels; images up to 12 x 12, so a panel spans many 8-row tiles
+    /// and tiles span items; 1 to 70 output channels: 32- and 16-channel panels, tails), with the general
+    /// test's zero points, biases, multipliers, shifts, clamps and both roundings, 11 items in chunks of 1 to
+    /// 11; every logit compared with the reference on every path.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func pipelinedConvLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        let ranges = ConvRanges(channels: 8...40, size: 4...12, kernel: 2...3, outChannels: 1...70, stride: 1...2, dilationW: true)
+        try Self.convLayersEqualReference(path: path, rounding: rounding, ranges: ranges, count: Self.long ? 400 : 30, salt: 21)
+    }
+
+    static func convLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding, ranges: ConvRanges, count: Int,
+                                         salt: UInt64) throws {
+        var r = Int8SplitMix64(seed: 0xC0DE &+ salt)
+        var failures: [String] = []
+        for k in 0..<count {
+            let seed = UInt64(k) &* 15_485_863 &+ salt &+ (rounding == .double ? 1 : 2)
+            let m = randomLayerModel(seed: seed, rounding: rounding, conv: ranges)
+            let net = try m.validated(file: "conv-\(seed)")
+            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 11, kernel: path)
+            let batch = 11
+            var grids: [[Int]] = []
+            for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
+            let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }
+            var logits = [Int8](repeating: 0, count: batch * fast.classCount)
+            flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
+            for b in 0..<batch {
+                let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
+                let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
+                if got != ref.logits { failures.append("seed \(seed) (\(m.input.shape) -> \(m.layers[0].outputShape), \(rounding)), input \(b)") }
+            }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures)")
     }
 
     /// INTRS_KERNEL parsing: unset picks the fastest path; names are exact; unknown names and unsupported
