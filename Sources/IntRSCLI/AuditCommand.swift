@@ -51,9 +51,9 @@ struct AuditCommand: ParsableCommand {
     var radiusFormat: String = "cohen"
     @Option(parsing: .unconditional, help: "TSV mode: allowance for floating-point error in the producer's radius, relative: eps = slack x (radius + sigma), radius units.")
     var slack: String = "1e-9"
-    @Option(parsing: .unconditional, help: "Enclosure precision in bits (JSONL mode: raised automatically up to 4x when undecided).")
+    @Option(parsing: .unconditional, help: "Enclosure precision in bits, 32 ... 1024 (JSONL mode: raised automatically up to 4x when undecided).")
     var bits: Int = 96
-    @Option(help: "List at most this many findings (the rest are counted: the summary says how many were not shown).")
+    @Option(parsing: .unconditional, help: "List at most this many findings, a count >= 0 (0 lists none); the rest are counted (the summary says how many were not shown) and still fail the audit.")
     var maxFindings: Int = 1000
     @Flag(help: "Print the findings as JSON.")
     var json = false
@@ -66,7 +66,9 @@ struct AuditCommand: ParsableCommand {
     /// The checks that read only the options (argument-parser runs this before `run`): one mode, and the
     /// options that mode needs.
     func validate() throws {
-        guard maxFindings >= 0 else { throw ValidationError("--max-findings \(maxFindings): must be >= 0") }
+        guard maxFindings >= 0 else { throw ValidationError("--max-findings \(maxFindings): must be >= 0 (a number of findings to list; 0 lists none)") }
+        // Both modes: below 32 bits no certificate is decided; a negative value trapped in the enclosures (JSONL mode).
+        guard (32...1024).contains(bits) else { throw ValidationError("--bits \(bits): must be in 32...1024 (enclosure precision in bits)") }
         if cohenTsv != nil {
             if file != nil { throw ValidationError("give either a .jsonl FILE or --cohen-tsv, not both") }
             guard sigma != nil, n != nil, alpha != nil else {

@@ -17,18 +17,20 @@ struct BenchTightRadiusCommand: ParsableCommand {
     @Flag(help: "Only the quick cases.") var quick = false
     @Option(parsing: .unconditional, help: "Custom case: sigma2 (grid units squared).") var sigma2: String?
     @Option(name: .customLong("pa"), parsing: .unconditional, help: "Custom case: pA (binary form).") var pa: String = "0.99"
-    @Option(parsing: .unconditional, help: "Custom case: dimension d.") var dimension: Int = 1000
-    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Custom case: limit on |delta|^2.") var maxNorm2: Int = 400
-    @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Custom case: pattern budget (same work for every variant).") var maxPatterns: Int?
+    @Option(parsing: .unconditional, help: "Custom case: dimension d (>= 1).") var dimension: Int = 1000
+    @Option(name: .customLong("max-norm2"), parsing: .unconditional, help: "Custom case: limit on |delta|^2 (grid units squared, >= 1).") var maxNorm2: Int = 400
+    @Option(name: .customLong("max-patterns"), parsing: .unconditional, help: "Pattern budget, a count >= 0 (same work for every variant; every case, or the custom one).") var maxPatterns: Int?
 
     struct Row: Codable { var sigma2: String; var pA: String; var dimension: Int; var maxNorm2: Int; var collapse: Bool; var fastRung: Bool; var nStar: Int?; var complete: Bool; var maxCertifiedNorm2: Int; var renyiFloor: Int; var patterns: Int; var collapsedPatterns: Int; var searchedByClass: Bool; var seconds: Double; var cpuSeconds: Double; var patternsPerSecond: Double }
 
     /// The checks that read only the options (argument-parser runs this before `run`).
     func validate() throws {
+        guard dimension >= 1 else { throw ValidationError("--dimension \(dimension): must be >= 1") }
+        guard maxNorm2 >= 1 else { throw ValidationError("--max-norm2 \(maxNorm2): must be >= 1 (grid units squared)") }
+        if let p = maxPatterns, p < 0 { throw ValidationError("--max-patterns \(p): must be >= 0 (a number of shift patterns)") }
         if let sigma2 {
             guard let s = try? Rational(parsing: sigma2), s.signum > 0 else { throw ValidationError("--sigma2 \"\(sigma2)\": expected a positive rational") }
             guard let p = try? Rational(parsing: pa), p > Rational(1, 2), p < Rational(1) else { throw ValidationError("--pa \"\(pa)\": expected a probability in (1/2, 1)") }
-            guard dimension >= 1, maxNorm2 >= 1 else { throw ValidationError("--dimension and --max-norm2 must be >= 1") }
             _ = (s, p)
         }
     }

@@ -63,12 +63,26 @@ struct ClopperPearsonCommand: ParsableCommand {
         var decimal: String
     }
 
-    /// The checks that read only the options (argument-parser runs this before `run`): the numbers parse; their
-    /// ranges (0 <= k <= n, alpha in (0, 1), bits) are the library's `ClopperPearson.InputError`s, thrown by `run`.
+    /// The checks that read only the options (argument-parser runs this before `run`): the numbers parse, and their
+    /// ranges (0 <= k <= n, alpha in (0, 1), bits) hold: the library's `ClopperPearson.InputError`, with the option
+    /// and its value named (``usageError(_:)``).
     func validate() throws {
-        _ = try parseIntegerOption("--successes", successes)
-        _ = try parseIntegerOption("--trials", trials)
-        _ = try parseRationalOption("--alpha", alpha)
+        let k = try parseIntegerOption("--successes", successes)
+        let n = try parseIntegerOption("--trials", trials)
+        let a = try parseRationalOption("--alpha", alpha)
+        do { try ClopperPearson.validate(successes: k, trials: n, alpha: a, bits: bits) } catch { throw usageError(error) }
+    }
+
+    /// A library input error as a usage error that starts with the option and the value given.
+    func usageError(_ e: ClopperPearson.InputError) -> ValidationError {
+        let option: String
+        switch e {
+        case .negativeSuccesses, .successesExceedTrials: option = "--successes \(successes)"
+        case .nonPositiveTrials: option = "--trials \(trials)"
+        case .alphaOutOfRange: option = "--alpha \(alpha)"
+        case .bitsOutOfRange: option = "--bits \(bits)"
+        }
+        return ValidationError("\(option): \(e)")
     }
 
     func run() throws {
@@ -81,7 +95,7 @@ struct ClopperPearsonCommand: ParsableCommand {
                 ? try ClopperPearson.upperBound(successes: k, trials: n, alpha: a, bits: bits)
                 : try ClopperPearson.lowerBound(successes: k, trials: n, alpha: a, bits: bits)
         } catch let e as ClopperPearson.InputError {
-            throw ValidationError("\(e)")
+            throw usageError(e)
         }
         let decimal = value.decimalString(digits: 20)
         if json {

@@ -78,8 +78,8 @@ extension VectorsCommand {
         @Option(help: "The vectors directory.") var directory: String = "Vectors"
         @Option(help: "Export this vector suite (int8-rules or int8-ops).") var suite: String?
         @Option(help: "Export this int8 model file instead.") var model: String?
-        @Option(help: "With --model: the number of random inputs.") var count: Int = 16
-        @Option(help: "With --model: the seed of the random inputs.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "With --model: the number of random inputs (1 ... 10000).") var count: Int = 16
+        @Option(parsing: .unconditional, help: "With --model: the seed of the random inputs (an unsigned 64-bit integer).") var seed: UInt64 = 1
         @Option(name: .shortAndLong, help: "The pack directory to write.") var output: String
         @Flag(help: "Print a JSON summary.") var json = false
 

@@ -30,9 +30,9 @@ struct SampleCommand: ParsableCommand {
     var impl: SamplerImpl = .fast
     @Option(help: "The 256-bit seed: 64 hex digits (optional 0x).")
     var seed: String
-    @Option(parsing: .unconditional, help: "The sample index within (example, phase): nonce word 3.")
+    @Option(parsing: .unconditional, help: "The sample index within (example, phase): nonce word 3 (0 ... 4294967295).")
     var stream: UInt32 = 0
-    @Option(parsing: .unconditional, help: "The example index: nonce word 1.")
+    @Option(parsing: .unconditional, help: "The example index: nonce word 1 (0 ... 4294967295).")
     var example: UInt32 = 0
     @Option(parsing: .unconditional, help: "The phase: nonce word 2 (0 selection, 1 estimation, 2 predict; other values are refused).")
     var phase: UInt32 = 0
