@@ -53,16 +53,21 @@ typedef struct {
     __m512i left;                 // double rounding: x << left; unused when has_left = 0
     __m512i k_even, k_odd, d_even, d_odd, sh_even, sh_odd;
     int has_left;
+    // The Z-folded form of rescale16z (lanes where it applies: `zlanes`; all valid lanes: zfold = 1):
+    // kz = k + Z_out 2^sh, kzd = kz - d (double rounding), sho = sh - 32 (odd lanes: the result lands in
+    // the high dword); otherwise z32 = Z_out, added after the rescale (has_z: Z_out != 0).
+    __m512i kz_even, kz_odd, kzd_even, kzd_odd, sho, z32;
+    __mmask16 zlanes;
+    int zfold, has_z;
 } rq16;
 
-/// Per layer: Z_out as int16 lanes and the activation bounds as bytes.
+/// Per layer: the activation bounds as bytes (Z_out enters through rq16: rescale16z).
 typedef struct {
-    __m512i z16, amin8, amax8;
+    __m512i amin8, amax8;
     int clamp;  // 0 when [act_min, act_max] = [-128, 127]: the byte max and min change nothing
 } rqout;
 
 static inline KATTR void rqout_load(rqout *o, const intrs_requant *rq) {
-    o->z16 = _mm512_set1_epi16((short)rq->zero_out);
     o->amin8 = _mm512_set1_epi8((char)rq->act_min);
     o->amax8 = _mm512_set1_epi8((char)rq->act_max);
     o->clamp = !(rq->act_min == -128 && rq->act_max == 127);
@@ -102,6 +107,43 @@ static inline KATTR void rq16_load(rq16 *q, const intrs_requant *rq, int c, int 
         q->k_odd = _mm512_sllv_epi64(one64, _mm512_sub_epi64(q->sh_odd, one64));
         q->d_even = q->d_odd = _mm512_setzero_si512();
     }
+    // The Z-folded form applies to a lane when sh is in [32, 54]: double rounding with left = 0 and
+    // e = right in [1, 23], single rounding with s = 31 - shift in [32, 54] (Proofs/KERN-1.md, "Z_out folded").
+    const __m512i z64 = _mm512_set1_epi64(rq->zero_out);
+    q->kz_even = _mm512_add_epi64(q->k_even, _mm512_sllv_epi64(z64, q->sh_even));
+    q->kz_odd = _mm512_add_epi64(q->k_odd, _mm512_sllv_epi64(z64, q->sh_odd));
+    q->kzd_even = _mm512_sub_epi64(q->kz_even, q->d_even);
+    q->kzd_odd = _mm512_sub_epi64(q->kz_odd, q->d_odd);
+    const __m512i sh32 = _mm512_mask_blend_epi32((__mmask16)0xAAAA, q->sh_even, _mm512_slli_epi64(q->sh_odd, 32));
+    const __mmask16 in_range = _mm512_cmpge_epi32_mask(sh32, _mm512_set1_epi32(32)) &
+                               _mm512_cmple_epi32_mask(sh32, _mm512_set1_epi32(54)) &
+                               _mm512_cmpeq_epi32_mask(q->left, _mm512_setzero_si512());
+    q->sho = _mm512_sub_epi64(q->sh_odd, _mm512_set1_epi64(32));
+    q->zlanes = in_range;
+    q->zfold = (in_range & k) == k;
+    q->z32 = _mm512_set1_epi32(rq->zero_out);
+    q->has_z = rq->zero_out != 0;
+}
+
+/// rescale16 with Z_out added: lane c holds r_c + Z_out, r_c the rescale of x_c (= rescale16's), where the
+/// Z-folded form applies (q->zfold), else clamp(r_c, -2^30, 2^30) + Z_out (r_c itself when Z_out = 0). pack4z
+/// turns either into the requantised byte (Proofs/KERN-1.md, "Z_out folded"). The folded form is
+///   r + Z_out = (p + kz - [p < 0] d) >> sh,  kz = k + Z_out 2^sh,
+/// with [p < 0] d taken as a bitwise select between kz and kzd = kz - d by the sign mask p >> 63 (one
+/// vpternlogq), and the odd lanes shifted by sh - 32 so that their result is the high dword, merged with the
+/// even lanes' low dwords by one blend. Equals FastInt8Rescale (double or single) + Z_out lane by lane.
+static inline KATTR __m512i rescale16z_folded(__m512i x, const rq16 *q, int dbl) {
+    const __m512i pe = _mm512_mul_epi32(x, q->m);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), q->m_odd);
+    __m512i ke = q->kz_even, ko = q->kz_odd;
+    if (dbl) {
+        __m512i se = _mm512_srai_epi64(pe, 63), so = _mm512_srai_epi64(po, 63);
+        __asm__("" : "+v"(se), "+v"(so));  // keep the select bitwise (not vpcmpq + a masked move)
+        ke = _mm512_ternarylogic_epi64(se, q->kzd_even, ke, 0xCA);  // se ? kzd : kz, bit by bit
+        ko = _mm512_ternarylogic_epi64(so, q->kzd_odd, ko, 0xCA);
+    }
+    return _mm512_mask_mov_epi32(_mm512_srav_epi64(_mm512_add_epi64(pe, ke), q->sh_even), (__mmask16)0xAAAA,
+                                 _mm512_srav_epi64(_mm512_add_epi64(po, ko), q->sho));
 }
 
 /// The rescale of 16 lanes (bias already in x): the formula of `rq16`. vpmuldq forms the exact 64-bit
@@ -121,15 +163,20 @@ static inline KATTR __m512i rescale16(__m512i x, const rq16 *q, int dbl) {
     return _mm512_permutex2var_epi32(_mm512_srav_epi64(te, q->sh_even), idx, _mm512_srav_epi64(to, q->sh_odd));
 }
 
-/// Four rescaled vectors r0..r3 to 64 int8 in the order r0, r1, r2, r3 (16 bytes each): vpackssdw and
-/// vpacksswb saturate (clamp to int16, then int8), Z_out is added with int16 saturation between them, then
-/// the byte max with act_min and min with act_max. This equals clamp(clamp(r, -512, 512) + Z_out, act_min,
-/// act_max) (Proofs/KERN-1.md, "Packing"). The packs work per 128-bit lane, so dword 4j + t of the packed
-/// vector holds channels 4j..4j+3 of r_t; vpermd transposes it back.
-static inline KATTR __m512i pack4(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const rqout *o) {
-    const __m512i p = _mm512_adds_epi16(_mm512_packs_epi32(r0, r1), o->z16);
-    const __m512i q = _mm512_adds_epi16(_mm512_packs_epi32(r2, r3), o->z16);
-    __m512i b = _mm512_packs_epi16(p, q);
+static inline KATTR __m512i rescale16z(__m512i x, const rq16 *q, int dbl) {
+    if (q->zfold) return rescale16z_folded(x, q, dbl);
+    __m512i r = rescale16(x, q, dbl);
+    if (q->has_z)
+        r = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(-(1 << 30))), _mm512_set1_epi32(1 << 30)), q->z32);
+    return r;
+}
+
+/// Four vectors of rescale16z (r + Z_out) to 64 int8 in the order r0, r1, r2, r3 (16 bytes each): vpackssdw
+/// and vpacksswb saturate to int16 and int8, then the byte max with act_min and min with act_max (skipped
+/// for [-128, 127]); vpermd undoes the packs' per-128-bit-lane interleaving. Each byte is
+/// min(max(clamp(r, -512, 512) + Z_out, act_min), act_max), the scalar requantisation (KERN-1, "Z_out folded").
+static inline KATTR __m512i pack4z(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const rqout *o) {
+    __m512i b = _mm512_packs_epi16(_mm512_packs_epi32(r0, r1), _mm512_packs_epi32(r2, r3));
     if (o->clamp) b = _mm512_min_epi8(_mm512_max_epi8(b, o->amin8), o->amax8);
     const __m512i t = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
     return _mm512_permutexvar_epi32(t, b);
@@ -214,8 +261,8 @@ static KATTR void tile32(const uint8_t *const base[VR], const panel *P_, int8_t 
     }
     const int dbl = P->dbl;
 #define PAIR(i, j)                                                                                              \
-    store2x32(pack4(rescale16(c##i##0, q0, dbl), rescale16(c##i##1, q1, dbl), rescale16(c##j##0, q0, dbl),      \
-                    rescale16(c##j##1, q1, dbl), P->o),                                                         \
+    store2x32(pack4z(rescale16z(c##i##0, q0, dbl), rescale16z(c##i##1, q1, dbl), rescale16z(c##j##0, q0, dbl),  \
+                     rescale16z(c##j##1, q1, dbl), P->o),                                                       \
               P, orow[i], orow[j])
     PAIR(0, 1); PAIR(2, 3); PAIR(4, 5); PAIR(6, 7);
 #undef PAIR
@@ -240,52 +287,10 @@ static KATTR void tile16(const uint8_t *const base[VR], const panel *P_, int8_t 
         }
     }
     const int dbl = P->dbl;
-    store4x16(pack4(rescale16(c00, q0, dbl), rescale16(c10, q0, dbl), rescale16(c20, q0, dbl), rescale16(c30, q0, dbl), P->o),
+    store4x16(pack4z(rescale16z(c00, q0, dbl), rescale16z(c10, q0, dbl), rescale16z(c20, q0, dbl), rescale16z(c30, q0, dbl), P->o),
               P, orow);
-    store4x16(pack4(rescale16(c40, q0, dbl), rescale16(c50, q0, dbl), rescale16(c60, q0, dbl), rescale16(c70, q0, dbl), P->o),
+    store4x16(pack4z(rescale16z(c40, q0, dbl), rescale16z(c50, q0, dbl), rescale16z(c60, q0, dbl), rescale16z(c70, q0, dbl), P->o),
               P, orow + 4);
-}
-
-/// The rescale of rescale16 (same formula and constants, KERN-1 "one 64-bit shift") in instructions that
-/// leave the multiply pipes to vpdpbusd (AMD Zen 4: vpmuldq, vpcmpq into a mask and vpaddsw each take a
-/// multiply-pipe cycle; the shifts, logic, blends, vpermd and the packs do not): [p < 0] d is taken as
-/// d AND (p >> 63) (arithmetic shift: all ones when p < 0, else 0), and the two halves are merged by
-/// shifting the odd results into the high dwords and blending (no vpermt2d). Equals rescale16 lane by lane,
-/// i.e. FastInt8Rescale (the reference rescale of ReferenceInt8Ops, INT8-RESCALE); KERN-1, "panel loops".
-static inline KATTR __m512i rescale16p(__m512i x, const rq16 *q, int dbl) {
-    const __m512i a = q->has_left ? _mm512_sllv_epi32(x, q->left) : x;
-    const __m512i pe = _mm512_mul_epi32(a, q->m);
-    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), q->m_odd);
-    __m512i te = _mm512_add_epi64(pe, q->k_even), to = _mm512_add_epi64(po, q->k_odd);
-    if (dbl) {
-        // The empty asm keeps the sign masks in vector registers: without it clang turns the AND-subtract
-        // back into vpcmpq + a masked subtract, the multiply-pipe form this function avoids.
-        __m512i se = _mm512_srai_epi64(pe, 63), so = _mm512_srai_epi64(po, 63);
-        __asm__("" : "+v"(se), "+v"(so));
-        te = _mm512_sub_epi64(te, _mm512_and_si512(se, q->d_even));
-        to = _mm512_sub_epi64(to, _mm512_and_si512(so, q->d_odd));
-    }
-    return _mm512_mask_mov_epi32(_mm512_srav_epi64(te, q->sh_even), (__mmask16)0xAAAA,
-                                 _mm512_slli_epi64(_mm512_srav_epi64(to, q->sh_odd), 32));
-}
-
-/// The per-layer constants of pack4p: Z_out as int32 lanes and the int32 clamp [-512, 512].
-typedef struct {
-    __m512i z32, lo, hi;
-} rqout32;
-
-/// pack4 without the int16 saturating add (a multiply-pipe instruction on Zen 4): each rescaled vector is
-/// clamped to [-512, 512] and Z_out added in int32 (exact: the sum lies in [-640, 639]), then vpackssdw
-/// (exact on these values), vpacksswb (saturation to [-128, 127]), the byte max with act_min and min with
-/// act_max, and vpermd back to row order. The byte equals min(max(clamp(r, -512, 512) + Z_out, act_min),
-/// act_max) as pack4's does (Proofs/KERN-1.md, "Packing"): the requantisation of ReferenceInt8Ops.conv.
-static inline KATTR __m512i pack4p(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const rqout *o, const rqout32 *z) {
-#define CLZ(r) _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, z->lo), z->hi), z->z32)
-    __m512i b = _mm512_packs_epi16(_mm512_packs_epi32(CLZ(r0), CLZ(r1)), _mm512_packs_epi32(CLZ(r2), CLZ(r3)));
-#undef CLZ
-    if (o->clamp) b = _mm512_min_epi8(_mm512_max_epi8(b, o->amin8), o->amax8);
-    const __m512i t = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
-    return _mm512_permutexvar_epi32(t, b);
 }
 
 /// The rows of a conv2d group for the panel loops: row m = j * pix + p is output pixel p of item j, whose
@@ -337,15 +342,14 @@ static inline KATTR void tile_rows(const prows *R, int m0, int *j, int *p, const
 }
 
 /// Step v (0..15) of requantising a saved tile: vector v (row v / 2, channels of q0 or q1 by parity for a
-/// 32-channel panel; row v for a 16-channel panel, v < 8) is rescaled in place (rescale16p), and after
-/// every fourth vector the four are packed (pack4p) and stored (32 channels: rows 2i, 2i + 1; 16 channels:
+/// 32-channel panel; row v for a 16-channel panel, v < 8) is rescaled in place (rescale16z), and after
+/// every fourth vector the four are packed (pack4z) and stored (32 channels: rows 2i, 2i + 1; 16 channels:
 /// rows 4i..4i + 3).
-static inline KATTR void requant_step(__m512i *prev, int8_t *const *prow, int v, const panel *P, const rqout32 *Z,
-                                      int width) {
+static inline KATTR void requant_step(__m512i *prev, int8_t *const *prow, int v, const panel *P, int width) {
     const rq16 *const q = (width == 32 && (v & 1)) ? P->q1 : P->q0;
-    prev[v] = rescale16p(prev[v], q, P->dbl);
+    prev[v] = rescale16z(prev[v], q, P->dbl);
     if ((v & 3) == 3) {
-        const __m512i b = pack4p(prev[v - 3], prev[v - 2], prev[v - 1], prev[v], P->o, Z);
+        const __m512i b = pack4z(prev[v - 3], prev[v - 2], prev[v - 1], prev[v], P->o);
         if (width == 32) store2x32(b, P, prow[(v >> 1) - 1], prow[v >> 1]);
         else store4x16(b, P, prow + (v - 3));
     }
@@ -357,13 +361,12 @@ static inline KATTR void requant_step(__m512i *prev, int8_t *const *prow, int v,
 /// vpdpbusd) is spread thinly over the multiply-adds instead of following them in a burst that the
 /// out-of-order window cannot hide (measured: the burst form cost 10% on a K = 288 layer); the last tile
 /// is drained at the end. Per output element the arithmetic is tile32's: the same accumulation from the
-/// same start value, rescale16p (= rescale16) and pack4p (= pack4), so it equals ReferenceInt8Ops.conv as
+/// same start value, rescale16z and pack4z, so it equals ReferenceInt8Ops.conv as
 /// tile32 does (KERN-1).
 static KATTR void panel_rows32(const prows *R, const panel *P) {
     const rq16 *const q0 = P->q0, *const q1 = P->q1;
     const int kq = R->kq;
     const ptrdiff_t *const koff = R->koff;
-    const rqout32 Z = {_mm512_set1_epi32(R->zero_out), _mm512_set1_epi32(-512), _mm512_set1_epi32(512)};
     __m512i prev[16];
     int8_t *prow[VR] = {0};
     int have_prev = 0, j = 0, p = 0;
@@ -384,7 +387,7 @@ static KATTR void panel_rows32(const prows *R, const panel *P) {
                 w += 32;
                 DQ2(0); DQ2(1); DQ2(2); DQ2(3); DQ2(4); DQ2(5); DQ2(6); DQ2(7);
             }
-            if (have_prev) requant_step(prev, prow, v, P, &Z, 32);
+            if (have_prev) requant_step(prev, prow, v, P, 32);
         }
         prev[0] = c00; prev[1] = c01; prev[2] = c10; prev[3] = c11; prev[4] = c20; prev[5] = c21;
         prev[6] = c30; prev[7] = c31; prev[8] = c40; prev[9] = c41; prev[10] = c50; prev[11] = c51;
@@ -393,7 +396,7 @@ static KATTR void panel_rows32(const prows *R, const panel *P) {
         have_prev = 1;
     }
     if (have_prev)
-        for (int v = 0; v < 16; v++) requant_step(prev, prow, v, P, &Z, 32);
+        for (int v = 0; v < 16; v++) requant_step(prev, prow, v, P, 32);
 }
 
 /// panel_rows32 for a 16-channel panel (the last panel when out_c is not a multiple of 32): 8 chunks, one
@@ -403,7 +406,6 @@ static KATTR void panel_rows16(const prows *R, const panel *P) {
     const rq16 *const q0 = P->q0;
     const int kq = R->kq;
     const ptrdiff_t *const koff = R->koff;
-    const rqout32 Z = {_mm512_set1_epi32(R->zero_out), _mm512_set1_epi32(-512), _mm512_set1_epi32(512)};
     __m512i prev[8];
     int8_t *prow[VR] = {0};
     int have_prev = 0, j = 0, p = 0;
@@ -422,7 +424,7 @@ static KATTR void panel_rows16(const prows *R, const panel *P) {
                 w += 16;
                 DQ1(0); DQ1(1); DQ1(2); DQ1(3); DQ1(4); DQ1(5); DQ1(6); DQ1(7);
             }
-            if (have_prev) requant_step(prev, prow, v, P, &Z, 16);
+            if (have_prev) requant_step(prev, prow, v, P, 16);
         }
         prev[0] = c00; prev[1] = c10; prev[2] = c20; prev[3] = c30;
         prev[4] = c40; prev[5] = c50; prev[6] = c60; prev[7] = c70;
@@ -430,7 +432,7 @@ static KATTR void panel_rows16(const prows *R, const panel *P) {
         have_prev = 1;
     }
     if (have_prev)
-        for (int v = 0; v < 8; v++) requant_step(prev, prow, v, P, &Z, 16);
+        for (int v = 0; v < 8; v++) requant_step(prev, prow, v, P, 16);
 }
 
 /// Sets up panel `P` for channels [c0, c0 + width) of an n-channel layer (constants into q0, q1).
@@ -718,8 +720,10 @@ KATTR void intrs_k_pool_vnni(const intrs_pool_shape *s, int is_max, const int8_t
     }
 }
 
-/// The lane-wise rescale of this path (for tests): 16 lanes at a time, `count` a multiple of 8; blocks of 16
-/// alternate between rescale16 (even blocks) and rescale16p (odd blocks), so the lane tests check both.
+/// The lane-wise rescale of this path (for tests): 16 lanes at a time, `count` a multiple of 8. Even blocks of
+/// 16 run rescale16; odd blocks run the Z-folded form of rescale16z on the lanes where it applies (with Z_out
+/// cycling through -128, 127, 0, -37, 1, subtracted again afterwards: the result must be the bare rescale)
+/// and rescale16 on the others, so the lane tests check both forms.
 KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_t *shift, int count, int dr,
                                 int32_t *out) {
     for (int i = 0; i < count; i += 16) {
@@ -729,12 +733,17 @@ KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_
             left[j] = shift[i + j] > 0 ? shift[i + j] : 0;
             right[j] = shift[i + j] > 0 ? 0 : -shift[i + j];
         }
-        const intrs_requant rq = {zero, m + i, shift + i, left, right, 0, -128, 127, dr};
+        static const int32_t zs[5] = {-128, 127, 0, -37, 1};
+        const int odd = (i >> 4) & 1;
+        const int32_t z = odd ? zs[(i >> 5) % 5] : 0;
+        const intrs_requant rq = {zero, m + i, shift + i, left, right, z, -128, 127, dr};
         rq16 q;
         rq16_load(&q, &rq, 0, n);
         const __mmask16 k = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
         const __m512i v = _mm512_maskz_loadu_epi32(k, x + i);
-        _mm512_mask_storeu_epi32(out + i, k, ((i >> 4) & 1) ? rescale16p(v, &q, dr) : rescale16(v, &q, dr));
+        __m512i r = rescale16(v, &q, dr);
+        if (odd) r = _mm512_mask_mov_epi32(r, q.zlanes, _mm512_sub_epi32(rescale16z_folded(v, &q, dr), q.z32));
+        _mm512_mask_storeu_epi32(out + i, k, r);
     }
 }
 

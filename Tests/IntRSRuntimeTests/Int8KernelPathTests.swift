@@ -29,7 +29,8 @@ struct Int8KernelPathTests {
     /// x every int16 accumulator (step 1 with INTRS_LONG_TESTS=1, else step 7 plus both ends) x 6 multipliers
     /// including both ends of [2^30, 2^31), lanes mixing shifts and multipliers; plus random int32 in the
     /// domain and the domain's edges. Both rounding variants. On the VNNI path the 16-lane blocks alternate
-    /// between its two lane functions (rescale16 and the conv panel loops' rescale16p), so both are checked.
+    /// between its two lane forms (rescale16, and rescale16z's Z_out-folded form on the lanes where it applies,
+    /// with Z_out -128, 127, 0, -37, 1 subtracted again), so both are checked.
     @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
     func laneRescaleEqualsScalar(path: Int8KernelPath, rounding: RescaleRounding) {
         let multipliers = FastRescaleTests.multipliers
