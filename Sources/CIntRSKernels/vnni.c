@@ -379,7 +379,12 @@ static KATTR void panel_rows32(const prows *R, const panel *P) {
         const int32_t *w = P->w;
         __m512i c00 = q0->bias, c01 = q1->bias, c10 = c00, c11 = c01, c20 = c00, c21 = c01, c30 = c00, c31 = c01;
         __m512i c40 = c00, c41 = c01, c50 = c00, c51 = c01, c60 = c00, c61 = c01, c70 = c00, c71 = c01;
-        for (int v = 0, i = 0; v < 16; v++) {
+        // Unrolled (16 copies of the K chunk loop), so that each requant_step has a constant v: its channel
+        // half, pack condition and rows are then fixed (measured: clang -O2, the package's level, does not
+        // unroll this loop by itself and conv2 ran at 89% instead of 92%).
+        int i = 0;
+#pragma clang loop unroll(full)
+        for (int v = 0; v < 16; v++) {
             for (const int end = (kq * (v + 1)) >> 4; i < end; i++) {
                 const ptrdiff_t o = koff[i];
                 const __m512i w0 = _mm512_loadu_si512((const void *)w);
@@ -417,7 +422,9 @@ static KATTR void panel_rows16(const prows *R, const panel *P) {
         const uint8_t *const p4 = base[4], *const p5 = base[5], *const p6 = base[6], *const p7 = base[7];
         const int32_t *w = P->w;
         __m512i c00 = q0->bias, c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00, c70 = c00;
-        for (int v = 0, i = 0; v < 8; v++) {
+        int i = 0;
+#pragma clang loop unroll(full)
+        for (int v = 0; v < 8; v++) {
             for (const int end = (kq * (v + 1)) >> 3; i < end; i++) {
                 const ptrdiff_t o = koff[i];
                 const __m512i w0 = _mm512_loadu_si512((const void *)w);
