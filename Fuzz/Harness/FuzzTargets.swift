@@ -19,7 +19,7 @@ import IntRSRuntime
 enum FuzzTargets {
     /// The target names, in the order scripts/fuzz runs them. Each has a seed corpus in Fuzz/corpus/NAME.
     static let names = ["model", "tflite", "infer-input", "dataset", "run-records", "audit", "merge", "cohen-tsv", "noise-table",
-                        "certificate-table", "vectors", "conform-pack", "runtime-outputs", "npy"]
+                        "certificate-table", "vectors", "conform-pack", "runtime-outputs", "npy", "onnx-peer"]
 
     /// Where path-based readers find the input: a per-process file in a per-process directory (tmpfs when
     /// there is one), written afresh for every input. Removed when the process exits normally (libFuzzer's
@@ -68,6 +68,7 @@ enum FuzzTargets {
         case "conform-pack": try conformPack(data)
         case "runtime-outputs": try runtimeOutputs(data)
         case "npy": try npy(data)
+        case "onnx-peer": try onnxPeer(data)
         default: throw UnknownTarget(name: target)
         }
     }
@@ -119,6 +120,39 @@ enum FuzzTargets {
         if a.dtype == .int8 {
             let back = try NpyFile.decode(NpyFile.encodeInt8(v, shape: a.shape), file: "rewritten.npy")
             precondition(back == a, "NpyFile: an int8 array does not survive encodeInt8 -> decode")
+        }
+    }
+
+    // MARK: the ONNX Runtime peer (`intrs bench int8`)
+
+    /// The whole standard output of an ONNX Runtime peer (`tools/onnx_peer/bench_onnxruntime.py --serve`), read as
+    /// `intrs bench int8` reads it (`OnnxRuntimePeer.Answers`): the bytes arrive in reads of 1 ... 64 bytes (sizes
+    /// from the input's own bytes, so line ends fall inside and across reads), lines are cut as they complete; the
+    /// first is the start-up answer (version, contenders), then per thread count one answer to the threads request
+    /// and one run answer per contender, as `intrs bench int8 --rounds 1` asks them. The first refusal ends the
+    /// session (the bench closes the peer then), as does the end of the input.
+    static func onnxPeer(_ data: Data) throws {
+        let bytes = [UInt8](data)
+        var buffer: [UInt8] = []
+        var lines: [Data] = []
+        var at = 0
+        while at < bytes.count {
+            let size = 1 + Int(bytes[at] & 63)
+            buffer.append(contentsOf: bytes[at..<min(at + size, bytes.count)])
+            at += size
+            while let line = try OnnxRuntimePeer.Answers.takeLine(&buffer, what: "fuzz") { lines.append(line) }
+        }
+        guard let first = lines.first else { return }
+        let (_, contenders) = try OnnxRuntimePeer.Answers.ready(try OnnxRuntimePeer.Answers.object(first, what: OnnxRuntimePeer.Answers.startUp))
+        var next = 0
+        for line in lines.dropFirst() {
+            if next == 0 {
+                _ = try OnnxRuntimePeer.Answers.object(line, what: "threads 1")
+            } else {
+                let name = contenders[next - 1]
+                _ = try OnnxRuntimePeer.Answers.timing(try OnnxRuntimePeer.Answers.object(line, what: "run \(name)"), contender: name)
+            }
+            next = (next + 1) % (contenders.count + 1)
         }
     }
 

@@ -68,16 +68,11 @@ final class OnnxRuntimePeer {
         fromPeer = outPipe.fileHandleForReading.fileDescriptor
         // Keep the pipe objects' descriptors open for our lifetime (Pipe closes them on deinit).
         pipes = (inPipe, outPipe)
-        let ready: [String: Any]
-        do { ready = try readAnswer(what: "start-up (loading onnxruntime and the model)") } catch {
+        do {
+            (version, contenders) = try Answers.ready(try readAnswer(what: Answers.startUp))
+        } catch {
             close()
             throw error
-        }
-        version = ready["onnxruntime"] as? String ?? "unknown"
-        contenders = ready["contenders"] as? [String] ?? []
-        if ready["ready"] as? Bool != true || contenders.isEmpty {
-            close()
-            throw Failure(description: "peer start-up answer without contenders: \(ready)")
         }
     }
 
@@ -90,12 +85,7 @@ final class OnnxRuntimePeer {
 
     /// One timed batch of `contender`.
     func run(_ contender: String) throws -> Timing {
-        let a = try request(["run": contender], what: "run \(contender)")
-        guard let cpu = (a["cpu"] as? NSNumber)?.doubleValue, let wall = (a["wall"] as? NSNumber)?.doubleValue,
-              cpu.isFinite, wall.isFinite, cpu >= 0, wall > 0 else {
-            throw Failure(description: "peer answer to run \(contender) lacks cpu / wall seconds: \(a)")
-        }
-        return Timing(cpu: cpu, wall: wall, classes: (a["classes"] as? [NSNumber])?.map(\.intValue) ?? [])
+        try Answers.timing(try request(["run": contender], what: "run \(contender)"), contender: contender)
     }
 
     /// Ends the peer: closes its input (it exits at end of input), waits up to 5 s, then terminates it.
@@ -133,15 +123,7 @@ final class OnnxRuntimePeer {
     private func readAnswer(what: String) throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let data = Data(buffer[..<nl])
-                buffer.removeSubrange(...nl)
-                guard let obj = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-                    throw Failure(description: "peer answered \(what) with a line that is not a JSON object: \(String(decoding: data.prefix(200), as: UTF8.self))")
-                }
-                if let e = obj["error"] { throw Failure(description: "peer error at \(what): \(e)") }
-                return obj
-            }
+            if let line = try Answers.takeLine(&buffer, what: what) { return try Answers.object(line, what: what) }
             let left = deadline.timeIntervalSinceNow
             if left <= 0 { throw Failure(description: "peer silent for \(Int(timeout)) s at \(what)") }
             var pfd = pollfd(fd: fromPeer, events: Int16(POLLIN), revents: 0)
@@ -167,5 +149,85 @@ final class OnnxRuntimePeer {
         guard let s = try? String(contentsOf: stderrURL, encoding: .utf8),
               let last = s.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return "" }
         return "; stderr: " + String(last.prefix(300))
+    }
+}
+
+extension OnnxRuntimePeer {
+    /// The reading of the peer's output, apart from the process: the peer is outside input (another program, in
+    /// another language, on the other end of a pipe), so every function here refuses what it does not expect with
+    /// a `Failure` naming the request and the value, and never traps. The fuzz target `onnx-peer`
+    /// (Fuzz/Harness/FuzzTargets.swift) feeds these functions arbitrary bytes as a peer's whole output.
+    enum Answers {
+        /// The longest answer line accepted (bytes, without its newline). A run answer holds one class per input of
+        /// the batch (at most 65,536 inputs: a few hundred KiB); a peer that writes more without a newline is broken.
+        static let maxLineBytes = 4 << 20
+        /// The most contenders a start-up answer may name, and the longest name (they become table rows).
+        static let maxContenders = 64, maxContenderBytes = 64
+        /// What the start-up answer is called in messages.
+        static let startUp = "start-up (loading onnxruntime and the model)"
+
+        /// Removes the first complete line (up to its newline, which is dropped) from `buffer` and returns it; nil when
+        /// `buffer` holds no newline yet. A line (or an unfinished one) longer than ``maxLineBytes`` is a failure.
+        static func takeLine(_ buffer: inout [UInt8], what: String) throws -> Data? {
+            guard let nl = buffer.firstIndex(of: 0x0A) else {
+                if buffer.count > maxLineBytes { throw Failure(description: "peer answer to \(what) is longer than \(maxLineBytes) bytes without a line end") }
+                return nil
+            }
+            guard nl <= maxLineBytes else { throw Failure(description: "peer answer to \(what) is a line of \(nl) bytes (at most \(maxLineBytes))") }
+            let line = Data(buffer[..<nl])
+            buffer.removeSubrange(...nl)
+            return line
+        }
+
+        /// One answer line as a JSON object; an {"error": ...} answer is a failure carrying the peer's message.
+        static func object(_ line: Data, what: String) throws -> [String: Any] {
+            guard let obj = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+                throw Failure(description: "peer answered \(what) with a line that is not a JSON object: \(String(decoding: line.prefix(200), as: UTF8.self))")
+            }
+            if let e = obj["error"] { throw Failure(description: "peer error at \(what): \(String(describing: e).prefix(300))") }
+            return obj
+        }
+
+        /// The start-up answer {"ready": true, "onnxruntime": version, "contenders": [names]}: the version ("unknown"
+        /// when absent) and the contenders (1 ... ``maxContenders`` distinct names of 1 ... ``maxContenderBytes``
+        /// printable ASCII characters: they name table rows and are sent back in run requests).
+        static func ready(_ obj: [String: Any]) throws -> (version: String, contenders: [String]) {
+            let contenders = obj["contenders"] as? [String] ?? []
+            guard obj["ready"] as? Bool == true, !contenders.isEmpty else {
+                throw Failure(description: "peer start-up answer without contenders: \(String(describing: obj).prefix(300))")
+            }
+            guard contenders.count <= maxContenders, Set(contenders).count == contenders.count,
+                  contenders.allSatisfy({ name in
+                      !name.isEmpty && name.utf8.count <= maxContenderBytes && name.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+                  }) else {
+                throw Failure(description: "peer start-up answer: contenders must be 1 ... \(maxContenders) distinct names of 1 ... \(maxContenderBytes) printable ASCII characters without spaces: \(String(describing: contenders).prefix(300))")
+            }
+            let version = (obj["onnxruntime"] as? String).map { String($0.prefix(100)) } ?? "unknown"
+            return (version, contenders)
+        }
+
+        /// A run answer {"cpu": s, "wall": s, "classes": [...]}: finite seconds, cpu >= 0, wall > 0; the classes
+        /// (argmax per input; none when absent) as integers, each in Int32's range (a class index), else a failure.
+        static func timing(_ a: [String: Any], contender: String) throws -> Timing {
+            guard let cpu = (a["cpu"] as? NSNumber)?.doubleValue, let wall = (a["wall"] as? NSNumber)?.doubleValue,
+                  cpu.isFinite, wall.isFinite, cpu >= 0, wall > 0 else {
+                throw Failure(description: "peer answer to run \(contender) lacks cpu / wall seconds: \(String(describing: a).prefix(300))")
+            }
+            var classes: [Int] = []
+            if let list = a["classes"] {
+                guard let numbers = list as? [NSNumber] else {
+                    throw Failure(description: "peer answer to run \(contender): classes is not a list of numbers")
+                }
+                classes.reserveCapacity(numbers.count)
+                for (i, n) in numbers.enumerated() {
+                    let d = n.doubleValue
+                    guard d.isFinite, d == d.rounded(), d >= Double(Int32.min), d <= Double(Int32.max) else {
+                        throw Failure(description: "peer answer to run \(contender): classes[\(i)] = \(n) is not a class index")
+                    }
+                    classes.append(Int(d))
+                }
+            }
+            return Timing(cpu: cpu, wall: wall, classes: classes)
+        }
     }
 }

@@ -101,4 +101,26 @@ struct BenchOnnxRuntimePeerTests {
         let none = BenchInt8Command.peerPython(option: nil, environment: [:], fileExists: { _ in false })
         #expect(none.python == nil && none.why.contains("requirements.txt"))
     }
+    @Test("the answer reader refuses what it does not expect: long lines, bad contenders, classes that are not class indices")
+    func answerReader() throws {
+        typealias A = OnnxRuntimePeer.Answers
+        var buffer = Array("{\"ok\": true}\n{\"ok\"".utf8)
+        #expect(try A.takeLine(&buffer, what: "t") == Data("{\"ok\": true}".utf8))
+        #expect(try A.takeLine(&buffer, what: "t") == nil && buffer == Array("{\"ok\"".utf8))
+        var long = [UInt8](repeating: 0x20, count: A.maxLineBytes + 1)
+        #expect(throws: OnnxRuntimePeer.Failure.self) { try A.takeLine(&long, what: "t") }
+        let ready = { (c: Any) in try A.ready(["ready": true, "contenders": c]) }
+        #expect(try ready(["ort-float32"]).contenders == ["ort-float32"])
+        for bad: Any in [[String](), ["a", "a"], [""], ["has space"], [String(repeating: "x", count: 65)], [1]] {
+            #expect(throws: OnnxRuntimePeer.Failure.self, "\(bad)") { try ready(bad) }
+        }
+        let run = { (classes: Any) in try A.timing(["cpu": 0.1, "wall": 0.2, "classes": classes], contender: "c") }
+        #expect(try run([1, 2]).classes == [1, 2])
+        #expect(try A.timing(["cpu": 0.1, "wall": 0.2], contender: "c").classes == [])
+        for bad: Any in [[1.5], [1e300], [-3e9], ["1"], "1, 2"] {
+            #expect(throws: OnnxRuntimePeer.Failure.self, "\(bad)") { try run(bad) }
+        }
+        let e = try #require(throws: OnnxRuntimePeer.Failure.self) { try A.object(Data("{\"error\": \"boom\"}".utf8), what: "run x") }
+        #expect(e.description == "peer error at run x: boom")
+    }
 }
