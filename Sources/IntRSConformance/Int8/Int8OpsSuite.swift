@@ -130,10 +130,16 @@ public enum Int8OpsSuite: VectorSuite {
         for (_, c) in f.allCases {
             do {
                 let fast = try FastInt8Evaluator(model: c.model, threads: 1, file: "\(fileName) case \(c.id)")
-                let out = fast.logits(grid: c.grid.map { Int32($0) })
+                // The grid must fit the model before the fast runtime sees it (its buffers are sized by the model).
+                let grid = c.grid.compactMap { Int32(exactly: $0) }
+                guard c.grid.count == fast.inputCount, grid.count == c.grid.count else {
+                    problems.append("case \(c.id): field grid has \(c.grid.count) values (the model expects \(fast.inputCount), each within Int32)")
+                    continue
+                }
+                let out = fast.logits(grid: grid)
                 if out.map({ Int($0) }) != c.output { problems.append("case \(c.id): fast output \(out) != expected \(c.output)") }
                 var cls: [Int32] = [0]
-                c.grid.map { Int32($0) }.withUnsafeBufferPointer { g in cls.withUnsafeMutableBufferPointer { fast.classify(grid: g, batch: 1, classes: $0) } }
+                grid.withUnsafeBufferPointer { g in cls.withUnsafeMutableBufferPointer { fast.classify(grid: g, batch: 1, classes: $0) } }
                 if Int(cls[0]) != c.class { problems.append("case \(c.id): fast class \(cls[0]) != expected \(c.class)") }
             } catch {
                 problems.append("case \(c.id): \(error)")
