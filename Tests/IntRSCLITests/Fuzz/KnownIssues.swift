@@ -1,1 +1,0 @@
-../../../Fuzz/Harness/KnownIssues.swift
