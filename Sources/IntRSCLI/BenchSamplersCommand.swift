@@ -150,34 +150,27 @@ struct BenchSamplersCommand: ParsableCommand {
                 let (r, w, rw) = measure(seconds) { fast.sample(&$0) }
                 return Row(name: name, samplesPerSecond: r, wordsPerSample: w, wallSamplesPerSecond: rw, tableBytes: law.noiseTable.runtimeMemoryBytes)
             }))
-            // The batch form: the table sampler fused with the ChaCha20 kernel of each path (intrs_table_fill).
-            for path in Int8KernelPath.supported {
-                let bname = "fast table batched (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64"
-                plan.append((bname, {
+            // A row of the batch sampler: `form` names it, `fill` draws 1024 samples of one stream into `out` (one word
+            // per sample unless a word ties, probability < 2^-20 at b = 64).
+            func batchRow(_ form: String, _ path: Int8KernelPath,
+                          _ fill: @escaping (FastTableSampler, SIMD8<UInt32>, StreamID, UnsafeMutablePointer<Int32>) -> Void) {
+                let name = "fast table \(form) (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64"
+                plan.append((name, {
                     let law = try law()
                     let fast = try FastTableSampler(table: law.noiseTable)
                     let key = Self.seed.keyWords
-                    let (br, brw) = measureBatch(seconds) { id, out in
-                        fast.fill(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
-                    }
-                    // One word per sample unless a word ties (probability < 2^-20 at b = 64).
-                    return Row(name: bname, samplesPerSecond: br, wordsPerSample: 1, wallSamplesPerSecond: brw,
+                    let (br, brw) = measureBatch(seconds) { id, out in fill(fast, key, id, out) }
+                    return Row(name: name, samplesPerSecond: br, wordsPerSample: 1, wallSamplesPerSecond: brw,
                                tableBytes: law.noiseTable.runtimeMemoryBytes)
                 }))
             }
+            // The batch form: the table sampler fused with the ChaCha20 kernel of each path (intrs_table_fill).
+            for path in Int8KernelPath.supported {
+                batchRow("batched", path) { $0.fill(seed: Self.seed, key: $1, id: $2, count: 1024, path: path, into: $3) }
+            }
             // The previous two-pass form (words into a buffer, then the loop), for the side-by-side ratio.
             for path in Int8KernelPath.supported where path != .portable {
-                let tname = "fast table two-pass (\(path.rawValue) ChaCha20) \(fam.rawValue) sigma2=\(s2) b=64"
-                plan.append((tname, {
-                    let law = try law()
-                    let fast = try FastTableSampler(table: law.noiseTable)
-                    let key = Self.seed.keyWords
-                    let (br, brw) = measureBatch(seconds) { id, out in
-                        fast.fillTwoPass(seed: Self.seed, key: key, id: id, count: 1024, path: path, into: out)
-                    }
-                    return Row(name: tname, samplesPerSecond: br, wordsPerSample: 1, wallSamplesPerSecond: brw,
-                               tableBytes: law.noiseTable.runtimeMemoryBytes)
-                }))
+                batchRow("two-pass", path) { $0.fillTwoPass(seed: Self.seed, key: $1, id: $2, count: 1024, path: path, into: $3) }
             }
             if s2 == "65025/16" && fam == .discreteGaussian {
                 let rname = "reference table \(fam.rawValue) sigma2=\(s2) b=64"

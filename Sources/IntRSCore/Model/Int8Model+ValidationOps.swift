@@ -193,16 +193,22 @@ extension Int8ModelValidator {
         return Int8LayerResult(outShape: outShape, kind: kind, outRange: outRange)
     }
 
+    /// pad, reshape and flatten keep the input's quantization and have no activation: the output zero point must be
+    /// the input's and the activation clamp the whole int8 range (errors name the layer's op).
+    func requireQuantizationKept(_ c: Int8LayerContext) throws {
+        guard c.L.outputZeroPoint == Int(c.xz) else {
+            throw fail("\(c.f).outputZeroPoint", c.L.outputZeroPoint, "\(c.L.op) keeps the input's quantization: expected \(c.xz)")
+        }
+        guard c.amin == -128, c.amax == 127 else { throw fail("\(c.f).activationMin", c.amin, "\(c.L.op) has no activation") }
+    }
+
     /// pad: quantization kept, no activation, one [before, after] pair per dimension.
     func padLayer(_ c: Int8LayerContext) throws -> Int8LayerResult {
-        let (f, L, xs, xz, xr, amin, amax) = (c.f, c.L, c.xs, c.xz, c.xr, c.amin, c.amax)
+        let (f, L, xs, xz, xr) = (c.f, c.L, c.xs, c.xz, c.xr)
         var outShape: [Int]
         let kind: Int8NetworkLayer.Kind
         let outRange: ClosedRange<Int32>
-        guard L.outputZeroPoint == Int(xz) else {
-            throw fail("\(f).outputZeroPoint", L.outputZeroPoint, "pad keeps the input's quantization: expected \(xz)")
-        }
-        guard amin == -128, amax == 127 else { throw fail("\(f).activationMin", amin, "pad has no activation") }
+        try requireQuantizationKept(c)
         guard let pads = L.pads else { throw fail("\(f).pads", "absent", "required for this op") }
         guard pads.count == xs.count else { throw fail("\(f).pads", pads, "expected one [before, after] pair per input dimension (\(xs.count))") }
         var before: [Int] = []
@@ -232,14 +238,11 @@ extension Int8ModelValidator {
 
     /// reshape and flatten: quantization kept, no activation, the element count kept.
     func reshapeLayer(_ c: Int8LayerContext) throws -> Int8LayerResult {
-        let (f, L, xs, xz, xr, amin, amax) = (c.f, c.L, c.xs, c.xz, c.xr, c.amin, c.amax)
+        let (f, L, xs, xr) = (c.f, c.L, c.xs, c.xr)
         let outShape: [Int]
         let kind: Int8NetworkLayer.Kind
         let outRange: ClosedRange<Int32>
-        guard L.outputZeroPoint == Int(xz) else {
-            throw fail("\(f).outputZeroPoint", L.outputZeroPoint, "\(L.op) keeps the input's quantization: expected \(xz)")
-        }
-        guard amin == -128, amax == 127 else { throw fail("\(f).activationMin", amin, "\(L.op) has no activation") }
+        try requireQuantizationKept(c)
         let n = xs.reduce(1, *)
         outShape = L.op == "flatten" ? [n] : L.outputShape
         guard !outShape.isEmpty, outShape.allSatisfy({ $0 >= 1 }), outShape.reduce(1, *) == n else {
