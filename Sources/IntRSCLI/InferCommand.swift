@@ -48,6 +48,17 @@ struct InferInputError: Error, CustomStringConvertible {
     }
 }
 
+/// The evaluator `intrs infer --impl` uses. Typed, so argument-parser lists the values in `--help` and refuses any
+/// other value while parsing (exit 64, naming the option, the value and the values allowed).
+enum InferImpl: String, CaseIterable, ExpressibleByArgument {
+    /// ReferenceInt8Evaluator: the exact definition (rejects any int32 overflow).
+    case reference
+    /// FastInt8Evaluator: the batched SIMD runtime, bit-identical to reference.
+    case fast
+    /// FloatEvaluator: the float32 baseline (not exact).
+    case float
+}
+
 struct InferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "infer",
@@ -68,16 +79,9 @@ struct InferCommand: ParsableCommand {
     var model: String
     @Option(help: "The input file: JSON {\"shape\": [...], \"grid\": [integers]} in grid units.")
     var input: String
-    @Option(help: "reference | fast | float")
-    var impl: String = "fast"
+    @Option(help: "The evaluator: reference (exact definition), fast (SIMD runtime, bit-identical to reference) or float (float32 baseline, not exact).")
+    var impl: InferImpl = .fast
     @Flag(help: "Print the result as JSON.") var json = false
-
-    /// The checks that read only the options (argument-parser runs this before `run`).
-    func validate() throws {
-        guard ["reference", "fast", "float"].contains(impl) else {
-            throw ValidationError("--impl \"\(impl)\": expected reference, fast or float")
-        }
-    }
 
     func run() throws {
         let m: Int8Model
@@ -107,16 +111,16 @@ struct InferCommand: ParsableCommand {
         var cls = 0
         var floatWeights: String? = nil
         switch impl {
-        case "reference":
+        case .reference:
             do {
                 let e = try ReferenceInt8Evaluator.evaluate(net, grid: x.grid)
                 logitStrings = e.logits.map { "\($0)" }; cls = e.classIndex
             } catch { throw ValidationError("reference evaluation rejected the input: \(error)") }
-        case "fast":
+        case .fast:
             let l = FastInt8Evaluator(network: net).logits(grid: x.grid.map { Int32($0) })
             logitStrings = l.map { "\($0)" }
             cls = l.indices.reduce(0) { l[$1] > l[$0] ? $1 : $0 }
-        default:
+        case .float:
             let fe: FloatEvaluator
             do { fe = try FloatEvaluator(network: net) } catch { throw ValidationError("--impl float: \(error)") }
             floatWeights = Self.floatWeightsSource(net)
@@ -133,10 +137,10 @@ struct InferCommand: ParsableCommand {
             // int8 logits are JSON integers; float32 logits JSON numbers (shortest round-trip decimal).
             // floatWeights (float only): "stored" | "dequantized" | "mixed" — where the baseline's weights came from.
             struct Out: Encodable { var impl: String; var logits: [Double]; var logitsType: String; var `class`: Int; var label: String?; var rounding: String; var floatWeights: String? }
-            print(try CanonicalJSON.line(Out(impl: impl, logits: logitStrings.map { Double($0)! }, logitsType: impl == "float" ? "float32" : "int8",
+            print(try CanonicalJSON.line(Out(impl: impl.rawValue, logits: logitStrings.map { Double($0)! }, logitsType: impl == .float ? "float32" : "int8",
                                              class: cls, label: label, rounding: m.rounding.rawValue, floatWeights: floatWeights)))
         } else {
-            print("impl: \(impl)\(impl == "float" ? " (float32 baseline, not exact; weights \(floatWeights ?? "stored"))" : " (int8, rounding \(m.rounding.rawValue))")")
+            print("impl: \(impl.rawValue)\(impl == .float ? " (float32 baseline, not exact; weights \(floatWeights ?? "stored"))" : " (int8, rounding \(m.rounding.rawValue))")")
             print("logits: [\(logitStrings.joined(separator: ", "))]")
             print("class: \(cls)\(label.map { " (\($0))" } ?? "")")
         }

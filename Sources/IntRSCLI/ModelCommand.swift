@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import IntRSCore
 
+extension RescaleRounding: ExpressibleByArgument {}
+
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
@@ -104,6 +106,8 @@ struct ModelCommand: ParsableCommand {
         }
     }
 
+    /// `--rounding` is typed: argument-parser lists the values in `--help` and refuses any other value while parsing
+    /// (exit 64, naming the option, the value and the values allowed).
     struct GenerateBenchmark: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "generate-benchmark",
@@ -111,17 +115,11 @@ struct ModelCommand: ParsableCommand {
             discussion: "conv3x3 3->32, conv3x3 32->32, maxpool, conv3x3 32->64, conv3x3 64->64, maxpool, fc 4096->256, fc 256->10, ReLU between. The committed file is Benchmarks/cifar-cnn.model.json (seed 1).")
         @Option(parsing: .unconditional, help: "The seed (unsigned 64-bit integer).") var seed: UInt64 = 1
         @Option(help: "Where to write the model file.") var output: String
-        @Option(help: "Rescale rounding variant: double | single.") var rounding: String = "double"
+        @Option(help: "Rescale rounding variant: double (TFLite's default, gemmlowp) or single (TFLITE_SINGLE_ROUNDING).") var rounding: RescaleRounding = .double
         @Flag(help: "Print the result as JSON.") var json = false
 
-        /// The checks that read only the options (argument-parser runs this before `run`).
-        func validate() throws {
-            guard RescaleRounding(rawValue: rounding) != nil else { throw ValidationError("--rounding \"\(rounding)\": expected double or single") }
-        }
-
         func run() throws {
-            guard let r = RescaleRounding(rawValue: rounding) else { throw ValidationError("--rounding \"\(rounding)\": expected double or single") }
-            let m = Int8BenchmarkModel.cifarCNN(seed: seed, rounding: r)
+            let m = Int8BenchmarkModel.cifarCNN(seed: seed, rounding: rounding)
             _ = try m.validated(file: output)
             let data = try m.canonicalData()
             do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {

@@ -28,13 +28,14 @@ struct SampleCommand: ParsableCommand {
     var sampler: SamplerKind = .exact
     @Option(help: "reference (big integers) or fast (fixed-width runtime). Both give identical output.")
     var impl: SamplerImpl = .fast
-    @Option(help: "The 256-bit seed: 64 hex digits (optional 0x).")
+    @Option(parsing: .unconditional, help: "The 256-bit seed: 64 hex digits (optional 0x).")
     var seed: String
     @Option(parsing: .unconditional, help: "The sample index within (example, phase): nonce word 3 (0 ... 4294967295).")
     var stream: UInt32 = 0
     @Option(parsing: .unconditional, help: "The example index: nonce word 1 (0 ... 4294967295).")
     var example: UInt32 = 0
-    @Option(parsing: .unconditional, help: "The phase: nonce word 2 (0 selection, 1 estimation, 2 predict; other values are refused).")
+    @Option(parsing: .unconditional, help: "The phase: nonce word 2, 0 ... 2 (0 selection, 1 estimation, 2 predict; other values are refused). (default: 0)",
+            transform: SampleCommand.phase)
     var phase: UInt32 = 0
     @Option(parsing: .unconditional, help: "Number of samples (1 ... 1000000).")
     var count: Int = 10
@@ -46,6 +47,18 @@ struct SampleCommand: ParsableCommand {
     var json = false
 
     static let maxCount = 1_000_000
+
+    /// A `--phase` value that is not 0, 1 or 2 (a negative number, 3 or more, or not an integer).
+    struct PhaseError: Error, CustomStringConvertible {
+        var description: String { "the phase must be 0 (selection), 1 (estimation) or 2 (predict)" }
+    }
+
+    /// Parses `--phase`: 0, 1 or 2; anything else is refused while parsing (exit 64), argument-parser's message
+    /// naming the option and the value, followed by ``PhaseError``'s.
+    static func phase(_ text: String) throws -> UInt32 {
+        guard let p = UInt32(text), p <= 2 else { throw PhaseError() }
+        return p
+    }
 
     /// The checks that read only the options (argument-parser runs this before `run`); the --table file and the
     /// sampler's domain are checked by ``output()``.

@@ -32,7 +32,13 @@ struct NegativeNumberOptionsTests {
         (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--count", "-1"], "--count -1"),
         (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--stream", "-1"], "'-1' is invalid for '--stream"),
         (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--example", "-1"], "'-1' is invalid for '--example"),
-        (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--phase", "-1"], "'-1' is invalid for '--phase"),
+        (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--phase", "-1"], "'-1' is invalid for '--phase <phase>': the phase must be 0 (selection), 1 (estimation) or 2 (predict)"),
+        (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--phase=-1"], "'-1' is invalid for '--phase <phase>': the phase must be 0 (selection), 1 (estimation) or 2 (predict)"),
+        (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--phase", "3"], "'3' is invalid for '--phase <phase>': the phase must be 0 (selection), 1 (estimation) or 2 (predict)"),
+        (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--phase", "4294967296"], "'4294967296' is invalid for '--phase <phase>': the phase must be 0"),
+        // sample --seed: a negative number is the value (was "Missing value"), refused as not 64 hex digits
+        (["sample", "--seed", "-1", "--noise", "discrete-gaussian", "--sigma2", "4"], "--seed: seed \"-1\": character \"-\" at digit 0 is not a hexadecimal digit (expected 64 hex digits)"),
+        (["sample", "--noise", "discrete-gaussian", "--sigma2", "4", "--seed=-1"], "--seed: seed \"-1\": "),
         (["noise", "--noise", "discrete-gaussian", "--sigma2", "4", "--precision", "-1"], "--precision -1"),
         (["enclose", "exp", "--x", "1", "--digits", "-1"], "--digits -1"),
         (["clopper-pearson", "--successes", "-1", "--trials", "10", "--alpha", "0.01"], "--successes -1: "),
@@ -74,6 +80,19 @@ struct NegativeNumberOptionsTests {
         let h = AuditCommand.helpMessage(columns: 1000)
         #expect(h.contains("--max-findings <max-findings>") && h.contains("a count >= 0"), "\(h)")
         #expect(h.contains("32 ... 1024"), "\(h)")
+    }
+
+    @Test("sample --help states the range of --phase and the form of --seed; --phase 0, 1 and 2 are accepted")
+    func sampleHelpAndPhases() throws {
+        let h = SampleCommand.helpMessage(columns: 1000)
+        #expect(h.contains("--phase <phase>") && h.contains("nonce word 2, 0 ... 2") && h.contains("(default: 0)"), "\(h)")
+        #expect(h.contains("64 hex digits"), "\(h)")
+        let seed = String(repeating: "0", count: 64)
+        for p: UInt32 in [0, 1, 2] {
+            let c = try SampleCommand.parse(["--seed", seed, "--noise", "discrete-gaussian", "--sigma2", "4", "--phase", "\(p)"])
+            #expect(c.phase == p)
+        }
+        #expect(try SampleCommand.parse(["--seed", seed, "--noise", "discrete-gaussian", "--sigma2", "4"]).phase == 0)
     }
 
     @Test("--max-findings 0 is accepted: nothing is listed, every failure is still counted")

@@ -2,13 +2,17 @@ import ArgumentParser
 import Testing
 @testable import IntRSCLI
 
-/// `intrs table` and `intrs radius` take --noise, --sampler, --form and --mode as typed values (like `certify`,
+/// `intrs table` and `intrs radius` take --noise, --sampler, --form and --mode, `intrs infer` --impl and
+/// `intrs model generate-benchmark` --rounding as typed values (like `certify`,
 /// `noise` and `sample`): `--help` lists the values allowed, and any other value is refused while parsing, exit 64,
 /// with a message naming the option, the value given and every value allowed.
-@Suite("table / radius: typed --noise, --sampler, --form, --mode")
+@Suite("table / radius / infer / generate-benchmark: typed --noise, --sampler, --form, --mode, --impl, --rounding")
 struct TypedEnumOptionsTests {
     static let table = ["table", "--sigma2", "4", "--dimension", "1", "--n", "10"]
     static let radius = ["radius", "--sigma2", "1", "--pa", "0.7"]
+    /// Never read or written: a bad --impl or --rounding is refused while parsing.
+    static let infer = ["infer", "--model", "/nonexistent-intrs-dir/m.json", "--input", "/nonexistent-intrs-dir/i.json"]
+    static let benchmark = ["model", "generate-benchmark", "--output", "/nonexistent-intrs-dir/b.json"]
 
     @Test("a bad value exits 64 naming the option, the value and the values allowed", arguments: [
         (table + ["--noise", "laplace"], "--noise", "laplace", ["discrete-gaussian", "rounded-gaussian"]),
@@ -17,6 +21,12 @@ struct TypedEnumOptionsTests {
         (table + ["--mode", "exact"], "--mode", "exact", ["closed-form", "tight"]),
         (radius + ["--noise", "Discrete-Gaussian"], "--noise", "Discrete-Gaussian", ["discrete-gaussian", "rounded-gaussian"]),
         (radius + ["--sampler", "tables", "--dimension", "2"], "--sampler", "tables", ["exact", "table"]),
+        // infer --impl and model generate-benchmark --rounding: refused while parsing, before any file is read or written
+        (infer + ["--impl", "gpu"], "--impl", "gpu", ["reference", "fast", "float"]),
+        (infer + ["--impl", "Fast"], "--impl", "Fast", ["reference", "fast", "float"]),
+        (infer + ["--impl=float32"], "--impl", "float32", ["reference", "fast", "float"]),
+        (benchmark + ["--rounding", "Double"], "--rounding", "Double", ["double", "single"]),
+        (benchmark + ["--rounding", "triple"], "--rounding", "triple", ["double", "single"]),
     ])
     func badValue(_ args: [String], _ option: String, _ value: String, _ allowed: [String]) throws {
         let f = try #require(CLITest.failure(args), "\(args) accepted")
@@ -38,6 +48,20 @@ struct TypedEnumOptionsTests {
         let r = RadiusCommand.helpMessage(columns: 1000)
         #expect(r.contains("values: discrete-gaussian, rounded-gaussian"), "\(r)")
         #expect(r.contains("values: exact, table"), "\(r)")
+        let i = InferCommand.helpMessage(columns: 1000)
+        #expect(i.contains("--impl <impl>") && i.contains("values: reference, fast, float; default: fast"), "\(i)")
+        let g = ModelCommand.GenerateBenchmark.helpMessage(columns: 1000)
+        #expect(g.contains("--rounding <rounding>") && g.contains("values: double, single; default: double"), "\(g)")
+    }
+
+    @Test("infer --impl and generate-benchmark --rounding: every allowed value parses to its case")
+    func inferAndRoundingParse() throws {
+        for impl in InferImpl.allCases {
+            #expect(try InferCommand.parse(["--model", "m", "--input", "i", "--impl", impl.rawValue]).impl == impl)
+        }
+        #expect(try InferCommand.parse(["--model", "m", "--input", "i"]).impl == .fast)
+        #expect(try ModelCommand.GenerateBenchmark.parse(["--output", "o", "--rounding", "single"]).rounding == .single)
+        #expect(try ModelCommand.GenerateBenchmark.parse(["--output", "o"]).rounding == .double)
     }
 
     @Test("the typed values reach the command: rounded-gaussian with the exact sampler is still refused by validate()")
