@@ -28,6 +28,9 @@ struct NegativeNumberOptionsTests {
         (["certify", "--n0", "-1"], "--n0 -1: must be in 1 ... 2^31"),
         (["certify", "--shard", "auto", "--shard-count", "-2"], "--shard-count -2: must be >= 1"),
         (["predict", "--limit", "-3"], "--limit -3: must be >= 1"),
+        // certify / predict --seed: a negative number is the value (was "Missing value"), refused as not 64 hex digits
+        (["certify", "--seed", "-1"], "--seed \"-1\": "),
+        (["predict", "--seed=-1"], "--seed \"-1\": "),
         // sample, noise, enclose, clopper-pearson, theorem
         (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--count", "-1"], "--count -1"),
         (["sample", "--seed", String(repeating: "0", count: 64), "--noise", "discrete-gaussian", "--sigma2", "4", "--stream", "-1"], "'-1' is invalid for '--stream"),

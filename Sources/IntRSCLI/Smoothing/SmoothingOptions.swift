@@ -37,7 +37,7 @@ struct SmoothingOptions: ParsableArguments {
     var shard: String?
     @Option(parsing: .unconditional, help: "With --shard auto: the number of shards (a Kubernetes Indexed Job's spec.completions, not exported to the pod); or set INTRS_SHARD_COUNT. Must agree with SLURM_ARRAY_TASK_COUNT when that is set.")
     var shardCount: Int?
-    @Option(help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
+    @Option(parsing: .unconditional, help: "ChaCha20 key: 64 hex digits, or \"random\" (for deployment; printed and recorded). Default: the fixed documented seed \(SmoothingDefaults.seedHex).")
     var seed: String?
     @Option(parsing: .unconditional, help: "Use every k-th example of the data set (by index: 0, k, 2k, ...). Default \(SmoothingDefaults.every): the whole test set (the default run, N = 100,000 with the float baseline, takes about 150 CPU seconds: Benchmarks/README.md); --every 20 for a quick subset.")
     var every: Int?
