@@ -207,6 +207,27 @@ struct Int8KernelPathTests {
         return Int8Model(name: "kernel-\(seed)", rounding: rounding, input: input, layers: layers)
     }
 
+    /// Runs 11 random inputs of `m` (grids drawn from `r`) through the fast evaluator on `path` in chunks of
+    /// `chunkSize` and through ReferenceInt8Evaluator; returns the indices of the inputs whose logits differ.
+    static func mismatchedInputs(_ m: Int8Model, file: String, path: Int8KernelPath, chunkSize: Int,
+                                 _ r: inout Int8SplitMix64) throws -> [Int] {
+        let net = try m.validated(file: file)
+        let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: chunkSize, kernel: path)
+        let batch = 11
+        var grids: [[Int]] = []
+        for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
+        let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }
+        var logits = [Int8](repeating: 0, count: batch * fast.classCount)
+        flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
+        var bad: [Int] = []
+        for b in 0..<batch {
+            let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
+            let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
+            if got != ref.logits { bad.append(b) }
+        }
+        return bad
+    }
+
     /// The whole evaluator on each path equals the reference on single random layers (above), several items
     /// per chunk (1 to 11: 8-row VNNI tiles full and partial) so that GEMM blocks straddle items; every logit
     /// compared.
@@ -219,19 +240,8 @@ struct Int8KernelPathTests {
             let seed = UInt64(k) &* 104_729 &+ (rounding == .double ? 11 : 12)
             let m = Self.randomLayerModel(seed: seed, rounding: rounding)
             ops[m.layers[0].op, default: 0] += 1
-            let net = try m.validated(file: "kernel-\(seed)")
-            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 11, kernel: path)
-            let batch = 11
-            var grids: [[Int]] = []
-            for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
-            let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }
-            var logits = [Int8](repeating: 0, count: batch * fast.classCount)
-            flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
-            for b in 0..<batch {
-                let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
-                let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
-                if got != ref.logits { failures.append("seed \(seed) (\(m.layers[0].op), \(rounding)), input \(b)") }
-            }
+            let bad = try Self.mismatchedInputs(m, file: "kernel-\(seed)", path: path, chunkSize: 1 + k % 11, &r)
+            failures += bad.map { "seed \(seed) (\(m.layers[0].op), \(rounding)), input \($0)" }
             if failures.count > 3 { break }
         }
         #expect(failures.isEmpty, "\(path): \(failures)")
@@ -266,19 +276,8 @@ struct Int8KernelPathTests {
         for k in 0..<count {
             let seed = UInt64(k) &* 15_485_863 &+ salt &+ (rounding == .double ? 1 : 2)
             let m = randomLayerModel(seed: seed, rounding: rounding, conv: ranges)
-            let net = try m.validated(file: "conv-\(seed)")
-            let fast = FastInt8Evaluator(network: net, threads: 1, chunkSize: 1 + k % 11, kernel: path)
-            let batch = 11
-            var grids: [[Int]] = []
-            for _ in 0..<batch { grids.append(Int8ModelGenerator.randomGrid(&r, model: m)) }
-            let flat = grids.flatMap { $0.map { Int32(clamping: $0) } }
-            var logits = [Int8](repeating: 0, count: batch * fast.classCount)
-            flat.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { fast.logits(grid: g, batch: batch, logits: $0) } }
-            for b in 0..<batch {
-                let ref = try ReferenceInt8Evaluator.evaluate(net, grid: grids[b].map { Int(Int32(clamping: $0)) })
-                let got = logits[(b * fast.classCount)..<((b + 1) * fast.classCount)].map { Int($0) }
-                if got != ref.logits { failures.append("seed \(seed) (\(m.input.shape) -> \(m.layers[0].outputShape), \(rounding)), input \(b)") }
-            }
+            let bad = try mismatchedInputs(m, file: "conv-\(seed)", path: path, chunkSize: 1 + k % 11, &r)
+            failures += bad.map { "seed \(seed) (\(m.input.shape) -> \(m.layers[0].outputShape), \(rounding)), input \($0)" }
             if failures.count > 3 { break }
         }
         #expect(failures.isEmpty, "\(path): \(failures)")
