@@ -306,7 +306,6 @@ typedef struct {
     int out_c;
     const ptrdiff_t *koff;
     int kq;
-    int32_t zero_out;
 } prows;
 
 #define BQ(i) const __m512i x##i = _mm512_set1_epi32(ld32u8(p##i + o))
@@ -596,7 +595,7 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
         // Rows m = j * pix + p of the group (item b0 + j, output pixel p), 8 per tile; a tile may span items.
         const int rows = gi * pix;
         const prows R = {pad, g.img, pix_off, pix, rows, out + (ptrdiff_t)b0 * out_stride, out_stride, s->out_c, koff,
-                         k_quads, rq->zero_out};
+                         k_quads};
         for (int c0 = 0; c0 < s->out_c;) {
             panel P;
             rq16 q0, q1;
