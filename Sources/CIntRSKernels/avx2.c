@@ -94,4 +94,13 @@ KATTR void intrs_k_rescale_avx2(const int32_t *x, const int32_t *m, const int32_
 /// 8 independent chains of vpmaddwd ymm, `iterations` rounds (for measuring throughput per cycle): each
 /// register multiplies itself by ymm8, so every chain depends on its own previous result.
 INTRS_DEFINE_BURST8(KATTR, intrs_k_vpmaddwd_burst_avx2, "vpmaddwd", "ymm", SELF)
+
+/// 8 independent chains of vfmadd231ps ymm (8 float32 multiply-adds each), `iterations` rounds: the float32
+/// paths' limit. With a 4-cycle fma latency, 8 chains keep two fma pipes busy (Zen 2-4, Intel since Haswell).
+INTRS_DEFINE_BURST8(KATTR, intrs_k_vfmadd231ps_burst_avx2, "vfmadd231ps", "ymm", ACC)
+
+/// The same with zmm registers (16 multiply-adds each; AVX-512F): CPUs with two 512-bit fma pipes do twice
+/// the ymm rate, AMD Zen 4 splits each into two 256-bit halves (the same rate as ymm).
+INTRS_DEFINE_BURST8(__attribute__((target("avx512f,avx2,fma"))), intrs_k_vfmadd231ps512_burst_avx2, "vfmadd231ps",
+                    "zmm", ACC)
 #endif

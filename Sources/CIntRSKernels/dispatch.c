@@ -27,6 +27,8 @@ void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *
 size_t intrs_k_packed_words_vnni(int n, int taps, int c);
 void intrs_k_pack_vnni(const int8_t *w, int n, int taps, int c, int32_t *packed);
 uint64_t intrs_k_vpmaddwd_burst_avx2(uint64_t iterations);
+uint64_t intrs_k_vfmadd231ps_burst_avx2(uint64_t iterations);
+uint64_t intrs_k_vfmadd231ps512_burst_avx2(uint64_t iterations);
 uint64_t intrs_k_vpdpbusd_burst_vnni(uint64_t iterations);
 uint64_t intrs_k_vpdpbusd512_burst_vnni(uint64_t iterations);
 /// PICK3 runs the path's own code; PICK runs the AVX2 code for the VNNI path too (functions whose VNNI
@@ -269,6 +271,26 @@ uint64_t intrs_vpmaddwd_burst(uint64_t iterations) {
 #if INTRS_HAVE_AVX2_PATH
     if (!intrs_cpu_has_avx2()) return 0;
     return intrs_k_vpmaddwd_burst_avx2(iterations);
+#else
+    (void)iterations;
+    return 0;
+#endif
+}
+
+uint64_t intrs_vfmadd231ps_burst(uint64_t iterations) {
+#if INTRS_HAVE_AVX2_PATH
+    if (!intrs_cpu_has_avx2()) return 0;
+    return intrs_k_vfmadd231ps_burst_avx2(iterations);
+#else
+    (void)iterations;
+    return 0;
+#endif
+}
+
+uint64_t intrs_vfmadd231ps512_burst(uint64_t iterations) {
+#if INTRS_HAVE_AVX2_PATH
+    if (!intrs_f32_cpu_has_avx512()) return 0;
+    return intrs_k_vfmadd231ps512_burst_avx2(iterations);
 #else
     (void)iterations;
     return 0;

@@ -32,7 +32,15 @@ struct BenchInt8Command: ParsableCommand {
         overrides; for the AVX-512 VNNI row the larger of 32 products per vpdpbusd ymm and 64 per vpdpbusd zmm \
         times its measured rate: on AMD Zen 4 a zmm instruction runs as two 256-bit halves, so both give about \
         64 per cycle) times the clock, which is measured by timing a chain of dependent integer additions \
-        (1 cycle each) on the thread's CPU clock. The int8 \
+        (1 cycle each) on the thread's CPU clock. "of round limit" measures the limit again in every round, right \
+        before and right after each contender's batch, with the same threads: a short burst (about 4 ms) of the \
+        row's limit instruction (vpmaddwd ymm for the portable and AVX2 int8 rows, vpdpbusd for the AVX-512 VNNI \
+        row and ONNX Runtime int8, vfmadd231ps for the float32 rows; ymm or zmm, whichever form did more \
+        multiply-adds per cycle above), in multiply-adds per CPU-second; each round's rate over the mean of its \
+        two probes, median of the rounds. On a shared host whose other tenants take a varying share of the \
+        core, this compares each contender with what the core gave to that instruction at that moment; the \
+        clock-based "of limit" does not see that. ONNX Runtime runs in another process, so its probes are only \
+        near it in time. The int8 \
         paths must give identical logits (checked; the run fails otherwise). INTRS_KERNEL does not \
         restrict the paths measured here.
         """)
@@ -61,6 +69,10 @@ struct BenchInt8Command: ParsableCommand {
         var gmacPerCPUSecond: Double
         var gmacPerSecondPerCore: Double
         var shareOfLimit: Double
+        /// Median over rounds of (this round's rate) / (the limit probed right before and after its batch).
+        var shareOfRoundLimit: Double?
+        /// Median over rounds of the probed limit, in GMAC per CPU-second.
+        var roundLimitGMACPerCPUSecond: Double?
         var speedupOverPortable: Double?
         var ratioToFloat32: Double?
         /// IntRS float32 rows: / ort-float32; IntRS int8 rows: / ort-int8-qdq (same thread count).
@@ -126,6 +138,54 @@ struct BenchInt8Command: ParsableCommand {
         return rates.sorted()[2]
     }
 
+    /// The limit instruction of a row, probed in every round ("of round limit").
+    enum RoundProbe {
+        case vpmaddwdYmm, vpdpbusdYmm, vpdpbusdZmm, vfmadd231psYmm, vfmadd231psZmm
+
+        /// Multiply-adds per instruction.
+        var multiplyAdds: Double {
+            switch self {
+            case .vpmaddwdYmm: 16
+            case .vpdpbusdYmm: 32
+            case .vpdpbusdZmm: 64
+            case .vfmadd231psYmm: 8
+            case .vfmadd231psZmm: 16
+            }
+        }
+
+        /// Rounds of 8 instructions: about 4 ms at 3.6 GHz and this CPU's rates (2 ymm or 1 zmm per cycle).
+        var iterations: UInt64 {
+            switch self {
+            case .vpdpbusdZmm, .vfmadd231psZmm: 2_000_000
+            default: 4_000_000
+            }
+        }
+
+        func burst() -> UInt64 {
+            switch self {
+            case .vpmaddwdYmm: CPUThroughputProbe.vpmaddwdBurst(iterations: iterations)
+            case .vpdpbusdYmm: CPUThroughputProbe.vpdpbusdBurst(iterations: iterations)
+            case .vpdpbusdZmm: CPUThroughputProbe.vpdpbusd512Burst(iterations: iterations)
+            case .vfmadd231psYmm: CPUThroughputProbe.vfmadd231psBurst(iterations: iterations)
+            case .vfmadd231psZmm: CPUThroughputProbe.vfmadd231ps512Burst(iterations: iterations)
+            }
+        }
+
+        /// Multiply-adds per CPU-second (all `threads` threads run the burst at once, as a batch would);
+        /// nil when this CPU lacks the instruction.
+        func rate(threads: Int) -> Double? {
+            let counts = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: threads)
+            defer { counts.deallocate() }
+            counts.initialize(repeating: 0)
+            let base = UInt(bitPattern: counts.baseAddress)  // each thread writes its own slot
+            let c0 = BenchInt8Command.processCPUSeconds()
+            DispatchQueue.concurrentPerform(iterations: threads) { UnsafeMutablePointer<UInt64>(bitPattern: base)![$0] = burst() }
+            let c1 = BenchInt8Command.processCPUSeconds()
+            guard !counts.contains(0), c1 > c0 else { return nil }
+            return Double(counts.reduce(0, +)) * multiplyAdds / (c1 - c0)
+        }
+    }
+
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "unknown"
     }
@@ -165,6 +225,13 @@ struct BenchInt8Command: ParsableCommand {
         // The VNNI path's own limit: 32 multiply-adds per vpdpbusd ymm (8 lanes x 4 products), 64 per zmm;
         // the larger measured rate counts.
         let vnniMacPerCycle = vpdpbusd.map { max($0 * 32, (vpdpbusd512 ?? 0) * 64).rounded() }
+        // The probes of "of round limit": the VNNI and float32 instruction forms (ymm or zmm) that did more
+        // multiply-adds per cycle here.
+        let vnniProbe: RoundProbe? = vpdpbusd.map { $0 * 32 >= (vpdpbusd512 ?? 0) * 64 ? .vpdpbusdYmm : .vpdpbusdZmm }
+        let fmaProbe: RoundProbe? = RoundProbe.vfmadd231psYmm.rate(threads: 1).map { ymm in
+            ymm >= (RoundProbe.vfmadd231psZmm.rate(threads: 1) ?? 0) ? .vfmadd231psYmm : .vfmadd231psZmm
+        }
+        let int8Probe: RoundProbe? = vpmaddwd != nil ? .vpmaddwdYmm : nil
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
@@ -226,33 +293,51 @@ struct BenchInt8Command: ParsableCommand {
                 }
             }
             let names = paths.map { "int8-\($0.rawValue)" } + floatPaths.map { "float32-\($0.rawValue)" } + peerNames
-            var wall = [[Double]](repeating: [], count: names.count), cpu = wall
+            var wall = [[Double]](repeating: [], count: names.count), cpu = wall, roundLimit = wall
+            // Each contender's limit instruction, probed before and after its batch in every round.
+            let probes: [RoundProbe?] = names.indices.map { i in
+                if i < paths.count { return paths[i] == .avx512vnni ? vnniProbe : int8Probe }
+                if i < paths.count + floatPaths.count || names[i] == "ort-float32" { return fmaProbe }
+                return vnniProbe ?? int8Probe
+            }
+            /// Runs `body` between two probes of contender i's limit and records their mean (nothing if unprobed).
+            func probed(_ i: Int, _ body: () throws -> Void) rethrows {
+                let before = probes[i]?.rate(threads: t)
+                try body()
+                if let a = before, let b = probes[i]?.rate(threads: t) { roundLimit[i].append((a + b) / 2) }
+            }
             var logits = [[Int8]](repeating: [Int8](repeating: 0, count: batch * net.classCount), count: paths.count)
             var cf = [Int32](repeating: 0, count: batch)
             var peerClasses: [String: [Int]] = [:]
             for _ in 0..<rounds {
                 for (i, e) in evaluators.enumerated() {
-                    let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
-                    grid.withUnsafeBufferPointer { g in logits[i].withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
-                    let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
-                    wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                    probed(i) {
+                        let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
+                        grid.withUnsafeBufferPointer { g in logits[i].withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
+                        let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
+                        wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                    }
                 }
                 for (j, flt) in floats.enumerated() {
                     let i = paths.count + j
                     var classes = [Int32](repeating: 0, count: batch)
-                    let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
-                    gridF.withUnsafeBufferPointer { g in classes.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
-                    let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
-                    wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                    probed(i) {
+                        let c0 = Self.processCPUSeconds(), w0 = DispatchTime.now().uptimeNanoseconds
+                        gridF.withUnsafeBufferPointer { g in classes.withUnsafeMutableBufferPointer { flt.classify(grid: g, batch: batch, classes: $0) } }
+                        let w1 = DispatchTime.now().uptimeNanoseconds, c1 = Self.processCPUSeconds()
+                        wall[i].append(Double(w1 - w0) / 1e9); cpu[i].append(c1 - c0)
+                    }
                     if j == selectedFloat { cf = classes }
                 }
                 if let p = peer, !peerNames.isEmpty {
                     do {
                         for (j, name) in peerNames.enumerated() {
-                            let r = try p.run(name)
                             let i = paths.count + floatPaths.count + j
-                            wall[i].append(r.wall); cpu[i].append(r.cpu)
-                            peerClasses[name] = r.classes
+                            try probed(i) {
+                                let r = try p.run(name)
+                                wall[i].append(r.wall); cpu[i].append(r.cpu)
+                                peerClasses[name] = r.classes
+                            }
                         }
                     } catch {
                         notes.append("ONNX Runtime rows dropped at \(t) threads: \(error)")
@@ -281,9 +366,15 @@ struct BenchInt8Command: ParsableCommand {
             }
             let median = { (xs: [Double]) in xs.sorted()[xs.count / 2] }
             var perCPU = [Double](repeating: 0, count: names.count), inf = perCPU
+            var roundShare = [Double?](repeating: nil, count: names.count), roundLimitMedian = roundShare
             for i in kept {
-                perCPU[i] = median(cpu[i].map { Double(batch) * macs / max($0, 1e-9) / 1e9 })
+                let rates = cpu[i].map { Double(batch) * macs / max($0, 1e-9) }
+                perCPU[i] = median(rates) / 1e9
                 inf[i] = Double(batch) / median(wall[i])
+                if roundLimit[i].count == rates.count {
+                    roundShare[i] = median(zip(rates, roundLimit[i]).map { $0 / $1 })
+                    roundLimitMedian[i] = median(roundLimit[i]) / 1e9
+                }
             }
             let floatRef = selectedFloat.map { paths.count + $0 }
             let ortInt8 = kept.first { names[$0] == "ort-int8-qdq" }, ortFloat = kept.first { names[$0] == "ort-float32" }
@@ -301,6 +392,7 @@ struct BenchInt8Command: ParsableCommand {
                 rows.append(Row(contender: names[i], threads: t, inferencesPerSecond: inf[i], gmacPerCPUSecond: perCPU[i],
                                 gmacPerSecondPerCore: inf[i] * macs / 1e9 / Double(t),
                                 shareOfLimit: limit > 0 ? perCPU[i] / limit : 0,
+                                shareOfRoundLimit: roundShare[i], roundLimitGMACPerCPUSecond: roundLimitMedian[i],
                                 speedupOverPortable: isInt8 ? perCPU[i] / perCPU[0] : nil,
                                 ratioToFloat32: isInt8 ? floatRef.map { perCPU[i] / perCPU[$0] } : nil,
                                 ratioToOnnxRuntime: ort.map { perCPU[i] / perCPU[$0] }))
@@ -341,14 +433,17 @@ struct BenchInt8Command: ParsableCommand {
             print("clock not measured on this CPU; no share of the limit")
         }
         if let v = peerVersion { print("ONNX Runtime \(v) in a peer process (\(onnxRuntimeScript) --serve); its CPU seconds are its own") }
-        print("contender         | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | vs portable | int8 / float32 | vs ONNX Runtime")
+        print("of round limit: each round's rate over its limit instruction's rate probed right before and after its batch (median of rounds; the limit in GMAC per CPU-second in brackets)")
+        print("contender         | threads | inf/s (wall) | GMAC/s per CPU-s | GMAC/s/core (wall) | of limit | of round limit  | vs portable | int8 / float32 | vs ONNX Runtime")
         for x in rows {
             let sp = x.speedupOverPortable.map { String(format: "%10.2fx", $0) } ?? String(repeating: " ", count: 11)
             let rf = (x.ratioToFloat32.map { String(format: "%13.2fx", $0) } ?? String(repeating: " ", count: 14))
                 + (x.ratioToOnnxRuntime.map { String(format: " | %14.2fx", $0) } ?? "")
             let name = x.contender.padding(toLength: 17, withPad: " ", startingAt: 0)
+            let round = x.shareOfRoundLimit.map { s in String(format: "%4.0f%% (%6.1f)", 100 * s, x.roundLimitGMACPerCPUSecond ?? 0) }
+                ?? String(repeating: " ", count: 15)
             print(name + String(format: " | %7d | %12.1f | %16.2f | %18.2f | %7.0f%% | ", x.threads, x.inferencesPerSecond,
-                                x.gmacPerCPUSecond, x.gmacPerSecondPerCore, 100 * x.shareOfLimit) + sp + " | " + rf)
+                                x.gmacPerCPUSecond, x.gmacPerSecondPerCore, 100 * x.shareOfLimit) + round + " | " + sp + " | " + rf)
         }
         for (t, a) in agreement.sorted(by: { $0.key < $1.key }) { print(String(format: "class agreement int8 / float32 (%d threads): %.3f", t, a)) }
         for line in peerAgreement { print(line) }

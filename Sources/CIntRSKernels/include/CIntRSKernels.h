@@ -183,6 +183,12 @@ uint64_t intrs_dependent_add_chain(uint64_t iterations);
 /// against `intrs_dependent_add_chain` measures vpmaddwd throughput per cycle.
 uint64_t intrs_vpmaddwd_burst(uint64_t iterations);
 
+/// Runs `iterations` rounds of 8 independent vfmadd231ps ymm instructions (x86-64 with AVX2 and FMA; 0
+/// otherwise): 8 float32 multiply-adds each, the float32 paths' limit.
+uint64_t intrs_vfmadd231ps_burst(uint64_t iterations);
+/// The same with zmm registers (16 float32 multiply-adds each; AVX-512F only, 0 otherwise).
+uint64_t intrs_vfmadd231ps512_burst(uint64_t iterations);
+
 /// Runs `iterations` rounds of 8 independent vpdpbusd ymm instructions (AVX512_VNNI only; 0 otherwise).
 uint64_t intrs_vpdpbusd_burst(uint64_t iterations);
 /// The same with zmm registers (64 multiply-adds per instruction instead of 32).

@@ -11,6 +11,13 @@ public enum CPUThroughputProbe {
     /// 0 without AVX2.
     public static func vpmaddwdBurst(iterations: UInt64) -> UInt64 { intrs_vpmaddwd_burst(iterations) }
 
+    /// Runs 8 * `iterations` `vfmadd231ps ymm` instructions (8 float32 multiply-adds each) in 8 independent
+    /// chains and returns that count; 0 without AVX2 and FMA.
+    public static func vfmadd231psBurst(iterations: UInt64) -> UInt64 { intrs_vfmadd231ps_burst(iterations) }
+
+    /// The same with `vfmadd231ps zmm` (16 multiply-adds each); 0 without AVX-512F.
+    public static func vfmadd231ps512Burst(iterations: UInt64) -> UInt64 { intrs_vfmadd231ps512_burst(iterations) }
+
     /// Runs 8 * `iterations` `vpdpbusd ymm` instructions (AVX-512 VNNI) in 8 independent chains and returns
     /// that count; 0 without AVX-512 VNNI.
     public static func vpdpbusdBurst(iterations: UInt64) -> UInt64 { intrs_vpdpbusd_burst(iterations) }
