@@ -19,6 +19,13 @@ public struct RecordAudit: Sendable {
         /// Findings listed at most (the others are counted: ``Report/findingsNotShown``).
         public var maxFindings: Int = 1000
         public init(bits: Int = 96, maxFindings: Int = 1000) { self.bits = bits; self.maxFindings = maxFindings }
+
+        /// Throws a usage ``RunError`` naming the option and value out of range: bits in 32 ... 1024 (below 32 no
+        /// certificate is decided; a negative precision would trap in the enclosures), maxFindings >= 0.
+        public func validate() throws {
+            guard (32...1024).contains(bits) else { throw RunError(usage: "--bits \(bits): must be in 32...1024 (enclosure precision in bits)") }
+            guard maxFindings >= 0 else { throw RunError(usage: "--max-findings \(maxFindings): must be >= 0") }
+        }
     }
     public var options: Options
     package var bits: Int { options.bits }
@@ -75,8 +82,10 @@ public struct RecordAudit: Sendable {
     // MARK: JSONL
 
     /// Audits the run record file at `path` (one intrs-run-record per line), streamed: memory is bounded
-    /// whatever the file's length. Throws when the file cannot be read or holds no records.
+    /// whatever the file's length. Throws when the options are out of range (``Options/validate()``), or the file
+    /// cannot be read or holds no records.
     public func auditJSONL(_ path: String) throws -> Report {
+        try options.validate()
         var auditor = JSONLAuditor(audit: self, path: path)
         try RunRecordReader.forEachLine(path) { n, t in auditor.add(RunRecordReader.parse(t, number: n, path: path)) }
         guard auditor.linesChecked > 0 else { throw RunError("\(path): no run records (the file is empty or blank): nothing to audit") }
