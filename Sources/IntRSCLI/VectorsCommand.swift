@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IntRSConformance
 import IntRSCore
+import IntRSRuntime
 
 struct VectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,6 +65,9 @@ struct VectorsCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir), isDir.boolValue else {
                 throw ValidationError("--directory \(options.directory): no vectors directory at \(dir.standardizedFileURL.path) (the checked-in vectors live in the repository's Vectors/; run from the repository root or pass --directory PATH/TO/Vectors)")
             }
+            // Which int8 kernel path the fast runtime runs the vectors on (CI runs this once per path the CPU has).
+            let forced = ProcessInfo.processInfo.environment["INTRS_KERNEL"].map { _ in "INTRS_KERNEL" } ?? "CPU check"
+            FileHandle.standardError.write(Data("fast runtime int8 kernel path: \(Int8KernelPath.selected.rawValue) (\(forced))\n".utf8))
             let problems = Vectors.check(directory: URL(fileURLWithPath: options.directory), only: only) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
