@@ -267,52 +267,17 @@ uint64_t intrs_dependent_add_chain(uint64_t iterations) {
 #endif
 }
 
-uint64_t intrs_vpmaddwd_burst(uint64_t iterations) {
+/// The public burst of an instruction: its kernel when the CPU has it (CHECK), else 0 instructions run.
 #if INTRS_HAVE_AVX2_PATH
-    if (!intrs_cpu_has_avx2()) return 0;
-    return intrs_k_vpmaddwd_burst_avx2(iterations);
+#define INTRS_BURST_DISPATCH(NAME, CHECK, KERNEL) \
+    uint64_t NAME(uint64_t iterations) { return CHECK() ? KERNEL(iterations) : 0; }
 #else
-    (void)iterations;
-    return 0;
+#define INTRS_BURST_DISPATCH(NAME, CHECK, KERNEL) \
+    uint64_t NAME(uint64_t iterations) { (void)iterations; return 0; }
 #endif
-}
 
-uint64_t intrs_vfmadd231ps_burst(uint64_t iterations) {
-#if INTRS_HAVE_AVX2_PATH
-    if (!intrs_cpu_has_avx2()) return 0;
-    return intrs_k_vfmadd231ps_burst_avx2(iterations);
-#else
-    (void)iterations;
-    return 0;
-#endif
-}
-
-uint64_t intrs_vfmadd231ps512_burst(uint64_t iterations) {
-#if INTRS_HAVE_AVX2_PATH
-    if (!intrs_f32_cpu_has_avx512()) return 0;
-    return intrs_k_vfmadd231ps512_burst_avx2(iterations);
-#else
-    (void)iterations;
-    return 0;
-#endif
-}
-
-uint64_t intrs_vpdpbusd_burst(uint64_t iterations) {
-#if INTRS_HAVE_AVX2_PATH
-    if (!intrs_cpu_has_avx512vnni()) return 0;
-    return intrs_k_vpdpbusd_burst_vnni(iterations);
-#else
-    (void)iterations;
-    return 0;
-#endif
-}
-
-uint64_t intrs_vpdpbusd512_burst(uint64_t iterations) {
-#if INTRS_HAVE_AVX2_PATH
-    if (!intrs_cpu_has_avx512vnni()) return 0;
-    return intrs_k_vpdpbusd512_burst_vnni(iterations);
-#else
-    (void)iterations;
-    return 0;
-#endif
-}
+INTRS_BURST_DISPATCH(intrs_vpmaddwd_burst, intrs_cpu_has_avx2, intrs_k_vpmaddwd_burst_avx2)
+INTRS_BURST_DISPATCH(intrs_vfmadd231ps_burst, intrs_cpu_has_avx2, intrs_k_vfmadd231ps_burst_avx2)
+INTRS_BURST_DISPATCH(intrs_vfmadd231ps512_burst, intrs_f32_cpu_has_avx512, intrs_k_vfmadd231ps512_burst_avx2)
+INTRS_BURST_DISPATCH(intrs_vpdpbusd_burst, intrs_cpu_has_avx512vnni, intrs_k_vpdpbusd_burst_vnni)
+INTRS_BURST_DISPATCH(intrs_vpdpbusd512_burst, intrs_cpu_has_avx512vnni, intrs_k_vpdpbusd512_burst_vnni)
