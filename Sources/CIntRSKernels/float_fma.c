@@ -5,50 +5,8 @@
 // exactly the portable kernel's fmaf chain (include/CIntRSFloatKernels.h). The row loops are written once over
 // arrays of vectors and fully unrolled, so the accumulators stay in registers.
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#include "CIntRSFloatKernels.h"
-
-#define FATTR __attribute__((target("avx2,fma")))
-#define ZATTR __attribute__((target("avx512f,avx2,fma")))
+#include "float_internal.h"
 #define UNROLL _Pragma("clang loop unroll(full)")
-
-/// act(bias + acc) on 8 lanes, the float operations of the scalar epilogue lane by lane (float_gemm.c):
-/// RELU x >= 0 ? x : 0 (ordered compare, so NaN gives 0), RELU6 then 6 < u ? 6 : u, RELU_N1_TO_1 likewise.
-static inline FATTR __m256 f32_act8(__m256 x, int activation) {
-    const __m256 zero = _mm256_setzero_ps();
-    switch (activation) {
-    case INTRS_F32_ACT_RELU: return _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ), x);
-    case INTRS_F32_ACT_RELU6: {
-        const __m256 six = _mm256_set1_ps(6.0f);
-        const __m256 u = _mm256_and_ps(_mm256_cmp_ps(x, zero, _CMP_GE_OQ), x);
-        return _mm256_blendv_ps(u, six, _mm256_cmp_ps(six, u, _CMP_LT_OQ));
-    }
-    case INTRS_F32_ACT_RELU_N1_TO_1: {
-        const __m256 lo = _mm256_set1_ps(-1.0f), hi = _mm256_set1_ps(1.0f);
-        const __m256 u = _mm256_blendv_ps(lo, x, _mm256_cmp_ps(x, lo, _CMP_GE_OQ));
-        return _mm256_blendv_ps(u, hi, _mm256_cmp_ps(hi, u, _CMP_LT_OQ));
-    }
-    default: return x;
-    }
-}
-
-/// The same on 16 lanes with AVX-512 masks (same compares, same selections).
-static inline ZATTR __m512 f32_act16(__m512 x, int activation) {
-    switch (activation) {
-    case INTRS_F32_ACT_RELU: return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ), x);
-    case INTRS_F32_ACT_RELU6: {
-        const __m512 six = _mm512_set1_ps(6.0f);
-        const __m512 u = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_GE_OQ), x);
-        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(six, u, _CMP_LT_OQ), u, six);
-    }
-    case INTRS_F32_ACT_RELU_N1_TO_1: {
-        const __m512 lo = _mm512_set1_ps(-1.0f), hi = _mm512_set1_ps(1.0f);
-        const __m512 u = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo, _CMP_GE_OQ), lo, x);
-        return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(hi, u, _CMP_LT_OQ), u, hi);
-    }
-    default: return x;
-    }
-}
 
 /// a: MR row pointers, each row's K values laid out as `g` says (runs of g->seg_len floats, g->seg_stride apart);
 /// w: one packed 16-channel panel ([K][16]). out: NULL, or MR row pointers of which the first `rows` are

@@ -2,7 +2,7 @@
 // micro-kernel. The FMA and AVX512 micro-kernels are in float_fma.c. Rounding contract: include/CIntRSFloatKernels.h.
 #include <math.h>
 #include <string.h>
-#include "CIntRSFloatKernels.h"
+#include "float_internal.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define INTRS_HAVE_FMA_PATH 1
@@ -40,23 +40,6 @@ static void f32_ukernel_portable(const intrs_f32_rowk *g, const float *const a[I
         }
     }
     memcpy(tile, acc, sizeof acc);
-}
-
-/// o[j] = act(bias[j] + t[j]) (or act(t[j]) without bias) for j < cols; one loop per activation so that the
-/// compiler vectorises it (the float operations of FloatEvaluator.activate, element by element). o may equal t.
-#define F32_EPILOGUE_LOOP(EXPR)                                   \
-    for (int j = 0; j < cols; j++) {                              \
-        const float x = bias ? bias[j] + t[j] : t[j];             \
-        const float u = (EXPR);                                   \
-        o[j] = u;                                                 \
-    }
-static inline void f32_epilogue(float *o, const float *t, const float *bias, int cols, int activation) {
-    switch (activation) {
-    case INTRS_F32_ACT_RELU: F32_EPILOGUE_LOOP(x >= 0.0f ? x : 0.0f) break;
-    case INTRS_F32_ACT_RELU6: F32_EPILOGUE_LOOP(6.0f < (x >= 0.0f ? x : 0.0f) ? 6.0f : (x >= 0.0f ? x : 0.0f)) break;
-    case INTRS_F32_ACT_RELU_N1_TO_1: F32_EPILOGUE_LOOP(1.0f < (x >= -1.0f ? x : -1.0f) ? 1.0f : (x >= -1.0f ? x : -1.0f)) break;
-    default: F32_EPILOGUE_LOOP(x) break;
-    }
 }
 
 size_t intrs_f32_packed_floats(int n, int k) { return (size_t)k * (size_t)((n + 15) & ~15); }
@@ -256,43 +239,5 @@ void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *
             orow[r] = out + (ptrdiff_t)item * out_stride + (ptrdiff_t)pix * s->out_c;
         }
         f32_gemm_rows(path, arow, orow, rows, packed, &g, s->out_c, bias, activation);
-    }
-}
-
-void intrs_f32_pool(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out) {
-    enum { CH = 256 };
-    float sum[CH], best[CH], v[CH];
-    for (int oy = 0; oy < s->out_h; oy++) {
-        for (int ox = 0; ox < s->out_w; ox++) {
-            float *o = out + ((size_t)oy * (size_t)s->out_w + (size_t)ox) * (size_t)s->channels;
-            for (int c0 = 0; c0 < s->channels; c0 += CH) {
-                const int w = s->channels - c0 < CH ? s->channels - c0 : CH;
-                for (int c = 0; c < w; c++) {
-                    sum[c] = 0.0f;
-                    best[c] = -INFINITY;
-                }
-                float count = 0.0f;
-                for (int ky = 0; ky < s->pool_h; ky++) {
-                    const int iy = oy * s->stride_h - s->pad_top + ky;
-                    if (iy < 0 || iy >= s->in_h) continue;
-                    for (int kx = 0; kx < s->pool_w; kx++) {
-                        const int ix = ox * s->stride_w - s->pad_left + kx;
-                        if (ix < 0 || ix >= s->in_w) continue;
-                        const float *x = in + ((size_t)iy * (size_t)s->in_w + (size_t)ix) * (size_t)s->channels + c0;
-                        for (int c = 0; c < w; c++) {
-                            sum[c] += x[c];
-                            best[c] = x[c] >= best[c] ? x[c] : best[c];
-                        }
-                        count += 1.0f;
-                    }
-                }
-                if (is_max) {
-                    for (int c = 0; c < w; c++) v[c] = best[c];
-                } else {
-                    for (int c = 0; c < w; c++) v[c] = sum[c] / count;
-                }
-                f32_epilogue(o + c0, v, NULL, w, activation);
-            }
-        }
     }
 }

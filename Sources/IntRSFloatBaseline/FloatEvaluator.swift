@@ -14,10 +14,12 @@ import IntRSRuntime
 /// in CIntRSKernels (weights packed once here into 16-channel panels; convolution patches read in place from a
 /// zero-padded copy of each input, 96 output pixels at a time; a 6 x 16 (portable, AVX2 + FMA) or 8 x 16
 /// (AVX-512) register-blocked micro-kernel picked by `FloatKernelPath`). Inputs go through the layers in chunks
-/// of `chunkSize` (default 32, so that a fullyConnected layer reads its weights once per 32 inputs). Rounding: each
+/// of `chunkSize` (default 32, so that a fullyConnected layer reads its weights once per 32 inputs); the layers
+/// before the first fullyConnected run one input of the chunk at a time on tensors that stay in L2. Rounding: each
 /// conv/FC output is act(bias + acc) with acc one fused multiply-add per product in patch order from +0, the
 /// same floats on every path (include/CIntRSFloatKernels.h; tested equal to a plain `addingProduct` loop).
-/// Pools run in CIntRSKernels too (`intrs_f32_pool`, channels innermost, the plain loop's float operations);
+/// Pools run in CIntRSKernels too (`intrs_f32_pool`, channels innermost, 8 or 16 per instruction on the vector
+/// paths, the plain loop's float operations);
 /// depthwise and add stay plain Swift loops (separate multiply and add).
 public final class FloatEvaluator: Sendable {
     public let network: Int8Network
@@ -25,6 +27,13 @@ public final class FloatEvaluator: Sendable {
     public let chunkSize: Int
     let layers: [FloatLayer]
     let tensorSizes: [Int]
+    /// Layers [0, perItemLayers) (those before the first fullyConnected) run one input at a time, so that their
+    /// tensors stay in the core's L2 cache between layers (a convolution gains nothing from more inputs per call;
+    /// a chunk of 32 inputs' conv tensors, 14 MB on the benchmark CNN, lived in L3). The rest run on the chunk.
+    let perItemLayers: Int
+    /// Tensors written and read only by the per-input layers (the input stage included) have room for one input,
+    /// reused by every input of the chunk; the others hold the whole chunk.
+    let itemLocal: [Bool]
     let patchCapacity: Int
     let inputScale: Float
     /// The float kernel path of the conv2d / fullyConnected GEMM.
@@ -113,6 +122,16 @@ public final class FloatEvaluator: Sendable {
         }
         layers = ls
         patchCapacity = patch
+        let prefix = network.layers.firstIndex { if case .fullyConnected = $0.kind { return true } else { return false } }
+            ?? network.layers.count
+        perItemLayers = prefix
+        var local = [Bool](repeating: prefix > 0, count: tensorSizes.count)
+        for (i, L) in network.layers.enumerated() {
+            local[L.index + 1] = local[L.index + 1] && i < prefix
+            if i >= prefix { for t in L.inputs { local[t] = false } }
+        }
+        local[tensorSizes.count - 1] = false
+        itemLocal = local
     }
 
     public var inputCount: Int { network.inputCount }
@@ -142,7 +161,7 @@ public final class FloatEvaluator: Sendable {
         parallelRanges(batch: batch, threads: threads) { range, _ in
             var offsets: [Int] = []
             var total = 0
-            for s in tensorSizes { offsets.append(total); total += s * chunkSize }
+            for (t, s) in tensorSizes.enumerated() { offsets.append(total); total += s * (itemLocal[t] ? 1 : chunkSize) }
             let tensors = UnsafeMutablePointer<Float>.allocate(capacity: total)
             let patch = UnsafeMutablePointer<Float>.allocate(capacity: patchCapacity)
             defer { tensors.deallocate(); patch.deallocate() }
@@ -186,13 +205,37 @@ public final class FloatEvaluator: Sendable {
         }
     }
 
+    /// The input stage of `n` inputs (grid values) into `t0`: x = S_in * (clamp(Z + gridMultiplier * g, -128, 127) - Z).
+    private func inputStage(_ grid: UnsafePointer<Float>, n: Int, into t0: UnsafeMutablePointer<Float>) {
+        let z = Float(network.input.zeroPoint), gm = Float(network.input.gridMultiplier), s = inputScale
+        for i in 0..<(n * inputCount) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
+    }
+
+    /// The chunk: the input stage and the per-input layers one input at a time (tensor t of input b at
+    /// offsets[t] when it is item-local, else at offsets[t] + b * size), then the other layers on all `n`.
+    /// Every input's floats are those of running every layer on the whole chunk: each layer treats its inputs
+    /// independently.
     private func runChunk(_ grid: UnsafePointer<Float>, n: Int, tensors: UnsafeMutablePointer<Float>, offsets: UnsafeBufferPointer<Int>,
                           patch: UnsafeMutablePointer<Float>) {
-        let d = inputCount
-        let z = Float(network.input.zeroPoint), gm = Float(network.input.gridMultiplier), s = inputScale
-        let t0 = tensors + offsets[0]
-        for i in 0..<(n * d) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
-        for layer in layers {
+        guard perItemLayers > 0 else {
+            inputStage(grid, n: n, into: tensors + offsets[0])
+            runLayers(0..<layers.count, n: n, tensors: tensors, offsets: offsets, patch: patch)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: offsets.count) { itemOffsets in
+            for b in 0..<n {
+                for t in 0..<offsets.count { itemOffsets[t] = offsets[t] + (itemLocal[t] ? 0 : b * tensorSizes[t]) }
+                inputStage(grid + b * inputCount, n: 1, into: tensors + itemOffsets[0])
+                runLayers(0..<perItemLayers, n: 1, tensors: tensors, offsets: UnsafeBufferPointer(itemOffsets), patch: patch)
+            }
+        }
+        runLayers(perItemLayers..<layers.count, n: n, tensors: tensors, offsets: offsets, patch: patch)
+    }
+
+    /// Layers `range` on `n` inputs (input b of tensor t at offsets[t] + b * tensorSizes[t]).
+    private func runLayers(_ range: Range<Int>, n: Int, tensors: UnsafeMutablePointer<Float>, offsets: UnsafeBufferPointer<Int>,
+                           patch: UnsafeMutablePointer<Float>) {
+        for layer in layers[range] {
             switch layer {
             case .conv(let c, var shape, let packed, let bias):
                 packed.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
@@ -231,11 +274,8 @@ public final class FloatEvaluator: Sendable {
                 let a = tensors + offsets[c.inputs[0]], bb = tensors + offsets[c.inputs[1]], o = tensors + offsets[c.output]
                 for e in 0..<(n * count) { o[e] = Self.activate(a[e] + bb[e], c.activation) }
             case .pool(let c, var shape, let isMax):
-                let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
-                for b in 0..<n {
-                    intrs_f32_pool(&shape, isMax ? 1 : 0, c.activation.c, tensors + offsets[c.inputs[0]] + b * inSize,
-                                   tensors + offsets[c.output] + b * outSize)
-                }
+                intrs_f32_pool(kernel.c, &shape, isMax ? 1 : 0, c.activation.c, tensors + offsets[c.inputs[0]],
+                               tensorSizes[c.inputs[0]], Int32(n), tensors + offsets[c.output], tensorSizes[c.output])
             case .reshape(let c):
                 (tensors + offsets[c.output]).update(from: tensors + offsets[c.inputs[0]], count: n * tensorSizes[c.output])
             case .gather(let c, let map):

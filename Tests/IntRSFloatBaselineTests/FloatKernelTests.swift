@@ -142,38 +142,87 @@ struct FloatKernelTests {
         for act in Int32(0)..<4 { Self.checkConv(s, items: 3, act: act, &r, "\(named.0) act \(act)") }
     }
 
-    @Test("pools: random shapes, paddings (taps outside skipped), max and average, every activation = the plain per-channel loop")
+    /// The plain per-channel pool of one item (the reference every path must equal bit for bit): max from -inf
+    /// with `x >= best ? x : best`, average summed from +0 then divided by the count of valid taps, in (ky, kx) order.
+    static func plainPool(_ s: intrs_f32_pool_shape, isMax: Bool, act: Int32, _ input: ArraySlice<Float>) -> [Float] {
+        let (ih, iw, ch) = (Int(s.in_h), Int(s.in_w), Int(s.channels)), (oh, ow) = (Int(s.out_h), Int(s.out_w))
+        let i0 = input.startIndex
+        var out = [Float](repeating: -7, count: oh * ow * ch)
+        for oy in 0..<oh { for ox in 0..<ow { for c in 0..<ch {
+            var sum: Float = 0, best = -Float.infinity, cnt: Float = 0
+            for ky in 0..<Int(s.pool_h) {
+                let iy = oy * Int(s.stride_h) - Int(s.pad_top) + ky
+                if iy < 0 || iy >= ih { continue }
+                for kx in 0..<Int(s.pool_w) {
+                    let ix = ox * Int(s.stride_w) - Int(s.pad_left) + kx
+                    if ix < 0 || ix >= iw { continue }
+                    let x = input[i0 + (iy * iw + ix) * ch + c]
+                    sum += x; best = x >= best ? x : best; cnt += 1
+                }
+            }
+            out[(oy * ow + ox) * ch + c] = activate(isMax ? best : sum / cnt, act)
+        } } }
+        return out
+    }
+
+    @Test("pools: random shapes, channel tails, paddings (taps outside skipped, empty windows), items, max with ties of +0 and -0 and NaN taps, average, every activation, every path = the plain per-channel loop")
     func poolEqualsPlainLoop() {
         var r = Int8SplitMix64(seed: 13)
-        for trial in 0..<40 {
+        for trial in 0..<60 {
             var s = intrs_f32_pool_shape()
-            s.in_h = Int32(1 + r.next() % 9); s.in_w = Int32(1 + r.next() % 9); s.channels = Int32(1 + r.next() % 300)
+            s.in_h = Int32(1 + r.next() % 9); s.in_w = Int32(1 + r.next() % 9)
+            s.channels = Int32(trial % 3 == 0 ? 1 + r.next() % 300 : 1 + r.next() % 40)
             s.pool_h = Int32(1 + r.next() % 3); s.pool_w = Int32(1 + r.next() % 3)
             s.stride_h = Int32(1 + r.next() % 2); s.stride_w = Int32(1 + r.next() % 2)
             s.pad_top = Int32(r.next() % 2); s.pad_left = Int32(r.next() % 2)
             s.out_h = Int32(1 + r.next() % 5); s.out_w = Int32(1 + r.next() % 5)
-            let isMax = trial % 2 == 0, act = Int32(r.next() % 4)
-            let (ih, iw, ch) = (Int(s.in_h), Int(s.in_w), Int(s.channels)), (oh, ow) = (Int(s.out_h), Int(s.out_w))
-            let input = Self.randomFloats(ih * iw * ch, &r)
-            var expected = [Float](repeating: -7, count: oh * ow * ch)
-            for oy in 0..<oh { for ox in 0..<ow { for c in 0..<ch {
-                var sum: Float = 0, best = -Float.infinity, cnt: Float = 0
-                for ky in 0..<Int(s.pool_h) {
-                    let iy = oy * Int(s.stride_h) - Int(s.pad_top) + ky
-                    if iy < 0 || iy >= ih { continue }
-                    for kx in 0..<Int(s.pool_w) {
-                        let ix = ox * Int(s.stride_w) - Int(s.pad_left) + kx
-                        if ix < 0 || ix >= iw { continue }
-                        let x = input[(iy * iw + ix) * ch + c]
-                        sum += x; best = max(best, x); cnt += 1
-                    }
+            let isMax = trial % 2 == 0, act = Int32(r.next() % 4), items = 1 + Int(r.next() % 3)
+            let inSize = Int(s.in_h * s.in_w * s.channels), outSize = Int(s.out_h * s.out_w * s.channels)
+            let inStride = inSize + Int(r.next() % 5), outStride = outSize + Int(r.next() % 5)
+            // Signed zeros often (ties: max keeps the later tap when equal), NaN taps in max pools (never chosen).
+            var input = Self.randomFloats(items * inStride, &r)
+            for i in input.indices {
+                switch r.next() % 16 {
+                case 0, 1: input[i] = 0
+                case 2, 3: input[i] = -0.0
+                case 4 where isMax: input[i] = .nan
+                default: break
                 }
-                expected[(oy * ow + ox) * ch + c] = Self.activate(isMax ? best : sum / cnt, act)
-            } } }
-            var out = [Float](repeating: -7, count: oh * ow * ch)
-            intrs_f32_pool(&s, isMax ? 1 : 0, act, input, &out)
-            let diff = Self.difference(out, expected)
-            #expect(diff.isEmpty, "trial \(trial) \(isMax ? "max" : "average"): \(diff)")
+            }
+            var expected = [Float](repeating: -7, count: items * outStride)
+            for b in 0..<items {
+                let one = Self.plainPool(s, isMax: isMax, act: act, input[(b * inStride)..<(b * inStride + inSize)])
+                expected.replaceSubrange((b * outStride)..<(b * outStride + outSize), with: one)
+            }
+            for path in FloatKernelPath.supported {
+                var out = [Float](repeating: -7, count: items * outStride)
+                intrs_f32_pool(path.c, &s, isMax ? 1 : 0, act, input, inStride, Int32(items), &out, outStride)
+                let diff = Self.difference(out, expected)
+                #expect(diff.isEmpty, "trial \(trial) \(isMax ? "max" : "average") path \(path.rawValue): \(diff)")
+            }
+        }
+    }
+
+    @Test("pools: the benchmark CNN's 2 x 2 / stride 2 max pools (32 and 64 channels), 3 items, every path")
+    func poolBenchmarkShapes() {
+        var r = Int8SplitMix64(seed: 17)
+        for (hw, ch) in [(32, 32), (16, 64), (7, 24)] {
+            var s = intrs_f32_pool_shape()
+            (s.in_h, s.in_w, s.channels) = (Int32(hw), Int32(hw), Int32(ch))
+            (s.out_h, s.out_w, s.pool_h, s.pool_w, s.stride_h, s.stride_w) = (Int32(hw / 2), Int32(hw / 2), 2, 2, 2, 2)
+            let inSize = hw * hw * ch, outSize = (hw / 2) * (hw / 2) * ch, items = 3
+            var input = Self.randomFloats(items * inSize, &r)
+            for i in input.indices where r.next() % 4 == 0 { input[i] = r.next() % 2 == 0 ? 0 : -0.0 }
+            for isMax in [true, false] {
+                var expected: [Float] = []
+                for b in 0..<items { expected += Self.plainPool(s, isMax: isMax, act: 1, input[(b * inSize)..<((b + 1) * inSize)]) }
+                for path in FloatKernelPath.supported {
+                    var out = [Float](repeating: -7, count: items * outSize)
+                    intrs_f32_pool(path.c, &s, isMax ? 1 : 0, 1, input, inSize, Int32(items), &out, outSize)
+                    let diff = Self.difference(out, expected)
+                    #expect(diff.isEmpty, "\(hw) x \(hw) x \(ch) \(isMax ? "max" : "average") path \(path.rawValue): \(diff)")
+                }
+            }
         }
     }
 
@@ -206,6 +255,46 @@ struct FloatKernelTests {
             }
             for x in seen.dropFirst() { #expect(x == seen[0], "path \(path.rawValue)") }
         }
+    }
+
+    /// `m` with real scales everywhere the float baseline needs them (input, every layer's output, per-channel
+    /// filter scales), so that the random int8 models of Int8ModelGenerator run on it.
+    static func withScales(_ m: Int8Model) -> Int8Model {
+        var m = m
+        m.input.scale = 0.125
+        for i in m.layers.indices {
+            m.layers[i].outputScale = 0.0625 + Double(i) / 64
+            if let b = m.layers[i].bias { m.layers[i].filterScales = (0..<b.shape[0]).map { 0.01 + Double($0 % 3) / 256 } }
+        }
+        return m
+    }
+
+    @Test("the layers before the first fullyConnected run one input at a time: chunks of 1, 2 and 5 give the same logits on random models (convolutions, depthwise, pools, add, TFLite ops, with and without a fullyConnected head), every path")
+    func perInputLayersOnRandomModels() throws {
+        let opLists: [[String]?] = [nil, nil, nil, ["conv2d", "maxPool2d", "conv2d"], ["mul", "concatenation", "conv2d"],
+                                    ["concatenation", "addBroadcast", "mul"], ["pad", "concatenation", "maxPool2d"], ["conv2d", "mean"]]
+        var r = Int8SplitMix64(seed: 23)
+        var checked = 0
+        for (k, ops) in opLists.enumerated() {
+            for s in 0..<6 {
+                let m = Self.withScales(Int8ModelGenerator.randomModel(seed: UInt64(900 + 10 * k + s), rounding: .double, ops: ops, head: s % 3 != 2))
+                let net = try m.validated(file: "random")
+                let batch = 7
+                let grid = (0..<(batch * net.inputCount)).map { _ in Float(Int(r.next() % 600) - 300) }
+                for path in FloatKernelPath.supported {
+                    var seen: [[UInt32]] = []
+                    for chunk in [1, 2, 5] {
+                        let e = try FloatEvaluator(network: net, threads: 1, chunkSize: chunk, kernel: path)
+                        var logits = [Float](repeating: .nan, count: batch * net.classCount)
+                        grid.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
+                        seen.append(Self.bits(logits))
+                    }
+                    for x in seen.dropFirst() { #expect(x == seen[0], "ops \(ops ?? []) seed \(900 + 10 * k + s) path \(path.rawValue)") }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == opLists.count * 6 * FloatKernelPath.supported.count)
     }
 
     @Test("the avx512 path is offered exactly when /proc/cpuinfo lists avx2, fma and avx512f (so its tests run here)")

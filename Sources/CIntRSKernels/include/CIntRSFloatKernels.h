@@ -99,10 +99,13 @@ typedef struct {
     int pad_top, pad_left;
 } intrs_f32_pool_shape;
 
-/// Max pool (is_max = 1: the largest valid tap, from -inf, `x >= best ? x : best`) or average pool (the valid
-/// taps summed in (ky, kx) order from +0, divided by their count), then the activation; one input. Channels
-/// innermost, so the loops vectorise; each channel's float operations are those of the plain per-channel loop.
-void intrs_f32_pool(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out);
+/// Max pool (is_max = 1: the largest valid tap, from -inf, `x >= best ? x : best` in (ky, kx) order) or average
+/// pool (the valid taps summed in (ky, kx) order from +0, divided by their count), then the activation; `items`
+/// inputs (`in_stride` floats apart) into `items` outputs (`out_stride` floats apart). Channels innermost: the
+/// FMA path does 8 channels per instruction, the AVX512 path 16 (float_pool.c); each channel's float operations
+/// are those of the plain per-channel loop on every path, so all paths give the same floats.
+void intrs_f32_pool(intrs_float_kernel_path path, const intrs_f32_pool_shape *s, int is_max, int activation,
+                    const float *in, ptrdiff_t in_stride, int items, float *out, ptrdiff_t out_stride);
 
 #ifdef __cplusplus
 }
