@@ -31,7 +31,8 @@ struct BenchInt8Command: ParsableCommand {
         that the command measures with 8 independent chains: 8 on AMD Zen 1, 32 on Zen 4; --mac-per-cycle \
         overrides; for the AVX-512 VNNI row the larger of 32 products per vpdpbusd ymm and 64 per vpdpbusd zmm \
         times its measured rate: on AMD Zen 4 a zmm instruction runs as two 256-bit halves, so both give about \
-        64 per cycle) times the clock, which is measured by timing a chain of dependent integer additions \
+        64 per cycle; for the float32 rows, IntRS and ONNX Runtime, the larger of 8 products per vfmadd231ps ymm \
+        and 16 per zmm times its measured rate: 16 per cycle on Zen 4) times the clock, which is measured by timing a chain of dependent integer additions \
         (1 cycle each) on the thread's CPU clock. "of round limit" measures the limit again in every round, right \
         before and right after each contender's batch, with the same threads: a short burst (about 4 ms) of the \
         row's limit instruction (vpmaddwd ymm for the portable and AVX2 int8 rows, vpdpbusd for the AVX-512 VNNI \
@@ -117,20 +118,13 @@ struct BenchInt8Command: ParsableCommand {
         return hz.sorted()[2]
     }
 
-    /// The instructions whose throughput bounds a kernel path.
-    enum Probe { case vpmaddwd, vpdpbusdYmm, vpdpbusdZmm }
-
-    /// Instructions per cycle of `probe` (8 independent chains), median of 5; nil when the CPU lacks it.
-    static func measurePerCycle(clockHz: Double, _ probe: Probe = .vpmaddwd) -> Double? {
+    /// Instructions per cycle of `probe` (8 independent chains, about 40 ms), median of 5; nil when the CPU
+    /// lacks it.
+    static func measurePerCycle(clockHz: Double, _ probe: LimitProbe) -> Double? {
         var rates: [Double] = []
         for _ in 0..<5 {
             let t0 = threadCPUSeconds()
-            let n: UInt64
-            switch probe {
-            case .vpmaddwd: n = CPUThroughputProbe.vpmaddwdBurst(iterations: 20_000_000)
-            case .vpdpbusdYmm: n = CPUThroughputProbe.vpdpbusdBurst(iterations: 20_000_000)
-            case .vpdpbusdZmm: n = CPUThroughputProbe.vpdpbusd512Burst(iterations: 10_000_000)
-            }
+            let n = probe.burst(iterations: 10 * probe.iterations)
             let t1 = threadCPUSeconds()
             if n == 0 { return nil }
             rates.append(Double(n) / (t1 - t0) / clockHz)
@@ -138,8 +132,9 @@ struct BenchInt8Command: ParsableCommand {
         return rates.sorted()[2]
     }
 
-    /// The limit instruction of a row, probed in every round ("of round limit").
-    enum RoundProbe {
+    /// The instruction whose throughput bounds a row: measured once per run per cycle ("of limit") and
+    /// probed again around every batch ("of round limit").
+    enum LimitProbe {
         case vpmaddwdYmm, vpdpbusdYmm, vpdpbusdZmm, vfmadd231psYmm, vfmadd231psZmm
 
         /// Multiply-adds per instruction.
@@ -161,8 +156,10 @@ struct BenchInt8Command: ParsableCommand {
             }
         }
 
-        func burst() -> UInt64 {
-            switch self {
+        /// Runs 8 x `iterations` instructions (default: about 4 ms) and returns that count, 0 without the instruction.
+        func burst(iterations: UInt64? = nil) -> UInt64 {
+            let iterations = iterations ?? self.iterations
+            return switch self {
             case .vpmaddwdYmm: CPUThroughputProbe.vpmaddwdBurst(iterations: iterations)
             case .vpdpbusdYmm: CPUThroughputProbe.vpdpbusdBurst(iterations: iterations)
             case .vpdpbusdZmm: CPUThroughputProbe.vpdpbusd512Burst(iterations: iterations)
@@ -218,7 +215,7 @@ struct BenchInt8Command: ParsableCommand {
         let d = net.inputCount
         let loadBefore = Self.loadAverage()
         let clockHz = Self.measureClockHz()
-        let vpmaddwd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0) }
+        let vpmaddwd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vpmaddwdYmm) }
         let vpdpbusd = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vpdpbusdYmm) }
         let vpdpbusd512 = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vpdpbusdZmm) }
         let macPerCycle = self.macPerCycle ?? vpmaddwd.map { ($0 * 16).rounded() } ?? 8
@@ -227,11 +224,14 @@ struct BenchInt8Command: ParsableCommand {
         let vnniMacPerCycle = vpdpbusd.map { max($0 * 32, (vpdpbusd512 ?? 0) * 64).rounded() }
         // The probes of "of round limit": the VNNI and float32 instruction forms (ymm or zmm) that did more
         // multiply-adds per cycle here.
-        let vnniProbe: RoundProbe? = vpdpbusd.map { $0 * 32 >= (vpdpbusd512 ?? 0) * 64 ? .vpdpbusdYmm : .vpdpbusdZmm }
-        let fmaProbe: RoundProbe? = RoundProbe.vfmadd231psYmm.rate(threads: 1).map { ymm in
-            ymm >= (RoundProbe.vfmadd231psZmm.rate(threads: 1) ?? 0) ? .vfmadd231psYmm : .vfmadd231psZmm
-        }
-        let int8Probe: RoundProbe? = vpmaddwd != nil ? .vpmaddwdYmm : nil
+        let vnniProbe: LimitProbe? = vpdpbusd.map { $0 * 32 >= (vpdpbusd512 ?? 0) * 64 ? .vpdpbusdYmm : .vpdpbusdZmm }
+        let fmaYmm = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vfmadd231psYmm) }
+        let fmaZmm = clockHz.flatMap { Self.measurePerCycle(clockHz: $0, .vfmadd231psZmm) }
+        let fmaProbe: LimitProbe? = fmaYmm.map { $0 * 8 >= (fmaZmm ?? 0) * 16 ? .vfmadd231psYmm : .vfmadd231psZmm }
+        // The float32 rows' limit (IntRS and ONNX Runtime): 8 multiply-adds per vfmadd231ps ymm, 16 per zmm, the
+        // larger measured rate; 16 per cycle (two 8-lane fma pipes) assumed where fma is not measurable.
+        let floatMacPerCycle = fmaYmm.map { max($0 * 8, (fmaZmm ?? 0) * 16).rounded() } ?? 16
+        let int8Probe: LimitProbe? = vpmaddwd != nil ? .vpmaddwdYmm : nil
         // One base image and `batch` noisy copies (rounded Gaussian noise via Box-Muller from SplitMix64;
         // display-only randomness, not the certified sampler).
         var r = Int8SplitMix64(seed: 42)
@@ -295,7 +295,7 @@ struct BenchInt8Command: ParsableCommand {
             let names = paths.map { "int8-\($0.rawValue)" } + floatPaths.map { "float32-\($0.rawValue)" } + peerNames
             var wall = [[Double]](repeating: [], count: names.count), cpu = wall, roundLimit = wall
             // Each contender's limit instruction, probed before and after its batch in every round.
-            let probes: [RoundProbe?] = names.indices.map { i in
+            let probes: [LimitProbe?] = names.indices.map { i in
                 if i < paths.count { return paths[i] == .avx512vnni ? vnniProbe : int8Probe }
                 if i < paths.count + floatPaths.count || names[i] == "ort-float32" { return fmaProbe }
                 return vnniProbe ?? int8Probe
@@ -380,12 +380,11 @@ struct BenchInt8Command: ParsableCommand {
             let ortInt8 = kept.first { names[$0] == "ort-int8-qdq" }, ortFloat = kept.first { names[$0] == "ort-float32" }
             for i in kept {
                 let isInt8 = i < paths.count, isFloat = !isInt8 && i < paths.count + floatPaths.count
-                // Limits: int8 rows their instruction's measured rate; float32 rows (IntRS and ONNX Runtime) 16
-                // multiply-adds per cycle (two 8-lane FMA per cycle, as on Zen 2-4 and Intel since Haswell; assumed,
-                // not measured); ONNX Runtime int8 the best int8 instruction this CPU has (VNNI when present).
+                // Limits: int8 rows their instruction's measured rate; float32 rows (IntRS and ONNX Runtime) the
+                // measured vfmadd231ps rate; ONNX Runtime int8 the best int8 instruction this CPU has (VNNI when present).
                 let perCycle: Double
                 if isInt8 { perCycle = paths[i] == .avx512vnni ? (vnniMacPerCycle ?? macPerCycle) : macPerCycle }
-                else if isFloat || names[i] == "ort-float32" { perCycle = 16 }
+                else if isFloat || names[i] == "ort-float32" { perCycle = floatMacPerCycle }
                 else { perCycle = vnniMacPerCycle ?? macPerCycle }
                 let limit = (clockHz ?? 0) * perCycle / 1e9
                 let ort = isInt8 ? ortInt8 : isFloat ? ortFloat : nil
@@ -407,6 +406,7 @@ struct BenchInt8Command: ParsableCommand {
                 var model: String; var multiplyAddsPerInference: Int; var batch: Int; var rounds: Int; var sigma: Double
                 var selectedKernel: String; var clockGHz: Double?; var vpmaddwdPerCycle: Double?; var vpdpbusdPerCycle: Double?
                 var vpdpbusd512PerCycle: Double?; var limitGMACPerCore: Double?; var vnniLimitGMACPerCore: Double?
+                var vfmadd231psPerCycle: Double?; var vfmadd231ps512PerCycle: Double?; var floatLimitGMACPerCore: Double?
                 var loadAverageBefore: String; var loadAverageAfter: String; var rows: [Row]; var peakMemoryKiB: Int
                 var selectedFloatKernel: String; var onnxRuntime: String?; var notes: [String]
             }
@@ -415,6 +415,8 @@ struct BenchInt8Command: ParsableCommand {
                                              vpmaddwdPerCycle: vpmaddwd, vpdpbusdPerCycle: vpdpbusd, vpdpbusd512PerCycle: vpdpbusd512,
                                              limitGMACPerCore: clockHz.map { $0 * macPerCycle / 1e9 },
                                              vnniLimitGMACPerCore: clockHz.flatMap { hz in vnniMacPerCycle.map { hz * $0 / 1e9 } },
+                                             vfmadd231psPerCycle: fmaYmm, vfmadd231ps512PerCycle: fmaZmm,
+                                             floatLimitGMACPerCore: clockHz.map { $0 * floatMacPerCycle / 1e9 },
                                              loadAverageBefore: loadBefore, loadAverageAfter: loadAfter, rows: rows, peakMemoryKiB: peakKiB,
                                              selectedFloatKernel: FloatKernelPath.selected.rawValue, onnxRuntime: peerVersion, notes: notes)))
             return
@@ -428,6 +430,10 @@ struct BenchInt8Command: ParsableCommand {
             if let v = vpdpbusd, let m = vnniMacPerCycle {
                 print(String(format: "AVX-512 VNNI: %.2f vpdpbusd ymm (32 multiply-adds each) and %.2f vpdpbusd zmm (64 each) per cycle measured; the avx512vnni row's limit is %.1f MAC/cycle = %.1f GMAC/s per core",
                              v, vpdpbusd512 ?? 0, m, hz * m / 1e9))
+            }
+            if let y = fmaYmm {
+                print(String(format: "float32: %.2f vfmadd231ps ymm (8 multiply-adds each) and %.2f zmm (16 each) per cycle measured; the float32 rows' limit is %.1f MAC/cycle = %.1f GMAC/s per core",
+                             y, fmaZmm ?? 0, floatMacPerCycle, hz * floatMacPerCycle / 1e9))
             }
         } else {
             print("clock not measured on this CPU; no share of the limit")

@@ -8,7 +8,7 @@ import IntRSRuntime
 /// plausibility (this is not a timing test: a rate off by a factor of 1000 is a unit error, not noise).
 @Suite("bench int8: the limit probes of every round")
 struct BenchRoundLimitProbeTests {
-    typealias Probe = BenchInt8Command.RoundProbe
+    typealias Probe = BenchInt8Command.LimitProbe
     static let avx2 = Int8KernelPath.supported.contains(.avx2)
     static let vnni = Int8KernelPath.supported.contains(.avx512vnni)
     static let avx512f = FloatKernelPath.supported.contains(.avx512)
