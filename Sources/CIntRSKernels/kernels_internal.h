@@ -34,6 +34,13 @@ static inline int8_t intrs_requant_clamp(int32_t r, const intrs_requant *rq) {
     return (int8_t)v;
 }
 
+/// vnni_lanes.c: conv2d with output pixels in the lanes on the AVX-512 VNNI path (short K; see there).
+int intrs_k_conv_lanes_applies_vnni(const intrs_conv_shape *s);
+size_t intrs_k_conv_lanes_scratch_vnni(const intrs_conv_shape *s);
+void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad, size_t img, int wp, int items,
+                             const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
+                             void *tail);
+
 #define INTRS_DECLARE_PATH(SUF)                                                                                     \
     void intrs_k_conv2d_##SUF(const intrs_conv_shape *s, const int8_t *in, ptrdiff_t in_stride, int items,            \
                             const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,       \

@@ -507,10 +507,16 @@ size_t intrs_k_conv2d_scratch_vnni(const intrs_conv_shape *s) {
     vgeom g;
     vnni_geometry(s, &g);
     return sizeof(ptrdiff_t) * (size_t)g.nseg + sizeof(ptrdiff_t) * (size_t)(s->out_h * s->out_w) +
-           sizeof(ptrdiff_t) * (size_t)(g.nseg * g.seg_q) + 64 + (size_t)g.group * g.img;
+           sizeof(ptrdiff_t) * (size_t)(g.nseg * g.seg_q) + 64 + (size_t)g.group * g.img +
+           (intrs_k_conv_lanes_applies_vnni(s) ? intrs_k_conv_lanes_scratch_vnni(s) : 0);
 }
 
 void intrs_k_conv2d_weight_runs_vnni(const intrs_conv_shape *s, int *runs, int *run_length) {
+    if (intrs_k_conv_lanes_applies_vnni(s)) {  // vnni_lanes.c: K dense, one run
+        *runs = 1;
+        *run_length = s->kernel_h * s->kernel_w * s->in_c;
+        return;
+    }
     vgeom g;
     vnni_geometry(s, &g);
     *runs = g.runs;
@@ -578,6 +584,7 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
     const uint8_t fill = (uint8_t)(s->zero_in + 128);
     const ptrdiff_t in_bytes = (ptrdiff_t)s->in_h * s->in_w * c;
     const int x_end = s->in_w < wp - s->pad_left ? s->in_w : wp - s->pad_left;
+    const int lanes = intrs_k_conv_lanes_applies_vnni(s);
     for (int b0 = 0; b0 < items; b0 += g.group) {
         const int gi = items - b0 < g.group ? items - b0 : g.group;
         // The padded image of each item of the group: Z_in + 128 everywhere (and in the slack after it), then
@@ -591,6 +598,11 @@ KATTR void intrs_k_conv2d_vnni(const intrs_conv_shape *s, const int8_t *in, ptrd
                 copy_row_u8(im + ((ptrdiff_t)(iy + s->pad_top) * wp + s->pad_left) * cimg, src + at, x_end, c, cimg,
                             in_bytes - at);
             }
+        }
+        if (lanes) {  // output pixels in the lanes (vnni_lanes.c), on the padded images just built
+            intrs_k_conv_lanes_vnni(s, pad, g.img, wp, gi, packed, rq, out + (ptrdiff_t)b0 * out_stride, out_stride,
+                                    pad + (size_t)g.group * g.img);
+            continue;
         }
         // Rows m = j * pix + p of the group (item b0 + j, output pixel p), 8 per tile; a tile may span items.
         const int rows = gi * pix;

@@ -269,13 +269,96 @@ struct Int8KernelPathTests {
         try Self.convLayersEqualReference(path: path, rounding: rounding, ranges: ranges, count: Self.long ? 400 : 30, salt: 21)
     }
 
+    /// Conv2d layers shaped for the VNNI path's lanes kernel (vnni_lanes.c: 16 output pixels in the lanes, for a
+    /// short K): 1 to 3 input channels, images 16 to 26 wide (rows of at least 16 output pixels, and partial
+    /// 16-pixel blocks), 1x1 to 3x3 kernels, strides 1 and 2, no dilation along x, 1 to 40 output channels
+    /// (32- and 16-channel panels, tails), with the general test's zero points, biases, multipliers (ties
+    /// included), shifts (folded and not), clamps (ReLU with Z_out = act_min, where that kernel leaves out the
+    /// double rounding's sign correction) and both roundings, 11 items in chunks of 1 to 11; every logit compared
+    /// with the reference on every path. Where this CPU runs the lanes kernel (its layers' VNNI weights are
+    /// packed dense, one run of K) it must have run on at least a third of these layers.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func laneConvLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        let ranges = ConvRanges(channels: 1...3, size: 16...26, kernel: 1...3, outChannels: 1...40, stride: 1...2, dilationW: false)
+        let count = Self.long ? 300 : 24
+        var dense = 0
+        try Self.convLayersEqualReference(path: path, rounding: rounding, ranges: ranges, count: count, salt: 33) { m in
+            if Self.vnniPacksDense(m) { dense += 1 }
+        }
+        if Self.vnniPacksDense(Self.cifarConv1) { #expect(dense * 3 >= count, "lanes kernel ran on \(dense) of \(count) layers") }
+    }
+
+    /// The lanes kernel's requantisation near rounding boundaries: conv2d layers as in laneConvLayersEqualReference
+    /// but with small weights (-3...3) and biases (-60...60), so that most accumulators, negative ones included, land
+    /// inside the unsaturated output range, multipliers 2^30 (ties) or near 2^31 and shifts -1 to -4 (the folded
+    /// form on every channel, both roundings: rounding boundaries every 2 to 16 accumulator steps), zero points at
+    /// -128, 127 or between, and clamps none, ReLU (Z_out = act_min: the double rounding's sign correction left
+    /// out) or a range around Z_out (correction kept; act_min = Z_out - 1 included); 11 items, every logit compared
+    /// with the reference.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func laneConvTiesEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        var r = Int8SplitMix64(seed: 0x1A5E &+ (rounding == .double ? 1 : 2))
+        var failures: [String] = []
+        for k in 0..<(Self.long ? 200 : 16) {
+            let c = r.int(1...3), h = r.int(3...5), w = r.int(16...24), oc = r.int(1...40)
+            let kh = r.int(1...3), kw = r.pick([3, 3, 2, 1].filter { $0 * c >= 3 })
+            let zin = r.pick([-128, 127, r.int(-128...127)]), zout = r.pick([-128, 127, r.int(-128...127)])
+            var L = Int8Layer(op: "conv2d", outputShape: [h, w, oc], outputZeroPoint: zout)
+            L.filter = Int8Tensor(int8: (0..<(oc * kh * kw * c)).map { _ in Int8(r.int(-3...3)) }, shape: [oc, kh, kw, c])
+            L.bias = Int8Tensor(int32: (0..<oc).map { _ in Int32(r.int(-60...60)) }, shape: [oc])
+            L.multiplier = (0..<oc).map { _ in r.pick([1 << 30, 1 << 30, (1 << 31) - 1, r.int(Int8Model.multiplierRange)]) }
+            L.shift = (0..<oc).map { _ in -r.int(1...4) }
+            L.stride = [1, 1]; L.dilation = [1, 1]; L.padding = "same"
+            switch r.int(0...3) {
+            case 0: L.fusedActivation = "relu"; L.activationMin = zout; L.activationMax = 127
+            case 1: L.fusedActivation = "relu_n1_to_1"; L.activationMin = r.int(-128...zout); L.activationMax = r.int(zout...127)
+            case 2: L.fusedActivation = "relu_n1_to_1"; L.activationMin = max(-128, zout - 1); L.activationMax = 127
+            default: break
+            }
+            let flat = Int8Layer(op: "flatten", outputShape: [h * w * oc], outputZeroPoint: zout)
+            let m = Int8Model(name: "lane-ties-\(k)", rounding: rounding,
+                              input: Int8InputSpec(shape: [h, w, c], zeroPoint: zin, gridMultiplier: 1), layers: [L, flat])
+            let bad = try Self.mismatchedInputs(m, file: "lane-ties-\(k)", path: path, chunkSize: 1 + k % 11, &r)
+            failures += bad.map { "model \(k) (\([h, w, c]) -> \(oc), \(kh)x\(kw), \(rounding)), input \($0)" }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures)")
+    }
+
+    /// The benchmark CNN's first layer (32 x 32 x 3, 3x3 same, 32 channels) as a one-layer model, for
+    /// vnniPacksDense.
+    static let cifarConv1: Int8Model = {
+        var L = Int8Layer(op: "conv2d", outputShape: [32, 32, 32], outputZeroPoint: -128)
+        L.filter = Int8Tensor(int8: [Int8](repeating: 1, count: 32 * 27), shape: [32, 3, 3, 3])
+        L.stride = [1, 1]; L.dilation = [1, 1]; L.padding = "same"
+        return Int8Model(name: "conv1", rounding: .double, input: Int8InputSpec(shape: [32, 32, 3], zeroPoint: -128, gridMultiplier: 1),
+                         layers: [L])
+    }()
+
+    /// Whether the VNNI path packs the first (conv2d) layer of `m` dense (one run of K inputs:
+    /// intrs_conv2d_weight_runs), i.e. runs it with vnni_lanes.c.
+    static func vnniPacksDense(_ m: Int8Model) -> Bool {
+        guard Int8KernelPath.avx512vnni.isSupported, let L = m.layers.first, L.op == "conv2d", let f = L.filter else { return false }
+        let fs = f.shape, ins = m.input.shape
+        var s = intrs_conv_shape()
+        s.in_h = Int32(ins[0]); s.in_w = Int32(ins[1]); s.in_c = Int32(ins[2])
+        s.out_h = Int32(L.outputShape[0]); s.out_w = Int32(L.outputShape[1]); s.out_c = Int32(L.outputShape[2])
+        s.kernel_h = Int32(fs[1]); s.kernel_w = Int32(fs[2])
+        s.stride_h = Int32(L.stride?[0] ?? 1); s.stride_w = Int32(L.stride?[1] ?? 1)
+        s.dilation_h = Int32(L.dilation?[0] ?? 1); s.dilation_w = Int32(L.dilation?[1] ?? 1)
+        var runs: Int32 = 0, length: Int32 = 0
+        intrs_conv2d_weight_runs(INTRS_KERNEL_AVX512_VNNI, &s, &runs, &length)
+        return runs == 1 && Int(length) == fs[1] * fs[2] * fs[3]
+    }
+
     static func convLayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding, ranges: ConvRanges, count: Int,
-                                         salt: UInt64) throws {
+                                         salt: UInt64, each: (Int8Model) -> Void = { _ in }) throws {
         var r = Int8SplitMix64(seed: 0xC0DE &+ salt)
         var failures: [String] = []
         for k in 0..<count {
             let seed = UInt64(k) &* 15_485_863 &+ salt &+ (rounding == .double ? 1 : 2)
             let m = randomLayerModel(seed: seed, rounding: rounding, conv: ranges)
+            each(m)
             let bad = try mismatchedInputs(m, file: "conv-\(seed)", path: path, chunkSize: 1 + k % 11, &r)
             failures += bad.map { "seed \(seed) (\(m.input.shape) -> \(m.layers[0].outputShape), \(rounding)), input \($0)" }
             if failures.count > 3 { break }

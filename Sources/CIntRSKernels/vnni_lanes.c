@@ -1,0 +1,316 @@
+// conv2d with output pixels in the lanes, on the AVX-512 VNNI path (it needs AVX512_VBMI too: AMD Zen 4, Intel Ice
+// Lake and later), for convolutions with a short patch: K = kh * kw * in_c of at most 48 bytes, each kernel row
+// (kw * in_c bytes, dilation 1 along x) at least 3 bytes long, the kernel rows of 16 neighbouring output pixels
+// inside one 64-byte window, at least 16 output pixels per row (the first layer of an image CNN: 3 channels,
+// 3 x 3, K = 27). vnni.c calls it from intrs_k_conv2d_vnni when intrs_k_conv_lanes_applies_vnni says so, on the
+// padded images it builds for its own tiles; such a layer's weights are packed dense (one run of K inputs).
+//
+// Why. vnni.c's micro-kernel keeps 8 output pixels x 32 channels in registers and broadcasts one patch quad per
+// pixel per quad of K: for K = 27 (9 quads there, 4 bytes of a 9-byte kernel row each) the 144 broadcasts and
+// 288 vpdpbusd per 16 pixels x 32 channels, with the requantisation of 32 outputs per 27 multiply-adds, left
+// conv1 of the benchmark CNN at about a third of the multiply-add limit. Here a register holds one output
+// channel of 16 output pixels: K is dense (7 quads for K = 27: 224 vpdpbusd per 16 x 32), the weights enter
+// vpdpbusd as {1to16} broadcasts of one quad straight from memory (no broadcast instruction), and the 16
+// pixels' quad q is one vector, cut out of two kernel rows' 64-byte windows of the padded image by one vpermt2b.
+// The requantisation constants are per register (broadcast from a per-channel table); the results are packed
+// and transposed to NHWC bytes (vpackssdw, vpacksswb, vpshufb, dword and qword unpacks, vpermt2q) when stored.
+//
+// Exactness (Proofs/KERN-1.md, "Output pixels in lanes"): each lane accumulates bias - (Z_in + 128) sum w +
+// sum w u over its pixel's dense K with wrapping int32 addition (the pad bytes of the last quad meet zero
+// weights), as vnni.c's tiles do; the requantisation is KERN-1's one-64-bit-shift formula on uniform constants
+// (the Z_out-folded form where it applies), packed as pack4z does. Equals ReferenceInt8Ops.conv.
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#include <string.h>
+#include "CIntRSKernels.h"
+#include "kernels_internal.h"
+
+#define LATTR __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
+#define LINLINE static inline __attribute__((always_inline)) LATTR
+
+enum { LANES_MAX_QUADS = 12 };
+
+/// The requantisation constants of one output channel (one table entry per channel of the padded count,
+/// 64 bytes). With a = x << left (left = 0 for single rounding) and p = a M0 (exact in 64 bits):
+///   r = (p + k - [p < 0] d) >> sh   (KERN-1, "one 64-bit shift"; double rounding: k = 2^30 + [e >= 1] 2^(e+30),
+///   d = [e >= 1] 2^31, sh = 31 + e; single: k = 2^(s-1), d = 0, sh = s = 31 - shift).
+/// fold = 1 when left = 0 and sh is in [32, 54]: kz = k + Z_out 2^sh, and r + Z_out is the high dword of
+/// p + kz - [p < 0] d shifted right by cnt = sh - 32 (KERN-1, "Z_out folded" and "Output pixels in lanes");
+/// otherwise kz = k, cnt = sh, and r is clamped to [-2^30, 2^30] before Z_out is added.
+typedef struct {
+    int64_t m, kz, kzd, cnt, left;
+    int32_t bias, z, fold, cnt32, pad_[2];
+} lane_rq;
+
+/// Activation bounds as bytes (the clamp skipped for [-128, 127]).
+typedef struct {
+    __m512i amin8, amax8;
+    int clamp;
+} lane_out;
+
+/// Whether the kernel of this file runs the conv2d of shape `s` (it needs AVX512_VBMI besides the path's
+/// features). The weights of such a layer are packed dense (one run of K inputs: intrs_k_conv2d_weight_runs_vnni).
+int intrs_k_conv_lanes_applies_vnni(const intrs_conv_shape *s) {
+    const int c = s->in_c, row = s->kernel_w * s->in_c, k = s->kernel_h * row;
+    if (s->dilation_w != 1 || c < 1 || row < 3 || (k + 3) / 4 > LANES_MAX_QUADS) return 0;
+    if (15 * s->stride_w * c + row > 64) return 0;  // lane 15's kernel row ends inside the 64-byte window
+    if (s->out_w < 16) return 0;                    // fewer pixels per row than lanes: vnni.c's tiles span rows
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512vbmi") != 0;
+}
+
+/// Bytes of scratch this kernel needs after the padded images: 64 bytes of slack (the last windows of an image
+/// read up to 64 bytes from their start) and the constants table, 64 bytes per channel.
+size_t intrs_k_conv_lanes_scratch_vnni(const intrs_conv_shape *s) {
+    return 64 + 64 + sizeof(lane_rq) * (size_t)((s->out_c + 15) & ~15);
+}
+
+static void lane_rq_table(const intrs_requant *rq, int n, lane_rq *t) {
+    const int n16 = (n + 15) & ~15;
+    for (int c = 0; c < n16; c++) {
+        lane_rq e;
+        memset(&e, 0, sizeof e);
+        if (c >= n) {  // padding channels: r = 0, never stored
+            e.fold = 1;
+            t[c] = e;
+            continue;
+        }
+        int64_t k, d;
+        int sh;
+        if (rq->double_rounding) {
+            const int r = rq->right[c];
+            e.left = rq->left[c];
+            k = ((int64_t)1 << 30) + (r >= 1 ? (int64_t)1 << (r + 30) : 0);
+            d = r >= 1 ? (int64_t)1 << 31 : 0;
+            sh = 31 + r;
+        } else {
+            sh = 31 - rq->shift[c];
+            k = (int64_t)1 << (sh - 1);
+            d = 0;
+        }
+        e.m = rq->multiplier[c];
+        e.bias = rq->bias[c];
+        e.z = rq->zero_out;
+        e.fold = e.left == 0 && sh >= 32 && sh <= 54 && e.m > 0;
+        e.kz = e.fold ? k + (int64_t)rq->zero_out * ((int64_t)1 << sh) : k;
+        e.kzd = e.kz - d;
+        e.cnt = e.fold ? sh - 32 : sh;
+        e.cnt32 = (int32_t)e.cnt;
+        t[c] = e;
+    }
+}
+
+/// The requantisation of one channel's 16 lanes x (accumulators, bias included) to r + Z_out (int32; the form of
+/// vnni.c's rescale16z), lanes reordered within each 128-bit lane as (0, 2, 1, 3) (vshufps takes the even lanes'
+/// results from one vector and the odd lanes' from the other). `dbl`: apply the double rounding's sign
+/// correction [p < 0] d (the caller leaves it out where it cannot change a byte: `corr` in intrs_k_conv_lanes_vnni); `mixed`:
+/// some channel of the layer is not in the folded form, so this one may not be either.
+LINLINE __m512i lane_requant(__m512i x, const lane_rq *c, int dbl, int mixed) {
+    const __m512i m = _mm512_set1_epi32((int32_t)c->m);  // vpmuldq reads the low dword of each lane
+    if (!mixed || c->fold) {
+        const __m512i xo = _mm512_srli_epi64(x, 32);
+        const __m512i pe = _mm512_mul_epi32(x, m);
+        const __m512i po = _mm512_mul_epi32(xo, m);
+        const __m512i kz = _mm512_set1_epi64(c->kz);
+        __m512i te = _mm512_add_epi64(pe, kz), to = _mm512_add_epi64(po, kz);
+        if (dbl) {
+            // [p < 0] d = [x < 0] 2^31 (M0 > 0): the sign bit of the lane's dword, in place (bit 31); a
+            // subtraction, not a select by p >> 63 (vpternlogq takes a multiply-pipe slot on Zen 4).
+            const __m512i sbit = _mm512_set1_epi64((int64_t)1 << 31);
+            te = _mm512_sub_epi64(te, _mm512_and_si512(x, sbit));
+            to = _mm512_sub_epi64(to, _mm512_and_si512(xo, sbit));
+        }
+        // The high dwords (floor((p + kz - [p < 0] d) / 2^32)), then the rest of the shift on 32 bits
+        // (vpsravd: a shift by an xmm count takes a multiply-pipe slot on Zen 4, this one not).
+        const __m512i h = _mm512_castps_si512(_mm512_shuffle_ps(_mm512_castsi512_ps(te), _mm512_castsi512_ps(to), 0xDD));
+        return _mm512_srav_epi32(h, _mm512_set1_epi32(c->cnt32));
+    }
+    const __m512i a = _mm512_sllv_epi32(x, _mm512_set1_epi32((int)c->left));
+    const __m512i pe = _mm512_mul_epi32(a, m);
+    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(a, 32), m);
+    __m512i ke = _mm512_set1_epi64(c->kz), ko = ke;
+    if (dbl) {
+        const __m512i kd = _mm512_set1_epi64(c->kzd);
+        ke = _mm512_ternarylogic_epi64(_mm512_srai_epi64(pe, 63), kd, ke, 0xCA);
+        ko = _mm512_ternarylogic_epi64(_mm512_srai_epi64(po, 63), kd, ko, 0xCA);
+    }
+    const __m512i cnt = _mm512_set1_epi64(c->cnt);
+    const __m512 re = _mm512_castsi512_ps(_mm512_srav_epi64(_mm512_add_epi64(pe, ke), cnt));
+    const __m512 ro = _mm512_castsi512_ps(_mm512_srav_epi64(_mm512_add_epi64(po, ko), cnt));
+    const __m512i r = _mm512_castps_si512(_mm512_shuffle_ps(re, ro, 0x88));  // the low dwords: r fits int32
+    return _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(-(1 << 30))), _mm512_set1_epi32(1 << 30)),
+                            _mm512_set1_epi32(c->z));
+}
+
+/// Four channels' r + Z_out to bytes: vpackssdw and vpacksswb saturate to int16 and int8 (as vnni.c's pack4z),
+/// the clamp to [act_min, act_max], then vpshufb turns each 128-bit lane's 4 channels x 4 lanes into 4 lanes x 4
+/// channels: dword l of the result holds the 4 channels of lane l.
+LINLINE __m512i lane_pack4(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const lane_out *o) {
+    __m512i b = _mm512_packs_epi16(_mm512_packs_epi32(r0, r1), _mm512_packs_epi32(r2, r3));
+    if (o->clamp) b = _mm512_min_epi8(_mm512_max_epi8(b, o->amin8), o->amax8);
+    const __m512i t = _mm512_broadcast_i32x4(_mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15));
+    return _mm512_shuffle_epi8(b, t);
+}
+
+#define L16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+
+/// 16 channels (table entries cq[0..16), weights w[q * ws + i] for quad q of channel i) of the 16 pixels whose
+/// patch quads are patch[0..nq): accumulate, requantise, pack, and transpose to B[0..4): 128-bit lane L of B[k]
+/// holds the 16 channel bytes of lane 4L + k of the requantised vectors.
+LINLINE void lane_group16(const __m512i *patch, int nq, const int32_t *w, int ws, const lane_rq *cq,
+                          const lane_out *o, int dbl, int mixed, __m512i B[4]) {
+#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
+    L16(INIT)
+#undef INIT
+    for (int q = 0; q < nq; q++) {
+        const __m512i p = patch[q];
+        const int32_t *const wq = w + (ptrdiff_t)q * ws;
+#define DP(i) a##i = _mm512_dpbusd_epi32(a##i, p, _mm512_set1_epi32(wq[i]));
+        L16(DP)
+#undef DP
+    }
+#define RQ(i) a##i = lane_requant(a##i, cq + i, dbl, mixed);
+    L16(RQ)
+#undef RQ
+    const __m512i g0 = lane_pack4(a0, a1, a2, a3, o), g1 = lane_pack4(a4, a5, a6, a7, o);
+    const __m512i g2 = lane_pack4(a8, a9, a10, a11, o), g3 = lane_pack4(a12, a13, a14, a15, o);
+    const __m512i lo01 = _mm512_unpacklo_epi32(g0, g1), hi01 = _mm512_unpackhi_epi32(g0, g1);
+    const __m512i lo23 = _mm512_unpacklo_epi32(g2, g3), hi23 = _mm512_unpackhi_epi32(g2, g3);
+    B[0] = _mm512_unpacklo_epi64(lo01, lo23);
+    B[1] = _mm512_unpackhi_epi64(lo01, lo23);
+    B[2] = _mm512_unpacklo_epi64(hi01, hi23);
+    B[3] = _mm512_unpackhi_epi64(hi01, hi23);
+}
+
+/// The output pixel (0..15 within a block) of accumulator lane d = 4L + k: lane_requant reorders k by
+/// (0, 2, 1, 3) and the transpose puts requantised lane 4L + k' at pixel 4k' + L.
+static inline int lane_pixel(int d) {
+    static const int sigma[4] = {0, 2, 1, 3};
+    return 4 * sigma[d & 3] + (d >> 2);
+}
+
+/// Stores the bytes of one block: B0 (channels c0 .. c0 + 15) and, for a 32-channel panel, B1 (c0 + 16 ..),
+/// `count` pixels from `o` (pixel p at o + p * out_c), `valid` channels.
+LINLINE void lane_store(const __m512i *B0, const __m512i *B1, int width, int valid, int count, int8_t *o, int out_c) {
+    if (width == 32 && valid == 32 && count == 16) {
+        const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11), hi = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+        for (int k = 0; k < 4; k++) {
+            const __m512i xa = _mm512_permutex2var_epi64(B0[k], lo, B1[k]);  // pixels 4k, 4k + 1
+            const __m512i xb = _mm512_permutex2var_epi64(B0[k], hi, B1[k]);  // pixels 4k + 2, 4k + 3
+            int8_t *const p = o + (ptrdiff_t)(4 * k) * out_c;
+            if (out_c == 32) {
+                _mm512_storeu_si512((void *)p, xa);
+                _mm512_storeu_si512((void *)(p + 64), xb);
+            } else {
+                _mm256_storeu_si256((__m256i *)(void *)p, _mm512_castsi512_si256(xa));
+                _mm256_storeu_si256((__m256i *)(void *)(p + out_c), _mm512_extracti64x4_epi64(xa, 1));
+                _mm256_storeu_si256((__m256i *)(void *)(p + 2 * out_c), _mm512_castsi512_si256(xb));
+                _mm256_storeu_si256((__m256i *)(void *)(p + 3 * out_c), _mm512_extracti64x4_epi64(xb, 1));
+            }
+        }
+        return;
+    }
+    // General: through a buffer, pixel by pixel, masked to the valid channels.
+    uint8_t buf[2][4][64];
+    for (int k = 0; k < 4; k++) {
+        _mm512_storeu_si512((void *)buf[0][k], B0[k]);
+        if (width == 32) _mm512_storeu_si512((void *)buf[1][k], B1[k]);
+    }
+    for (int h = 0; h * 16 < width && h * 16 < valid; h++) {
+        const int n = valid - 16 * h < 16 ? valid - 16 * h : 16;
+        const __mmask16 km = (__mmask16)((1u << n) - 1u);
+        for (int px = 0; px < count; px++) {
+            const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)&buf[h][px >> 2][16 * (px & 3)]);
+            _mm_mask_storeu_epi8(o + (ptrdiff_t)px * out_c + 16 * h, km, v);
+        }
+    }
+}
+
+/// Runs the panels of one 16-pixel block whose patch quads are patch[0..nq).
+LINLINE void lane_block(const __m512i *patch, int nq, const int32_t *packed, const lane_rq *tab, int out_c,
+                        const lane_out *o, int dbl, int mixed, int count, int8_t *dst) {
+    const int n16 = (out_c + 15) & ~15;
+    for (int c0 = 0; c0 < n16;) {
+        const int width = n16 - c0 >= 32 ? 32 : 16;
+        const int valid = out_c - c0 < width ? out_c - c0 : width;
+        const int32_t *const w = packed + (size_t)nq * (size_t)c0;
+        __m512i B0[4], B1[4];
+        lane_group16(patch, nq, w, width, tab + c0, o, dbl, mixed, B0);
+        if (width == 32) lane_group16(patch, nq, w + 16, width, tab + c0 + 16, o, dbl, mixed, B1);
+        lane_store(B0, B1, width, valid, count, dst + c0, out_c);
+        c0 += width;
+    }
+}
+
+LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img, int wp, int items,
+                            const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
+                            const lane_rq *tab, int dbl, int mixed) {
+    const int c = s->in_c, row = s->kernel_w * c, k = s->kernel_h * row, nq = (k + 3) / 4;
+    const ptrdiff_t rowb = (ptrdiff_t)wp * c;  // bytes per padded image row
+    // Quad q of a pixel's dense patch (bytes 4q .. 4q + 3 of K, in kernel-row order) comes from kernel rows
+    // ky0(q) and ky0(q) + 1 (a kernel row is at least 3 bytes long): index bytes < 64 pick from the first
+    // window, >= 64 from the second; bytes past K pick anything (they meet zero weights).
+    __m512i idx[LANES_MAX_QUADS];
+    ptrdiff_t off_a[LANES_MAX_QUADS], off_b[LANES_MAX_QUADS];
+    for (int q = 0; q < nq; q++) {
+        const int ky0 = 4 * q / row;
+        uint8_t b[64];
+        for (int d = 0; d < 16; d++)
+            for (int j = 0; j < 4; j++) {
+                const int e = 4 * q + j;
+                if (e >= k) {
+                    b[4 * d + j] = 0;
+                    continue;
+                }
+                const int ky = e / row, r = e % row;
+                b[4 * d + j] = (uint8_t)((ky == ky0 ? 0 : 64) + lane_pixel(d) * s->stride_w * c + r);
+            }
+        idx[q] = _mm512_loadu_si512((const void *)b);
+        off_a[q] = (ptrdiff_t)ky0 * s->dilation_h * rowb;
+        off_b[q] = (ptrdiff_t)(ky0 + 1 < s->kernel_h ? ky0 + 1 : ky0) * s->dilation_h * rowb;
+    }
+    lane_out o;
+    o.amin8 = _mm512_set1_epi8((char)rq->act_min);
+    o.amax8 = _mm512_set1_epi8((char)rq->act_max);
+    o.clamp = !(rq->act_min == -128 && rq->act_max == 127);
+    const int out_c = s->out_c;
+    for (int j = 0; j < items; j++) {
+        const uint8_t *const im = pad + (size_t)j * img;
+        int8_t *const oj = out + (ptrdiff_t)j * out_stride;
+        for (int oy = 0; oy < s->out_h; oy++) {
+            for (int ox0 = 0; ox0 < s->out_w; ox0 += 16) {
+                const int count = s->out_w - ox0 < 16 ? s->out_w - ox0 : 16;
+                const uint8_t *const base = im + (ptrdiff_t)oy * s->stride_h * rowb + (ptrdiff_t)ox0 * s->stride_w * c;
+                __m512i patch[LANES_MAX_QUADS];
+                for (int q = 0; q < nq; q++)
+                    patch[q] = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(base + off_a[q])), idx[q],
+                                                        _mm512_loadu_si512((const void *)(base + off_b[q])));
+                lane_block(patch, nq, packed, tab, out_c, &o, dbl, mixed, count,
+                           oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c);
+            }
+        }
+    }
+}
+
+/// The conv2d of `items` inputs whose padded images (vnni.c: Z_in + 128 outside the input, x + 128 inside,
+/// `wp` pixels of in_c bytes per row, no channel padding) lie `img` bytes apart from `pad`, followed by at
+/// least intrs_k_conv_lanes_scratch_vnni(s) bytes of scratch (`tail`, 64-byte aligned); weights packed
+/// dense. Equals ReferenceInt8Ops.conv (Proofs/KERN-1.md, "Output pixels in lanes").
+LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad, size_t img, int wp, int items,
+                                   const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
+                                   void *tail) {
+    lane_rq *const tab = (lane_rq *)(void *)(((uintptr_t)tail + 64 + 63) & ~(uintptr_t)63);
+    lane_rq_table(rq, s->out_c, tab);
+    int mixed = 0;
+    for (int c = 0; c < s->out_c; c++) mixed |= !tab[c].fold;
+    const int dbl = rq->double_rounding != 0;
+    // The folded form's sign correction ([p < 0] d) changes only lanes with x < 0, whose r and corrected r are
+    // both <= 0; when Z_out <= act_min (a fused ReLU) every such lane's byte is min(act_min, act_max) either
+    // way, so the correction is left out (Proofs/KERN-1.md, "Output pixels in lanes").
+    const int corr = dbl && rq->zero_out > rq->act_min;
+    // Constant arguments, so that each variant is compiled without the others' branches.
+    if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1);
+    else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0);
+    else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0);
+}
+#endif
