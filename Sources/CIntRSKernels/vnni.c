@@ -14,6 +14,9 @@
 // (intrs_pack_conv_weights with intrs_conv2d_weight_runs, layout in CIntRSKernels.h). The micro-kernel keeps 8 output
 // pixels x 32 output channels in 16 zmm accumulators: per quad of K, two weight loads, 8 broadcasts and 16
 // vpdpbusd; then the accumulators are requantised in registers, 16 channels per instruction, and stored.
+// Convolutions with a short patch (K <= 48 bytes, e.g. 3 channels x 3x3) run vnni_lanes.c instead (16 output
+// pixels in the lanes, one channel per register; its weights are packed dense), when the CPU also has
+// AVX512_VBMI: intrs_k_conv_lanes_applies_vnni.
 //
 // Exactness (Proofs/KERN-1.md, "AVX-512 VNNI path"): vpdpbusd forms each u8 x s8 product exactly
 // (|u w| <= 255 * 128) and adds the four to the lane with wrapping int32 addition (the non-saturating
