@@ -6,12 +6,13 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #define INTRS_HAVE_FMA_PATH 1
-void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR], const float *w, float *tile,
-                             float *const *out, int rows, const float *bias, int activation);
+void intrs_k_f32_ukernel_fma(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR], const float *w, float *tile);
+void intrs_k_f32_rows_fma(const intrs_f32_rowk *g, const float *const *arow, float *const *orow, int m, ptrdiff_t col,
+                          const float *w, const float *bias, int activation);
 void intrs_k_f32_ukernel_avx512(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
-                                float *tile, float *const *out, int rows, const float *bias, int activation);
-void intrs_k_f32_ukernel_avx512x2(const intrs_f32_rowk *g, const float *const a[INTRS_F32_MR_AVX512], const float *w,
-                                  ptrdiff_t panel_stride, float *const *out, int rows, const float *bias, int activation);
+                                float *tile);
+void intrs_k_f32_rows_avx512(int np, const intrs_f32_rowk *g, const float *const *arow, float *const *orow, int m,
+                             ptrdiff_t col, const float *w, ptrdiff_t panel_stride, const float *bias, int activation);
 #else
 #define INTRS_HAVE_FMA_PATH 0
 #endif
@@ -58,9 +59,11 @@ void intrs_f32_pack_weights(const float *w, int n, int k, float *packed) {
 }
 
 /// The GEMM over rows given by pointers: out rows orow[i] (n floats each) from patch rows arow[i] (K floats laid
-/// out as `g` says).
-/// Every 16-channel panel (it stays in L1 while the rows pass; on AVX512 two full panels at a time), then row tiles
-/// of the path's MR (a short last tile repeats its last row and drops the copies). The order of the tiles changes no output (each is its own fma chain).
+/// out as `g` says). Every 16-channel panel (it stays in L1 while the rows pass; on AVX512 two full panels at a
+/// time when they fit), then row tiles of the path's MR (a short last tile repeats its last row and drops the
+/// copies): a full panel on a vector path in one call of its row kernel (epilogue in registers), a partial
+/// panel (or the portable path) tile by tile with the scalar epilogue. The order of the tiles changes no output
+/// (each is its own fma chain).
 static void f32_gemm_rows(intrs_float_kernel_path path, const float *const *arow, float *const *orow, int m,
                           const float *packed, const intrs_f32_rowk *g, int n, const float *bias, int activation) {
     const int k = g->segs * g->seg_len;
@@ -71,42 +74,34 @@ static void f32_gemm_rows(intrs_float_kernel_path path, const float *const *arow
         const float *panel = packed + (size_t)k * (size_t)c0;
         const float *cbias = bias ? bias + c0 : NULL;
         const int cols = n - c0 < INTRS_F32_NR ? n - c0 : INTRS_F32_NR;
-        // AVX512 with two full panels left: 8 x 32 tiles (both panels per pass over the rows), when the two panels
-        // fit in L1 together (K <= 192: 24 KiB) or the rows are few (at most 4 tiles, e.g. fullyConnected on a
-        // chunk of 32, whose panels stream from memory either way); else one panel at a time stays in L1.
-        const int pair = INTRS_HAVE_FMA_PATH && path == INTRS_FLOAT_KERNEL_AVX512 && c0 + 2 * INTRS_F32_NR <= n &&
-                         (k <= 192 || m <= 4 * mr);
-        step = pair ? 2 * INTRS_F32_NR : INTRS_F32_NR;
+        step = INTRS_F32_NR;
+#if INTRS_HAVE_FMA_PATH
+        if (path == INTRS_FLOAT_KERNEL_AVX512 && cols == INTRS_F32_NR) {
+            // Two full panels left: 8 x 32 tiles (both panels per pass over the rows), when the two panels fit in
+            // L1 together (K <= 192: 24 KiB) or the rows are few (at most 4 tiles, e.g. fullyConnected on a chunk of
+            // 32, whose panels stream from memory either way); else one panel at a time stays in L1.
+            const int pair = c0 + 2 * INTRS_F32_NR <= n && (k <= 192 || m <= 4 * mr);
+            step = pair ? 2 * INTRS_F32_NR : INTRS_F32_NR;
+            intrs_k_f32_rows_avx512(pair ? 2 : 1, g, arow, orow, m, c0, panel, (ptrdiff_t)k * INTRS_F32_NR, cbias, activation);
+            continue;
+        }
+        if (path == INTRS_FLOAT_KERNEL_FMA && cols == INTRS_F32_NR) {
+            intrs_k_f32_rows_fma(g, arow, orow, m, c0, panel, cbias, activation);
+            continue;
+        }
+#endif
         for (int i0 = 0; i0 < m; i0 += mr) {
             const int rows = m - i0 < mr ? m - i0 : mr;
             const float *a[INTRS_F32_MR_MAX];
-            float *o[INTRS_F32_MR_MAX];
             for (int r = 0; r < mr; r++) a[r] = arow[i0 + (r < rows ? r : rows - 1)];
-            for (int r = 0; r < rows; r++) o[r] = orow[i0 + r] + c0;
-            // A full panel on a vector path: the kernel applies the epilogue in registers and writes the rows.
-            float *const *direct = cols == INTRS_F32_NR ? o : NULL;
-#if INTRS_HAVE_FMA_PATH
-            if (pair) {
-                intrs_k_f32_ukernel_avx512x2(g, a, panel, (ptrdiff_t)k * INTRS_F32_NR, o, rows, cbias, activation);
-                continue;
-            }
-#endif
             switch (path) {
 #if INTRS_HAVE_FMA_PATH
-            case INTRS_FLOAT_KERNEL_AVX512:
-                intrs_k_f32_ukernel_avx512(g, a, panel, tile, direct, rows, cbias, activation);
-                break;
-            case INTRS_FLOAT_KERNEL_FMA:
-                intrs_k_f32_ukernel_fma(g, a, panel, tile, direct, rows, cbias, activation);
-                break;
+            case INTRS_FLOAT_KERNEL_AVX512: intrs_k_f32_ukernel_avx512(g, a, panel, tile); break;
+            case INTRS_FLOAT_KERNEL_FMA: intrs_k_f32_ukernel_fma(g, a, panel, tile); break;
 #endif
-            default:
-                f32_ukernel_portable(g, a, panel, tile);
-                direct = NULL;
-                break;
+            default: f32_ukernel_portable(g, a, panel, tile); break;
             }
-            if (direct) continue;
-            for (int r = 0; r < rows; r++) f32_epilogue(o[r], tile + r * INTRS_F32_NR, cbias, cols, activation);
+            for (int r = 0; r < rows; r++) f32_epilogue(orow[i0 + r] + c0, tile + r * INTRS_F32_NR, cbias, cols, activation);
         }
     }
 }
@@ -189,12 +184,18 @@ static void f32_conv2d_in_place(intrs_float_kernel_path path, const intrs_f32_co
             f32_pad_image(s, image, scratch, hp, wp);
             image = scratch;
         }
+        const ptrdiff_t step_y = (ptrdiff_t)s->stride_h * row_floats, step_x = (ptrdiff_t)s->stride_w * s->in_c;
+        float *const out_item = out + (ptrdiff_t)item * out_stride;
+        int oy = 0, ox = 0; // of pixel p0
         for (int p0 = 0; p0 < pixels; p0 += INTRS_F32_MB) {
             const int rows = pixels - p0 < INTRS_F32_MB ? pixels - p0 : INTRS_F32_MB;
             for (int r = 0; r < rows; r++) {
-                const int oy = (p0 + r) / s->out_w, ox = (p0 + r) % s->out_w;
-                arow[r] = image + (ptrdiff_t)oy * s->stride_h * row_floats + (ptrdiff_t)ox * s->stride_w * s->in_c;
-                orow[r] = out + (ptrdiff_t)item * out_stride + (ptrdiff_t)(p0 + r) * s->out_c;
+                arow[r] = image + oy * step_y + ox * step_x;
+                orow[r] = out_item + (ptrdiff_t)(p0 + r) * s->out_c;
+                if (++ox == s->out_w) {
+                    ox = 0;
+                    oy++;
+                }
             }
             f32_gemm_rows(path, arow, orow, rows, packed, &g, s->out_c, bias, activation);
         }
