@@ -14,6 +14,10 @@
 // pixels' quad q is one vector, cut out of two kernel rows' 64-byte windows of the padded image by one vpermt2b.
 // The requantisation constants are per register (broadcast from a per-channel table); the results are packed
 // and transposed to NHWC bytes (vpackssdw, vpacksswb, vpshufb, dword and qword unpacks, vpermt2q) when stored.
+// Output channels go in groups of 8 registers, software-pipelined: the previous group is requantised one vector
+// per quad of the current group's K loop, so that the requantisation's shifts, adds and shuffles run beside the
+// vpdpbusd instead of after them (measured: 8% faster on conv1 than all of a 16-channel group after its K loop;
+// the variant with K = 7 quads, conv1's, is compiled with the quad count constant: 7.5 instead of 8.1 us).
 //
 // Exactness (Proofs/KERN-1.md, "Output pixels in lanes"): each lane accumulates bias - (Z_in + 128) sum w +
 // sum w u over its pixel's dense K with wrapping int32 addition (the pad bytes of the last quad meet zero
@@ -62,7 +66,7 @@ int intrs_k_conv_lanes_applies_vnni(const intrs_conv_shape *s) {
 /// Bytes of scratch this kernel needs after the padded images: 64 bytes of slack (the last windows of an image
 /// read up to 64 bytes from their start) and the constants table, 64 bytes per channel.
 size_t intrs_k_conv_lanes_scratch_vnni(const intrs_conv_shape *s) {
-    return 64 + 64 + sizeof(lane_rq) * (size_t)((s->out_c + 15) & ~15);
+    return 64 + 64 + (sizeof(lane_rq) + 16) * (size_t)((s->out_c + 15) & ~15);
 }
 
 static void lane_rq_table(const intrs_requant *rq, int n, lane_rq *t) {
@@ -152,35 +156,17 @@ LINLINE __m512i lane_pack4(__m512i r0, __m512i r1, __m512i r2, __m512i r3, const
     return _mm512_shuffle_epi8(b, t);
 }
 
-#define L16(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
-
-/// 16 channels (table entries cq[0..16), weights w[q * ws + i] for quad q of channel i) of the 16 pixels whose
-/// patch quads are patch[0..nq): accumulate, requantise, pack, and transpose to B[0..4): 128-bit lane L of B[k]
-/// holds the 16 channel bytes of lane 4L + k of the requantised vectors.
-LINLINE void lane_group16(const __m512i *patch, int nq, const int32_t *w, int ws, const lane_rq *cq,
-                          const lane_out *o, int dbl, int mixed, __m512i B[4]) {
-#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
-    L16(INIT)
-#undef INIT
-    for (int q = 0; q < nq; q++) {
-        const __m512i p = patch[q];
-        const int32_t *const wq = w + (ptrdiff_t)q * ws;
-#define DP(i) a##i = _mm512_dpbusd_epi32(a##i, p, _mm512_set1_epi32(wq[i]));
-        L16(DP)
-#undef DP
-    }
-#define RQ(i) a##i = lane_requant(a##i, cq + i, dbl, mixed);
-    L16(RQ)
-#undef RQ
-    const __m512i g0 = lane_pack4(a0, a1, a2, a3, o), g1 = lane_pack4(a4, a5, a6, a7, o);
-    const __m512i g2 = lane_pack4(a8, a9, a10, a11, o), g3 = lane_pack4(a12, a13, a14, a15, o);
-    const __m512i lo01 = _mm512_unpacklo_epi32(g0, g1), hi01 = _mm512_unpackhi_epi32(g0, g1);
-    const __m512i lo23 = _mm512_unpacklo_epi32(g2, g3), hi23 = _mm512_unpackhi_epi32(g2, g3);
+/// The transpose of a 16-channel half: from g[0..4) (vector i: dword l holds channels 4i .. 4i + 3 of requantised
+/// lane l) to B[0..4): 128-bit lane L of B[k] holds the 16 channel bytes of requantised lane 4L + k.
+LINLINE void lane_transpose(const __m512i *g, __m512i *B) {
+    const __m512i lo01 = _mm512_unpacklo_epi32(g[0], g[1]), hi01 = _mm512_unpackhi_epi32(g[0], g[1]);
+    const __m512i lo23 = _mm512_unpacklo_epi32(g[2], g[3]), hi23 = _mm512_unpackhi_epi32(g[2], g[3]);
     B[0] = _mm512_unpacklo_epi64(lo01, lo23);
     B[1] = _mm512_unpackhi_epi64(lo01, lo23);
     B[2] = _mm512_unpacklo_epi64(hi01, hi23);
     B[3] = _mm512_unpackhi_epi64(hi01, hi23);
 }
+
 
 /// The output pixel (0..15 within a block) of accumulator lane d = 4L + k: lane_requant reorders k by
 /// (0, 2, 1, 3) and the transpose puts requantised lane 4L + k' at pixel 4k' + L.
@@ -226,17 +212,63 @@ LINLINE void lane_store(const __m512i *B0, const __m512i *B1, int width, int val
     }
 }
 
-/// Runs the panels of one 16-pixel block whose patch quads are patch[0..nq).
+#define L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+/// Runs one 16-pixel block whose patch quads are patch[0..nq): output channels in groups of 8 (one register
+/// each), software-pipelined in registers: the K loop of group g runs one quad at a time, and after quad q the
+/// previous group's vector q is requantised (the rest after the loop); every 4 requantised vectors are packed
+/// into g4[], the block's 4-channel vectors (dword l: the 4 channels of requantised lane l); then each panel's
+/// halves are transposed and stored (lane_store).
 LINLINE void lane_block(const __m512i *patch, int nq, const int32_t *packed, const lane_rq *tab, int out_c,
-                        const lane_out *o, int dbl, int mixed, int count, int8_t *dst) {
-    const int n16 = (out_c + 15) & ~15;
+                        const lane_out *o, int dbl, int mixed, int count, int8_t *dst, __m512i *g4) {
+    const int n16 = (out_c + 15) & ~15, groups = n16 / 8;
+#define ZERO(i) __m512i b##i = _mm512_setzero_si512();
+    L8(ZERO)
+#undef ZERO
+    for (int gi = 0; gi <= groups; gi++) {
+        // Group gi's weights: panel c0 = 32 floor(8 gi / 32) of width 32 (16 for the last panel of a layer
+        // with n16 = 16 mod 32), channel 8 gi - c0 within it.
+        const int ch = 8 * gi, c0 = ch & ~31, width = n16 - c0 >= 32 ? 32 : 16;
+        const int32_t *const w = packed + (size_t)nq * (size_t)c0 + (ch - c0);
+        const lane_rq *const cq = tab + (gi < groups ? ch : 0);
+#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
+        L8(INIT)
+#undef INIT
+        const lane_rq *const pq = tab + (gi >= 1 ? 8 * (gi - 1) : 0);  // the previous group's constants
+#pragma clang loop unroll(full)
+        for (int q = 0; q < LANES_MAX_QUADS; q++) {
+            if (q < nq && gi < groups) {
+                const __m512i p = patch[q];
+                const int32_t *const wq = w + (ptrdiff_t)q * width;
+#define DP(i) a##i = _mm512_dpbusd_epi32(a##i, p, _mm512_set1_epi32(wq[i]));
+                L8(DP)
+#undef DP
+            }
+            if (gi >= 1 && q < nq && q < 8) {
+                switch (q) {
+#define RQS(i) case i: b##i = lane_requant(b##i, pq + i, dbl, mixed); break;
+                    L8(RQS)
+#undef RQS
+                }
+            }
+        }
+        if (gi >= 1) {
+#define RQT(i) if (i >= nq) b##i = lane_requant(b##i, pq + i, dbl, mixed);
+            L8(RQT)
+#undef RQT
+            g4[2 * (gi - 1)] = lane_pack4(b0, b1, b2, b3, o);
+            g4[2 * (gi - 1) + 1] = lane_pack4(b4, b5, b6, b7, o);
+        }
+#define MOVE(i) b##i = a##i;
+        L8(MOVE)
+#undef MOVE
+    }
     for (int c0 = 0; c0 < n16;) {
         const int width = n16 - c0 >= 32 ? 32 : 16;
         const int valid = out_c - c0 < width ? out_c - c0 : width;
-        const int32_t *const w = packed + (size_t)nq * (size_t)c0;
         __m512i B0[4], B1[4];
-        lane_group16(patch, nq, w, width, tab + c0, o, dbl, mixed, B0);
-        if (width == 32) lane_group16(patch, nq, w + 16, width, tab + c0 + 16, o, dbl, mixed, B1);
+        lane_transpose(g4 + c0 / 4, B0);
+        if (width == 32) lane_transpose(g4 + c0 / 4 + 4, B1);
         lane_store(B0, B1, width, valid, count, dst + c0, out_c);
         c0 += width;
     }
@@ -244,8 +276,8 @@ LINLINE void lane_block(const __m512i *patch, int nq, const int32_t *packed, con
 
 LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img, int wp, int items,
                             const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
-                            const lane_rq *tab, int dbl, int mixed) {
-    const int c = s->in_c, row = s->kernel_w * c, k = s->kernel_h * row, nq = (k + 3) / 4;
+                            const lane_rq *tab, int dbl, int mixed, int NQ) {
+    const int c = s->in_c, row = s->kernel_w * c, k = s->kernel_h * row, nq = NQ;
     const ptrdiff_t rowb = (ptrdiff_t)wp * c;  // bytes per padded image row
     // Quad q of a pixel's dense patch (bytes 4q .. 4q + 3 of K, in kernel-row order) comes from kernel rows
     // ky0(q) and ky0(q) + 1 (a kernel row is at least 3 bytes long): index bytes < 64 pick from the first
@@ -274,6 +306,7 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
     o.amax8 = _mm512_set1_epi8((char)rq->act_max);
     o.clamp = !(rq->act_min == -128 && rq->act_max == 127);
     const int out_c = s->out_c;
+    __m512i *const g4 = (__m512i *)(void *)(tab + ((out_c + 15) & ~15));  // the block's packed 4-channel vectors
     for (int j = 0; j < items; j++) {
         const uint8_t *const im = pad + (size_t)j * img;
         int8_t *const oj = out + (ptrdiff_t)j * out_stride;
@@ -286,7 +319,7 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                     patch[q] = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(base + off_a[q])), idx[q],
                                                         _mm512_loadu_si512((const void *)(base + off_b[q])));
                 lane_block(patch, nq, packed, tab, out_c, &o, dbl, mixed, count,
-                           oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c);
+                           oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c, g4);
             }
         }
     }
@@ -308,9 +341,12 @@ LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad
     // both <= 0; when Z_out <= act_min (a fused ReLU) every such lane's byte is min(act_min, act_max) either
     // way, so the correction is left out (Proofs/KERN-1.md, "Output pixels in lanes").
     const int corr = dbl && rq->zero_out > rq->act_min;
-    // Constant arguments, so that each variant is compiled without the others' branches.
-    if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1);
-    else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0);
-    else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0);
+    // Constant arguments, so that each variant is compiled without the others' branches (K = 7 quads: 3 channels,
+    // 3x3, the usual first layer, with the K loop and requantisation steps fully resolved).
+    const int nq = (s->kernel_h * s->kernel_w * s->in_c + 3) / 4;
+    if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1, nq);
+    else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, nq);
+    else if (nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 7);
+    else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, nq);
 }
 #endif
