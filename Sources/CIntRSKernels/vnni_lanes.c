@@ -14,10 +14,11 @@
 // pixels' quad q is one vector, cut out of two kernel rows' 64-byte windows of the padded image by one vpermt2b.
 // The requantisation constants are per register (broadcast from a per-channel table); the results are packed
 // and transposed to NHWC bytes (vpackssdw, vpacksswb, vpshufb, dword and qword unpacks, vpermt2q) when stored.
-// Output channels go in groups of 8 registers, software-pipelined: the previous group is requantised one vector
-// per quad of the current group's K loop, so that the requantisation's shifts, adds and shuffles run beside the
-// vpdpbusd instead of after them (measured: 8% faster on conv1 than all of a 16-channel group after its K loop;
-// the variant with K = 7 quads, conv1's, is compiled with the quad count constant: 7.5 instead of 8.1 us).
+// Output channels go in groups of 8 registers, software-pipelined across groups and 16-pixel blocks: the previous
+// group is requantised one vector per quad of the current group's K loop, so that the requantisation's shifts,
+// adds and shuffles run beside the vpdpbusd instead of after them (measured on conv1: 7.4 us per inference,
+// against 8.1 with all of a 16-channel group requantised after its K loop; the variant with K = 7 quads,
+// conv1's, is compiled with the quad count constant).
 //
 // Exactness (Proofs/KERN-1.md, "Output pixels in lanes"): each lane accumulates bias - (Z_in + 128) sum w +
 // sum w u over its pixel's dense K with wrapping int32 addition (the pad bytes of the last quad meet zero
@@ -64,7 +65,8 @@ int intrs_k_conv_lanes_applies_vnni(const intrs_conv_shape *s) {
 }
 
 /// Bytes of scratch this kernel needs after the padded images: 64 bytes of slack (the last windows of an image
-/// read up to 64 bytes from their start) and the constants table, 64 bytes per channel.
+/// read up to 64 bytes from their start), the constants table (64 bytes per channel) and a block's packed
+/// vectors (16 bytes per channel).
 size_t intrs_k_conv_lanes_scratch_vnni(const intrs_conv_shape *s) {
     return 64 + 64 + (sizeof(lane_rq) + 16) * (size_t)((s->out_c + 15) & ~15);
 }
@@ -214,55 +216,25 @@ LINLINE void lane_store(const __m512i *B0, const __m512i *B1, int width, int val
 
 #define L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
-/// Runs one 16-pixel block whose patch quads are patch[0..nq): output channels in groups of 8 (one register
-/// each), software-pipelined in registers: the K loop of group g runs one quad at a time, and after quad q the
-/// previous group's vector q is requantised (the rest after the loop); every 4 requantised vectors are packed
-/// into g4[], the block's 4-channel vectors (dword l: the 4 channels of requantised lane l); then each panel's
-/// halves are transposed and stored (lane_store).
-LINLINE void lane_block(const __m512i *patch, int nq, const int32_t *packed, const lane_rq *tab, int out_c,
-                        const lane_out *o, int dbl, int mixed, int count, int8_t *dst, __m512i *g4) {
-    const int n16 = (out_c + 15) & ~15, groups = n16 / 8;
-#define ZERO(i) __m512i b##i = _mm512_setzero_si512();
-    L8(ZERO)
-#undef ZERO
-    for (int gi = 0; gi <= groups; gi++) {
-        // Group gi's weights: panel c0 = 32 floor(8 gi / 32) of width 32 (16 for the last panel of a layer
-        // with n16 = 16 mod 32), channel 8 gi - c0 within it.
-        const int ch = 8 * gi, c0 = ch & ~31, width = n16 - c0 >= 32 ? 32 : 16;
-        const int32_t *const w = packed + (size_t)nq * (size_t)c0 + (ch - c0);
-        const lane_rq *const cq = tab + (gi < groups ? ch : 0);
-#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
-        L8(INIT)
-#undef INIT
-        const lane_rq *const pq = tab + (gi >= 1 ? 8 * (gi - 1) : 0);  // the previous group's constants
-#pragma clang loop unroll(full)
-        for (int q = 0; q < LANES_MAX_QUADS; q++) {
-            if (q < nq && gi < groups) {
-                const __m512i p = patch[q];
-                const int32_t *const wq = w + (ptrdiff_t)q * width;
-#define DP(i) a##i = _mm512_dpbusd_epi32(a##i, p, _mm512_set1_epi32(wq[i]));
-                L8(DP)
-#undef DP
-            }
-            if (gi >= 1 && q < nq && q < 8) {
-                switch (q) {
-#define RQS(i) case i: b##i = lane_requant(b##i, pq + i, dbl, mixed); break;
-                    L8(RQS)
-#undef RQS
-                }
-            }
-        }
-        if (gi >= 1) {
-#define RQT(i) if (i >= nq) b##i = lane_requant(b##i, pq + i, dbl, mixed);
-            L8(RQT)
-#undef RQT
-            g4[2 * (gi - 1)] = lane_pack4(b0, b1, b2, b3, o);
-            g4[2 * (gi - 1) + 1] = lane_pack4(b4, b5, b6, b7, o);
-        }
-#define MOVE(i) b##i = a##i;
-        L8(MOVE)
-#undef MOVE
-    }
+/// Requantises the pipeline's previous group (vectors b, constants pq) after quad q of the current group's K loop:
+/// vector q (the rest after the loop: lane_group_tail).
+#define LANE_STEP(q)                                                                                            \
+    do {                                                                                                        \
+        switch (q) {                                                                                            \
+        case 0: b0 = lane_requant(b0, pq + 0, dbl, mixed); break;                                               \
+        case 1: b1 = lane_requant(b1, pq + 1, dbl, mixed); break;                                               \
+        case 2: b2 = lane_requant(b2, pq + 2, dbl, mixed); break;                                               \
+        case 3: b3 = lane_requant(b3, pq + 3, dbl, mixed); break;                                               \
+        case 4: b4 = lane_requant(b4, pq + 4, dbl, mixed); break;                                               \
+        case 5: b5 = lane_requant(b5, pq + 5, dbl, mixed); break;                                               \
+        case 6: b6 = lane_requant(b6, pq + 6, dbl, mixed); break;                                               \
+        case 7: b7 = lane_requant(b7, pq + 7, dbl, mixed); break;                                               \
+        }                                                                                                       \
+    } while (0)
+
+/// Transposes and stores the bytes of a finished 16-pixel block (its packed 4-channel vectors g4[0 .. n16 / 4)).
+LINLINE void lane_block_store(const __m512i *g4, int out_c, int count, int8_t *dst) {
+    const int n16 = (out_c + 15) & ~15;
     for (int c0 = 0; c0 < n16;) {
         const int width = n16 - c0 >= 32 ? 32 : 16;
         const int valid = out_c - c0 < width ? out_c - c0 : width;
@@ -305,8 +277,20 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
     o.amin8 = _mm512_set1_epi8((char)rq->act_min);
     o.amax8 = _mm512_set1_epi8((char)rq->act_max);
     o.clamp = !(rq->act_min == -128 && rq->act_max == 127);
-    const int out_c = s->out_c;
-    __m512i *const g4 = (__m512i *)(void *)(tab + ((out_c + 15) & ~15));  // the block's packed 4-channel vectors
+    const int out_c = s->out_c, n16 = (out_c + 15) & ~15, groups = n16 / 8;
+    // The packed 4-channel vectors of a block (vector i: dword l holds channels 4i .. 4i + 3 of requantised lane
+    // l). A block's last group is packed, and the block stored, during the next block's first group, before that
+    // group is packed (during the second), so one buffer serves both blocks.
+    __m512i *const g4 = (__m512i *)(void *)(tab + n16);
+    // The software pipeline, across groups and blocks: the previous group's accumulators b0..b7 (zero and
+    // never stored before the first group: pg < 0), its constants pq, its group index pg, its block's output and
+    // pixel count.
+#define ZERO(i) __m512i b##i = _mm512_setzero_si512();
+    L8(ZERO)
+#undef ZERO
+    const lane_rq *pq = tab;
+    int pg = -1, pcount = 0;
+    int8_t *pdst = out;
     for (int j = 0; j < items; j++) {
         const uint8_t *const im = pad + (size_t)j * img;
         int8_t *const oj = out + (ptrdiff_t)j * out_stride;
@@ -314,14 +298,53 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
             for (int ox0 = 0; ox0 < s->out_w; ox0 += 16) {
                 const int count = s->out_w - ox0 < 16 ? s->out_w - ox0 : 16;
                 const uint8_t *const base = im + (ptrdiff_t)oy * s->stride_h * rowb + (ptrdiff_t)ox0 * s->stride_w * c;
+                int8_t *const dst = oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c;
                 __m512i patch[LANES_MAX_QUADS];
                 for (int q = 0; q < nq; q++)
                     patch[q] = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(base + off_a[q])), idx[q],
                                                         _mm512_loadu_si512((const void *)(base + off_b[q])));
-                lane_block(patch, nq, packed, tab, out_c, &o, dbl, mixed, count,
-                           oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c, g4);
+                for (int gi = 0; gi < groups; gi++) {
+                    // Group gi's weights: panel c0 = 32 floor(8 gi / 32) of width 32 (16 for the last panel of
+                    // a layer with n16 = 16 mod 32), channel 8 gi - c0 within it.
+                    const int ch = 8 * gi, c0 = ch & ~31, width = n16 - c0 >= 32 ? 32 : 16;
+                    const int32_t *const w = packed + (size_t)nq * (size_t)c0 + (ch - c0);
+                    const lane_rq *const cq = tab + ch;
+#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
+                    L8(INIT)
+#undef INIT
+#pragma clang loop unroll(full)
+                    for (int q = 0; q < LANES_MAX_QUADS; q++) {
+                        if (q < nq) {
+                            const __m512i p = patch[q];
+                            const int32_t *const wq = w + (ptrdiff_t)q * width;
+#define DP(i) a##i = _mm512_dpbusd_epi32(a##i, p, _mm512_set1_epi32(wq[i]));
+                            L8(DP)
+#undef DP
+                            if (q < 8) LANE_STEP(q);
+                        }
+                    }
+#pragma clang loop unroll(full)
+                    for (int q = 0; q < 8; q++)
+                        if (q >= nq) LANE_STEP(q);
+                    if (pg >= 0) {
+                        g4[2 * pg] = lane_pack4(b0, b1, b2, b3, &o);
+                        g4[2 * pg + 1] = lane_pack4(b4, b5, b6, b7, &o);
+                        if (pg == groups - 1) lane_block_store(g4, out_c, pcount, pdst);
+                    }
+#define MOVE(i) b##i = a##i;
+                    L8(MOVE)
+#undef MOVE
+                    pq = cq, pg = gi, pdst = dst, pcount = count;
+                }
             }
         }
+    }
+    if (pg >= 0) {  // the last group
+#pragma clang loop unroll(full)
+        for (int q = 0; q < 8; q++) LANE_STEP(q);
+        g4[2 * pg] = lane_pack4(b0, b1, b2, b3, &o);
+        g4[2 * pg + 1] = lane_pack4(b4, b5, b6, b7, &o);
+        lane_block_store(g4, out_c, pcount, pdst);
     }
 }
 
