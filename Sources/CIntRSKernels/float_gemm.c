@@ -130,26 +130,33 @@ static void f32_padded_extent(const intrs_f32_conv_shape *s, int *hp, int *wp) {
     *wp = (s->out_w - 1) * s->stride_w + s->kernel_w;
 }
 
-/// Whether the patches are read in place (one run per filter row: needs dilation_w = 1), and whether the input
-/// itself serves as the padded image (no padding needed on any side).
-static int f32_conv_in_place(const intrs_f32_conv_shape *s) { return s->dilation_w == 1; }
-static int f32_conv_needs_no_copy(const intrs_f32_conv_shape *s) {
+/// The frame of an input or output (`intrs_f32_frame`; NULL = the plain h x w layout).
+static intrs_f32_frame f32_frame_or_plain(const intrs_f32_frame *f, int h, int w) {
+    if (f) return *f;
+    const intrs_f32_frame plain = {0, 0, h, w};
+    return plain;
+}
+
+int intrs_f32_frame_covers(const intrs_f32_conv_shape *s, const intrs_f32_frame *frame) {
     int hp, wp;
     f32_padded_extent(s, &hp, &wp);
-    return s->pad_top == 0 && s->pad_left == 0 && hp <= s->in_h && wp <= s->in_w;
+    const intrs_f32_frame f = f32_frame_or_plain(frame, s->in_h, s->in_w);
+    return s->dilation_w == 1 && f.top >= s->pad_top && f.left >= s->pad_left && f.top - s->pad_top + hp <= f.rows &&
+           f.left - s->pad_left + wp <= f.pitch;
 }
 
 size_t intrs_f32_conv2d_scratch(const intrs_f32_conv_shape *s) {
-    if (f32_conv_in_place(s)) {
+    if (s->dilation_w == 1) {
         int hp, wp;
         f32_padded_extent(s, &hp, &wp);
-        return f32_conv_needs_no_copy(s) ? 1 : (size_t)hp * (size_t)wp * (size_t)s->in_c;
+        return intrs_f32_frame_covers(s, NULL) ? 1 : (size_t)hp * (size_t)wp * (size_t)s->in_c;
     }
     return (size_t)INTRS_F32_MB * (size_t)s->kernel_h * (size_t)s->kernel_w * (size_t)s->in_c;
 }
 
-/// Copies one item into the zero-padded image `dst` (hp x wp pixels of in_c floats; zeros are +0.0f, as im2col's).
-static void f32_pad_image(const intrs_f32_conv_shape *s, const float *src, float *dst, int hp, int wp) {
+/// Copies one item (framed as `fin`) into the zero-padded image `dst` (hp x wp pixels of in_c floats; zeros are
+/// +0.0f, as im2col's).
+static void f32_pad_image(const intrs_f32_conv_shape *s, const float *src, intrs_f32_frame fin, float *dst, int hp, int wp) {
     const size_t c = (size_t)s->in_c;
     const int x0 = s->pad_left, x1 = s->pad_left + s->in_w < wp ? s->pad_left + s->in_w : wp; // valid columns [x0, x1)
     for (int y = 0; y < hp; y++) {
@@ -160,28 +167,33 @@ static void f32_pad_image(const intrs_f32_conv_shape *s, const float *src, float
             continue;
         }
         memset(row, 0, (size_t)x0 * c * sizeof(float));
-        memcpy(row + (size_t)x0 * c, src + (size_t)iy * (size_t)s->in_w * c, (size_t)(x1 - x0) * c * sizeof(float));
+        memcpy(row + (size_t)x0 * c, src + ((ptrdiff_t)(iy + fin.top) * fin.pitch + fin.left) * (ptrdiff_t)c,
+               (size_t)(x1 - x0) * c * sizeof(float));
         memset(row + (size_t)x1 * c, 0, (size_t)(wp - x1) * c * sizeof(float));
     }
 }
 
-/// In place: per item, the padded image (or the input itself), then the GEMM over its pixels MB at a time, each
-/// row pointing at its patch's first tap (kernel_h runs of kernel_w * in_c floats, dilation_h image rows apart).
+/// In place (dilation_w = 1): per item, the patches are read from the input itself when its frame covers the padding
+/// (or no padding is needed), else from a padded copy; then the GEMM over its pixels MB at a time, each row pointing
+/// at its patch's first tap (kernel_h runs of kernel_w * in_c floats, dilation_h image rows apart).
 static void f32_conv2d_in_place(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in,
-                                ptrdiff_t in_stride, int items, const float *packed, const float *bias, int activation,
-                                float *out, ptrdiff_t out_stride, float *scratch) {
+                                intrs_f32_frame fin, ptrdiff_t in_stride, int items, const float *packed,
+                                const float *bias, int activation, float *out, intrs_f32_frame fout,
+                                ptrdiff_t out_stride, float *scratch) {
     int hp, wp;
     f32_padded_extent(s, &hp, &wp);
-    const int no_copy = f32_conv_needs_no_copy(s);
-    const ptrdiff_t row_floats = (ptrdiff_t)(no_copy ? s->in_w : wp) * s->in_c;
+    const int no_copy = intrs_f32_frame_covers(s, &fin);
+    const ptrdiff_t row_floats = (ptrdiff_t)(no_copy ? fin.pitch : wp) * s->in_c;
     const intrs_f32_rowk g = {s->kernel_h, s->kernel_w * s->in_c, (ptrdiff_t)s->dilation_h * row_floats};
     const int pixels = s->out_h * s->out_w;
     const float *arow[INTRS_F32_MB];
     float *orow[INTRS_F32_MB];
     for (int item = 0; item < items; item++) {
         const float *image = in + (ptrdiff_t)item * in_stride;
-        if (!no_copy) {
-            f32_pad_image(s, image, scratch, hp, wp);
+        if (no_copy) {
+            image += ((ptrdiff_t)(fin.top - s->pad_top) * fin.pitch + (fin.left - s->pad_left)) * s->in_c;
+        } else {
+            f32_pad_image(s, image, fin, scratch, hp, wp);
             image = scratch;
         }
         const ptrdiff_t step_y = (ptrdiff_t)s->stride_h * row_floats, step_x = (ptrdiff_t)s->stride_w * s->in_c;
@@ -191,7 +203,7 @@ static void f32_conv2d_in_place(intrs_float_kernel_path path, const intrs_f32_co
             const int rows = pixels - p0 < INTRS_F32_MB ? pixels - p0 : INTRS_F32_MB;
             for (int r = 0; r < rows; r++) {
                 arow[r] = image + oy * step_y + ox * step_x;
-                orow[r] = out_item + (ptrdiff_t)(p0 + r) * s->out_c;
+                orow[r] = out_item + ((ptrdiff_t)(oy + fout.top) * fout.pitch + (ox + fout.left)) * s->out_c;
                 if (++ox == s->out_w) {
                     ox = 0;
                     oy++;
@@ -205,8 +217,17 @@ static void f32_conv2d_in_place(intrs_float_kernel_path path, const intrs_f32_co
 void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in, ptrdiff_t in_stride,
                       int items, const float *packed, const float *bias, int activation, float *out,
                       ptrdiff_t out_stride, float *scratch) {
-    if (f32_conv_in_place(s)) {
-        f32_conv2d_in_place(path, s, in, in_stride, items, packed, bias, activation, out, out_stride, scratch);
+    intrs_f32_conv2d_framed(path, s, in, NULL, in_stride, items, packed, bias, activation, out, NULL, out_stride, scratch);
+}
+
+void intrs_f32_conv2d_framed(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in,
+                             const intrs_f32_frame *in_frame, ptrdiff_t in_stride, int items, const float *packed,
+                             const float *bias, int activation, float *out, const intrs_f32_frame *out_frame,
+                             ptrdiff_t out_stride, float *scratch) {
+    const intrs_f32_frame fin = f32_frame_or_plain(in_frame, s->in_h, s->in_w);
+    const intrs_f32_frame fout = f32_frame_or_plain(out_frame, s->out_h, s->out_w);
+    if (s->dilation_w == 1) {
+        f32_conv2d_in_place(path, s, in, fin, in_stride, items, packed, bias, activation, out, fout, out_stride, scratch);
         return;
     }
     // im2col (dilation_w > 1): patches of MB output pixels across items, copied tap by tap.
@@ -229,7 +250,7 @@ void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *
                 for (int kx = 0; kx < s->kernel_w; kx++) {
                     const int ix = ox * s->stride_w - s->pad_left + kx * s->dilation_w;
                     if (iy >= 0 && iy < s->in_h && ix >= 0 && ix < s->in_w) {
-                        memcpy(dst, src + ((size_t)iy * (size_t)s->in_w + (size_t)ix) * (size_t)s->in_c, row_bytes);
+                        memcpy(dst, src + ((ptrdiff_t)(iy + fin.top) * fin.pitch + (ix + fin.left)) * s->in_c, row_bytes);
                     } else {
                         memset(dst, 0, row_bytes);
                     }
@@ -237,7 +258,7 @@ void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *
                 }
             }
             arow[r] = scratch + (size_t)r * (size_t)k;
-            orow[r] = out + (ptrdiff_t)item * out_stride + (ptrdiff_t)pix * s->out_c;
+            orow[r] = out + (ptrdiff_t)item * out_stride + ((ptrdiff_t)(oy + fout.top) * fout.pitch + (ox + fout.left)) * s->out_c;
         }
         f32_gemm_rows(path, arow, orow, rows, packed, &g, s->out_c, bias, activation);
     }

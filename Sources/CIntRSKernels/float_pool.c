@@ -21,7 +21,8 @@ static inline void f32_pool_window(const intrs_f32_pool_shape *s, int oy, int ox
 }
 
 /// The plain loop, one item: per output pixel, channels in pieces of 256 (best and sum side by side).
-static void f32_pool_portable(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out) {
+static void f32_pool_portable(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out,
+                              intrs_f32_frame fo) {
     enum { CH = 256 };
     float acc[CH];
     const ptrdiff_t ch = s->channels;
@@ -31,7 +32,7 @@ static void f32_pool_portable(const intrs_f32_pool_shape *s, int is_max, int act
             f32_pool_window(s, oy, ox, &y0, &y1, &x0, &x1);
             const float count = (float)((y1 - y0) * (x1 - x0));
             const int iy = oy * s->stride_h - s->pad_top, ix = ox * s->stride_w - s->pad_left;
-            float *o = out + ((ptrdiff_t)oy * s->out_w + ox) * ch;
+            float *o = out + ((ptrdiff_t)(oy + fo.top) * fo.pitch + (ox + fo.left)) * ch;
             for (ptrdiff_t c0 = 0; c0 < ch; c0 += CH) {
                 const int w = ch - c0 < CH ? (int)(ch - c0) : CH;
                 for (int c = 0; c < w; c++) acc[c] = is_max ? -INFINITY : 0.0f;
@@ -83,7 +84,8 @@ static inline __attribute__((always_inline)) FATTR void f32_pool_px_fma(const in
 
 /// The FMA path's pool, one item: per output pixel, channels in blocks of up to 32 (4 ymm; the last vector of the
 /// last block masked).
-static FATTR void f32_pool_fma(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out) {
+static FATTR void f32_pool_fma(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out,
+                               intrs_f32_frame fo) {
     const ptrdiff_t ch = s->channels, row_step = (ptrdiff_t)s->in_w * ch;
     const int out_h = s->out_h, out_w = s->out_w;
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -94,7 +96,7 @@ static FATTR void f32_pool_fma(const intrs_f32_pool_shape *s, int is_max, int ac
             const __m256 count = _mm256_set1_ps((float)((y1 - y0) * (x1 - x0)));
             const int iy = oy * s->stride_h - s->pad_top + y0, ix = ox * s->stride_w - s->pad_left + x0;
             const float *p = in + ((ptrdiff_t)iy * s->in_w + ix) * ch;
-            float *o = out + ((ptrdiff_t)oy * out_w + ox) * ch;
+            float *o = out + ((ptrdiff_t)(oy + fo.top) * fo.pitch + (ox + fo.left)) * ch;
             for (ptrdiff_t c0 = 0; c0 < ch; c0 += 32) {
                 const int left = (int)(ch - c0), nv = left >= 32 ? 4 : (left + 7) / 8;
                 const __m256i mlast = _mm256_cmpgt_epi32(_mm256_set1_epi32(left - 8 * (nv - 1)), lane);
@@ -137,7 +139,8 @@ static inline __attribute__((always_inline)) ZATTR void f32_pool_px_avx512(const
 
 /// The AVX512 path's pool, one item: per output pixel, channels in blocks of up to 64 (4 zmm; the last vector of
 /// the last block masked).
-static ZATTR void f32_pool_avx512(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out) {
+static ZATTR void f32_pool_avx512(const intrs_f32_pool_shape *s, int is_max, int activation, const float *in, float *out,
+                                  intrs_f32_frame fo) {
     const ptrdiff_t ch = s->channels, row_step = (ptrdiff_t)s->in_w * ch;
     const int out_h = s->out_h, out_w = s->out_w;
     for (int oy = 0; oy < out_h; oy++) {
@@ -147,7 +150,7 @@ static ZATTR void f32_pool_avx512(const intrs_f32_pool_shape *s, int is_max, int
             const __m512 count = _mm512_set1_ps((float)((y1 - y0) * (x1 - x0)));
             const int iy = oy * s->stride_h - s->pad_top + y0, ix = ox * s->stride_w - s->pad_left + x0;
             const float *p = in + ((ptrdiff_t)iy * s->in_w + ix) * ch;
-            float *o = out + ((ptrdiff_t)oy * out_w + ox) * ch;
+            float *o = out + ((ptrdiff_t)(oy + fo.top) * fo.pitch + (ox + fo.left)) * ch;
             for (ptrdiff_t c0 = 0; c0 < ch; c0 += 64) {
                 const int left = (int)(ch - c0), nv = left >= 64 ? 4 : (left + 15) / 16;
                 const int tail = left - 16 * (nv - 1);
@@ -169,16 +172,19 @@ static ZATTR void f32_pool_avx512(const intrs_f32_pool_shape *s, int is_max, int
 #endif
 
 void intrs_f32_pool(intrs_float_kernel_path path, const intrs_f32_pool_shape *s, int is_max, int activation,
-                    const float *in, ptrdiff_t in_stride, int items, float *out, ptrdiff_t out_stride) {
+                    const float *in, ptrdiff_t in_stride, int items, float *out, const intrs_f32_frame *out_frame,
+                    ptrdiff_t out_stride) {
+    intrs_f32_frame fo = {0, 0, s->out_h, s->out_w};
+    if (out_frame) fo = *out_frame;
     for (int item = 0; item < items; item++) {
         const float *x = in + (ptrdiff_t)item * in_stride;
         float *o = out + (ptrdiff_t)item * out_stride;
         switch (path) {
 #if defined(__x86_64__) || defined(__i386__)
-        case INTRS_FLOAT_KERNEL_AVX512: f32_pool_avx512(s, is_max, activation, x, o); break;
-        case INTRS_FLOAT_KERNEL_FMA: f32_pool_fma(s, is_max, activation, x, o); break;
+        case INTRS_FLOAT_KERNEL_AVX512: f32_pool_avx512(s, is_max, activation, x, o, fo); break;
+        case INTRS_FLOAT_KERNEL_FMA: f32_pool_fma(s, is_max, activation, x, o, fo); break;
 #endif
-        default: f32_pool_portable(s, is_max, activation, x, o); break;
+        default: f32_pool_portable(s, is_max, activation, x, o, fo); break;
         }
     }
 }

@@ -11,8 +11,8 @@ import IntRSRuntime
 ///
 /// This is the floating-point baseline the paper's speedup is measured against. It takes no certified
 /// decision. Same threading and blocking as `FastInt8Evaluator`: conv2d and fullyConnected run as a packed GEMM
-/// in CIntRSKernels (weights packed once here into 16-channel panels; convolution patches read in place from a
-/// zero-padded copy of each input, 96 output pixels at a time; a 6 x 16 (portable, AVX2 + FMA) or 8 x 16
+/// in CIntRSKernels (weights packed once here into 16-channel panels; convolution patches read in place from
+/// the input tensor inside its zero frame (`frames`), else from a zero-padded copy, 96 output pixels at a time; a 6 x 16 (portable, AVX2 + FMA) or 8 x 16
 /// (AVX-512) register-blocked micro-kernel picked by `FloatKernelPath`). Inputs go through the layers in chunks
 /// of `chunkSize` (default 32, so that a fullyConnected layer reads its weights once per 32 inputs); the layers
 /// before the first fullyConnected run one input of the chunk at a time on tensors that stay in L2. Rounding: each
@@ -26,7 +26,16 @@ public final class FloatEvaluator: Sendable {
     public let threads: Int
     public let chunkSize: Int
     let layers: [FloatLayer]
+    /// Floats per input of each tensor (its frame's, for a framed tensor).
     let tensorSizes: [Int]
+    /// Each tensor's layout: a framed tensor (`intrs_f32_frame`, frame != plain) is an image whose every consumer
+    /// is a convolution reading its patches in place (dilation_w = 1) and whose producer (the input stage, a
+    /// convolution or a pool) writes inside a zero frame as wide as the consumers' padding, so that the
+    /// convolutions read it without a padded copy. The frames' zeros are written once, when a thread's tensors
+    /// are allocated; nothing writes there afterwards. Other tensors: the plain layout (top = left = 0).
+    let frames: [intrs_f32_frame]
+    /// Whether any tensor is framed (then the tensors are zeroed when allocated).
+    let anyFrame: Bool
     /// Layers [0, perItemLayers) (those before the first fullyConnected) run one input at a time, so that their
     /// tensors stay in the core's L2 cache between layers (a convolution gains nothing from more inputs per call;
     /// a chunk of 32 inputs' conv tensors, 14 MB on the benchmark CNN, lived in L3). The rest run on the chunk.
@@ -52,13 +61,18 @@ public final class FloatEvaluator: Sendable {
     }
 
     /// `kernel` must be supported by this CPU (traps otherwise).
-    public init(network: Int8Network, threads: Int = 1, chunkSize: Int = 32, kernel: FloatKernelPath = .selected) throws {
+    public convenience init(network: Int8Network, threads: Int = 1, chunkSize: Int = 32, kernel: FloatKernelPath = .selected) throws {
+        try self.init(network: network, threads: threads, chunkSize: chunkSize, kernel: kernel, frames: true)
+    }
+
+    /// `frames: false` keeps every tensor plain (each padded convolution then copies its input; the tests compare the
+    /// two: same floats).
+    init(network: Int8Network, threads: Int = 1, chunkSize: Int = 32, kernel: FloatKernelPath = .selected, frames useFrames: Bool) throws {
         precondition(kernel.isSupported, "float kernel path \(kernel.rawValue) is not supported by this CPU")
         self.kernel = kernel
         self.network = network
         self.threads = max(1, threads)
         self.chunkSize = max(1, chunkSize)
-        tensorSizes = network.tensorShapes.map { $0.reduce(1, *) }
         guard let s0 = network.tensorScales[0] else { throw SetupError.missingScale("input.scale (or input.gridScale)") }
         inputScale = Float(s0)
         var patch = 16
@@ -125,13 +139,48 @@ public final class FloatEvaluator: Sendable {
         let prefix = network.layers.firstIndex { if case .fullyConnected = $0.kind { return true } else { return false } }
             ?? network.layers.count
         perItemLayers = prefix
-        var local = [Bool](repeating: prefix > 0, count: tensorSizes.count)
+        let tensorCount = network.tensorShapes.count
+        var local = [Bool](repeating: prefix > 0, count: tensorCount)
         for (i, L) in network.layers.enumerated() {
             local[L.index + 1] = local[L.index + 1] && i < prefix
             if i >= prefix { for t in L.inputs { local[t] = false } }
         }
-        local[tensorSizes.count - 1] = false
+        local[tensorCount - 1] = false
         itemLocal = local
+        var fs = network.tensorShapes.map { sh in
+            intrs_f32_frame(top: 0, left: 0, rows: Int32(sh.count == 3 ? sh[0] : 1), pitch: Int32(sh.count == 3 ? sh[1] : 1))
+        }
+        if useFrames {
+            for t in 0..<(tensorCount - 1) where network.tensorShapes[t].count == 3 {
+                let producedHere = t == 0 || { if case .conv = ls[t - 1] { return true }; if case .pool = ls[t - 1] { return true }; return false }()
+                let consumers = ls.filter { layer in
+                    switch layer {
+                    case .conv(let c, _, _, _), .depthwise(let c, _, _, _), .fullyConnected(let c, _, _, _), .add(let c, _),
+                         .pool(let c, _, _), .reshape(let c), .gather(let c, _), .extra(let c, _):
+                        return c.inputs.contains(t)
+                    }
+                }
+                var top = 0, left = 0, bottom = 0, right = 0, ok = producedHere && !consumers.isEmpty
+                for layer in consumers {
+                    guard case .conv(let c, let shape, _, _) = layer, c.inputs == [t], shape.dilation_w == 1 else { ok = false; break }
+                    let hp = Int((shape.out_h - 1) * shape.stride_h + (shape.kernel_h - 1) * shape.dilation_h + 1)
+                    let wp = Int((shape.out_w - 1) * shape.stride_w + shape.kernel_w)
+                    top = max(top, Int(shape.pad_top)); left = max(left, Int(shape.pad_left))
+                    bottom = max(bottom, hp - Int(shape.pad_top) - Int(shape.in_h))
+                    right = max(right, wp - Int(shape.pad_left) - Int(shape.in_w))
+                }
+                if ok && top + left + bottom + right > 0 {
+                    let sh = network.tensorShapes[t]
+                    fs[t] = intrs_f32_frame(top: Int32(top), left: Int32(left), rows: Int32(top + sh[0] + bottom), pitch: Int32(left + sh[1] + right))
+                }
+            }
+        }
+        frames = fs
+        tensorSizes = network.tensorShapes.indices.map { t in
+            let sh = network.tensorShapes[t]
+            return sh.count == 3 ? Int(fs[t].rows) * Int(fs[t].pitch) * sh[2] : sh.reduce(1, *)
+        }
+        anyFrame = fs.contains { $0.top != 0 || $0.left != 0 } || tensorSizes != network.tensorShapes.map { $0.reduce(1, *) }
     }
 
     public var inputCount: Int { network.inputCount }
@@ -163,6 +212,7 @@ public final class FloatEvaluator: Sendable {
             var total = 0
             for (t, s) in tensorSizes.enumerated() { offsets.append(total); total += s * (itemLocal[t] ? 1 : chunkSize) }
             let tensors = UnsafeMutablePointer<Float>.allocate(capacity: total)
+            if anyFrame { tensors.initialize(repeating: 0, count: total) }
             let patch = UnsafeMutablePointer<Float>.allocate(capacity: patchCapacity)
             defer { tensors.deallocate(); patch.deallocate() }
             offsets.withUnsafeBufferPointer { off in
@@ -205,10 +255,23 @@ public final class FloatEvaluator: Sendable {
         }
     }
 
-    /// The input stage of `n` inputs (grid values) into `t0`: x = S_in * (clamp(Z + gridMultiplier * g, -128, 127) - Z).
+    /// The input stage of `n` inputs (grid values) into `t0` (inside tensor 0's frame, inputs tensorSizes[0] apart):
+    /// x = S_in * (clamp(Z + gridMultiplier * g, -128, 127) - Z).
     private func inputStage(_ grid: UnsafePointer<Float>, n: Int, into t0: UnsafeMutablePointer<Float>) {
         let z = Float(network.input.zeroPoint), gm = Float(network.input.gridMultiplier), s = inputScale
-        for i in 0..<(n * inputCount) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
+        let f = frames[0]
+        guard f.top != 0 || f.left != 0 || tensorSizes[0] != inputCount else {
+            for i in 0..<(n * inputCount) { t0[i] = s * (min(max(z + gm * grid[i], -128), 127) - z) }
+            return
+        }
+        let shape = network.tensorShapes[0], rowFloats = shape[1] * shape[2], pitch = Int(f.pitch) * shape[2]
+        for b in 0..<n {
+            for y in 0..<shape[0] {
+                let src = grid + b * inputCount + y * rowFloats
+                let dst = t0 + b * tensorSizes[0] + (y + Int(f.top)) * pitch + Int(f.left) * shape[2]
+                for i in 0..<rowFloats { dst[i] = s * (min(max(z + gm * src[i], -128), 127) - z) }
+            }
+        }
     }
 
     /// The chunk: the input stage and the per-input layers one input at a time (tensor t of input b at
@@ -239,9 +302,10 @@ public final class FloatEvaluator: Sendable {
             switch layer {
             case .conv(let c, var shape, let packed, let bias):
                 packed.withUnsafeBufferPointer { wb in bias.withUnsafeBufferPointer { bb in
-                    intrs_f32_conv2d(kernel.c, &shape, tensors + offsets[c.inputs[0]], tensorSizes[c.inputs[0]], Int32(n),
-                                     wb.baseAddress, bb.baseAddress, c.activation.c, tensors + offsets[c.output],
-                                     tensorSizes[c.output], patch)
+                    var fin = frames[c.inputs[0]], fout = frames[c.output]
+                    intrs_f32_conv2d_framed(kernel.c, &shape, tensors + offsets[c.inputs[0]], &fin, tensorSizes[c.inputs[0]],
+                                            Int32(n), wb.baseAddress, bb.baseAddress, c.activation.c, tensors + offsets[c.output],
+                                            &fout, tensorSizes[c.output], patch)
                 } }
             case .depthwise(let c, let p, let w, let bias):
                 let inSize = tensorSizes[c.inputs[0]], outSize = tensorSizes[c.output]
@@ -274,8 +338,9 @@ public final class FloatEvaluator: Sendable {
                 let a = tensors + offsets[c.inputs[0]], bb = tensors + offsets[c.inputs[1]], o = tensors + offsets[c.output]
                 for e in 0..<(n * count) { o[e] = Self.activate(a[e] + bb[e], c.activation) }
             case .pool(let c, var shape, let isMax):
+                var fout = frames[c.output]
                 intrs_f32_pool(kernel.c, &shape, isMax ? 1 : 0, c.activation.c, tensors + offsets[c.inputs[0]],
-                               tensorSizes[c.inputs[0]], Int32(n), tensors + offsets[c.output], tensorSizes[c.output])
+                               tensorSizes[c.inputs[0]], Int32(n), tensors + offsets[c.output], &fout, tensorSizes[c.output])
             case .reshape(let c):
                 (tensors + offsets[c.output]).update(from: tensors + offsets[c.inputs[0]], count: n * tensorSizes[c.output])
             case .gather(let c, let map):

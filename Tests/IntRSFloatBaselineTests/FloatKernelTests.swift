@@ -68,6 +68,30 @@ struct FloatKernelTests {
         }
     }
 
+    /// The pixels of a framed tensor (`items` items `itemSize` floats apart) in the plain layout (items `plainSize`
+    /// apart), and whether every float of the frames' borders still holds the sentinel -7.
+    static func unframe(_ x: [Float], _ f: intrs_f32_frame, h: Int, w: Int, c: Int, items: Int, itemSize: Int,
+                        plainSize: Int) -> (pixels: [Float], borderUntouched: Bool) {
+        var pixels = [Float](repeating: -7, count: items * plainSize)
+        var inside = [Bool](repeating: false, count: x.count)
+        for b in 0..<items { for y in 0..<h { for xx in 0..<w { for ch in 0..<c {
+            let i = b * itemSize + ((y + Int(f.top)) * Int(f.pitch) + xx + Int(f.left)) * c + ch
+            pixels[b * plainSize + (y * w + xx) * c + ch] = x[i]
+            inside[i] = true
+        } } } }
+        let border = x.indices.allSatisfy { inside[$0] || x[$0].bitPattern == Float(-7).bitPattern }
+        return (pixels, border)
+    }
+
+    /// `x` (items `plainSize` apart, h x w x c) inside zero frames `f` (items `itemSize` apart).
+    static func frame(_ x: [Float], _ f: intrs_f32_frame, h: Int, w: Int, c: Int, items: Int, itemSize: Int, plainSize: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: items * itemSize)
+        for b in 0..<items { for y in 0..<h { for xx in 0..<w { for ch in 0..<c {
+            out[b * itemSize + ((y + Int(f.top)) * Int(f.pitch) + xx + Int(f.left)) * c + ch] = x[b * plainSize + (y * w + xx) * c + ch]
+        } } } }
+        return out
+    }
+
     /// Random input, weights and bias for `s`; every path's intrs_f32_conv2d against the plain loop (im2col by
     /// hand, then one fma chain per output in (ky, kx, ci) order), compared as bit patterns.
     static func checkConv(_ s: intrs_f32_conv_shape, items: Int, act: Int32, _ r: inout Int8SplitMix64, _ label: String) {
@@ -101,6 +125,31 @@ struct FloatKernelTests {
             intrs_f32_conv2d(path.c, &s, input, inStride, Int32(items), packed, bias, act, &out, outStride, &scratch)
             let diff = difference(out, expected)
             #expect(diff.isEmpty, "\(label) path \(path.rawValue): \(diff)")
+        }
+        // Framed input and output (intrs_f32_conv2d_framed): a zero frame that covers the padding (patches read in
+        // place: no copy), one that does not (the padded copy reads the framed input), the output inside a frame
+        // whose border stays untouched; the same floats.
+        let hp = (oh - 1) * Int(s.stride_h) + (kh - 1) * Int(s.dilation_h) + 1, wp = (ow - 1) * Int(s.stride_w) + kw
+        let (pt, pl) = (Int(s.pad_top), Int(s.pad_left))
+        let covering = intrs_f32_frame(top: Int32(pt + 1), left: Int32(pl), rows: Int32(pt + 1 + ih + max(0, hp - pt - ih) + 1),
+                                       pitch: Int32(pl + iw + max(0, wp - pl - iw) + 2))
+        let short = intrs_f32_frame(top: Int32(max(0, pt - 1)), left: 1, rows: Int32(max(0, pt - 1) + ih), pitch: Int32(1 + iw))
+        #expect(intrs_f32_frame_covers(&s, [covering]) == (s.dilation_w == 1 ? 1 : 0), "\(label): covering frame")
+        var outFrame = intrs_f32_frame(top: 2, left: 1, rows: Int32(oh + 3), pitch: Int32(ow + 2))
+        let outItem = Int(outFrame.rows * outFrame.pitch) * oc + 1
+        for var inFrame in [covering, short] {
+            let inItem = Int(inFrame.rows * inFrame.pitch) * ic + 2
+            let framedInput = frame(input, inFrame, h: ih, w: iw, c: ic, items: items, itemSize: inItem, plainSize: inStride)
+            for path in FloatKernelPath.supported {
+                var out = [Float](repeating: -7, count: items * outItem)
+                intrs_f32_conv2d_framed(path.c, &s, framedInput, &inFrame, inItem, Int32(items), packed, bias, act, &out, &outFrame,
+                                        outItem, &scratch)
+                let got = unframe(out, outFrame, h: oh, w: ow, c: oc, items: items, itemSize: outItem, plainSize: outStride)
+                let want = (0..<expected.count).map { i in i % outStride < oh * ow * oc ? expected[i] : -7 }
+                let diff = difference(got.pixels, want)
+                #expect(diff.isEmpty && got.borderUntouched,
+                        "\(label) framed input (top \(inFrame.top), left \(inFrame.left)) path \(path.rawValue): \(diff) border untouched \(got.borderUntouched)")
+            }
         }
     }
 
@@ -196,7 +245,7 @@ struct FloatKernelTests {
             }
             for path in FloatKernelPath.supported {
                 var out = [Float](repeating: -7, count: items * outStride)
-                intrs_f32_pool(path.c, &s, isMax ? 1 : 0, act, input, inStride, Int32(items), &out, outStride)
+                intrs_f32_pool(path.c, &s, isMax ? 1 : 0, act, input, inStride, Int32(items), &out, nil, outStride)
                 let diff = Self.difference(out, expected)
                 #expect(diff.isEmpty, "trial \(trial) \(isMax ? "max" : "average") path \(path.rawValue): \(diff)")
             }
@@ -218,9 +267,18 @@ struct FloatKernelTests {
                 for b in 0..<items { expected += Self.plainPool(s, isMax: isMax, act: 1, input[(b * inSize)..<((b + 1) * inSize)]) }
                 for path in FloatKernelPath.supported {
                     var out = [Float](repeating: -7, count: items * outSize)
-                    intrs_f32_pool(path.c, &s, isMax ? 1 : 0, 1, input, inSize, Int32(items), &out, outSize)
+                    intrs_f32_pool(path.c, &s, isMax ? 1 : 0, 1, input, inSize, Int32(items), &out, nil, outSize)
                     let diff = Self.difference(out, expected)
                     #expect(diff.isEmpty, "\(hw) x \(hw) x \(ch) \(isMax ? "max" : "average") path \(path.rawValue): \(diff)")
+                    // The same into a frame (top 1, left 2, one more column on the right, two more rows at the bottom):
+                    // the pixels inside, the border untouched.
+                    var frame = intrs_f32_frame(top: 1, left: 2, rows: s.out_h + 3, pitch: s.out_w + 3)
+                    let framedSize = Int(frame.rows * frame.pitch) * ch
+                    var framed = [Float](repeating: -7, count: items * framedSize)
+                    intrs_f32_pool(path.c, &s, isMax ? 1 : 0, 1, input, inSize, Int32(items), &framed, &frame, framedSize)
+                    let got = Self.unframe(framed, frame, h: hw / 2, w: hw / 2, c: ch, items: items, itemSize: framedSize, plainSize: outSize)
+                    #expect(Self.difference(got.pixels, expected).isEmpty && got.borderUntouched,
+                            "framed output \(hw) x \(hw) x \(ch) \(isMax ? "max" : "average") path \(path.rawValue)")
                 }
             }
         }
@@ -237,6 +295,26 @@ struct FloatKernelTests {
             logits.append((0..<3).flatMap { b in Self.bits(e.logits(grid: Array(grid[(b * net.inputCount)..<((b + 1) * net.inputCount)]))) })
         }
         for l in logits.dropFirst() { #expect(l == logits[0]) }
+    }
+
+    @Test("framed tensors (convolutions reading their padding in place) change no logit of the benchmark CNN, and its padded tensors are framed")
+    func framesChangeNothing() throws {
+        let net = try Int8BenchmarkModel.cifarCNN(seed: 1).validated(file: "bench")
+        var r = Int8SplitMix64(seed: 29)
+        let batch = 5
+        let grid = (0..<(batch * net.inputCount)).map { _ in Float(r.next() % 256) }
+        for path in FloatKernelPath.supported {
+            var seen: [[UInt32]] = []
+            for frames in [true, false] {
+                let e = try FloatEvaluator(network: net, threads: 1, chunkSize: 3, kernel: path, frames: frames)
+                // The input and the outputs of conv1, pool1 and conv3 feed padded 3 x 3 convolutions.
+                #expect(e.frames.filter { $0.top == 1 && $0.left == 1 }.count == (frames ? 4 : 0), "path \(path.rawValue) frames \(frames)")
+                var logits = [Float](repeating: .nan, count: batch * net.classCount)
+                grid.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
+                seen.append(Self.bits(logits))
+            }
+            #expect(seen[0] == seen[1], "path \(path.rawValue)")
+        }
     }
 
     @Test("the evaluator's chunk size changes no logit (chunks of 1, 3 and 32 inputs, every path)")
@@ -269,7 +347,7 @@ struct FloatKernelTests {
         return m
     }
 
-    @Test("the layers before the first fullyConnected run one input at a time: chunks of 1, 2 and 5 give the same logits on random models (convolutions, depthwise, pools, add, TFLite ops, with and without a fullyConnected head), every path")
+    @Test("the layers before the first fullyConnected run one input at a time: chunks of 1, 2 and 5, with and without framed tensors, give the same logits on random models (convolutions, depthwise, pools, add, TFLite ops, with and without a fullyConnected head), every path")
     func perInputLayersOnRandomModels() throws {
         let opLists: [[String]?] = [nil, nil, nil, ["conv2d", "maxPool2d", "conv2d"], ["mul", "concatenation", "conv2d"],
                                     ["concatenation", "addBroadcast", "mul"], ["pad", "concatenation", "maxPool2d"], ["conv2d", "mean"]]
@@ -283,8 +361,8 @@ struct FloatKernelTests {
                 let grid = (0..<(batch * net.inputCount)).map { _ in Float(Int(r.next() % 600) - 300) }
                 for path in FloatKernelPath.supported {
                     var seen: [[UInt32]] = []
-                    for chunk in [1, 2, 5] {
-                        let e = try FloatEvaluator(network: net, threads: 1, chunkSize: chunk, kernel: path)
+                    for (chunk, frames) in [(1, true), (2, true), (5, true), (5, false)] {
+                        let e = try FloatEvaluator(network: net, threads: 1, chunkSize: chunk, kernel: path, frames: frames)
                         var logits = [Float](repeating: .nan, count: batch * net.classCount)
                         grid.withUnsafeBufferPointer { g in logits.withUnsafeMutableBufferPointer { e.logits(grid: g, batch: batch, logits: $0) } }
                         seen.append(Self.bits(logits))

@@ -77,6 +77,19 @@ typedef struct {
     int pad_top, pad_left;
 } intrs_f32_conv_shape;
 
+/// Where an NHWC tensor's pixels lie inside a zero frame: pixel (y, x) of an item at ((y + top) * pitch + x + left)
+/// * channels floats from the item's start; the frame has `rows` rows of `pitch` pixels. For an input, every float
+/// of the frame outside the tensor's pixels must be +0.0f (the caller's promise: then a convolution whose padding
+/// the frame covers reads its patches in place, with no copy); for an output, only the tensor's pixels are written
+/// (the frame's border keeps its zeros). A NULL frame is the plain layout (top = left = 0, pitch = w, rows = h).
+typedef struct {
+    int top, left, rows, pitch;
+} intrs_f32_frame;
+
+/// Whether `frame` holds every tap the patches of `s` read (top >= pad_top, left >= pad_left, and the padded image's
+/// bottom and right edges inside the frame) and the patches can be read in place (dilation_w = 1).
+int intrs_f32_frame_covers(const intrs_f32_conv_shape *s, const intrs_f32_frame *frame);
+
 /// Float scratch `intrs_f32_conv2d` needs: with dilation_w = 1 the zero-padded input image of one item (the
 /// patches are read in place from it, one run of kernel_w * in_c floats per filter row; no scratch at all when
 /// no padding is needed), else patches of INTRS_F32_MB output pixels (im2col).
@@ -89,6 +102,13 @@ size_t intrs_f32_conv2d_scratch(const intrs_f32_conv_shape *s);
 void intrs_f32_conv2d(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in, ptrdiff_t in_stride,
                       int items, const float *packed, const float *bias, int activation, float *out,
                       ptrdiff_t out_stride, float *scratch);
+/// intrs_f32_conv2d with framed input and output (either may be NULL): the same floats. An input frame that covers
+/// the padding (`intrs_f32_frame_covers`) is read in place; otherwise the patches come from a padded copy or im2col
+/// as without a frame. Output pixels go inside `out_frame`.
+void intrs_f32_conv2d_framed(intrs_float_kernel_path path, const intrs_f32_conv_shape *s, const float *in,
+                             const intrs_f32_frame *in_frame, ptrdiff_t in_stride, int items, const float *packed,
+                             const float *bias, int activation, float *out, const intrs_f32_frame *out_frame,
+                             ptrdiff_t out_stride, float *scratch);
 
 /// Pool geometry (NHWC).
 typedef struct {
@@ -103,9 +123,11 @@ typedef struct {
 /// pool (the valid taps summed in (ky, kx) order from +0, divided by their count), then the activation; `items`
 /// inputs (`in_stride` floats apart) into `items` outputs (`out_stride` floats apart). Channels innermost: the
 /// FMA path does 8 channels per instruction, the AVX512 path 16 (float_pool.c); each channel's float operations
-/// are those of the plain per-channel loop on every path, so all paths give the same floats.
+/// are those of the plain per-channel loop on every path, so all paths give the same floats. Output pixels go
+/// inside `out_frame` (NULL: plain).
 void intrs_f32_pool(intrs_float_kernel_path path, const intrs_f32_pool_shape *s, int is_max, int activation,
-                    const float *in, ptrdiff_t in_stride, int items, float *out, ptrdiff_t out_stride);
+                    const float *in, ptrdiff_t in_stride, int items, float *out, const intrs_f32_frame *out_frame,
+                    ptrdiff_t out_stride);
 
 #ifdef __cplusplus
 }
