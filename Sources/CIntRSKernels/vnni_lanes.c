@@ -368,6 +368,7 @@ LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad
     // 3x3, the usual first layer, with the K loop and requantisation steps fully resolved).
     const int nq = (s->kernel_h * s->kernel_w * s->in_c + 3) / 4;
     if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1, nq);
+    else if (corr && nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, 7);
     else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, nq);
     else if (nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 7);
     else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, nq);
