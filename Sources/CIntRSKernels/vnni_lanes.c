@@ -26,6 +26,7 @@
 // (the Z_out-folded form where it applies), packed as pack4z does. Equals ReferenceInt8Ops.conv.
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#include <stdlib.h>
 #include <string.h>
 #include "CIntRSKernels.h"
 #include "kernels_internal.h"
@@ -60,8 +61,23 @@ int intrs_k_conv_lanes_applies_vnni(const intrs_conv_shape *s) {
     if (s->dilation_w != 1 || c < 1 || row < 3 || (k + 3) / 4 > LANES_MAX_QUADS) return 0;
     if (15 * s->stride_w * c + row > 64) return 0;  // lane 15's kernel row ends inside the 64-byte window
     if (s->out_w < 16) return 0;                    // fewer pixels per row than lanes: vnni.c's tiles span rows
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512vbmi") != 0;
+    return intrs_vnni_lanes_enabled();
+}
+
+/// 1 when this CPU has AVX512_VBMI and the environment variable INTRS_VNNI_LANES is not "off"; read once per
+/// process (so that a layer's weight packing and its runs always agree). "off" makes the avx512vnni path run
+/// every convolution on vnni.c's tiles, as on a CPU with AVX-512 VNNI but no VBMI (Intel Cascade Lake, Cooper
+/// Lake): CI runs the kernel tests once more that way, so both forms are tested on this machine.
+int intrs_vnni_lanes_enabled(void) {
+    static int cached = -1;  // -1 unknown; racing first calls compute the same value
+    int v = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (v < 0) {
+        const char *e = getenv("INTRS_VNNI_LANES");
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx512vbmi") != 0 && !(e != NULL && strcmp(e, "off") == 0);
+        __atomic_store_n(&cached, v, __ATOMIC_RELAXED);
+    }
+    return v;
 }
 
 /// Bytes of scratch this kernel needs after the padded images: 64 bytes of slack (the last windows of an image
@@ -373,4 +389,6 @@ LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad
     else if (nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 7);
     else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, nq);
 }
+#else
+int intrs_vnni_lanes_enabled(void) { return 0; }
 #endif

@@ -325,6 +325,16 @@ struct Int8KernelPathTests {
         #expect(failures.isEmpty, "\(path): \(failures)")
     }
 
+    /// The lanes kernel runs (the benchmark CNN's conv1 packed dense) exactly when intrs_vnni_lanes_enabled says so:
+    /// a CPU with AVX512_VBMI and INTRS_VNNI_LANES not "off". CI runs these tests once more with INTRS_VNNI_LANES=off,
+    /// so that vnni.c's tiles, which a CPU with AVX-512 VNNI but no VBMI runs on such layers, are tested too.
+    @Test func lanesKernelFollowsItsSwitch() {
+        guard Int8KernelPath.avx512vnni.isSupported else { return }
+        let off = ProcessInfo.processInfo.environment["INTRS_VNNI_LANES"] == "off"
+        #expect(Self.vnniPacksDense(Self.cifarConv1) == (intrs_vnni_lanes_enabled() != 0))
+        if off { #expect(intrs_vnni_lanes_enabled() == 0) }
+    }
+
     /// The benchmark CNN's first layer (32 x 32 x 3, 3x3 same, 32 channels) as a one-layer model, for
     /// vnniPacksDense.
     static let cifarConv1: Int8Model = {

@@ -179,6 +179,11 @@ void intrs_quantize_input(intrs_kernel_path path, const int32_t *grid, long coun
 /// Returns 0 on CPUs where the estimate is not implemented.
 uint64_t intrs_dependent_add_chain(uint64_t iterations);
 
+/// 1 when the avx512vnni path runs short-patch convolutions (conv1 of an image CNN) with 16 output pixels in
+/// the lanes (vnni_lanes.c): the CPU has AVX512_VBMI and INTRS_VNNI_LANES is not "off" (read once per process).
+/// 0 elsewhere, and then every convolution runs on vnni.c's tiles; both give the same bytes.
+int intrs_vnni_lanes_enabled(void);
+
 /// Runs `iterations` rounds of 8 independent vpmaddwd ymm instructions (AVX2 only; 0 otherwise). Timing it
 /// against `intrs_dependent_add_chain` measures vpmaddwd throughput per cycle.
 uint64_t intrs_vpmaddwd_burst(uint64_t iterations);
