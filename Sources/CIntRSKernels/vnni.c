@@ -57,11 +57,13 @@ typedef struct {
     __m512i k_even, k_odd, d_even, d_odd, sh_even, sh_odd;
     int has_left;
     // The Z-folded form of rescale16z (lanes where it applies: `zlanes`; all valid lanes: zfold = 1):
-    // kz = k + Z_out 2^sh, kzd = kz - d (double rounding), sho = sh - 32 (odd lanes: the result lands in
-    // the high dword); otherwise z32 = Z_out, added after the rescale (has_z: Z_out != 0).
-    __m512i kz_even, kz_odd, kzd_even, kzd_odd, sho, z32;
+    // kz = k + Z_out 2^sh, sho = sh - 32 (odd lanes: the result lands in the high dword); corr: the sign
+    // correction [p < 0] 2^31 is subtracted (double rounding with Z_out > act_min; left out under a ReLU
+    // floor, Z_out <= act_min, and in single rounding, where d = 0); otherwise z32 = Z_out, added after the
+    // rescale (has_z: Z_out != 0).
+    __m512i kz_even, kz_odd, sho, z32;
     __mmask16 zlanes;
-    int zfold, has_z;
+    int zfold, corr, has_z;
 } rq16;
 
 /// Per layer: the activation bounds as bytes (Z_out enters through rq16: rescale16z).
@@ -115,8 +117,6 @@ static inline KATTR void rq16_load(rq16 *q, const intrs_requant *rq, int c, int 
     const __m512i z64 = _mm512_set1_epi64(rq->zero_out);
     q->kz_even = _mm512_add_epi64(q->k_even, _mm512_sllv_epi64(z64, q->sh_even));
     q->kz_odd = _mm512_add_epi64(q->k_odd, _mm512_sllv_epi64(z64, q->sh_odd));
-    q->kzd_even = _mm512_sub_epi64(q->kz_even, q->d_even);
-    q->kzd_odd = _mm512_sub_epi64(q->kz_odd, q->d_odd);
     const __m512i sh32 = _mm512_mask_blend_epi32((__mmask16)0xAAAA, q->sh_even, _mm512_slli_epi64(q->sh_odd, 32));
     const __mmask16 in_range = _mm512_cmpge_epi32_mask(sh32, _mm512_set1_epi32(32)) &
                                _mm512_cmple_epi32_mask(sh32, _mm512_set1_epi32(54)) &
@@ -124,29 +124,34 @@ static inline KATTR void rq16_load(rq16 *q, const intrs_requant *rq, int c, int 
     q->sho = _mm512_sub_epi64(q->sh_odd, _mm512_set1_epi64(32));
     q->zlanes = in_range;
     q->zfold = (in_range & k) == k;
+    q->corr = rq->double_rounding && rq->zero_out > rq->act_min;
     q->z32 = _mm512_set1_epi32(rq->zero_out);
     q->has_z = rq->zero_out != 0;
 }
 
 /// rescale16 with Z_out added: lane c holds r_c + Z_out, r_c the rescale of x_c (= rescale16's), where the
-/// Z-folded form applies (q->zfold), else clamp(r_c, -2^30, 2^30) + Z_out (r_c itself when Z_out = 0). pack4z
-/// turns either into the requantised byte (Proofs/KERN-1.md, "Z_out folded"). The folded form is
-///   r + Z_out = (p + kz - [p < 0] d) >> sh,  kz = k + Z_out 2^sh,
-/// with [p < 0] d taken as a bitwise select between kz and kzd = kz - d by the sign mask p >> 63 (one
-/// vpternlogq), and the odd lanes shifted by sh - 32 so that their result is the high dword, merged with the
-/// even lanes' low dwords by one blend. Equals FastInt8Rescale (double or single) + Z_out lane by lane.
-static inline KATTR __m512i rescale16z_folded(__m512i x, const rq16 *q, int dbl) {
+/// Z-folded form applies (q->zfold) and q->corr is set or d = 0 (single rounding), else clamp(r_c, -2^30, 2^30)
+/// + Z_out (r_c itself when Z_out = 0). Under a ReLU floor (q->corr = 0 in double rounding) a lane with
+/// x < 0 may instead hold a value <= Z_out <= act_min where r_c + Z_out <= Z_out too: pack4z gives both the
+/// same byte. pack4z turns each into the requantised byte (Proofs/KERN-1.md, "Z_out folded"). The folded
+/// form is
+///   r + Z_out = (p + kz - [p < 0] d) >> sh,  kz = k + Z_out 2^sh,  p = x M0,
+/// where d = 2^31 (double rounding, e >= 1) and [p < 0] = [x < 0] (M0 >= 2^30 > 0), so [p < 0] d is the
+/// sign bit of x kept in place: x AND 2^31 on the 64-bit lane of an even channel, (x >> 32) AND 2^31 for an
+/// odd one (vpandq and vpsubq, which leave vpdpbusd's pipes free); the odd lanes are shifted by sh - 32 so that
+/// their result is the high dword, merged with the even lanes' low dwords by one blend. Equals
+/// FastInt8Rescale (double or single) + Z_out lane by lane when the correction is applied.
+static inline KATTR __m512i rescale16z_folded(__m512i x, const rq16 *q) {
+    const __m512i xo = _mm512_srli_epi64(x, 32);
     const __m512i pe = _mm512_mul_epi32(x, q->m);
-    const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(x, 32), q->m_odd);
-    __m512i ke = q->kz_even, ko = q->kz_odd;
-    if (dbl) {
-        __m512i se = _mm512_srai_epi64(pe, 63), so = _mm512_srai_epi64(po, 63);
-        __asm__("" : "+v"(se), "+v"(so));  // keep the select bitwise (not vpcmpq + a masked move)
-        ke = _mm512_ternarylogic_epi64(se, q->kzd_even, ke, 0xCA);  // se ? kzd : kz, bit by bit
-        ko = _mm512_ternarylogic_epi64(so, q->kzd_odd, ko, 0xCA);
+    const __m512i po = _mm512_mul_epi32(xo, q->m_odd);
+    __m512i te = _mm512_add_epi64(pe, q->kz_even), to = _mm512_add_epi64(po, q->kz_odd);
+    if (q->corr) {
+        const __m512i d = _mm512_set1_epi64((int64_t)1 << 31);
+        te = _mm512_sub_epi64(te, _mm512_and_si512(x, d));
+        to = _mm512_sub_epi64(to, _mm512_and_si512(xo, d));
     }
-    return _mm512_mask_mov_epi32(_mm512_srav_epi64(_mm512_add_epi64(pe, ke), q->sh_even), (__mmask16)0xAAAA,
-                                 _mm512_srav_epi64(_mm512_add_epi64(po, ko), q->sho));
+    return _mm512_mask_mov_epi32(_mm512_srav_epi64(te, q->sh_even), (__mmask16)0xAAAA, _mm512_srav_epi64(to, q->sho));
 }
 
 /// The rescale of 16 lanes (bias already in x): the formula of `rq16`. vpmuldq forms the exact 64-bit
@@ -167,7 +172,7 @@ static inline KATTR __m512i rescale16(__m512i x, const rq16 *q, int dbl) {
 }
 
 static inline KATTR __m512i rescale16z(__m512i x, const rq16 *q, int dbl) {
-    if (q->zfold) return rescale16z_folded(x, q, dbl);
+    if (q->zfold) return rescale16z_folded(x, q);
     __m512i r = rescale16(x, q, dbl);
     if (q->has_z)
         r = _mm512_add_epi32(_mm512_min_epi32(_mm512_max_epi32(r, _mm512_set1_epi32(-(1 << 30))), _mm512_set1_epi32(1 << 30)), q->z32);
@@ -763,7 +768,8 @@ KATTR void intrs_k_rescale_vnni(const int32_t *x, const int32_t *m, const int32_
         const __mmask16 k = (__mmask16)(n >= 16 ? 0xFFFFu : (1u << n) - 1u);
         const __m512i v = _mm512_maskz_loadu_epi32(k, x + i);
         __m512i r = rescale16(v, &q, dr);
-        if (odd) r = _mm512_mask_mov_epi32(r, q.zlanes, _mm512_sub_epi32(rescale16z_folded(v, &q, dr), q.z32));
+        q.corr = dr;  // the exact rescale: the sign correction kept whatever Z_out
+        if (odd) r = _mm512_mask_mov_epi32(r, q.zlanes, _mm512_sub_epi32(rescale16z_folded(v, &q), q.z32));
         _mm512_mask_storeu_epi32(out + i, k, r);
     }
 }
