@@ -325,6 +325,50 @@ struct Int8KernelPathTests {
         #expect(failures.isEmpty, "\(path): \(failures)")
     }
 
+    /// The requantisation of vnni.c's tiles (tile32 / tile16 for a short K, the pipelined panel loops for K of at
+    /// least 16 quads, and fullyConnected) near rounding boundaries: as laneConvTiesEqualReference (small weights
+    /// -2...2, about 24 nonzero per output channel, and biases -60...60, multipliers 2^30 or near 2^31, shifts -1 to -6: the Z_out-folded form on every
+    /// channel, both roundings; Z_out at -128, 127 or between; clamps none, ReLU with Z_out = act_min (the double
+    /// rounding's sign correction left out), a range around Z_out, or act_min = Z_out - 1 (correction kept)), with
+    /// 4 to 40 input channels, 1x1 to 3x3 kernels, 1 to 70 output channels (32- and 16-channel panels, tails) on
+    /// images of 3 to 6 x 4 to 12 pixels (tiles span items), and one model in four a fullyConnected layer on the
+    /// flattened input; 11 items in chunks of 1 to 11, every logit compared with the reference.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func tileTiesEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        var r = Int8SplitMix64(seed: 0x711E &+ (rounding == .double ? 1 : 2))
+        var failures: [String] = []
+        for k in 0..<(Self.long ? 200 : 24) {
+            let c = r.int(4...40), h = r.int(3...6), w = r.int(4...12), oc = r.int(1...70)
+            let kh = r.int(1...3), kw = r.int(1...3)
+            let fc = k % 4 == 3
+            let zin = r.pick([-128, 127, r.int(-128...127)]), zout = r.pick([-128, 127, r.int(-128...127)])
+            var L = Int8Layer(op: fc ? "fullyConnected" : "conv2d", outputShape: fc ? [oc] : [h, w, oc], outputZeroPoint: zout)
+            let fshape = fc ? [oc, h * w * c] : [oc, kh, kw, c]
+            // About 24 nonzero weights per output channel whatever K, so that the accumulators spread as little
+            // as in the lanes test and many land on the ties next to zero.
+            let kin = fshape.reduce(1, *) / oc, nonzero = max(1, min(100, 2400 / kin))
+            L.filter = Int8Tensor(int8: (0..<fshape.reduce(1, *)).map { _ in r.chance(nonzero) ? Int8(r.int(-2...2)) : 0 }, shape: fshape)
+            L.bias = Int8Tensor(int32: (0..<oc).map { _ in Int32(r.int(-60...60)) }, shape: [oc])
+            L.multiplier = (0..<oc).map { _ in r.pick([1 << 30, 1 << 30, (1 << 31) - 1, r.int(Int8Model.multiplierRange)]) }
+            L.shift = (0..<oc).map { _ in -r.int(1...6) }
+            if !fc { L.stride = [1, 1]; L.dilation = [1, 1]; L.padding = "same" }
+            switch r.int(0...3) {
+            case 0: L.fusedActivation = "relu"; L.activationMin = zout; L.activationMax = 127
+            case 1: L.fusedActivation = "relu_n1_to_1"; L.activationMin = r.int(-128...zout); L.activationMax = r.int(zout...127)
+            case 2: L.fusedActivation = "relu_n1_to_1"; L.activationMin = max(-128, zout - 1); L.activationMax = 127
+            default: break
+            }
+            var layers = [L]
+            if !fc { layers.append(Int8Layer(op: "flatten", outputShape: [h * w * oc], outputZeroPoint: zout)) }
+            let m = Int8Model(name: "tile-ties-\(k)", rounding: rounding,
+                              input: Int8InputSpec(shape: [h, w, c], zeroPoint: zin, gridMultiplier: 1), layers: layers)
+            let bad = try Self.mismatchedInputs(m, file: "tile-ties-\(k)", path: path, chunkSize: 1 + k % 11, &r)
+            failures += bad.map { "model \(k) (\([h, w, c]) -> \(oc), \(fc ? "fc" : "\(kh)x\(kw)"), \(rounding)), input \($0)" }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures)")
+    }
+
     /// The lanes kernel runs (the benchmark CNN's conv1 packed dense) exactly when intrs_vnni_lanes_enabled says so:
     /// a CPU with AVX512_VBMI and INTRS_VNNI_LANES not "off". CI runs these tests once more with INTRS_VNNI_LANES=off,
     /// so that vnni.c's tiles, which a CPU with AVX-512 VNNI but no VBMI runs on such layers, are tested too.
