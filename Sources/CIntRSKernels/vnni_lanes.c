@@ -18,7 +18,9 @@
 // group is requantised one vector per quad of the current group's K loop, so that the requantisation's shifts,
 // adds and shuffles run beside the vpdpbusd instead of after them (measured on conv1: 7.4 us per inference,
 // against 8.1 with all of a 16-channel group requantised after its K loop; the variant with K = 7 quads,
-// conv1's, is compiled with the quad count constant).
+// conv1's, is compiled with the quad count constant). An empty asm statement after each quad holds that order
+// (clang otherwise sinks the whole requantisation below the K loop): 6.3 us on conv1, with the patch index
+// table built without divisions (it is built per call, and vnni.c calls once per item for conv1).
 //
 // Exactness (Proofs/KERN-1.md, "Output pixels in lanes"): each lane accumulates bias - (Z_in + 128) sum w +
 // sum w u over its pixel's dense K with wrapping int32 addition (the pad bytes of the last quad meet zero
@@ -339,7 +341,7 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                             // A scheduling fence (no instruction): the previous group's vector q is requantised
                             // between this quad's vpdpbusd and the next quad's, as written (clang otherwise
                             // moves the whole requantisation after the K loop, where the out-of-order window
-                            // no longer overlaps it with vpdpbusd: measured 7.4 -> 6.8 us on conv1).
+                            // no longer overlaps it with vpdpbusd).
                             __asm__ volatile("" : "+v"(a0), "+v"(a1), "+v"(a2), "+v"(a3), "+v"(a4), "+v"(a5),
                                              "+v"(a6), "+v"(a7), "+v"(b0), "+v"(b1), "+v"(b2), "+v"(b3), "+v"(b4),
                                              "+v"(b5), "+v"(b6), "+v"(b7));
