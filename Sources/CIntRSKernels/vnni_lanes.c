@@ -45,6 +45,7 @@ enum { LANES_MAX_QUADS = 12 };
 /// fold = 1 when left = 0 and sh is in [32, 54]: kz = k + Z_out 2^sh, and r + Z_out is the high dword of
 /// p + kz - [p < 0] d shifted right by cnt = sh - 32 (KERN-1, "Z_out folded" and "Output pixels in lanes");
 /// otherwise kz = k, cnt = sh, and r is clamped to [-2^30, 2^30] before Z_out is added.
+/// In the folded form without sign correction the caller adds bias M0 to kz (the accumulators then start at 0).
 typedef struct {
     int64_t m, kz, kzd, cnt, left;
     int32_t bias, z, fold, cnt32, pad_[2];
@@ -124,7 +125,8 @@ static void lane_rq_table(const intrs_requant *rq, int n, lane_rq *t) {
     }
 }
 
-/// The requantisation of one channel's 16 lanes x (accumulators, bias included) to r + Z_out (int32; the form of
+/// The requantisation of one channel's 16 lanes x (accumulators, bias included, or 0-based with the bias in kz
+/// where the caller folds it: `zb` in lane_conv) to r + Z_out (int32; the form of
 /// vnni.c's rescale16z), lanes reordered within each 128-bit lane as (0, 2, 1, 3) (vshufps takes the even lanes'
 /// results from one vector and the odd lanes' from the other). `dbl`: apply the double rounding's sign
 /// correction [p < 0] d (the caller leaves it out where it cannot change a byte: `corr` in intrs_k_conv_lanes_vnni); `mixed`:
@@ -268,22 +270,26 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                             const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
                             const lane_rq *tab, int dbl, int mixed, int NQ) {
     const int c = s->in_c, row = s->kernel_w * c, k = s->kernel_h * row, nq = NQ;
+    const int zb = !mixed && !dbl;  // folded form without the sign correction: the bias is in kz (see the caller)
     const ptrdiff_t rowb = (ptrdiff_t)wp * c;  // bytes per padded image row
     // Quad q of a pixel's dense patch (bytes 4q .. 4q + 3 of K, in kernel-row order) comes from kernel rows
     // ky0(q) and ky0(q) + 1 (a kernel row is at least 3 bytes long): index bytes < 64 pick from the first
     // window, >= 64 from the second; bytes past K pick anything (they meet zero weights).
     __m512i idx[LANES_MAX_QUADS];
     ptrdiff_t off_a[LANES_MAX_QUADS], off_b[LANES_MAX_QUADS];
+    int one_row[LANES_MAX_QUADS];  // every byte of quad q below K is in kernel row ky0: vpermb of one window
     // (Built once per call, that is per item for a layer as large as conv1: no division in the inner loops.)
     int pix_off[16];
     for (int d = 0; d < 16; d++) pix_off[d] = lane_pixel(d) * s->stride_w * c;
     for (int q = 0, ky0 = 0; q < nq; q++) {
         while (4 * q >= (ky0 + 1) * row) ky0++;  // ky0 = floor(4q / row)
         uint8_t b[64];
+        one_row[q] = 1;
         for (int j = 0; j < 4; j++) {
             const int e = 4 * q + j;
             int r = e - ky0 * row, second = 0;  // e < 4q + 4 <= (ky0 + 1) row + 3 < (ky0 + 2) row
             if (r >= row) r -= row, second = 64;
+            if (second && e < k) one_row[q] = 0;
             for (int d = 0; d < 16; d++) b[4 * d + j] = e >= k ? 0 : (uint8_t)(second + pix_off[d] + r);
         }
         idx[q] = _mm512_loadu_si512((const void *)b);
@@ -317,16 +323,21 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                 const uint8_t *const base = im + (ptrdiff_t)oy * s->stride_h * rowb + (ptrdiff_t)ox0 * s->stride_w * c;
                 int8_t *const dst = oj + ((ptrdiff_t)oy * s->out_w + ox0) * out_c;
                 __m512i patch[LANES_MAX_QUADS];
+                // vpermb (a shuffle) where the quad lies in one kernel row (5 of conv1's 7), else vpermt2b (it
+                // takes a vpdpbusd slot on Zen 4); both read index bytes < 64 from the first window alike.
                 for (int q = 0; q < nq; q++)
-                    patch[q] = _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(base + off_a[q])), idx[q],
-                                                        _mm512_loadu_si512((const void *)(base + off_b[q])));
+                    patch[q] = one_row[q]
+                                   ? _mm512_permutexvar_epi8(idx[q], _mm512_loadu_si512((const void *)(base + off_a[q])))
+                                   : _mm512_permutex2var_epi8(_mm512_loadu_si512((const void *)(base + off_a[q])),
+                                                              idx[q], _mm512_loadu_si512((const void *)(base + off_b[q])));
                 for (int gi = 0; gi < groups; gi++) {
                     // Group gi's weights: panel c0 = 32 floor(8 gi / 32) of width 32 (16 for the last panel of
                     // a layer with n16 = 16 mod 32), channel 8 gi - c0 within it.
                     const int ch = 8 * gi, c0 = ch & ~31, width = n16 - c0 >= 32 ? 32 : 16;
                     const int32_t *const w = packed + (size_t)nq * (size_t)c0 + (ch - c0);
                     const lane_rq *const cq = tab + ch;
-#define INIT(i) __m512i a##i = _mm512_set1_epi32(cq[i].bias);
+                    // The accumulators start at the bias, or at 0 where the bias is folded into kz (`zb`).
+#define INIT(i) __m512i a##i = zb ? _mm512_setzero_si512() : _mm512_set1_epi32(cq[i].bias);
                     L8(INIT)
 #undef INIT
 #pragma clang loop unroll(full)
@@ -388,6 +399,12 @@ LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad
     // both <= 0; when Z_out <= act_min (a fused ReLU) every such lane's byte is min(act_min, act_max) either
     // way, so the correction is left out (Proofs/KERN-1.md, "Output pixels in lanes").
     const int corr = dbl && rq->zero_out > rq->act_min;
+    // Without `mixed` or `corr` the lanes' value is floor((x M0 + kz) / 2^sh) with x = bias + a, a the sum of
+    // the products (|a| <= 255 * 128 * 48 < 2^21) and x = S exactly (|S| <= 2^31 - 1, validator); so the
+    // accumulators start at 0 and kz takes bias M0: a M0 + (kz + bias M0) = x M0 + kz, every term and partial
+    // sum below 2^63 in magnitude (Proofs/KERN-1.md, "Output pixels in lanes").
+    if (!mixed && !corr)
+        for (int c = 0; c < s->out_c; c++) tab[c].kz += (int64_t)tab[c].bias * tab[c].m;
     // Constant arguments, so that each variant is compiled without the others' branches (K = 7 quads: 3 channels,
     // 3x3, the usual first layer, with the K loop and requantisation steps fully resolved).
     const int nq = (s->kernel_h * s->kernel_w * s->in_c + 3) / 4;
