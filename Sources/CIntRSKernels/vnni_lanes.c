@@ -234,6 +234,26 @@ LINLINE void lane_store(const __m512i *B0, const __m512i *B1, int width, int val
     }
 }
 
+/// Half of lane_block_store for a full block of a layer with out_c = 32 (16 pixels): part 0 stores pixels
+/// 0-7 (B[0], B[1] of both 16-channel halves, lane_transpose's vectors), part 1 pixels 8-15 (B[2], B[3]); the
+/// same bytes as lane_store's full path.
+LINLINE void lane_store_part(const __m512i *g4, int part, int8_t *o) {
+    __m512i B[2][2];
+    for (int h = 0; h < 2; h++) {
+        const __m512i *g = g4 + 4 * h;
+        const __m512i x01 = part ? _mm512_unpackhi_epi32(g[0], g[1]) : _mm512_unpacklo_epi32(g[0], g[1]);
+        const __m512i x23 = part ? _mm512_unpackhi_epi32(g[2], g[3]) : _mm512_unpacklo_epi32(g[2], g[3]);
+        B[h][0] = _mm512_unpacklo_epi64(x01, x23);
+        B[h][1] = _mm512_unpackhi_epi64(x01, x23);
+    }
+    const __m512i lo = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11), hi = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+    for (int i = 0; i < 2; i++) {
+        int8_t *const p = o + (ptrdiff_t)(4 * (2 * part + i)) * 32;
+        _mm512_storeu_si512((void *)p, _mm512_permutex2var_epi64(B[0][i], lo, B[1][i]));
+        _mm512_storeu_si512((void *)(p + 64), _mm512_permutex2var_epi64(B[0][i], hi, B[1][i]));
+    }
+}
+
 #define L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 /// Requantises the pipeline's previous group (vectors b, constants pq) after quad q of the current group's K loop:
@@ -312,7 +332,13 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
     L8(ZERO)
 #undef ZERO
     const lane_rq *pq = tab;
-    int pg = -1, pcount = 0;
+    int pg = -1, pcount = 0, pend = 0;
+    // out_c = 32 (conv1): a full block's store is pending (`pend`, to `pend_dst`) after its last group is
+    // packed, and done in two halves during the next group's K loop, after quads qa and qb (measured: 6.1 ->
+    // 6.0 us on conv1), before that group's packing overwrites g4; other layers store the block at once.
+    int8_t *pend_dst = out;
+    const int split = out_c == 32;
+    const int qa = nq > 2 ? 1 : 0, qb = nq > 4 ? 4 : nq - 1;
     int8_t *pdst = out;
     for (int j = 0; j < items; j++) {
         const uint8_t *const im = pad + (size_t)j * img;
@@ -349,6 +375,8 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                             L8(DP)
 #undef DP
                             if (q < 8) LANE_STEP(q);
+                            if (pend && q == qa) lane_store_part(g4, 0, pend_dst);
+                            if (pend && q == qb) lane_store_part(g4, 1, pend_dst), pend = 0;
                             // A scheduling fence (no instruction): the previous group's vector q is requantised
                             // between this quad's vpdpbusd and the next quad's, as written (clang otherwise
                             // moves the whole requantisation after the K loop, where the out-of-order window
@@ -364,7 +392,10 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
                     if (pg >= 0) {
                         g4[2 * pg] = lane_pack4(b0, b1, b2, b3, &o);
                         g4[2 * pg + 1] = lane_pack4(b4, b5, b6, b7, &o);
-                        if (pg == groups - 1) lane_block_store(g4, out_c, pcount, pdst);
+                        if (pg == groups - 1) {
+                            if (split && pcount == 16) pend = 1, pend_dst = pdst;
+                            else lane_block_store(g4, out_c, pcount, pdst);
+                        }
                     }
 #define MOVE(i) b##i = a##i;
                     L8(MOVE)
@@ -374,6 +405,7 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
             }
         }
     }
+    if (pend) lane_block_store(g4, out_c, 16, pend_dst);
     if (pg >= 0) {  // the last group
 #pragma clang loop unroll(full)
         for (int q = 0; q < 8; q++) LANE_STEP(q);

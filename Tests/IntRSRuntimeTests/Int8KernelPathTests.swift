@@ -288,6 +288,20 @@ struct Int8KernelPathTests {
         if Self.vnniPacksDense(Self.cifarConv1) { #expect(dense * 3 >= count, "lanes kernel ran on \(dense) of \(count) layers") }
     }
 
+    /// The lanes kernel with exactly 32 output channels (conv1's count), where it stores each full 16-pixel block
+    /// in two halves during the next group's K loop (also across rows and items, and whole at the layer's end):
+    /// conv2d layers as in laneConvLayersEqualReference with images 16 to 40 wide (one or two full blocks per row
+    /// and partial ones), 11 items in chunks of 1 to 11, every logit compared with the reference on every path.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func laneConv32LayersEqualReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        let ranges = ConvRanges(channels: 1...3, size: 16...40, kernel: 1...3, outChannels: 32...32, stride: 1...2, dilationW: false)
+        var dense = 0
+        try Self.convLayersEqualReference(path: path, rounding: rounding, ranges: ranges, count: Self.long ? 100 : 10, salt: 35) { m in
+            if Self.vnniPacksDense(m) { dense += 1 }
+        }
+        if Self.vnniPacksDense(Self.cifarConv1) { #expect(dense >= 3, "lanes kernel ran on \(dense) layers") }
+    }
+
     /// The lanes kernel's requantisation near rounding boundaries: conv2d layers as in laneConvLayersEqualReference
     /// but with small weights (-3...3) and biases (-60...60), so that most accumulators, negative ones included, land
     /// inside the unsaturated output range, multipliers 2^30 (ties) or near 2^31 and shifts -1 to -4 (the folded
