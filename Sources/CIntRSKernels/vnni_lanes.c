@@ -257,7 +257,7 @@ LINLINE void lane_store_part(const __m512i *g4, int part, int8_t *o) {
 #define L8(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
 
 /// Requantises the pipeline's previous group (vectors b, constants pq) after quad q of the current group's K loop:
-/// vector q (the rest after the loop: lane_group_tail).
+/// vector q (the rest after the loop).
 #define LANE_STEP(q)                                                                                            \
     do {                                                                                                        \
         switch (q) {                                                                                            \
@@ -334,11 +334,12 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
     const lane_rq *pq = tab;
     int pg = -1, pcount = 0, pend = 0;
     // out_c = 32 (conv1): a full block's store is pending (`pend`, to `pend_dst`) after its last group is
-    // packed, and done in two halves during the next group's K loop, after quads qa and qb (measured: 6.1 ->
-    // 6.0 us on conv1), before that group's packing overwrites g4; other layers store the block at once.
+    // packed, and done in two halves during the next group's K loop, after quads qa and qb (measured on conv1:
+    // 6.1 -> 5.9 us; quads 2 and 5 of 7 were best), before that group's packing overwrites g4; other layers
+    // store the block at once.
     int8_t *pend_dst = out;
     const int split = out_c == 32;
-    const int qa = nq > 2 ? 1 : 0, qb = nq > 4 ? 4 : nq - 1;
+    const int qa = nq > 6 ? 2 : 0, qb = nq > 6 ? 5 : nq - 1;
     int8_t *pdst = out;
     for (int j = 0; j < items; j++) {
         const uint8_t *const im = pad + (size_t)j * img;
