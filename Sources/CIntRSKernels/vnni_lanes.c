@@ -298,21 +298,27 @@ LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img
     __m512i idx[LANES_MAX_QUADS];
     ptrdiff_t off_a[LANES_MAX_QUADS], off_b[LANES_MAX_QUADS];
     int one_row[LANES_MAX_QUADS];  // every byte of quad q below K is in kernel row ky0: vpermb of one window
-    // (Built once per call, that is per item for a layer as large as conv1: no division in the inner loops.)
+    // (Built once per call, that is per item for a layer as large as conv1: no division, and each index vector
+    // formed in registers, as dword d = pix_off(d) * mul + add with byte j of mul 1 and of add second + r for
+    // e < K, both 0 for e >= K; each byte is at most 64 + 63, so no carry crosses bytes. A byte array read back
+    // as one vector stalled on store forwarding: a quarter of the call's setup.)
     int pix_off[16];
     for (int d = 0; d < 16; d++) pix_off[d] = lane_pixel(d) * s->stride_w * c;
+    const __m512i pixv = _mm512_loadu_si512((const void *)pix_off);
     for (int q = 0, ky0 = 0; q < nq; q++) {
         while (4 * q >= (ky0 + 1) * row) ky0++;  // ky0 = floor(4q / row)
-        uint8_t b[64];
+        uint32_t mul = 0, add = 0;
         one_row[q] = 1;
         for (int j = 0; j < 4; j++) {
             const int e = 4 * q + j;
             int r = e - ky0 * row, second = 0;  // e < 4q + 4 <= (ky0 + 1) row + 3 < (ky0 + 2) row
             if (r >= row) r -= row, second = 64;
-            if (second && e < k) one_row[q] = 0;
-            for (int d = 0; d < 16; d++) b[4 * d + j] = e >= k ? 0 : (uint8_t)(second + pix_off[d] + r);
+            if (e >= k) continue;
+            if (second) one_row[q] = 0;
+            mul |= 1u << (8 * j);
+            add |= (uint32_t)(second + r) << (8 * j);
         }
-        idx[q] = _mm512_loadu_si512((const void *)b);
+        idx[q] = _mm512_add_epi32(_mm512_mullo_epi32(pixv, _mm512_set1_epi32((int)mul)), _mm512_set1_epi32((int)add));
         off_a[q] = (ptrdiff_t)ky0 * s->dilation_h * rowb;
         off_b[q] = (ptrdiff_t)(ky0 + 1 < s->kernel_h ? ky0 + 1 : ky0) * s->dilation_h * rowb;
     }
