@@ -288,9 +288,9 @@ LINLINE void lane_block_store(const __m512i *g4, int out_c, int count, int8_t *d
 
 LINLINE void lane_conv(const intrs_conv_shape *s, const uint8_t *pad, size_t img, int wp, int items,
                             const int32_t *packed, const intrs_requant *rq, int8_t *out, ptrdiff_t out_stride,
-                            const lane_rq *tab, int dbl, int mixed, int NQ) {
+                            const lane_rq *tab, int dbl, int mixed, int ZB, int NQ) {
     const int c = s->in_c, row = s->kernel_w * c, k = s->kernel_h * row, nq = NQ;
-    const int zb = !mixed && !dbl;  // folded form without the sign correction: the bias is in kz (see the caller)
+    const int zb = ZB;  // folded form without the sign correction, biases in range: the bias is in kz (see the caller)
     const ptrdiff_t rowb = (ptrdiff_t)wp * c;  // bytes per padded image row
     // Quad q of a pixel's dense patch (bytes 4q .. 4q + 3 of K, in kernel-row order) comes from kernel rows
     // ky0(q) and ky0(q) + 1 (a kernel row is at least 3 bytes long): index bytes < 64 pick from the first
@@ -439,19 +439,28 @@ LATTR void intrs_k_conv_lanes_vnni(const intrs_conv_shape *s, const uint8_t *pad
     // way, so the correction is left out (Proofs/KERN-1.md, "Output pixels in lanes").
     const int corr = dbl && rq->zero_out > rq->act_min;
     // Without `mixed` or `corr` the lanes' value is floor((x M0 + kz) / 2^sh) with x = bias + a, a the sum of
-    // the products (|a| <= 255 * 128 * 48 < 2^21) and x = S exactly (|S| <= 2^31 - 1, validator); so the
-    // accumulators start at 0 and kz takes bias M0: a M0 + (kz + bias M0) = x M0 + kz, every term and partial
-    // sum below 2^63 in magnitude (Proofs/KERN-1.md, "Output pixels in lanes").
-    if (!mixed && !corr)
+    // the products (|a| <= 255 * 127 * 48 < 2^21) and x = S exactly (|S| <= 2^31 - 1, validator). The bias here
+    // is bias - (Z_in + 128) sum w reduced modulo 2^32: it is that integer only where the validator's bound
+    // covers the all -128 input, which it does not when the layer's input range excludes -128 (a conv after a
+    // ReLU with Z > -128: bias' can exceed 2^31 - 1 while S fits). Where |bias'| <= 2^30 it is the integer
+    // (else the true value differs by a multiple of 2^32, so its magnitude is >= 3 * 2^30, while it is
+    // S - a, below 2^31 + 2^21); then the accumulators start at 0 and kz takes bias M0:
+    // a M0 + (kz + bias M0) = x M0 + kz, every term and partial sum below 2^63 in magnitude (Proofs/KERN-1.md,
+    // "Output pixels in lanes"). Otherwise the accumulators start at the bias (wrapping int32: x = S exactly).
+    int zb = !mixed && !corr;
+    for (int c = 0; c < s->out_c; c++)
+        if (tab[c].bias > (1 << 30) || tab[c].bias < -(1 << 30)) zb = 0;
+    if (zb)
         for (int c = 0; c < s->out_c; c++) tab[c].kz += (int64_t)tab[c].bias * tab[c].m;
     // Constant arguments, so that each variant is compiled without the others' branches (K = 7 quads: 3 channels,
     // 3x3, the usual first layer, with the K loop and requantisation steps fully resolved).
     const int nq = (s->kernel_h * s->kernel_w * s->in_c + 3) / 4;
-    if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1, nq);
-    else if (corr && nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, 7);
-    else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, nq);
-    else if (nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 7);
-    else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, nq);
+    if (mixed) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, dbl, 1, 0, nq);
+    else if (corr && nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, 0, 7);
+    else if (corr) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 1, 0, 0, nq);
+    else if (!zb) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 0, nq);
+    else if (nq == 7) lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 1, 7);
+    else lane_conv(s, pad, img, wp, items, packed, rq, out, out_stride, tab, 0, 0, 1, nq);
 }
 #else
 int intrs_vnni_lanes_enabled(void) { return 0; }

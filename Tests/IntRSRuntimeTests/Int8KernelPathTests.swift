@@ -339,6 +339,51 @@ struct Int8KernelPathTests {
         #expect(failures.isEmpty, "\(path): \(failures)")
     }
 
+    /// A conv2d whose input range excludes -128 (it follows a ReLU with Z = 100: range [100, 127], so the
+    /// validator bounds |bias| + 27 sum |w|, not the all -128 input), with biases at that bound and opposite in
+    /// sign to sum w: the VNNI path's bias - (Z_in + 128) sum w then exceeds int32 and wraps, while every true
+    /// accumulator fits. vnni_lanes.c folded that wrapped bias into its 64-bit constant (accumulators from 0:
+    /// an error of 2^32 M0, every byte wrong) for single rounding and for double rounding under a ReLU floor;
+    /// it must start the accumulators at the bias there (KERN-1, "Output pixels in lanes"). Shapes that hit the
+    /// lanes kernel (3 channels, 3x3 and 1x3, 16 to 40 wide, 1 to 40 output channels incl. 32); both roundings,
+    /// clamps none and ReLU; 11 items, every logit compared with the reference.
+    @Test(arguments: Int8KernelPathTests.paths, RescaleRounding.allCases)
+    func wrappedFoldedBiasEqualsReference(path: Int8KernelPath, rounding: RescaleRounding) throws {
+        var r = Int8SplitMix64(seed: 0xB1A5 &+ (rounding == .double ? 1 : 2))
+        var failures: [String] = []
+        for k in 0..<8 {
+            let h = r.int(3...5), w = r.int(16...40), oc = r.pick([1, 32, r.int(1...40)])
+            let kh = r.pick([3, 1]), kw = 3, c = 3, z = 100
+            var L0 = Int8Layer(op: "conv2d", outputShape: [h, w, c], outputZeroPoint: z)
+            L0.filter = Int8Tensor(int8: (0..<(c * c)).map { _ in Int8(r.int(-127...127)) }, shape: [c, 1, 1, c])
+            L0.bias = Int8Tensor(int32: [Int32](repeating: 0, count: c), shape: [c])
+            L0.multiplier = [Int](repeating: 1 << 30, count: c); L0.shift = [Int](repeating: -7, count: c)
+            L0.stride = [1, 1]; L0.dilation = [1, 1]; L0.padding = "same"
+            L0.fusedActivation = "relu"; L0.activationMin = z; L0.activationMax = 127
+            var L = Int8Layer(op: "conv2d", outputShape: [h, w, oc], outputZeroPoint: r.pick([0, -128, 127, 100]))
+            let kk = kh * kw * c
+            let f: [Int8] = (0..<(oc * kk)).map { _ in Int8(r.chance(70) ? r.pick([-127, 127]) : r.int(-127...127)) }
+            L.filter = Int8Tensor(int8: f, shape: [oc, kh, kw, c])
+            L.bias = Int8Tensor(int32: (0..<oc).map { o in
+                let row = f[(o * kk)..<((o + 1) * kk)]
+                let sumAbs = row.reduce(0) { $0 + abs(Int($1)) }, sum = row.reduce(0) { $0 + Int($1) }
+                let room = Int(Int32.max) - sumAbs * 27 - r.int(0...2)
+                return Int32(sum <= 0 ? room : -room)
+            }, shape: [oc])
+            L.multiplier = (0..<oc).map { _ in r.pick([1 << 30, (1 << 31) - 1, r.int(Int8Model.multiplierRange)]) }
+            L.shift = (0..<oc).map { _ in -r.int(1...23) }
+            L.stride = [1, 1]; L.dilation = [1, 1]; L.padding = "same"
+            if r.chance(50) { L.fusedActivation = "relu"; L.activationMin = max(-128, L.outputZeroPoint); L.activationMax = 127 }
+            let flat = Int8Layer(op: "flatten", outputShape: [h * w * oc], outputZeroPoint: L.outputZeroPoint)
+            let m = Int8Model(name: "wrapped-bias-\(k)", rounding: rounding,
+                              input: Int8InputSpec(shape: [h, w, c], zeroPoint: 0, gridMultiplier: 1), layers: [L0, L, flat])
+            let bad = try Self.mismatchedInputs(m, file: "wrapped-bias-\(k)", path: path, chunkSize: 1 + k % 11, &r)
+            failures += bad.map { "model \(k) (\([h, w, c]) -> \(oc), \(kh)x\(kw), \(rounding)), input \($0)" }
+            if failures.count > 3 { break }
+        }
+        #expect(failures.isEmpty, "\(path): \(failures)")
+    }
+
     /// The requantisation of vnni.c's tiles (tile32 / tile16 for a short K, the pipelined panel loops for K of at
     /// least 16 quads, and fullyConnected) near rounding boundaries: as laneConvTiesEqualReference (small weights
     /// -2...2, about 24 nonzero per output channel, and biases -60...60, multipliers 2^30 or near 2^31, shifts -1 to -6: the Z_out-folded form on every
