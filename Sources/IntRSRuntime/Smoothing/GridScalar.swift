@@ -11,11 +11,16 @@ public protocol GridScalar: Sendable {
 }
 
 extension Int32: GridScalar {
-    /// Wrapping int32 addition (`&+`): a noisy grid value outside the model's input range is clipped by
-    /// the classifier's input stage, and no sampler draws noise near 2^31.
+    /// Saturating int32 addition: row[t] + input[t] clamped to [Int32.min, Int32.max]. The reference
+    /// (ReferenceSmoothing) adds in Int, and the int8 input stage maps a grid value g to
+    /// clamp(Z + m g, -128, 127) with m = gridMultiplier >= 1; a sum beyond int32 saturates with its sign kept,
+    /// and then |m g| >= 2^31 - 1 > 255, so the byte is 127 (or -128) for the sum and for its saturation alike.
+    /// Trap avoided: wrapping addition (`&+`) turned Int32.max + 1 into Int32.min, i.e. 127 into -128: clean
+    /// grid values may lie anywhere in int32 (GridDataset checks only that), and noise anywhere below 2^31 in
+    /// magnitude (GridBoundNoiseTests).
     @inlinable
     public static func addInput(_ input: UnsafeBufferPointer<Int32>, to row: UnsafeMutableBufferPointer<Int32>) {
-        for t in 0..<row.count { row[t] &+= input[t] }
+        for t in 0..<row.count { row[t] = Int32(clamping: Int64(row[t]) + Int64(input[t])) }
     }
 }
 
